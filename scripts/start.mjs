@@ -1,0 +1,17 @@
+// `npm start`: apply local D1 migrations, serve on :8787 with local D1/DO/R2, seed the demo platform once it answers.
+import { spawn } from 'node:child_process'
+import { runWrangler, waitUntilServing } from './wrangler-process.mjs'
+import { seedDemo } from './seed.mjs'
+
+const port = Number(process.env.PORT ?? 8787)
+const url = `http://localhost:${port}`
+await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { stdio: 'inherit' })
+const dev = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'dev', '--port', String(port), '--var', `PUBLIC_URL:${url}`], {
+  stdio: 'inherit',
+  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+})
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
+dev.on('exit', (code) => process.exit(code ?? 0))
+await waitUntilServing(url, 120_000)
+await seedDemo(url, process.env.ADMIN_TOKEN ?? 'local-admin-token')
+console.log(`\nocpi-edge demo platform ready on ${url} (versions: ${url}/ocpi/versions, management: ${url}/admin/v1)\n`)

@@ -1,0 +1,4 @@
+import type { Env } from '../env'
+import type { Database } from '../db/client'
+
+export type AdminEnv = { Bindings: Env; Variables: { db: Database } }

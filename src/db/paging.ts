@@ -1,0 +1,25 @@
+import { and, asc, gt, gte, lt, or, eq, type SQL } from 'drizzle-orm'
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
+import type { PageQuery } from '../ocpi/paging'
+
+/** The two columns every paged table orders by: last_updated (epoch ms) then a unique key. */
+export interface PagedColumns { last_updated: SQLiteColumn; key: SQLiteColumn }
+
+/** date_from inclusive, date_to exclusive: the filter X-Total-Count counts. */
+export function dateRange(columns: PagedColumns, page: PageQuery): SQL | undefined {
+  return and(
+    page.date_from !== undefined ? gte(columns.last_updated, page.date_from) : undefined,
+    page.date_to !== undefined ? lt(columns.last_updated, page.date_to) : undefined,
+  )
+}
+
+/** Strictly after the cursor position in (last_updated, key) order. */
+export function afterPosition(columns: PagedColumns, page: PageQuery): SQL | undefined {
+  if (!page.after) return undefined
+  return or(gt(columns.last_updated, page.after.last_updated), and(eq(columns.last_updated, page.after.last_updated), gt(columns.key, page.after.key)))
+}
+
+export const pageOrder = (columns: PagedColumns) => [asc(columns.last_updated), asc(columns.key)]
+
+/** Offset applies only without a cursor; with one the keyset condition already positions the page. */
+export const pageOffset = (page: PageQuery) => (page.after ? 0 : page.offset)

@@ -1,0 +1,80 @@
+import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core'
+import type { BusinessDetails, Role } from '../../ocpi/types'
+
+export type PeerStatus = 'PENDING' | 'CONNECTED' | 'OFFLINE' | 'SUSPENDED'
+export interface Endpoint { identifier: string; role: 'SENDER' | 'RECEIVER'; url: string }
+export interface CredentialsRole { role: Role; country_code: string; party_id: string; business_details: BusinessDetails }
+
+/** Parties hosted on this platform. */
+export const parties = sqliteTable('parties', {
+  country_code: text('country_code').notNull(),
+  party_id: text('party_id').notNull(),
+  role: text('role').$type<Role>().notNull(),
+  business_details: text('business_details', { mode: 'json' }).$type<BusinessDetails>().notNull(),
+  created_at: integer('created_at').notNull(),
+}, (table) => [primaryKey({ columns: [table.country_code, table.party_id, table.role] })])
+
+/** Other OCPI platforms we are (or are becoming) connected to. */
+export const peers = sqliteTable('peers', {
+  id: text('id').primaryKey(),
+  name: text('name'),
+  status: text('status').$type<PeerStatus>().notNull(),
+  /** Who started the registration: 'inbound' (they used our token A) or 'outbound' (we used theirs). */
+  initiated_by: text('initiated_by').$type<'us' | 'them'>().notNull(),
+  version: text('version'),
+  versions_url: text('versions_url'),
+  endpoints: text('endpoints', { mode: 'json' }).$type<Endpoint[]>().notNull().default([]),
+  roles: text('roles', { mode: 'json' }).$type<CredentialsRole[]>().notNull().default([]),
+  hub_party_id: text('hub_party_id'),
+  /** The credentials token we present to the peer. Needed in clear to call them; never logged. */
+  outbound_token: text('outbound_token'),
+  credentials_rotated_at: integer('credentials_rotated_at'),
+  last_error: text('last_error'),
+  created_at: integer('created_at').notNull(),
+  updated_at: integer('updated_at').notNull(),
+})
+
+/** One row per (peer, party, role) the peer represents: answers "which peer serves party X" by index. */
+export const peerRoles = sqliteTable('peer_roles', {
+  peer_id: text('peer_id').notNull(),
+  country_code: text('country_code').notNull(),
+  party_id: text('party_id').notNull(),
+  role: text('role').$type<Role>().notNull(),
+}, (table) => [
+  primaryKey({ columns: [table.peer_id, table.country_code, table.party_id, table.role] }),
+  index('peer_roles_by_party').on(table.country_code, table.party_id),
+])
+
+/** Credentials tokens we issued (A for registration, C after it), stored as SHA-256 only. */
+export const credentialsTokens = sqliteTable('credentials_tokens', {
+  token_hash: text('token_hash').primaryKey(),
+  peer_id: text('peer_id').notNull(),
+  kind: text('kind').$type<'A' | 'C'>().notNull(),
+  created_at: integer('created_at').notNull(),
+  /** Set when superseded: still accepted until then so in-flight requests are not dropped. */
+  expires_at: integer('expires_at'),
+}, (table) => [index('credentials_tokens_by_peer').on(table.peer_id)])
+
+/** HubClientInfo: connection status of parties behind a hub (B8.4), as received from or sent to peers. */
+export const hubClientInfo = sqliteTable('hub_client_info', {
+  country_code: text('country_code').notNull(),
+  party_id: text('party_id').notNull(),
+  role: text('role').$type<Role>().notNull(),
+  status: text('status').$type<'CONNECTED' | 'OFFLINE' | 'PLANNED' | 'SUSPENDED'>().notNull(),
+  /** null: information about our own hosted parties/peers; else the hub peer that told us. */
+  peer_id: text('peer_id'),
+  last_updated: integer('last_updated').notNull(),
+}, (table) => [
+  primaryKey({ columns: [table.country_code, table.party_id, table.role] }),
+  index('hub_client_info_by_last_updated').on(table.last_updated),
+])
+
+/** Append-only record of security-relevant actions (registration, renewal, GDPR...). */
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  subject: text('subject'),
+  detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+}, (table) => [index('audit_log_by_subject').on(table.subject)])

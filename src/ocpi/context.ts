@@ -1,0 +1,30 @@
+import type { Env } from '../env'
+import type { Database } from '../db/client'
+import type { CredentialsRole, PeerStatus } from '../db/schema'
+import type { OcpiVersion } from './versions'
+
+export interface PartyRef { country_code: string; party_id: string }
+
+/** The authenticated caller of an OCPI request. */
+export interface PeerContext {
+  id: string
+  status: PeerStatus
+  version: string | null
+  roles: CredentialsRole[]
+  /** 'A': registration token, valid for versions and credentials only. */
+  tokenKind: 'A' | 'C'
+}
+
+export type OcpiEnv = {
+  Bindings: Env
+  Variables: {
+    peer: PeerContext
+    version: OcpiVersion
+    db: Database
+    requestId: string
+    correlationId: string
+  }
+}
+
+export const samePartyRef = (a: PartyRef, b: PartyRef) =>
+  a.country_code.toUpperCase() === b.country_code.toUpperCase() && a.party_id.toUpperCase() === b.party_id.toUpperCase()

@@ -1,0 +1,20 @@
+import type { Context } from 'hono'
+import type { OcpiStatusCode } from './errors'
+
+export interface Envelope<T> {
+  data?: T
+  status_code: number
+  status_message?: string
+  timestamp: string
+}
+
+/** `data` is left out when undefined, as transport_and_format advises for responses that carry none. */
+export function envelope<T>(data: T | undefined, status_code: number = 1000, status_message = 'Success'): Envelope<T> {
+  const body: Envelope<T> = { status_code, status_message, timestamp: new Date().toISOString() }
+  return data === undefined ? body : { data, ...body }
+}
+
+/** Renders a successful OCPI response. HTTP 201 only where the spec says Created (credentials POST). */
+export function respond<T>(c: Context, data: T, options: { http_status?: 200 | 201; status_code?: 1000 | OcpiStatusCode } = {}) {
+  return c.json(envelope(data, options.status_code ?? 1000), options.http_status ?? 200)
+}

@@ -1,0 +1,23 @@
+import type { Hono } from 'hono'
+import type { AdminEnv } from '../admin/context'
+import type { OcpiEnv } from './context'
+import type { OcpiVersion } from './versions'
+
+/**
+ * One OCPI module (or `x-` extension). The list in src/modules/index.ts drives both the routes and
+ * /ocpi/{version}/details, so details lists exactly what is mounted.
+ */
+export interface OcpiModule {
+  /** ModuleID as in version_information_endpoint, or `x-...` for extensions. */
+  id: string
+  /** Versions the module is served in; default: all supported. */
+  versions?: readonly OcpiVersion[]
+  /** Interface implemented by the data owner (peers pull from it). */
+  sender?: Hono<OcpiEnv>
+  /** Interface implemented by the receiver of data (peers push to it). */
+  receiver?: Hono<OcpiEnv>
+  /** Management routes, mounted under /admin/v1. */
+  admin?: Hono<AdminEnv>
+}
+
+export const interfacePath = (module: Pick<OcpiModule, 'id'>, role: 'SENDER' | 'RECEIVER') => `${role.toLowerCase()}/${module.id}`

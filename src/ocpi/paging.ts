@@ -1,0 +1,96 @@
+import type { Context } from 'hono'
+import { OcpiError, invalid } from './errors'
+import { DateTime, toEpochMs } from './types'
+
+/** Where the previous page ended in (last_updated, key) order: the keyset position carried by the cursor. */
+export interface KeysetPosition { last_updated: number; key: string }
+
+export interface PageQuery {
+  offset: number
+  limit: number
+  /** Inclusive, epoch ms. */
+  date_from?: number
+  /** Exclusive, epoch ms (transport_and_format: "date_to ... up to this date/time, not including"). */
+  date_to?: number
+  /** Set when the request carried a cursor: the page starts strictly after this position and offset is ignored. */
+  after?: KeysetPosition
+  /** D1 session bookmark, so every page of one sync reads a state at least as new as the page before. */
+  bookmark?: string
+}
+
+export interface Page<T> {
+  objects: T[]
+  total: number
+  /** Position of the last object on this page; enables the keyset cursor in Link. */
+  last?: KeysetPosition
+}
+
+interface Cursor { o: number; lu: number; k: string; bm?: string }
+
+export const DEFAULT_MAX_LIMIT = 1000
+
+export function parsePageQuery(c: Context, options: { maxLimit?: number } = {}): PageQuery {
+  const maxLimit = options.maxLimit ?? DEFAULT_MAX_LIMIT
+  const offset = parseNonNegativeInteger(c.req.query('offset'), 'offset') ?? 0
+  const requestedLimit = parseNonNegativeInteger(c.req.query('limit'), 'limit')
+  const limit = Math.min(requestedLimit ?? maxLimit, maxLimit)
+  const date_from = parseDate(c.req.query('date_from'), 'date_from')
+  const date_to = parseDate(c.req.query('date_to'), 'date_to')
+  const cursor = decodeCursor(c.req.query('cursor'))
+  return {
+    offset: cursor ? cursor.o : offset,
+    limit,
+    date_from,
+    date_to,
+    after: cursor ? { last_updated: cursor.lu, key: cursor.k } : undefined,
+    bookmark: cursor?.bm,
+  }
+}
+
+/**
+ * Sets X-Total-Count, X-Limit and Link (rel="next") and returns the objects. The next URL keeps the query and carries
+ * both `offset` (for peers that build URLs themselves) and an opaque keyset `cursor` (which wins when present), so a
+ * deep page costs what the first does and concurrent updates neither skip nor repeat objects at page boundaries.
+ */
+export function setPageHeaders(c: Context, query: PageQuery, page: Page<unknown>, options: { publicUrl: string; bookmark?: string }) {
+  c.header('X-Total-Count', String(page.total))
+  c.header('X-Limit', String(query.limit))
+  const served = query.offset + page.objects.length
+  if (page.objects.length === 0 || served >= page.total || page.objects.length < query.limit) return
+  const next = new URL(c.req.path, options.publicUrl)
+  const params = new URL(c.req.url).searchParams
+  for (const [name, value] of params) if (name !== 'offset' && name !== 'cursor' && name !== 'limit') next.searchParams.set(name, value)
+  next.searchParams.set('offset', String(served))
+  next.searchParams.set('limit', String(query.limit))
+  if (page.last) {
+    next.searchParams.set('cursor', encodeCursor({ o: served, lu: page.last.last_updated, k: page.last.key, bm: options.bookmark ?? query.bookmark }))
+  }
+  c.header('Link', `<${next.toString()}>; rel="next"`)
+}
+
+function parseNonNegativeInteger(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined
+  if (!/^\d+$/.test(value)) throw invalid(name, 'must be a non-negative integer')
+  return Number.parseInt(value, 10)
+}
+
+function parseDate(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined
+  if (!DateTime.safeParse(value).success) throw invalid(name, 'must be an RFC 3339 DateTime')
+  return toEpochMs(value)
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return btoa(JSON.stringify(cursor)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+function decodeCursor(value: string | undefined): Cursor | undefined {
+  if (!value) return undefined
+  try {
+    const cursor = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/'))) as Cursor
+    if (typeof cursor.o === 'number' && typeof cursor.lu === 'number' && typeof cursor.k === 'string') return cursor
+  } catch {
+    // fall through
+  }
+  throw new OcpiError(2001, 'cursor: not a cursor this server issued', { path: 'cursor' })
+}

@@ -1,0 +1,56 @@
+import type { Context } from 'hono'
+import { findHostedParty, listHostedParties } from '../peers/parties'
+import type { OcpiEnv, PartyRef } from './context'
+import { samePartyRef } from './context'
+import { OcpiError } from './errors'
+import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from './headers'
+import type { Role } from './types'
+
+/**
+ * The hosted party a request addresses: the OCPI-to headers (transport_and_format, "Message Routing"), or, without
+ * them, the only hosted party with the role. Unknown receiver: 4001.
+ */
+export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
+  const country_code = c.req.header(OCPI_TO_COUNTRY)
+  const party_id = c.req.header(OCPI_TO_PARTY)
+  if (country_code && party_id) {
+    const party = await findHostedParty(c.var.db, { country_code, party_id }, role)
+    if (!party) throw new OcpiError(4001, `Unknown receiver ${country_code}*${party_id}${role ? ` with role ${role}` : ''}`)
+    return party
+  }
+  const candidates = (await listHostedParties(c.var.db)).filter((party) => !role || party.role === role)
+  if (candidates.length === 1) return candidates[0]
+  throw new OcpiError(2001, `${OCPI_TO_COUNTRY}/${OCPI_TO_PARTY} headers are required: this platform hosts ${candidates.length} ${role ?? ''} parties`.replace(/\s+/g, ' '), {
+    path: OCPI_TO_COUNTRY,
+  })
+}
+
+/** True when the authenticated peer may speak for this party: one of its credentials roles, or it is a hub. */
+export function peerRepresents(c: Context<OcpiEnv>, party: PartyRef): boolean {
+  const roles = c.var.peer.roles
+  return roles.some((role) => role.role === 'HUB') || roles.some((role) => samePartyRef(role, party))
+}
+
+/**
+ * The peer's party a request comes from: OCPI-from headers (must be one of its roles), or its only party.
+ * A peer naming a party it does not represent gets 2001 and nothing is read or written.
+ */
+export function requestingParty(c: Context<OcpiEnv>): PartyRef | undefined {
+  const country_code = c.req.header(OCPI_FROM_COUNTRY)
+  const party_id = c.req.header(OCPI_FROM_PARTY)
+  if (country_code && party_id) {
+    const party = { country_code: country_code.toUpperCase(), party_id: party_id.toUpperCase() }
+    if (!peerRepresents(c, party)) throw new OcpiError(2001, `This peer does not represent ${country_code}*${party_id}`, { path: OCPI_FROM_COUNTRY })
+    return party
+  }
+  const distinct = new Map(c.var.peer.roles.map((role) => [`${role.country_code}*${role.party_id}`.toUpperCase(), role]))
+  const [only] = distinct.values()
+  return distinct.size === 1 ? { country_code: only.country_code.toUpperCase(), party_id: only.party_id.toUpperCase() } : undefined
+}
+
+/** Refuses a push or request about objects of a party the peer does not represent (transport_and_format, "Errors"). */
+export function assertPeerRepresents(c: Context<OcpiEnv>, party: PartyRef) {
+  if (!peerRepresents(c, party)) {
+    throw new OcpiError(2001, `Party ${party.country_code}*${party.party_id} is not one of this peer's registered roles`, { path: 'country_code' })
+  }
+}

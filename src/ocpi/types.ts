@@ -1,0 +1,55 @@
+import { z } from 'zod'
+
+// Shared OCPI types (types.asciidoc), written once with the spec's limits.
+
+const printableAscii = /^[\x20-\x7E]*$/
+
+/** Case Insensitive String, printable ASCII only. */
+export const CiString = (max: number) => z.string().max(max).regex(printableAscii, 'Only printable ASCII allowed')
+export const OcpiString = (max: number) => z.string().max(max)
+export const URL = z.string().max(255)
+
+/**
+ * RFC 3339 in UTC; the absence of a zone designator implies UTC, fractional seconds allowed.
+ * Peers send both `2015-06-29T20:39:09Z` and `2015-06-29T20:39:09`, so both are accepted.
+ */
+export const DateTime = z
+  .string()
+  .max(25 + 7) // 25 per spec, tolerate up to microseconds
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]00:00)?$/, 'Must be an RFC 3339 UTC DateTime')
+
+export const Decimal = z.number()
+
+export const DisplayText = z.object({ language: z.string().length(2), text: OcpiString(512) })
+export type DisplayText = z.infer<typeof DisplayText>
+
+export const Price = z.object({ excl_vat: Decimal, incl_vat: Decimal.optional() })
+export type Price = z.infer<typeof Price>
+
+export const Role = z.enum(['CPO', 'EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP', 'PTP'])
+export type Role = z.infer<typeof Role>
+
+export const ImageCategory = z.enum(['CHARGER', 'ENTRANCE', 'LOCATION', 'NETWORK', 'OPERATOR', 'OTHER', 'OWNER'])
+export const Image = z.object({
+  url: URL,
+  thumbnail: URL.optional(),
+  category: ImageCategory,
+  type: CiString(4),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+})
+export type Image = z.infer<typeof Image>
+
+export const BusinessDetails = z.object({ name: OcpiString(100), website: URL.optional(), logo: Image.optional() })
+export type BusinessDetails = z.infer<typeof BusinessDetails>
+
+export const CountryCode = CiString(2).regex(/^[A-Za-z]{2}$/, 'Must be an ISO-3166 alpha-2 country code')
+export const PartyId = CiString(3).regex(/^[A-Za-z0-9]{3}$/, 'Must be three alphanumeric characters')
+
+/** Parses an OCPI DateTime to epoch milliseconds, treating a missing zone designator as UTC. */
+export function toEpochMs(dateTime: string): number {
+  const withZone = /(Z|[+-]\d{2}:\d{2})$/.test(dateTime) ? dateTime : `${dateTime}Z`
+  const ms = Date.parse(withZone)
+  if (Number.isNaN(ms)) throw new RangeError(`Invalid DateTime: ${dateTime}`)
+  return ms
+}
