@@ -50,9 +50,10 @@ CREATE TABLE hub_client_info (
   status TEXT NOT NULL,
   peer_id TEXT,
   last_updated INTEGER NOT NULL,
+  key TEXT GENERATED ALWAYS AS (country_code || '*' || party_id || '*' || role) VIRTUAL,
   PRIMARY KEY (country_code, party_id, role)
 );
-CREATE INDEX hub_client_info_by_last_updated ON hub_client_info (last_updated);
+CREATE INDEX hub_client_info_by_peer_id_last_updated ON hub_client_info (peer_id, last_updated);
 
 CREATE TABLE audit_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

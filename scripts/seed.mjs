@@ -1,4 +1,8 @@
 // Demo data for `npm start`, written through the management API only, so it exercises what users use. Idempotent.
+import { seedLocations } from './seed/locations.mjs'
+import { seedSessions } from './seed/sessions.mjs'
+import { seedTariffs } from './seed/tariffs.mjs'
+import { seedTokens } from './seed/tokens.mjs'
 
 /** A CPO and an eMSP with realistic business details, hosted on one platform. */
 export const DEMO_PARTIES = [
@@ -13,7 +17,7 @@ export const DEMO_PARTIES = [
 ]
 
 /** Further seed steps (locations, tariffs, tokens...) register here: each gets (admin) and must be idempotent. */
-export const seedSteps = []
+export const seedSteps = [seedLocations, seedTariffs, seedTokens, seedSessions]
 
 export async function seedDemo(baseUrl, adminToken) {
   const admin = async (method, path, body) => {

@@ -1,2 +1,14 @@
+import type { ChildProcess } from 'node:child_process'
+
 export function runWrangler(args: string[], options?: { stdio?: unknown }): Promise<string>
 export function waitUntilServing(url: string, timeoutMs: number): Promise<void>
+export function applyLocalMigrations(persistTo: string): Promise<string>
+export interface RunningPlatform { url: string; child: ChildProcess; stop(): Promise<void>; output(): string }
+export function startPlatform(options: {
+  port: number
+  inspectorPort: number
+  persistTo: string
+  adminToken: string
+  vars?: Record<string, string>
+  timeoutMs?: number
+}): Promise<RunningPlatform>

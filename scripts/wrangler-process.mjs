@@ -1,11 +1,14 @@
 // Helpers shared by the e2e setup, `npm start` and the benchmark: run wrangler with the project's own Node.
 import { spawn } from 'node:child_process'
 
+const WRANGLER = 'node_modules/wrangler/bin/wrangler.js'
+const wranglerEnv = () => ({ ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' })
+
 export function runWrangler(args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', ...args], {
+    const child = spawn(process.execPath, [WRANGLER, ...args], {
       stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+      env: wranglerEnv(),
     })
     let output = ''
     child.stdout?.on('data', (chunk) => (output += chunk))
@@ -29,4 +32,45 @@ export async function waitUntilServing(url, timeoutMs) {
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
   throw lastError ?? new Error('timed out')
+}
+
+/** Applies every migration to the local D1 kept in persistTo. */
+export function applyLocalMigrations(persistTo) {
+  return runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo])
+}
+
+/**
+ * Starts one platform: `wrangler dev` on 127.0.0.1 with its own port, inspector port and state directory, the given
+ * PUBLIC_URL and ADMIN_TOKEN, and waits until it answers. The process group is detached so stop() also ends workerd.
+ */
+export async function startPlatform({ port, inspectorPort, persistTo, adminToken, vars = {}, timeoutMs = 90_000 }) {
+  const url = `http://127.0.0.1:${port}`
+  const varArgs = Object.entries({ PUBLIC_URL: url, ADMIN_TOKEN: adminToken, ...vars }).flatMap(([name, value]) => ['--var', `${name}:${value}`])
+  const child = spawn(
+    process.execPath,
+    [WRANGLER, 'dev', '--port', String(port), '--inspector-port', String(inspectorPort), '--ip', '127.0.0.1',
+      '--persist-to', persistTo, '--show-interactive-dev-session=false', ...varArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, detached: true },
+  )
+  let output = ''
+  const keep = (chunk) => (output = (output + chunk).slice(-20_000))
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {
+      return // already gone
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))])
+  }
+  try {
+    await waitUntilServing(url, timeoutMs)
+  } catch (error) {
+    await stop()
+    throw new Error(`platform on port ${port} did not start: ${error}\n${output.slice(-4000)}`)
+  }
+  return { url, child, stop, output: () => output }
 }

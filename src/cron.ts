@@ -1,4 +1,6 @@
 import type { Env } from './env'
+import { rotateStaleCredentials } from './peers/registration'
+import { expiredGdprExportsJob } from './modules/x-gdpr/cron'
 
 export interface ScheduledJob {
   name: string
@@ -6,7 +8,10 @@ export interface ScheduledJob {
 }
 
 /** Jobs run by the cron trigger, each isolated so one failure does not stop the others. */
-export const scheduledJobs: ScheduledJob[] = []
+export const scheduledJobs: ScheduledJob[] = [
+  { name: 'credentials-renewal', run: (env, scheduledTime) => rotateStaleCredentials(env, scheduledTime) },
+  expiredGdprExportsJob,
+]
 
 export async function runScheduledJobs(env: Env, scheduledTime: number): Promise<void> {
   const results = await Promise.allSettled(scheduledJobs.map((job) => job.run(env, scheduledTime)))

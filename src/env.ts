@@ -13,8 +13,16 @@ export interface Env {
   CREDENTIALS_MAX_AGE_DAYS: string
   TOKEN_GRACE_SECONDS: string
   OCPI_CLIENT_TIMEOUT_MS: string
+  OUTBOX_RETRY_BASE_MS: string
+  OUTBOX_RETRY_MAX_MS: string
+  /** Timeout (ms) of a real-time token authorize to an eMSP; a driver is waiting at the charge point. */
+  AUTHORIZE_TIMEOUT_MS: string
+  /** WhitelistType ALLOWED tokens: 'realtime' (ask the eMSP, cache as fallback) or 'local' (decide from the cache). */
+  AUTHORIZE_ALLOWED_WHITELIST: string
   ADMIN_TOKEN: string
   CSMS_WEBHOOK_URL?: string
+  /** Secret HMAC key for x-gdpr pseudonyms (`wrangler secret put GDPR_PSEUDONYM_KEY`); .dev.vars sets a local default. */
+  GDPR_PSEUDONYM_KEY?: string
 }
 
 type OcpiEdgeEnv = Env

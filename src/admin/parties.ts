@@ -6,6 +6,9 @@ import { OcpiError } from '../ocpi/errors'
 import { BusinessDetails, CountryCode, PartyId, Role } from '../ocpi/types'
 import type { AdminEnv } from './context'
 import { listHostedParties, invalidateHostedParties } from '../peers/parties'
+import { publishRolesToPeers } from '../peers/registration'
+import { runBatch } from '../db/batch'
+import { ownClientInfoStatements } from '../modules/hubclientinfo/store'
 
 const NewParty = z.object({ country_code: CountryCode, party_id: PartyId, role: Role, business_details: BusinessDetails })
 
@@ -16,6 +19,9 @@ export const partiesAdmin = new Hono<AdminEnv>()
     const inserted = await c.var.db.insert(parties).values(row).onConflictDoNothing().returning()
     if (inserted.length === 0) throw new OcpiError(2001, `Party ${row.country_code}*${row.party_id} already hosts role ${row.role}`, { http_status: 409 })
     invalidateHostedParties()
+    await runBatch(c.var.db, ownClientInfoStatements(c.var.db, [row], 'CONNECTED', row.created_at))
+    // B8.2: our credentials roles changed; every connected peer learns them through a credentials PUT.
+    c.executionCtx.waitUntil(publishRolesToPeers(c.env))
     return c.json(toParty(inserted[0]), 201)
   })
   .get('/parties', async (c) => c.json((await listHostedParties(c.var.db)).map(toParty)))

@@ -1,2 +1,10 @@
 // One file per area keeps parallel work apart; every table is reachable from here.
 export * from './schema/foundation'
+export * from './schema/gdpr'
+export * from './schema/token-migration'
+export * from './schema/tokens'
+export * from './schema/tariffs'
+export * from './schema/locations'
+export * from './schema/policies'
+export * from './schema/sessions'
+export * from './schema/cdrs'

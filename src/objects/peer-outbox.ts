@@ -1,10 +1,271 @@
 import { DurableObject } from 'cloudflare:workers'
+import { database } from '../db/client'
 import type { Env } from '../env'
-import type { OutboxStats } from '../push/types'
+import type { PartyRef } from '../ocpi/context'
+import { isSupportedVersion, type OcpiVersion } from '../ocpi/versions'
+import { ocpiRequest } from '../peers/client'
+import { getPeer, type Peer } from '../peers/store'
+import { mergePatch, outcomeOfError, outcomeOfResponse, receiverUrl, retryDelay, supersededBy, type DeliveryOutcome } from '../push/outbox-policy'
+import type { OutboxStats, PushChange, QueuedPush } from '../push/types'
 
-/** One instance per peer: ordered, durable push queue. Filled in by the push work. */
+/** Pushes delivered per alarm run; the next run follows at once while more are queued. */
+const BATCH_SIZE = 50
+/** A backoff step past every cap: an unregistered or suspended peer is retried at the slowest rate. */
+const SLOWEST = 64
+
+type PushRow = {
+  seq: number
+  object_key: string
+  change: string
+  to_party: string | null
+  enqueued_at: number
+  attempts: number
+  in_flight: number
+  last_error: string | null
+}
+
+type StateRow = {
+  peer_id: string | null
+  failures: number
+  delivered: number
+  rejected: number
+  dropped: number
+  coalesced: number
+  last_delivery_at: number | null
+  last_error: string | null
+  last_error_at: number | null
+}
+
+type DeliverablePeer = Peer & { version: OcpiVersion; outbound_token: string }
+
+/**
+ * One instance per peer (`idFromName(peer_id)`): an ordered, durable push queue in SQLite storage, drained by alarms.
+ * A push is stored before enqueue() returns; delivery is FIFO and stops at the first push the peer cannot take yet,
+ * so nothing overtakes an earlier change of the same object; retries back off exponentially and never give up.
+ */
 export class PeerOutbox extends DurableObject<Env> {
-  stats(): OutboxStats {
-    return { depth: 0, last_error: null, last_error_at: null, last_delivery_at: null, rejected: 0 }
+  #sql = this.ctx.storage.sql
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.#sql.exec(`
+      CREATE TABLE IF NOT EXISTS pushes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        object_key TEXT NOT NULL,
+        change TEXT NOT NULL,
+        to_party TEXT,
+        enqueued_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        in_flight INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX IF NOT EXISTS pushes_by_object_key ON pushes (object_key, seq);
+      CREATE TABLE IF NOT EXISTS outbox_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        peer_id TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        delivered INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0,
+        dropped INTEGER NOT NULL DEFAULT 0,
+        coalesced INTEGER NOT NULL DEFAULT 0,
+        last_delivery_at INTEGER,
+        last_error TEXT,
+        last_error_at INTEGER
+      );
+      INSERT OR IGNORE INTO outbox_state (id) VALUES (1);
+    `)
+  }
+
+  /** Queues one change for this peer, addressed to `to` (OCPI-to). Durable once this returns. */
+  async enqueue(change: PushChange, to?: PartyRef): Promise<void> {
+    this.#rememberPeer()
+    if (change.method === 'PUT') this.#dropSupersededBy(change, to)
+    if (change.method !== 'PATCH' || !this.#mergeIntoQueued(change, to)) {
+      this.#sql.exec(
+        'INSERT INTO pushes (object_key, change, to_party, enqueued_at) VALUES (?, ?, ?, ?)',
+        change.objectKey, JSON.stringify(change), to ? JSON.stringify(to) : null, Date.now(),
+      )
+    }
+    // An alarm already set is either a run about to start or a backoff wait, which a new push must not cut short.
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now())
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const state = this.#state()
+    const { depth, oldest } = this.#sql.exec<{ depth: number; oldest: number | null }>('SELECT count(*) AS depth, min(enqueued_at) AS oldest FROM pushes').one()
+    const alarm = depth > 0 ? await this.ctx.storage.getAlarm() : null
+    return {
+      depth,
+      last_error: state.last_error,
+      last_error_at: isoOrNull(state.last_error_at),
+      last_delivery_at: isoOrNull(state.last_delivery_at),
+      rejected: state.rejected,
+      delivered: state.delivered,
+      dropped: state.dropped,
+      coalesced: state.coalesced,
+      next_attempt_at: isoOrNull(alarm),
+      oldest_enqueued_at: isoOrNull(oldest),
+    }
+  }
+
+  /** The undelivered pushes, oldest first. */
+  list(limit = 100): QueuedPush[] {
+    return this.#sql
+      .exec<PushRow>('SELECT * FROM pushes ORDER BY seq LIMIT ?', Math.max(1, Math.min(limit, 1000)))
+      .toArray()
+      .map((row) => {
+        const change = JSON.parse(row.change) as PushChange
+        return {
+          seq: row.seq, module: change.module, method: change.method, path: change.path, object_key: row.object_key,
+          to: row.to_party ? (JSON.parse(row.to_party) as PartyRef) : null, enqueued_at: new Date(row.enqueued_at).toISOString(),
+          attempts: row.attempts, in_flight: row.in_flight === 1, last_error: row.last_error,
+        }
+      })
+  }
+
+  /** Skips the backoff wait: the next attempt runs now (e.g. after the operator fixed the peer). */
+  async retryNow(): Promise<void> {
+    if (this.#depth() > 0) await this.ctx.storage.setAlarm(Date.now())
+  }
+
+  /** Drops every undelivered push: for a peer that is unregistered for good. Returns how many were dropped. */
+  async purge(): Promise<number> {
+    const depth = this.#depth()
+    this.#sql.exec('DELETE FROM pushes')
+    this.#sql.exec('UPDATE outbox_state SET dropped = dropped + ?, failures = 0', depth)
+    await this.ctx.storage.deleteAlarm()
+    return depth
+  }
+
+  override async alarm(): Promise<void> {
+    // Never throw: a thrown alarm is retried a few times by the runtime and then given up, and pushes must not be.
+    try {
+      await this.#deliverBatch()
+    } catch (error) {
+      this.#recordError(`outbox: ${error instanceof Error ? error.message : String(error)}`)
+      await this.#scheduleRetry()
+    }
+  }
+
+  async #deliverBatch(): Promise<void> {
+    // A push still marked in flight was cut short (eviction, restart): it was not confirmed, so it is sent again.
+    this.#sql.exec('UPDATE pushes SET in_flight = 0 WHERE in_flight = 1')
+    if (this.#depth() === 0) return
+    const peerId = this.#state().peer_id
+    const peer = peerId ? await getPeer(database(this.env.DB), peerId) : undefined
+    if (!isDeliverable(peer)) {
+      this.#recordError(`peer ${peerId}: ${holdReason(peer)}; holding ${this.#depth()} pushes`)
+      return this.#scheduleRetry(SLOWEST)
+    }
+    for (let delivered = 0; delivered < BATCH_SIZE; delivered++) {
+      // Read the head each time: while a push is in flight, enqueue() may merge into or supersede the ones behind it.
+      const row = this.#sql.exec<PushRow>('SELECT * FROM pushes ORDER BY seq LIMIT 1').toArray()[0]
+      if (!row) return
+      this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
+      const outcome = await this.#attempt(peer, JSON.parse(row.change) as PushChange, row.to_party ? (JSON.parse(row.to_party) as PartyRef) : undefined)
+      if (outcome.kind === 'retry') {
+        this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', outcome.error, row.seq)
+        this.#recordError(outcome.error)
+        return this.#scheduleRetry()
+      }
+      this.#sql.exec('DELETE FROM pushes WHERE seq = ?', row.seq)
+      this.#recordOutcome(outcome)
+    }
+    if (this.#depth() > 0) await this.ctx.storage.setAlarm(Date.now())
+  }
+
+  async #attempt(peer: DeliverablePeer, change: PushChange, to: PartyRef | undefined): Promise<DeliveryOutcome> {
+    const target = `${change.method} ${change.module}/${change.path.join('/')}`
+    const endpoint = peer.endpoints.find((candidate) => candidate.identifier === change.module && candidate.role === 'RECEIVER')
+    if (!endpoint) return { kind: 'dropped', error: `${target}: peer offers no ${change.module} RECEIVER endpoint` }
+    if (!(peer.version in change.bodies)) return { kind: 'dropped', error: `${target}: no body for OCPI ${peer.version}` }
+    const url = receiverUrl(endpoint.url, change.path, change.query)
+    try {
+      const response = await ocpiRequest({
+        method: change.method, url, token: peer.outbound_token, body: change.bodies[peer.version] ?? undefined,
+        from: change.from, to, retries: 0, timeoutMs: Number(this.env.OCPI_CLIENT_TIMEOUT_MS) || undefined,
+      })
+      const outcome = outcomeOfResponse(response)
+      return outcome.kind === 'delivered' ? outcome : { ...outcome, error: `${change.method} ${url}: ${outcome.error}` }
+    } catch (error) {
+      return outcomeOfError(error)
+    }
+  }
+
+  #recordOutcome(outcome: Exclude<DeliveryOutcome, { kind: 'retry' }>) {
+    const now = Date.now()
+    // The peer answered (even with a refusal), so it is reachable again: the backoff starts over.
+    if (outcome.kind === 'delivered') {
+      this.#sql.exec('UPDATE outbox_state SET delivered = delivered + 1, failures = 0, last_delivery_at = ?', now)
+    } else if (outcome.kind === 'rejected') {
+      this.#sql.exec('UPDATE outbox_state SET rejected = rejected + 1, failures = 0, last_error = ?, last_error_at = ?', outcome.error, now)
+    } else {
+      this.#sql.exec('UPDATE outbox_state SET dropped = dropped + 1, last_error = ?, last_error_at = ?', outcome.error, now)
+    }
+  }
+
+  #recordError(error: string) {
+    this.#sql.exec('UPDATE outbox_state SET last_error = ?, last_error_at = ?', error, Date.now())
+  }
+
+  async #scheduleRetry(failures?: number) {
+    const state = this.#sql.exec<{ failures: number }>('UPDATE outbox_state SET failures = failures + 1 RETURNING failures').one()
+    const baseMs = Number(this.env.OUTBOX_RETRY_BASE_MS) || 1_000
+    const maxMs = Number(this.env.OUTBOX_RETRY_MAX_MS) || 300_000
+    await this.ctx.storage.setAlarm(Date.now() + retryDelay(failures ?? state.failures, baseMs, maxMs))
+  }
+
+  /** Removes queued PUTs/PATCHes of the same path that this PUT replaces, newest first, stopping at anything else. */
+  #dropSupersededBy(change: PushChange, to: PartyRef | undefined) {
+    for (let queued = this.#lastQueued(change.objectKey); queued && supersededBy(queued.change, queued.to, change, to);) {
+      this.#sql.exec('DELETE FROM pushes WHERE seq = ?', queued.seq)
+      this.#sql.exec('UPDATE outbox_state SET coalesced = coalesced + 1')
+      queued = this.#lastQueued(change.objectKey)
+    }
+  }
+
+  /** Folds a PATCH into the object's last queued push when that is a PUT/PATCH of the same path; false if it cannot. */
+  #mergeIntoQueued(change: PushChange, to: PartyRef | undefined): boolean {
+    const queued = this.#lastQueued(change.objectKey)
+    const merged = queued && mergePatch(queued.change, queued.to, change, to)
+    if (!queued || !merged) return false
+    this.#sql.exec('UPDATE pushes SET change = ? WHERE seq = ?', JSON.stringify(merged), queued.seq)
+    this.#sql.exec('UPDATE outbox_state SET coalesced = coalesced + 1')
+    return true
+  }
+
+  /** The object's newest queued push, unless it is being delivered right now (then nothing may change it). */
+  #lastQueued(objectKey: string) {
+    const row = this.#sql.exec<PushRow>('SELECT * FROM pushes WHERE object_key = ? ORDER BY seq DESC LIMIT 1', objectKey).toArray()[0]
+    if (!row || row.in_flight) return undefined
+    return { seq: row.seq, change: JSON.parse(row.change) as PushChange, to: row.to_party ? (JSON.parse(row.to_party) as PartyRef) : undefined }
+  }
+
+  #rememberPeer() {
+    const peerId = this.ctx.id.name
+    if (!peerId) throw new Error('PeerOutbox must be addressed by idFromName(peer_id)')
+    this.#sql.exec('UPDATE outbox_state SET peer_id = ? WHERE peer_id IS NULL', peerId)
+  }
+
+  #state(): StateRow {
+    return this.#sql.exec<StateRow>('SELECT * FROM outbox_state WHERE id = 1').one()
+  }
+
+  #depth(): number {
+    return this.#sql.exec<{ depth: number }>('SELECT count(*) AS depth FROM pushes').one().depth
   }
 }
+
+// OFFLINE peers are still tried: a successful push is how they come back. PENDING and SUSPENDED ones are held.
+function isDeliverable(peer: Peer | undefined): peer is DeliverablePeer {
+  return !!peer && !!peer.outbound_token && !!peer.version && isSupportedVersion(peer.version) && (peer.status === 'CONNECTED' || peer.status === 'OFFLINE')
+}
+
+function holdReason(peer: Peer | undefined): string {
+  if (!peer) return 'not registered'
+  if (peer.status !== 'CONNECTED' && peer.status !== 'OFFLINE') return `status ${peer.status}`
+  if (!peer.outbound_token) return 'no credentials token to present'
+  return `no usable OCPI version (${peer.version})`
+}
+
+const isoOrNull = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString())

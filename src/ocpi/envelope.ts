@@ -18,3 +18,12 @@ export function envelope<T>(data: T | undefined, status_code: number = 1000, sta
 export function respond<T>(c: Context, data: T, options: { http_status?: 200 | 201; status_code?: 1000 | OcpiStatusCode } = {}) {
   return c.json(envelope(data, options.status_code ?? 1000), options.http_status ?? 200)
 }
+
+/**
+ * A successful response whose `data` is a list of objects already serialized as JSON (e.g. precomputed per version in
+ * the store), joined without parsing them again.
+ */
+export function respondSerializedList(c: Context, items: readonly string[]) {
+  const rest = JSON.stringify(envelope(undefined)).slice(1)
+  return c.body(`{"data":[${items.join(',')}],${rest}`, 200, { 'Content-Type': 'application/json' })
+}

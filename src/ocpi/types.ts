@@ -23,8 +23,31 @@ export const Decimal = z.number()
 export const DisplayText = z.object({ language: z.string().length(2), text: OcpiString(512) })
 export type DisplayText = z.infer<typeof DisplayText>
 
-export const Price = z.object({ excl_vat: Decimal, incl_vat: Decimal.optional() })
+/** TaxAmount (2.3.0; changelog: "Support for North American taxes"). */
+export const TaxAmount = z.object({ name: z.string(), account_number: z.string().optional(), percentage: Decimal.optional(), amount: Decimal })
+export type TaxAmount = z.infer<typeof TaxAmount>
+
+/** Price, canonical (2.3.0): the amount before taxes and the taxes relevant to the receiver. */
+export const Price = z.object({ before_taxes: Decimal, taxes: z.array(TaxAmount).optional() })
 export type Price = z.infer<typeof Price>
+/** Price in 2.2.1: excluding and, optionally, including VAT. */
+export const Price221 = z.object({ excl_vat: Decimal, incl_vat: Decimal.optional() })
+export type Price221 = z.infer<typeof Price221>
+
+/** "Numbers in OCPI are formatted as JSON numbers. Unless mentioned otherwise, numbers use 4 decimals" (types). */
+const fourDecimals = (value: number) => Math.round(value * 10_000) / 10_000
+
+/** 2.2.1 knows VAT only: incl_vat - excl_vat becomes one tax named VAT; without incl_vat the taxes are unknown. */
+export function priceFrom221(price: Price221): Price {
+  if (price.incl_vat === undefined) return { before_taxes: price.excl_vat }
+  return { before_taxes: price.excl_vat, taxes: [{ name: 'VAT', amount: fourDecimals(price.incl_vat - price.excl_vat) }] }
+}
+
+/** incl_vat is before_taxes plus every tax listed; without a taxes list it is left out (not known, not zero). */
+export function priceTo221(price: Price): Price221 {
+  if (price.taxes === undefined) return { excl_vat: price.before_taxes }
+  return { excl_vat: price.before_taxes, incl_vat: fourDecimals(price.taxes.reduce((sum, tax) => sum + tax.amount, price.before_taxes)) }
+}
 
 export const Role = z.enum(['CPO', 'EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP', 'PTP'])
 export type Role = z.infer<typeof Role>

@@ -9,7 +9,12 @@ export interface PushChange {
   method: 'PUT' | 'PATCH' | 'DELETE' | 'POST'
   /** Path segments below the peer's receiver endpoint, e.g. ['NL', 'ECO', 'LOC1', '3256', '1']. */
   path: string[]
-  /** The body per OCPI version, already converted from canonical; a peer on a version missing here is skipped. */
+  /** URL query parameters, e.g. { type: 'APP_USER' } for a token (mod_tokens: `{token_uid}[?type={type}]`). */
+  query?: Record<string, string>
+  /**
+   * The body per OCPI version, already converted from canonical; a peer on a version missing here is skipped.
+   * A DELETE carries no body: map each version it can be sent in to null.
+   */
   bodies: Partial<Record<OcpiVersion, unknown>>
   /** The owning hosted party (OCPI-from). */
   from: PartyRef
@@ -30,4 +35,28 @@ export interface OutboxStats {
   last_delivery_at: string | null
   /** Pushes the peer refused with an OCPI 2xxx error: recorded, not retried. */
   rejected: number
+  /** Pushes the peer accepted (OCPI 1xxx), counted since the outbox was created. */
+  delivered?: number
+  /** Pushes never sent: the peer has no receiver endpoint for the module, or no body exists for its version. */
+  dropped?: number
+  /** Undelivered updates folded into a queued one (PATCH merged, or PUT superseding). */
+  coalesced?: number
+  /** When the next delivery attempt is scheduled, while the queue is not empty. */
+  next_attempt_at?: string | null
+  /** Enqueue time of the oldest undelivered push: how far behind the peer is. */
+  oldest_enqueued_at?: string | null
+}
+
+/** One undelivered push, as the management API lists it. */
+export interface QueuedPush {
+  seq: number
+  module: string
+  method: PushChange['method']
+  path: string[]
+  object_key: string
+  to: PartyRef | null
+  enqueued_at: string
+  attempts: number
+  in_flight: boolean
+  last_error: string | null
 }

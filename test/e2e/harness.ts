@@ -43,6 +43,8 @@ export class Platform {
 export const a = new Platform('a')
 export const b = new Platform('b')
 export const c = new Platform('c')
+/** Started and stopped by tests that need it (test/e2e/platform-process.ts). */
+export const d = new Platform('d')
 
 /** Unique ids per test run, so tests sharing the platforms never collide. */
 export const unique = (prefix: string) => `${prefix}${Math.random().toString(36).slice(2, 8).toUpperCase()}`

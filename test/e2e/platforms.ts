@@ -7,8 +7,13 @@ export const PLATFORMS = {
   a: { port: base + 1, inspectorPort: base + 501 },
   b: { port: base + 2, inspectorPort: base + 502 },
   c: { port: base + 3, inspectorPort: base + 503 },
+  /** Not started by the global setup: a test starts and stops it (test/e2e/on-demand-platform.ts), e.g. to take a peer down. */
+  d: { port: base + 4, inspectorPort: base + 504 },
 } as const
 export type PlatformName = keyof typeof PLATFORMS
+export const STARTED_BY_SETUP: PlatformName[] = ['a', 'b', 'c']
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token'
 export const E2E_STATE_DIR = `.e2e/${base}`
+/** Extra vars for every e2e platform: push retries back off from 200 ms to at most 2 s, so outage tests recover fast. */
+export const E2E_VARS = { OUTBOX_RETRY_BASE_MS: '200', OUTBOX_RETRY_MAX_MS: '2000' }
 export const urlOf = (name: PlatformName) => `http://127.0.0.1:${PLATFORMS[name].port}`

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core'
 import type { BusinessDetails, Role } from '../../ocpi/types'
 
@@ -19,7 +20,7 @@ export const peers = sqliteTable('peers', {
   id: text('id').primaryKey(),
   name: text('name'),
   status: text('status').$type<PeerStatus>().notNull(),
-  /** Who started the registration: 'inbound' (they used our token A) or 'outbound' (we used theirs). */
+  /** Who started the registration: 'them' (they used our token A) or 'us' (we used theirs). */
   initiated_by: text('initiated_by').$type<'us' | 'them'>().notNull(),
   version: text('version'),
   versions_url: text('versions_url'),
@@ -56,17 +57,20 @@ export const credentialsTokens = sqliteTable('credentials_tokens', {
 }, (table) => [index('credentials_tokens_by_peer').on(table.peer_id)])
 
 /** HubClientInfo: connection status of parties behind a hub (B8.4), as received from or sent to peers. */
+export type ConnectionStatus = 'CONNECTED' | 'OFFLINE' | 'PLANNED' | 'SUSPENDED'
 export const hubClientInfo = sqliteTable('hub_client_info', {
   country_code: text('country_code').notNull(),
   party_id: text('party_id').notNull(),
   role: text('role').$type<Role>().notNull(),
-  status: text('status').$type<'CONNECTED' | 'OFFLINE' | 'PLANNED' | 'SUSPENDED'>().notNull(),
+  status: text('status').$type<ConnectionStatus>().notNull(),
   /** null: information about our own hosted parties/peers; else the hub peer that told us. */
   peer_id: text('peer_id'),
   last_updated: integer('last_updated').notNull(),
+  /** Unique paging key for keyset cursors (country_code*party_id*role). */
+  key: text('key').generatedAlwaysAs(sql`country_code || '*' || party_id || '*' || role`, { mode: 'virtual' }),
 }, (table) => [
   primaryKey({ columns: [table.country_code, table.party_id, table.role] }),
-  index('hub_client_info_by_last_updated').on(table.last_updated),
+  index('hub_client_info_by_peer_id_last_updated').on(table.peer_id, table.last_updated),
 ])
 
 /** Append-only record of security-relevant actions (registration, renewal, GDPR...). */

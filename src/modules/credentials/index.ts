@@ -1,5 +1,45 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import { hashToken, tokenCandidates } from '../../ocpi/auth'
+import { readBody } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { findPeerByTokenHash } from '../../peers/store'
+import { acceptCredentialsUpdate, acceptRegistration, acceptUnregistration } from '../../peers/accept-registration'
+import { ourCredentials } from '../../peers/peer-state'
+import { credentialsFor, credentialsSchemas, type Credentials } from './schema'
 
-// Filled in by the credentials work: GET/POST/PUT/DELETE per credentials.asciidoc.
+/**
+ * The credentials module (credentials.asciidoc), symmetric and mounted by src/ocpi/app.ts at /ocpi/{version}/credentials.
+ * Token A reaches it (authentication allows it here only); the rules per method live in src/peers/registration.ts.
+ */
 export const credentials = new Hono<OcpiEnv>()
+  // "Retrieves the credentials object to access the server's platform": we keep only hashes, so the token is the one
+  // the peer authenticated this request with.
+  .get('/', async (c) => respond(c, credentialsFor(c.var.version, await ourCredentials(c.env, c.var.db, await presentedToken(c)))))
+  // A POST creates the peer's registration: 201 Created (status_codes: "201 - Created when the object has been newly
+  // created in the server system"); a PUT updates an existing one: 200.
+  .post('/', async (c) => {
+    const ours = await acceptRegistration(c.env, c.var.db, c.var.peer, c.var.version, await readCredentials(c))
+    return respond(c, credentialsFor(c.var.version, ours), { http_status: 201 })
+  })
+  .put('/', async (c) => {
+    const ours = await acceptCredentialsUpdate(c.env, c.var.db, c.var.peer, c.var.version, await readCredentials(c))
+    return respond(c, credentialsFor(c.var.version, ours))
+  })
+  .delete('/', async (c) => {
+    await acceptUnregistration(c.var.db, c.var.peer)
+    return respond(c, undefined)
+  })
+
+/** The body in the shape of the version called; 2.2.1 bodies have no hub_party_id. */
+const readCredentials = async (c: Context<OcpiEnv>): Promise<Credentials> => readBody(c, credentialsSchemas[c.var.version])
+
+/** The credentials token of this request in clear: the candidate that authenticated as this peer. */
+async function presentedToken(c: Context<OcpiEnv>): Promise<string> {
+  const candidates = tokenCandidates(c.req.header('Authorization'))
+  for (const candidate of candidates) {
+    const found = await findPeerByTokenHash(c.var.db, await hashToken(candidate))
+    if (found?.peer.id === c.var.peer.id) return candidate
+  }
+  return candidates[0]
+}

@@ -1,0 +1,53 @@
+// Seeded platform states, built once and cached under bench/.state/ (gitignored), keyed by everything that decides
+// their content: the migrations, the seeding code and its parameters. A run works on a copy, so the cache stays clean.
+import { createHash } from 'node:crypto'
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { applyLocalMigrations } from '../../scripts/wrangler-process.mjs'
+
+export const STATE_ROOT = 'bench/.state'
+
+/**
+ * The directory of a seeded state named `name`: built by `seed(persistTo)` on fresh migrations unless a complete one
+ * with the same key exists. `inputs` lists what else decides the content (seeder files, parameters).
+ */
+export async function cachedState(name, { files = [], parameters = {}, seed, log = () => {} }) {
+  const key = await stateKey(files, parameters)
+  const dir = join(STATE_ROOT, `${name}-${key}`)
+  if (await exists(join(dir, '.complete'))) {
+    log(`${name}: cached state ${dir}`)
+    return dir
+  }
+  for (const entry of await readdir(STATE_ROOT).catch(() => [])) {
+    if (entry.startsWith(`${name}-`)) await rm(join(STATE_ROOT, entry), { recursive: true, force: true })
+  }
+  await mkdir(dir, { recursive: true })
+  await applyLocalMigrations(dir)
+  const started = Date.now()
+  await seed(dir)
+  await writeFile(join(dir, '.complete'), JSON.stringify({ parameters, seeded_in_ms: Date.now() - started }))
+  log(`${name}: seeded ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  return dir
+}
+
+/** A fresh working copy of a state for one run (platforms write to their state: outbox, audit log, peers). */
+export async function workingCopy(stateDir, name) {
+  const dir = join(STATE_ROOT, 'run', name)
+  await rm(dir, { recursive: true, force: true })
+  await mkdir(join(STATE_ROOT, 'run'), { recursive: true })
+  if (stateDir) await cp(stateDir, dir, { recursive: true })
+  else await applyLocalMigrations(dir)
+  return dir
+}
+
+async function stateKey(files, parameters) {
+  const hash = createHash('sha256')
+  const migrations = (await readdir('migrations')).filter((name) => name.endsWith('.sql')).sort()
+  for (const path of [...migrations.map((name) => join('migrations', name)), ...files]) {
+    hash.update(path).update('\0').update(await readFile(path).catch(() => 'missing')).update('\0')
+  }
+  hash.update(JSON.stringify(parameters))
+  return hash.digest('hex').slice(0, 16)
+}
+
+const exists = (path) => stat(path).then(() => true, () => false)

@@ -1,0 +1,123 @@
+// `npm run bench`: the ocpi-edge benchmark. Starts real local platforms (`wrangler dev`) on ports 8890-8899, seeds
+// them, measures, prints a table and writes bench/results.json. `--quick` is a smoke run with small numbers.
+// See bench/README.md for what each number means.
+import { execFileSync } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import { parseArgs } from 'node:util'
+import { authorizeScenario } from './scenarios/authorize.mjs'
+import { locationsScenario } from './scenarios/locations.mjs'
+import { pushScenario } from './scenarios/push.mjs'
+
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(`The benchmark needs Node >= 22.12 (node:sqlite); this is ${process.version}. Run it with \`npm run bench\`, which uses the project's Node.`)
+  process.exit(1)
+}
+
+// node:sqlite (bulk seeding) is still flagged experimental in Node 22: keep every other warning, drop that one.
+const printWarnings = process.listeners('warning')
+process.removeAllListeners('warning')
+process.on('warning', (warning) => {
+  if (!(warning.name === 'ExperimentalWarning' && /SQLite/.test(warning.message))) for (const print of printWarnings) print(warning)
+})
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+  },
+})
+
+const parameters = flags.quick
+  ? { quick: true, duration_s: 3, connections: 32, page_connections: 8, locations: 2_000, page_size: 50, push_peers: 10, push_updates: 5, tokens: 20_000, always_every: 10 }
+  : { quick: false, duration_s: 10, connections: 32, page_connections: 8, locations: 100_000, page_size: 50, push_peers: 10, push_updates: 30, tokens: 1_000_000, always_every: 10 }
+if (flags.duration) parameters.duration_s = Number(flags.duration)
+if (flags.connections) parameters.connections = parameters.page_connections = Number(flags.connections)
+
+const SCENARIOS = { locations: locationsScenario, push: pushScenario, authorize: authorizeScenario }
+const selected = flags.only ? flags.only.split(',').map((name) => name.trim()) : Object.keys(SCENARIOS)
+for (const name of selected) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`)
+
+const running = new Set()
+const context = {
+  parameters,
+  log: (message) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`),
+  /** Registers a started platform so it is stopped even when a scenario fails or the run is interrupted. */
+  track(platform) {
+    running.add(platform)
+    return platform
+  },
+  async stop(platform) {
+    running.delete(platform)
+    await platform.stop()
+  },
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    await Promise.all([...running].map((platform) => platform.stop()))
+    process.exit(130)
+  })
+}
+
+const startedAt = Date.now()
+let results = { environment: environment(), parameters, scenarios: {} }
+for (const name of selected) {
+  context.log(`scenario ${name}`)
+  try {
+    results.scenarios[name] = await SCENARIOS[name](context)
+  } catch (error) {
+    context.log(`scenario ${name} failed: ${error.stack ?? error}`)
+    results.scenarios[name] = { failed: String(error.message ?? error).slice(0, 2000) }
+  } finally {
+    await Promise.all([...running].map((platform) => context.stop(platform)))
+  }
+}
+results.total_s = Math.round((Date.now() - startedAt) / 1000)
+results.environment.load_average_at_end = os.loadavg().map((load) => Math.round(load * 100) / 100)
+const headline = results.scenarios.locations?.headline
+if (headline) results = { headline, ...results }
+
+printTable(results)
+await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
+console.log(`\nwrote bench/results.json (${results.total_s} s)`)
+
+function printTable({ scenarios, headline }) {
+  const rows = Object.values(scenarios).flatMap((scenario) => scenario.rows ?? [])
+  const header = ['measurement', 'req/s', 'p50 ms', 'p99 ms', 'samples', 'notes']
+  const lines = rows.map((row) => [row.name, row.requests_per_second ?? '', row.p50_ms ?? '', row.p99_ms ?? '', row.requests ?? row.samples ?? '', row.note ?? ''].map(String))
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)))
+  const format = (cells) => cells.map((cell, column) => (column === 0 || column === 5 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')
+  console.log(`\n${format(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}`)
+  for (const line of lines) console.log(format(line))
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    if (scenario.skipped) console.log(`${name}: skipped: ${scenario.skipped}`)
+    if (scenario.failed) console.log(`${name}: FAILED: ${scenario.failed.split('\n')[0]}`)
+    for (const figure of scenario.figures ?? []) console.log(`${name}: ${figure}`)
+  }
+  if (headline) console.log(`\nheadline: ${headline.description}: ${headline.ratio}`)
+}
+
+function environment() {
+  const git = (...args) => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    } catch {
+      return undefined
+    }
+  }
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpu_count: os.availableParallelism?.() ?? os.cpus().length,
+    cpu_model: os.cpus()[0]?.model,
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    load_average_at_start: os.loadavg().map((load) => Math.round(load * 100) / 100),
+    git_commit: git('rev-parse', 'HEAD'),
+    git_dirty: (git('status', '--porcelain') ?? '').length > 0,
+    wrangler: JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("wrangler/package.json").version)'], { encoding: 'utf8' })),
+  }
+}

@@ -1,0 +1,149 @@
+// Issue 4, pull side: the no-storage ceiling (GET /ocpi/versions), 50-location pages (first, deep by cursor, deep by
+// offset, date_from delta) over 100,000 seeded locations, and a full sync at the maximum page size.
+import { performance } from 'node:perf_hooks'
+import { measure, round } from '../lib/load.mjs'
+import { openLocalD1 } from '../lib/d1-file.mjs'
+import { launchPlatform, nextLink, ocpiGet, tokenHeader } from '../lib/platform.mjs'
+import { cachedState } from '../lib/state.mjs'
+import { credentialsRole, insertConnectedPeer, insertHostedParty } from '../seed/peers.mjs'
+import { LOCATION_SEED_FILES, seedLocations } from '../seed/locations.mjs'
+import { moduleMissing } from './modules.mjs'
+
+const CPO = { countryCode: 'NL', partyId: 'BEN' }
+const READER = { id: 'bench-reader', token: 'bench-reader-token-0001', role: credentialsRole('NL', 'BRD', 'EMSP', 'Bench Reader eMSP') }
+const BASE_TIME = Date.UTC(2026, 0, 1)
+/** Share of the newest locations a delta pull (date_from) selects. */
+const DELTA_SHARE = 0.01
+
+export async function locationsScenario({ parameters, log, track, stop }) {
+  // The ceiling needs no module: without the locations module it is measured alone and the pages are skipped.
+  const missing = await moduleMissing('locations')
+  const count = missing ? 0 : parameters.locations
+  const state = await cachedState(missing ? 'ceiling' : 'locations', {
+    files: [...LOCATION_SEED_FILES, 'bench/seed/peers.mjs', 'bench/scenarios/locations.mjs'],
+    parameters: { count },
+    log,
+    seed: async (dir) => {
+      const db = await openLocalD1(dir)
+      try {
+        insertHostedParty(db, { country_code: CPO.countryCode, party_id: CPO.partyId, role: 'CPO', name: 'Bench Charging B.V.' })
+        insertConnectedPeer(db, { id: READER.id, name: 'bench reader', token: READER.token, roles: [READER.role] })
+        if (count > 0) {
+          log(`locations: seeding ${count} locations`)
+          await seedLocations(db, { count, ...CPO, baseTime: BASE_TIME })
+        }
+      } finally {
+        db.close()
+      }
+    },
+  })
+  // Pulls only read, so the platform serves straight from the cached state (no copy of a gigabyte of rows).
+  const platform = track(await launchPlatform('locations', state))
+  try {
+    const ceiling = await measureCeiling(platform, parameters, log)
+    if (missing) return { rows: [ceiling], skipped: `locations pages and full sync: ${missing}` }
+    return await measureLocations(platform, ceiling, { parameters, log, count })
+  } finally {
+    await stop(platform)
+  }
+}
+
+async function measureCeiling(platform, { duration_s: duration, page_connections: connections }, log) {
+  log('locations: GET /ocpi/versions (ceiling)')
+  await ocpiGet(`${platform.url}/ocpi/versions`, READER.token)
+  const result = await measure({ url: `${platform.url}/ocpi/versions`, headers: { Authorization: tokenHeader(READER.token) }, connections, duration })
+  return { name: 'GET /ocpi/versions (ceiling)', note: 'token lookup only', ...result }
+}
+
+async function measureLocations(platform, ceiling, { parameters, log, count }) {
+  const { duration_s: duration, page_connections: connections, page_size: pageSize } = parameters
+  const headers = { Authorization: tokenHeader(READER.token) }
+  const load = async (url) => {
+    await ocpiGet(url, READER.token) // waits out whatever the previous run left queued, so runs do not overlap
+    return measure({ url, headers, connections, duration })
+  }
+  const details = await ocpiGet(`${platform.url}/ocpi/2.3.0/details`, READER.token)
+  const sender = details.body.data.endpoints.find((endpoint) => endpoint.identifier === 'locations' && endpoint.role === 'SENDER')?.url
+  if (!sender) throw new Error('version details list no locations SENDER endpoint')
+
+  // Warm up (first requests compile code and fill SQLite's page cache) and check every page is what it claims.
+  const deepOffset = Math.max(0, count - 1000)
+  const deltaStart = Math.floor(count * (1 - DELTA_SHARE))
+  const dateFrom = new Date(BASE_TIME + deltaStart * 1000).toISOString()
+  const urls = {
+    first: `${sender}?limit=${pageSize}`,
+    offset: `${sender}?offset=${deepOffset}&limit=${pageSize}`,
+    delta: `${sender}?date_from=${encodeURIComponent(dateFrom)}&limit=${pageSize}`,
+  }
+  await checkPage(urls.first, pageSize, count)
+  await checkPage(urls.offset, pageSize, count)
+  await checkPage(urls.delta, Math.min(pageSize, count - deltaStart), count - deltaStart)
+
+  // The deep cursor is the Link a peer paging by 50 would follow at that depth: the next link of the page before it.
+  const before = await ocpiGet(`${sender}?offset=${deepOffset - pageSize}&limit=${pageSize}`, READER.token)
+  urls.cursor = nextLink(before.headers)
+  if (!urls.cursor || !new URL(urls.cursor).searchParams.get('cursor')) throw new Error(`no keyset cursor in the Link header: ${before.headers.get('Link')}`)
+  await checkPage(urls.cursor, pageSize, count)
+
+  log('locations: full sync at the maximum page size')
+  const sync = await fullSync(`${sender}?limit=100000`, count)
+
+  const rows = [ceiling]
+  const run = async (name, url, note) => {
+    log(`locations: ${name}`)
+    const result = await load(url)
+    rows.push({ name, note, url, ...result })
+    return result
+  }
+  const first = await run(`locations page ${pageSize}, first`, urls.first, `of ${count}`)
+  await run(`locations page ${pageSize}, deep cursor`, urls.cursor, `Link cursor at ${deepOffset}`)
+  await run(`locations page ${pageSize}, deep offset`, urls.offset, `offset=${deepOffset}`)
+  await run(`locations page ${pageSize}, date_from delta`, urls.delta, `newest ${count - deltaStart}`)
+  // Same query with one object: the fixed cost of a page (authentication, policy, X-Total-Count over every row).
+  await run('locations page 1, first', `${sender}?limit=1`, 'fixed cost of a page')
+  const ratio = round(first.requests_per_second / ceiling.requests_per_second, 3)
+  return {
+    rows,
+    full_sync: sync.summary,
+    headline: { description: `${pageSize}-location page / ceiling (requests per second)`, ratio },
+    figures: [
+      `full sync of ${sync.summary.objects} locations (${sync.summary.distinct_ids} distinct ids) in ${sync.summary.seconds} s, ` +
+        `${sync.summary.pages} pages of up to ${sync.summary.page_limit}, ${sync.summary.megabytes} MB, ${sync.summary.locations_per_second} locations/s`,
+    ],
+    parameters: { count, page_size: pageSize, evses_per_location: 3, connectors_per_evse: 2, delta_share: DELTA_SHARE, deep_offset: deepOffset, seeded_by: 'SQL rows built with src/modules/locations/store.ts code, written to the local D1 file', peer_auth: 'peer row + SHA-256 token hash inserted with SQL' },
+  }
+}
+
+async function checkPage(url, expected, total) {
+  const { body, headers } = await ocpiGet(url, READER.token)
+  if (!Array.isArray(body.data) || body.data.length !== expected) throw new Error(`GET ${url}: expected ${expected} locations, got ${body.data?.length}`)
+  if (headers.get('X-Total-Count') !== String(total)) throw new Error(`GET ${url}: X-Total-Count ${headers.get('X-Total-Count')}, expected ${total}`)
+}
+
+/** Follows Link until the end like a pull-only peer, counting objects and distinct ids. */
+async function fullSync(url, count) {
+  const ids = new Set()
+  let objects = 0
+  let pages = 0
+  let bytes = 0
+  let pageLimit
+  const started = performance.now()
+  for (let next = url; next; ) {
+    const response = await fetch(next, { headers: { Authorization: tokenHeader(READER.token) } })
+    const text = await response.text()
+    if (response.status !== 200) throw new Error(`full sync: GET ${next} -> ${response.status} ${text.slice(0, 300)}`)
+    const body = JSON.parse(text)
+    bytes += text.length
+    pages++
+    pageLimit ??= Number(response.headers.get('X-Limit'))
+    for (const location of body.data) ids.add(`${location.country_code}*${location.party_id}*${location.id}`)
+    objects += body.data.length
+    next = nextLink(response.headers)
+  }
+  const seconds = (performance.now() - started) / 1000
+  if (objects !== count || ids.size !== count) throw new Error(`full sync returned ${objects} objects, ${ids.size} distinct, expected exactly ${count}`)
+  return {
+    summary: { objects, distinct_ids: ids.size, pages, page_limit: pageLimit, seconds: round(seconds, 2), megabytes: round(bytes / 1e6, 1), locations_per_second: Math.round(objects / seconds) },
+  }
+}
+

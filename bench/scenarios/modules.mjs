@@ -1,0 +1,15 @@
+// Whether the code a scenario needs has landed, so a missing module skips its scenario with a reason instead of failing.
+import { readFile } from 'node:fs/promises'
+
+/** A reason when `src/modules/<id>` is not served (not listed in src/modules/index.ts), else undefined. */
+export async function moduleMissing(id) {
+  const index = await readFile('src/modules/index.ts', 'utf8')
+  if (!new RegExp(`from '\\./${id}(/index)?'`).test(index)) return `module ${id} is not listed in src/modules/index.ts yet`
+  return undefined
+}
+
+/** A reason when the management API has no route with this path literal, else undefined. */
+export async function adminRouteMissing(file, path) {
+  const source = await readFile(file, 'utf8').catch(() => '')
+  return source.includes(`'${path}'`) ? undefined : `management route ${path} is not in ${file} yet`
+}

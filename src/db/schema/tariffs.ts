@@ -1,0 +1,46 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core'
+import type { Tariff } from '../../modules/tariffs/schema'
+import type { DriverTariff } from '../../modules/x-driver-tariffs/schema'
+
+/**
+ * Tariffs owned by hosted CPO parties (peer_id null) and received from peers. `key` is `CC*PID*ID` upper-cased
+ * (CiString ids are case-insensitive) and is the unique tie-breaker of keyset paging.
+ */
+export const tariffs = sqliteTable('tariffs', {
+  key: text('key').primaryKey(),
+  country_code: text('country_code').notNull(),
+  party_id: text('party_id').notNull(),
+  id: text('id').notNull(),
+  peer_id: text('peer_id'),
+  /** Multi-currency extension: the base tariff id shared by all currency variants; null when not part of a group. */
+  tariff_group_id: text('tariff_group_id'),
+  /** False for currency codes outside ISO 4217 (e.g. BTC, USDC): served only to peers that opted in. */
+  iso_currency: integer('iso_currency', { mode: 'boolean' }).notNull(),
+  last_updated: integer('last_updated').notNull(),
+  object: text('object', { mode: 'json' }).$type<Tariff>().notNull(),
+}, (table) => [
+  index('tariffs_by_peer_last_updated').on(table.peer_id, table.last_updated, table.key),
+  index('tariffs_by_peer_party_last_updated').on(table.peer_id, table.country_code, table.party_id, table.last_updated, table.key),
+  index('tariffs_by_group').on(table.country_code, table.party_id, table.tariff_group_id),
+])
+
+/** Per-peer opt-in to tariffs in non-ISO 4217 currencies (docs/extensions/multi-currency-tariffs.md). */
+export const tariffPeerSettings = sqliteTable('tariff_peer_settings', {
+  peer_id: text('peer_id').primaryKey(),
+  non_iso_currencies: integer('non_iso_currencies', { mode: 'boolean' }).notNull(),
+  updated_at: integer('updated_at').notNull(),
+})
+
+/** x-driver-tariffs: owned by hosted eMSP parties (peer_id null) or received from eMSP peers. `key` is `CC*PID*TOKEN_UID`. */
+export const driverTariffs = sqliteTable('driver_tariffs', {
+  key: text('key').primaryKey(),
+  country_code: text('country_code').notNull(),
+  party_id: text('party_id').notNull(),
+  token_uid: text('token_uid').notNull(),
+  peer_id: text('peer_id'),
+  last_updated: integer('last_updated').notNull(),
+  object: text('object', { mode: 'json' }).$type<DriverTariff>().notNull(),
+}, (table) => [
+  index('driver_tariffs_by_peer_last_updated').on(table.peer_id, table.last_updated, table.key),
+  index('driver_tariffs_by_peer_party_last_updated').on(table.peer_id, table.country_code, table.party_id, table.last_updated, table.key),
+])

@@ -1,0 +1,40 @@
+import type { Context } from 'hono'
+import { z } from 'zod'
+import type { RecordListFilter } from '../../db/token-records'
+import { parseWith } from '../../ocpi/body'
+import { parsePageQuery, type PageQuery } from '../../ocpi/paging'
+
+const PartyParam = z
+  .string()
+  .regex(/^[A-Za-z]{2}\*[A-Za-z0-9]{3}$/, 'Must be CC*PID, e.g. NL*ECO')
+  .transform((value) => ({ country_code: value.slice(0, 2).toUpperCase(), party_id: value.slice(3).toUpperCase() }))
+
+const ListQuery = z.object({
+  source: z.enum(['own', 'received']).default('own'),
+  /** The CPO that owns the records. */
+  party: PartyParam.optional(),
+  /** The eMSP whose tokens the records concern. */
+  token_party: PartyParam.optional(),
+  token_uid: z.string().min(1).max(36).optional(),
+  peer_id: z.string().min(1).optional(),
+})
+
+/**
+ * GET /admin/v1/{sessions|cdrs}?source=own|received&party=CC*PID&token_party=CC*PID&token_uid=&peer_id=&date_from=
+ * &date_to=&limit=&offset=: the filter and page one management list asks for.
+ */
+export function parseRecordListQuery(c: Context): { filter: RecordListFilter; page: PageQuery } {
+  const query = parseWith(ListQuery, c.req.query())
+  return {
+    filter: {
+      source: query.source,
+      owners: query.party && [query.party],
+      tokenParties: query.token_party && [query.token_party],
+      token_uid: query.token_uid,
+      peerId: query.peer_id,
+    },
+    page: parsePageQuery(c),
+  }
+}
+
+export const AdminSource = z.object({ source: z.enum(['own', 'received']).default('own') })

@@ -1,0 +1,53 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AdminEnv } from '../../admin/context'
+import { parseWith, readJson } from '../../ocpi/body'
+import { OcpiError } from '../../ocpi/errors'
+import { setPageHeaders } from '../../ocpi/paging'
+import { CiString, DateTime } from '../../ocpi/types'
+import { wireBodies } from '../../ocpi/version-adapters'
+import { findHostedParty } from '../../peers/parties'
+import { publish } from '../../push/publish'
+import { AdminSource, parseRecordListQuery } from './admin-query'
+import { assertSameIds, tokenPartyAudience } from './routing'
+import { CDR, cdrVersions } from './schema'
+import { getCdr, insertOwnCdr, listCdrs } from './store'
+
+/** Management bodies use the 2.3.0 shape; the owner may be left to the URL and last_updated to the clock. */
+const OwnCdrIds = z.looseObject({ id: CiString(39), country_code: CiString(2).optional(), party_id: CiString(3).optional(), last_updated: DateTime.optional() })
+
+/** Owner creation of hosted CPOs' CDRs, each posted to the peers representing the token's eMSP; reads of own and received CDRs. */
+export const admin = new Hono<AdminEnv>()
+  .post('/cdrs/:country_code/:party_id', async (c) => {
+    const party = await findHostedParty(c.var.db, { country_code: c.req.param('country_code'), party_id: c.req.param('party_id') }, 'CPO')
+    if (!party) throw new OcpiError(2003, `${c.req.param('country_code')}*${c.req.param('party_id')} is not a CPO hosted on this platform`)
+    const body = parseWith(OwnCdrIds, await readJson(c))
+    assertSameIds({ country_code: party.country_code, party_id: party.party_id, id: body.id }, body)
+    const cdr = parseWith(CDR, { ...body, country_code: party.country_code, party_id: party.party_id, last_updated: body.last_updated ?? new Date().toISOString() })
+    const written = await insertOwnCdr(c.var.db, cdr)
+    if (written.outcome !== 'created') {
+      throw new OcpiError(2001, `CDR ${cdr.id} already exists: CDRs are immutable, create a credit CDR with a new id`, { http_status: 409, path: 'id' })
+    }
+    await publish(c.env, {
+      module: 'cdrs',
+      method: 'POST',
+      path: [],
+      bodies: wireBodies(cdrVersions, cdr),
+      from: { country_code: party.country_code, party_id: party.party_id },
+      objectKey: `cdrs/${party.country_code}/${party.party_id}/${cdr.id}`,
+    }, await tokenPartyAudience(c.var.db, cdr.cdr_token))
+    return c.json(cdr, 201)
+  })
+  .get('/cdrs', async (c) => {
+    const { filter, page: query } = parseRecordListQuery(c)
+    const page = await listCdrs(c.var.db, filter, query)
+    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL })
+    return c.json(page.objects)
+  })
+  .get('/cdrs/:country_code/:party_id/:cdr_id', async (c) => {
+    const { source } = parseWith(AdminSource, c.req.query())
+    const ref = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id'), id: c.req.param('cdr_id') }
+    const stored = await getCdr(c.var.db, source, ref)
+    if (!stored) throw new OcpiError(2003, `Unknown ${source} CDR ${ref.id}`)
+    return c.json(stored.cdr)
+  })

@@ -1,0 +1,79 @@
+import type { Context } from 'hono'
+import type { Database } from '../../db/client'
+import type { RecordListFilter } from '../../db/token-records'
+import { samePartyRef, type OcpiEnv, type PartyRef } from '../../ocpi/context'
+import { invalid, OcpiError } from '../../ocpi/errors'
+import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
+import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty } from '../../ocpi/routing'
+import { findHostedParty } from '../../peers/parties'
+import { peersRepresenting } from '../../peers/store'
+import type { PushAudience } from '../../push/types'
+import type { CdrToken } from './schema'
+
+// Who may see, send and receive sessions and CDRs. Both belong to a CPO (country_code/party_id) and concern the token
+// of one eMSP (cdr_token.country_code/party_id): the CPO sends them to that eMSP, and only to it.
+
+export const tokenPartyOf = (token: Pick<CdrToken, 'country_code' | 'party_id'>): PartyRef => ({
+  country_code: token.country_code.toUpperCase(),
+  party_id: token.party_id.toUpperCase(),
+})
+
+/** Push audience: the peers that represent the token's eMSP, each addressed (OCPI-to) to that party. */
+export async function tokenPartyAudience(db: Database, token: CdrToken): Promise<PushAudience> {
+  const party = tokenPartyOf(token)
+  const peerIds = new Set(await peersRepresenting(db, party))
+  return (peer) => (peerIds.has(peer.id) ? party : undefined)
+}
+
+/**
+ * Sender side: which token parties' records the calling peer may pull. The OCPI-from party when it names one (checked
+ * against its roles), else every party it represents; nothing narrower for a hub, which routes for many.
+ */
+export function visibleTokenPartiesFilter(c: Context<OcpiEnv>): Pick<RecordListFilter, 'tokenParties' | 'tokenPartyOfPeer'> {
+  const from = requestingParty(c)
+  if (from) return { tokenParties: [from] }
+  if (c.var.peer.roles.some((role) => role.role === 'HUB')) return {}
+  return { tokenPartyOfPeer: c.var.peer.id }
+}
+
+/** Sender side: the hosted CPO the request addresses with OCPI-to, if it names one (else all hosted CPOs answer). */
+export async function addressedOwners(c: Context<OcpiEnv>): Promise<PartyRef[] | undefined> {
+  if (!c.req.header(OCPI_TO_COUNTRY) || !c.req.header(OCPI_TO_PARTY)) return undefined
+  const party = await addressedParty(c, 'CPO')
+  return [{ country_code: party.country_code, party_id: party.party_id }]
+}
+
+/** True when the calling peer may see this record: it represents the token's party (or is a hub). */
+export function peerMaySee(c: Context<OcpiEnv>, record: { cdr_token: CdrToken }): boolean {
+  const from = requestingParty(c)
+  const party = tokenPartyOf(record.cdr_token)
+  return from ? samePartyRef(from, party) : peerRepresents(c, party)
+}
+
+/**
+ * Receiver side: a pushed record must come from a peer representing its CPO (transport_and_format, "Errors"), and be
+ * for a party this platform serves: the OCPI-to party when named, else the token's eMSP.
+ */
+export async function assertMayReceive(c: Context<OcpiEnv>, record: { country_code: string; party_id: string; cdr_token: CdrToken }) {
+  assertPeerRepresents(c, record)
+  if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) {
+    await addressedParty(c)
+    return
+  }
+  if (!(await findHostedParty(c.var.db, tokenPartyOf(record.cdr_token)))) {
+    throw new OcpiError(2001, `Token party ${record.cdr_token.country_code}*${record.cdr_token.party_id} is not served by this platform`, { path: 'cdr_token.party_id' })
+  }
+}
+
+/** Receiver side, GET by URL: a peer only reads records of a CPO it represents; anything else is unknown to it. */
+export function assertPeerOwns(c: Context<OcpiEnv>, owner: PartyRef, what: string) {
+  if (!peerRepresents(c, owner)) throw OcpiError.unknownObject(what)
+}
+
+/** A pushed object's ids, when present, must be those of its URL (transport_and_format, "Errors": advised 2001). */
+export function assertSameIds(ref: { country_code: string; party_id: string; id: string }, body: { country_code?: string; party_id?: string; id?: string }) {
+  for (const field of ['country_code', 'party_id', 'id'] as const) {
+    const value = body[field]
+    if (value !== undefined && value.toUpperCase() !== ref[field].toUpperCase()) throw invalid(field, `${value} differs from the URL's ${ref[field]}`)
+  }
+}

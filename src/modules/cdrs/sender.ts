@@ -1,0 +1,21 @@
+import { Hono } from 'hono'
+import { openReadSession } from '../../db/session'
+import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { toWire } from '../../ocpi/version-adapters'
+import { addressedOwners, visibleTokenPartiesFilter } from './routing'
+import { cdrVersions } from './schema'
+import { listCdrs } from './store'
+
+/**
+ * CDRs Sender interface (CPO): the hosted CPOs' CDRs, date-paged. "A CPO is allowed to return only the CDRs that are
+ * relevant for the requesting eMSP": a peer only ever sees CDRs of tokens of a party it represents.
+ */
+export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
+  const query = parsePageQuery(c)
+  const session = openReadSession(c.env.DB, query.bookmark)
+  const page = await listCdrs(session.db, { source: 'own', owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }, query)
+  setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
+  return respond(c, page.objects.map((cdr) => toWire(cdrVersions, c.var.version, cdr)))
+})

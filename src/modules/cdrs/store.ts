@@ -1,0 +1,100 @@
+import type { Database } from '../../db/client'
+import { cdrs } from '../../db/schema'
+import { byRecordKey, byToken, listRecords, recordKey, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
+import type { Page, PageQuery } from '../../ocpi/paging'
+import { toEpochMs } from '../../ocpi/types'
+import type { CDR } from './schema'
+
+export type { RecordRef as CdrRef, RecordSource as CdrSource, TokenRef } from '../../db/token-records'
+
+export interface StoredCdr {
+  source: RecordSource
+  cdr: CDR
+  /** Received CDRs: the peer that posted it. */
+  peer_id: string | null
+}
+
+/** What storing a CDR did: created it, found the very same CDR already stored (a retried POST), or found a different one. */
+export type CdrWrite = { outcome: 'created' } | { outcome: 'duplicate' } | { outcome: 'conflict'; stored: CDR }
+
+type CdrRow = typeof cdrs.$inferSelect
+
+const storedColumns = { source: cdrs.source, object: cdrs.object, peer_id: cdrs.peer_id }
+
+export const cdrRefOf = (cdr: CDR): RecordRef => ({ country_code: cdr.country_code, party_id: cdr.party_id, id: cdr.id })
+
+export async function getCdr(db: Database, source: RecordSource, ref: RecordRef): Promise<StoredCdr | undefined> {
+  const [row] = await db.select(storedColumns).from(cdrs).where(byRecordKey(cdrs, source, ref)).limit(1)
+  return row ? toStored(row) : undefined
+}
+
+export const getOwnCdr = (db: Database, ref: RecordRef) => getCdr(db, 'own', ref)
+export const getReceivedCdr = (db: Database, ref: RecordRef) => getCdr(db, 'received', ref)
+
+/**
+ * Stores a new CDR. A CDR "cannot be changed or replaced once sent" (mod_cdrs): an existing one is never overwritten,
+ * and the caller learns whether the one posted again is identical (safe to acknowledge) or different (refuse).
+ */
+export async function insertCdr(db: Database, source: RecordSource, cdr: CDR, peerId: string | null = null): Promise<CdrWrite> {
+  const inserted = await db.insert(cdrs).values(cdrRow(source, cdr, peerId)).onConflictDoNothing().returning({ key: cdrs.key })
+  if (inserted.length > 0) return { outcome: 'created' }
+  const stored = await getCdr(db, source, cdrRefOf(cdr))
+  if (!stored) return insertCdr(db, source, cdr, peerId)
+  return JSON.stringify(stored.cdr) === JSON.stringify(cdr) ? { outcome: 'duplicate' } : { outcome: 'conflict', stored: stored.cdr }
+}
+
+export const insertOwnCdr = (db: Database, cdr: CDR) => insertCdr(db, 'own', cdr)
+export const insertReceivedCdr = (db: Database, peerId: string, cdr: CDR) => insertCdr(db, 'received', cdr, peerId)
+
+export interface CdrListFilter extends RecordListFilter {}
+
+/** Date-paged (last_updated, key) list of canonical CDRs. */
+export const listCdrs = (db: Database, filter: CdrListFilter, page: PageQuery): Promise<Page<CDR>> => listRecords<CDR>(db, cdrs, cdrs, filter, page)
+
+/** Every CDR (own and received) of this token: GDPR right of access, token migration. */
+export async function listCdrsOfToken(db: Database, token: TokenRef, source?: RecordSource): Promise<StoredCdr[]> {
+  const rows = await db.select(storedColumns).from(cdrs).where(byToken(cdrs, token, source)).orderBy(cdrs.last_updated, cdrs.key)
+  return rows.map(toStored)
+}
+
+/**
+ * GDPR right to be forgotten: CDRs are kept for invoicing, with their personal parts removed. The token's uid and
+ * contract_id become `pseudonym`; signed_data (meter readings signed with the driver's identification) is dropped; a
+ * home charger's address (home_charging_compensation) is reduced to its city and country. Returns how many were rewritten.
+ */
+export async function pseudonymizeCdrsOfToken(db: Database, token: TokenRef, pseudonym: string): Promise<number> {
+  const found = await listCdrsOfToken(db, token)
+  if (found.length === 0) return 0
+  const statements = found.map((stored) => {
+    const cdr = withoutPersonalData(stored.cdr, pseudonym)
+    return db.update(cdrs).set({ object: cdr, token_uid: pseudonym.toUpperCase() }).where(byRecordKey(cdrs, stored.source, cdrRefOf(cdr)))
+  })
+  await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]])
+  return found.length
+}
+
+export function withoutPersonalData({ signed_data: _signedData, ...cdr }: CDR, pseudonym: string): CDR {
+  const cdr_token = { ...cdr.cdr_token, uid: pseudonym, contract_id: pseudonym }
+  if (!cdr.home_charging_compensation) return { ...cdr, cdr_token }
+  const { name: _name, address: _address, postal_code: _postalCode, coordinates: _coordinates, ...location } = cdr.cdr_location
+  return { ...cdr, cdr_token, cdr_location: { ...location, address: '', coordinates: { latitude: '0.00000', longitude: '0.00000' } } }
+}
+
+function cdrRow(source: RecordSource, cdr: CDR, peerId: string | null): CdrRow {
+  return {
+    source,
+    key: recordKey(cdrRefOf(cdr)),
+    country_code: cdr.country_code.toUpperCase(),
+    party_id: cdr.party_id.toUpperCase(),
+    id: cdr.id,
+    peer_id: peerId,
+    token_country_code: cdr.cdr_token.country_code.toUpperCase(),
+    token_party_id: cdr.cdr_token.party_id.toUpperCase(),
+    token_uid: cdr.cdr_token.uid.toUpperCase(),
+    session_id: cdr.session_id ?? null,
+    last_updated: toEpochMs(cdr.last_updated),
+    object: cdr,
+  }
+}
+
+const toStored = (row: Pick<CdrRow, 'source' | 'object' | 'peer_id'>): StoredCdr => ({ source: row.source, cdr: row.object, peer_id: row.peer_id })

@@ -1,0 +1,18 @@
+import { Hono } from 'hono'
+import { openReadSession } from '../../db/session'
+import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { listOwnClientInfo } from './store'
+
+/**
+ * HubClientInfo Sender interface: the connection status of every party reachable through this platform (our hosted
+ * parties and our peers' roles), last_updated between date_from (inclusive) and date_to (exclusive), paginated.
+ */
+export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
+  const query = parsePageQuery(c)
+  const session = openReadSession(c.env.DB, query.bookmark)
+  const page = await listOwnClientInfo(session.db, query)
+  setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
+  return respond(c, page.objects)
+})

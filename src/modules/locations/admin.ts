@@ -1,0 +1,96 @@
+import { and, ne, type SQL } from 'drizzle-orm'
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import type { AdminEnv } from '../../admin/context'
+import { locations } from '../../db/schema'
+import { parseWith, readJson } from '../../ocpi/body'
+import type { PartyRef } from '../../ocpi/context'
+import { OcpiError, invalid } from '../../ocpi/errors'
+import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { DateTime } from '../../ocpi/types'
+import { MoveRequest, moveLocation } from './migration'
+import { applySharingPolicy, assertIdsMatch, patchOwnLocation, stampLastUpdated, writeOwnLocation } from './owner'
+import { DEFAULT_POLICY, SharingPolicy } from './policy'
+import { getPolicy } from './policy-store'
+import { ConnectorPatch, EVSEPatch, Location, LocationPatch } from './schema'
+import { OWN_SOURCE, fromSource, getLocation, listLocations, ofParty } from './store'
+import { syncLocationsFromPeer } from './sync'
+
+// Management routes (DESIGN "Management API"): owner writes in 2.3.0 shapes, reads of own and received locations,
+// charge point migration, pull sync from a peer, and the data-sharing policy of a party.
+
+const partyIn = (c: Context): PartyRef => ({ country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() })
+const now = () => new Date().toISOString()
+
+/** `party=CC*PID` */
+function partyFilter(value: string | undefined): SQL | undefined {
+  if (!value) return undefined
+  const match = /^([A-Za-z]{2})\*([A-Za-z0-9]{3})$/.exec(value)
+  if (!match) throw invalid('party', 'must be CC*PID, e.g. NL*ECO')
+  return ofParty({ country_code: match[1], party_id: match[2] })
+}
+
+/** `source=own` (hosted parties), `received` (from any peer), or a peer_id; absent: all. */
+function sourceFilter(value: string | undefined): SQL | undefined {
+  if (!value) return undefined
+  if (value === 'received') return ne(locations.source, OWN_SOURCE)
+  return fromSource(value)
+}
+
+async function readPatch<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const body = await readJson(c)
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new OcpiError(2001, 'Body must be a JSON object')
+  return parseWith(schema, { last_updated: now(), ...body })
+}
+
+const SyncRequest = z.object({ date_from: DateTime.optional(), limit: z.number().int().min(1).max(1000).optional() })
+
+export const admin = new Hono<AdminEnv>()
+  .get('/locations', async (c) => {
+    const page = parsePageQuery(c)
+    const result = await listLocations(c.var.db, and(sourceFilter(c.req.query('source')), partyFilter(c.req.query('party'))), page)
+    setPageHeaders(c, page, result, { publicUrl: new URL(c.req.url).origin })
+    return c.json(result.objects)
+  })
+  .get('/locations/:country_code/:party_id/:location_id', async (c) => {
+    const source = c.req.query('source') ?? OWN_SOURCE
+    const stored = await getLocation(c.var.db, source, partyIn(c), c.req.param('location_id'))
+    if (!stored) throw OcpiError.unknownObject(`Location ${c.req.param('location_id')} (source ${source})`)
+    return c.json(stored.location)
+  })
+  .put('/locations/:country_code/:party_id/:location_id', async (c) => {
+    const location = parseWith(Location, stampLastUpdated(await readJson(c), now()))
+    assertIdsMatch(location, partyIn(c), c.req.param('location_id'))
+    const { created } = await writeOwnLocation(c.env, c.var.db, location)
+    return c.json(location, created ? 201 : 200)
+  })
+  .patch('/locations/:country_code/:party_id/:location_id', async (c) => {
+    const patch = await readPatch(c, LocationPatch)
+    return c.json(await patchOwnLocation(c.env, c.var.db, partyIn(c), c.req.param('location_id'), { level: 'location', patch }))
+  })
+  .patch('/locations/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
+    const patch = await readPatch(c, EVSEPatch)
+    return c.json(await patchOwnLocation(c.env, c.var.db, partyIn(c), c.req.param('location_id'), { level: 'evse', evse_uid: c.req.param('evse_uid'), patch }))
+  })
+  .patch('/locations/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
+    const patch = await readPatch(c, ConnectorPatch)
+    const { location_id, evse_uid, connector_id } = c.req.param()
+    return c.json(await patchOwnLocation(c.env, c.var.db, partyIn(c), location_id, { level: 'connector', evse_uid, connector_id, patch }))
+  })
+  .post('/locations/:country_code/:party_id/:location_id/move', async (c) => {
+    const request = parseWith(MoveRequest, await readJson(c))
+    return c.json(await moveLocation(c.env, c.var.db, partyIn(c), c.req.param('location_id'), request))
+  })
+  .post('/locations/sync/:peer_id', async (c) => {
+    const request = parseWith(SyncRequest, c.req.header('Content-Type')?.includes('json') ? await readJson(c) : {})
+    return c.json(await syncLocationsFromPeer(c.env, c.var.db, c.req.param('peer_id'), request))
+  })
+  .get('/policies/:country_code/:party_id', async (c) => {
+    const stored = await getPolicy(c.var.db, partyIn(c))
+    return c.json(stored ? { ...stored.policy, version: stored.version } : { ...DEFAULT_POLICY, version: 0 })
+  })
+  .put('/policies/:country_code/:party_id', async (c) => {
+    const policy = parseWith(SharingPolicy, await readJson(c))
+    const { stored, changed_locations } = await applySharingPolicy(c.env, c.var.db, partyIn(c), policy)
+    return c.json({ ...stored.policy, version: stored.version, changed_locations })
+  })

@@ -1,0 +1,100 @@
+import type { Database } from '../../db/client'
+import type { Env } from '../../env'
+import type { PartyRef } from '../../ocpi/context'
+import { OcpiError, invalid } from '../../ocpi/errors'
+import { wireBodies } from '../../ocpi/version-adapters'
+import { findHostedParty } from '../../peers/parties'
+import { listPeers } from '../../peers/store'
+import { patchConnector, patchEvse, patchLocation } from './merge'
+import { mayView, type SharingPolicy } from './policy'
+import { getPolicy, putPolicy, type StoredPolicy } from './policy-store'
+import { locationPath, pushLocationChange } from './push'
+import {
+  connectorPatchVersions, evsePatchVersions, locationPatchVersions,
+  type ConnectorPatch, type EVSEPatch, type Location, type LocationPatch,
+} from './schema'
+import { OWN_SOURCE, getLocation, partyLocations, updateLocation, upsertLocation } from './store'
+
+// Owner writes of hosted CPO parties: stored first, then pushed to every peer according to the party's sharing
+// policy. The management API, the seed, charge point migration and policy changes all go through these functions.
+
+export async function assertHostedCpo(db: Database, party: PartyRef) {
+  if (!(await findHostedParty(db, party, 'CPO'))) {
+    throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not a hosted CPO party`, { http_status: 404 })
+  }
+}
+
+const stale = (what: string) => new OcpiError(2001, `${what}: last_updated is older than the stored one`, { path: 'last_updated', http_status: 409 })
+
+/** PUT of a whole location. Returns whether it was new. */
+export async function writeOwnLocation(env: Env, db: Database, location: Location): Promise<{ created: boolean }> {
+  await assertHostedCpo(db, location)
+  const [before, policy] = await Promise.all([getLocation(db, OWN_SOURCE, location, location.id), getPolicy(db, location)])
+  if (!(await upsertLocation(db, OWN_SOURCE, location))) throw stale(`Location ${location.id}`)
+  await pushLocationChange(env, before && { location: before.location, policy: policy?.policy }, { location, policy: policy?.policy })
+  return { created: !before }
+}
+
+export type OwnPatch =
+  | { level: 'location'; patch: LocationPatch }
+  | { level: 'evse'; evse_uid: string; patch: EVSEPatch }
+  | { level: 'connector'; evse_uid: string; connector_id: string; patch: ConnectorPatch }
+
+/** PATCH of a location, one EVSE or one connector; pushed as the same PATCH to peers that keep seeing it. */
+export async function patchOwnLocation(env: Env, db: Database, party: PartyRef, id: string, change: OwnPatch): Promise<Location> {
+  await assertHostedCpo(db, party)
+  const result = await updateLocation(db, OWN_SOURCE, party, id, (location) => {
+    if (change.level === 'location') return patchLocation(location, change.patch)
+    if (change.level === 'evse') return patchEvse(location, change.evse_uid, change.patch)
+    return patchConnector(location, change.evse_uid, change.connector_id, change.patch)
+  })
+  if (!result.after) throw stale(`Location ${id}`)
+  const path = [...locationPath(result.after), ...(change.level === 'location' ? [] : [change.evse_uid]), ...(change.level === 'connector' ? [change.connector_id] : [])]
+  const bodies =
+    change.level === 'location' ? wireBodies(locationPatchVersions, change.patch)
+    : change.level === 'evse' ? wireBodies(evsePatchVersions, change.patch)
+    : wireBodies(connectorPatchVersions, change.patch)
+  const policy = (await getPolicy(db, party))?.policy
+  await pushLocationChange(env, { location: result.before, policy }, { location: result.after, policy }, { method: 'PATCH', path, bodies })
+  return result.after
+}
+
+/**
+ * Replaces a party's sharing policy and pushes the effect (B1.5). A location whose visibility changes for any peer
+ * gets a new last_updated: the location as that peer is served it changed now, and a pull-only peer syncing with
+ * `date_from` must find it in its next delta; receivers that already hold it would otherwise ignore an equal
+ * last_updated. Then newly entitled peers get a PUT and peers that lost it get the withdrawn view (push.ts).
+ */
+export async function applySharingPolicy(env: Env, db: Database, party: PartyRef, policy: SharingPolicy, now = new Date()): Promise<{ stored: StoredPolicy; changed_locations: number }> {
+  await assertHostedCpo(db, party)
+  const before = (await getPolicy(db, party))?.policy
+  const stored = await putPolicy(db, party, policy, now.getTime())
+  const peers = await listPeers(db)
+  let changed = 0
+  for await (const batch of partyLocations(db, OWN_SOURCE, party)) {
+    for (const location of batch) {
+      if (!peers.some((peer) => mayView(before, peer, location) !== mayView(policy, peer, location))) continue
+      const touched = { ...location, last_updated: now.toISOString() }
+      if (!(await upsertLocation(db, OWN_SOURCE, touched))) continue // an owner write with a later time got there first
+      await pushLocationChange(env, { location, policy: before }, { location: touched, policy })
+      changed++
+    }
+  }
+  return { stored, changed_locations: changed }
+}
+
+/** Management bodies may leave last_updated out at any level: the write is stamped with the time it is made. */
+export function stampLastUpdated(value: unknown, now: string): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
+  const object: Record<string, unknown> = { last_updated: now, ...(value as Record<string, unknown>) }
+  if (Array.isArray(object.evses)) object.evses = object.evses.map((evse) => stampLastUpdated(evse, now))
+  if (Array.isArray(object.connectors)) object.connectors = object.connectors.map((connector) => stampLastUpdated(connector, now))
+  return object
+}
+
+export function assertIdsMatch(location: Pick<Location, 'country_code' | 'party_id' | 'id'>, party: PartyRef, id: string) {
+  const same = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
+  if (!same(location.country_code, party.country_code)) throw invalid('country_code', 'does not match the URL')
+  if (!same(location.party_id, party.party_id)) throw invalid('party_id', 'does not match the URL')
+  if (!same(location.id, id)) throw invalid('id', 'does not match the URL')
+}

@@ -1,0 +1,96 @@
+import { Hono, type Context } from 'hono'
+import type { OcpiEnv, PartyRef } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { OcpiError, invalid } from '../../ocpi/errors'
+import { assertPeerRepresents } from '../../ocpi/routing'
+import { readVersionedBody, toWire } from '../../ocpi/version-adapters'
+import { findConnector, findEvse, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
+import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from './schema'
+import { getLocation, updateLocation, upsertLocation } from './store'
+
+// Receiver interface (eMSP, NSP, NAP, ... any party that takes pushed locations). Locations are client owned objects:
+// the URL names the owning party, which must be one the pushing peer represents; what it pushes is kept under that
+// peer (source = peer id), so one peer can never overwrite another's data.
+
+/** The owning party in the URL, refused (2001) unless the authenticated peer represents it. */
+function ownerInUrl(c: Context<OcpiEnv>): PartyRef {
+  const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
+  assertPeerRepresents(c, party)
+  return party
+}
+
+const sameId = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
+
+/** "This SHALL be the same value as the country_code [party_id] in the Location object being pushed": 2001 otherwise. */
+function assertSame(field: string, inBody: string, inUrl: string) {
+  if (!sameId(inBody, inUrl)) throw invalid(field, `"${inBody}" does not match "${inUrl}" in the URL`)
+}
+
+/** Unknown object on GET: 2003 with HTTP 404. */
+async function storedLocation(c: Context<OcpiEnv>) {
+  const stored = await getLocation(c.var.db, c.var.peer.id, ownerInUrl(c), c.req.param('location_id')!)
+  if (!stored) throw OcpiError.unknownObject(`Location ${c.req.param('location_id')}`)
+  return stored.location
+}
+
+// An older last_updated than the stored one is acknowledged (1000) but not applied: the sender's outbox must not
+// retry it, and newer data must not be overwritten by it.
+const acknowledged = (c: Context<OcpiEnv>) => respond(c, undefined)
+
+export const receiver = new Hono<OcpiEnv>()
+  .get('/:country_code/:party_id/:location_id', async (c) => respond(c, toWire(locationVersions, c.var.version, await storedLocation(c))))
+  .get('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
+    const evse = findEvse(await storedLocation(c), c.req.param('evse_uid'))
+    if (!evse) throw OcpiError.unknownObject(`EVSE ${c.req.param('evse_uid')}`)
+    return respond(c, toWire(evseVersions, c.var.version, evse))
+  })
+  .get('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
+    const evse = findEvse(await storedLocation(c), c.req.param('evse_uid'))
+    const connector = evse && findConnector(evse, c.req.param('connector_id'))
+    if (!connector) throw OcpiError.unknownObject(`Connector ${c.req.param('connector_id')}`)
+    return respond(c, toWire(connectorVersions, c.var.version, connector))
+  })
+
+  .put('/:country_code/:party_id/:location_id', async (c) => {
+    const party = ownerInUrl(c)
+    const location = await readVersionedBody(c, locationVersions)
+    assertSame('country_code', location.country_code, party.country_code)
+    assertSame('party_id', location.party_id, party.party_id)
+    assertSame('id', location.id, c.req.param('location_id'))
+    await upsertLocation(c.var.db, c.var.peer.id, location)
+    return acknowledged(c)
+  })
+  .put('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
+    const party = ownerInUrl(c)
+    const evse = await readVersionedBody(c, evseVersions)
+    assertSame('uid', evse.uid, c.req.param('evse_uid'))
+    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putEvse(location, evse))
+    return acknowledged(c)
+  })
+  .put('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
+    const party = ownerInUrl(c)
+    const connector = await readVersionedBody(c, connectorVersions)
+    assertSame('id', connector.id, c.req.param('connector_id'))
+    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putConnector(location, c.req.param('evse_uid'), connector))
+    return acknowledged(c)
+  })
+
+  .patch('/:country_code/:party_id/:location_id', async (c) => {
+    const party = ownerInUrl(c)
+    const patch = await readVersionedBody(c, locationPatchVersions)
+    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchLocation(location, patch))
+    return acknowledged(c)
+  })
+  .patch('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
+    const party = ownerInUrl(c)
+    const patch = await readVersionedBody(c, evsePatchVersions)
+    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchEvse(location, c.req.param('evse_uid'), patch))
+    return acknowledged(c)
+  })
+  .patch('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
+    const party = ownerInUrl(c)
+    const patch = await readVersionedBody(c, connectorPatchVersions)
+    const { evse_uid, connector_id } = c.req.param()
+    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchConnector(location, evse_uid, connector_id, patch))
+    return acknowledged(c)
+  })

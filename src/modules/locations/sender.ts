@@ -1,0 +1,73 @@
+import { Hono, type Context } from 'hono'
+import type { Database } from '../../db/client'
+import { openReadSession } from '../../db/session'
+import type { OcpiEnv, PartyRef } from '../../ocpi/context'
+import { respond, respondSerializedList } from '../../ocpi/envelope'
+import { OcpiError } from '../../ocpi/errors'
+import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
+import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { addressedParty } from '../../ocpi/routing'
+import { toWire } from '../../ocpi/version-adapters'
+import { listHostedParties } from '../../peers/parties'
+import { findConnector, findEvse } from './merge'
+import { isVisible, visibilityFor, type Visibility } from './policy'
+import { listPolicies } from './policy-store'
+import { connectorVersions, evseVersions, locationVersions, type Location } from './schema'
+import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownLocationsVisibleTo } from './store'
+
+// Sender interface (CPO): GET list and GET object. A peer only ever sees what its sharing policy lets it see, and an
+// object it may not see is answered exactly like one that does not exist (2003, HTTP 404).
+
+/** The hosted CPO parties a request reads from: the one OCPI-to names, or all of them. */
+async function servingParties(c: Context<OcpiEnv>, db: Database): Promise<PartyRef[]> {
+  if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) return [await addressedParty(c, 'CPO')]
+  return (await listHostedParties(db)).filter((party) => party.role === 'CPO')
+}
+
+/** Per serving party, what the calling peer may see of it. */
+async function peerVisibility(c: Context<OcpiEnv>, db: Database): Promise<Array<{ party: PartyRef; visibility: Visibility }>> {
+  const [parties, policies] = await Promise.all([servingParties(c, db), listPolicies(db)])
+  return parties.map((party) => ({
+    party: { country_code: party.country_code, party_id: party.party_id },
+    visibility: visibilityFor(policies.get(`${party.country_code}*${party.party_id}`.toUpperCase()), c.var.peer),
+  }))
+}
+
+/** The location with this id the peer may see, under whichever serving party holds it; 2003/404 otherwise. */
+async function visibleLocation(c: Context<OcpiEnv>, id: string): Promise<Location> {
+  const session = openReadSession(c.env.DB)
+  const views = await peerVisibility(c, session.db)
+  const found = await getLocationsByKeys(session.db, OWN_SOURCE, views.map(({ party }) => locationKey(party, id)))
+  for (const location of found) {
+    const view = views.find(({ party }) => locationKey(party, id) === locationKey(location, location.id))
+    if (view && isVisible(view.visibility, location)) return location
+  }
+  throw OcpiError.unknownObject(`Location ${id}`)
+}
+
+export const sender = new Hono<OcpiEnv>()
+  .get('/', async (c) => {
+    const page = parsePageQuery(c)
+    const session = openReadSession(c.env.DB, page.bookmark)
+    const where = ownLocationsVisibleTo(await peerVisibility(c, session.db))
+    const result = await listSerializedLocations(session.db, where, page, c.var.version)
+    setPageHeaders(c, page, result, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
+    return respondSerializedList(c, result.objects)
+  })
+  .get('/:location_id', async (c) => {
+    const location = await visibleLocation(c, c.req.param('location_id'))
+    return respond(c, toWire(locationVersions, c.var.version, location))
+  })
+  .get('/:location_id/:evse_uid', async (c) => {
+    const { location_id, evse_uid } = c.req.param()
+    const evse = findEvse(await visibleLocation(c, location_id), evse_uid)
+    if (!evse) throw OcpiError.unknownObject(`EVSE ${evse_uid}`)
+    return respond(c, toWire(evseVersions, c.var.version, evse))
+  })
+  .get('/:location_id/:evse_uid/:connector_id', async (c) => {
+    const { location_id, evse_uid, connector_id } = c.req.param()
+    const evse = findEvse(await visibleLocation(c, location_id), evse_uid)
+    const connector = evse && findConnector(evse, connector_id)
+    if (!connector) throw OcpiError.unknownObject(`Connector ${connector_id}`)
+    return respond(c, toWire(connectorVersions, c.var.version, connector))
+  })

@@ -1,0 +1,180 @@
+import { and, asc, count, eq, gt, or, sql, type SQL } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { afterPosition, dateRange, pageOffset, pageOrder } from '../../db/paging'
+import { locations, OWN_SOURCE } from '../../db/schema'
+import type { PartyRef } from '../../ocpi/context'
+import { OcpiError } from '../../ocpi/errors'
+import type { Page, PageQuery } from '../../ocpi/paging'
+import { toEpochMs } from '../../ocpi/types'
+import type { OcpiVersion } from '../../ocpi/versions'
+import { toWire } from '../../ocpi/version-adapters'
+import { unknownTarget } from './merge'
+import type { Visibility } from './policy'
+import { locationVersions, type Location } from './schema'
+
+export { OWN_SOURCE }
+
+const paged = { last_updated: locations.last_updated, key: locations.key }
+
+/**
+ * `column IN (values)` with the values bound as one JSON array: D1 allows 100 bound parameters per statement, and
+ * a policy may list thousands of location ids or a platform host many parties.
+ */
+const inJsonArray = (column: SQL | typeof locations.key, values: readonly string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`
+
+const partyKey = sql`${locations.country_code} || '*' || ${locations.party_id}`
+
+/** `CC*PID*ID` upper-cased: CiString ids compare case-insensitively. */
+export const locationKey = (party: PartyRef, id: string) => `${party.country_code}*${party.party_id}*${id}`.toUpperCase()
+
+function rowOf(source: string, location: Location) {
+  return {
+    source,
+    key: locationKey(location, location.id),
+    country_code: location.country_code.toUpperCase(),
+    party_id: location.party_id.toUpperCase(),
+    id: location.id,
+    publish: location.publish,
+    last_updated: toEpochMs(location.last_updated),
+    object: location,
+    json_230: JSON.stringify(toWire(locationVersions, '2.3.0', location)),
+    json_221: JSON.stringify(toWire(locationVersions, '2.2.1', location)),
+  }
+}
+
+export interface StoredLocation { location: Location; revision: number }
+
+export async function getLocation(db: Database, source: string, party: PartyRef, id: string): Promise<StoredLocation | undefined> {
+  const [row] = await db
+    .select({ location: locations.object, revision: locations.revision })
+    .from(locations)
+    .where(and(eq(locations.source, source), eq(locations.key, locationKey(party, id))))
+    .limit(1)
+  return row
+}
+
+/** The locations with these keys in one source, e.g. one id looked up under every hosted party at once. */
+export async function getLocationsByKeys(db: Database, source: string, keys: string[]): Promise<Location[]> {
+  if (keys.length === 0) return []
+  const rows = await db.select({ location: locations.object }).from(locations).where(and(eq(locations.source, source), inJsonArray(locations.key, keys)))
+  return rows.map((row) => row.location)
+}
+
+/**
+ * Stores a whole Location unless the stored one has a later last_updated ("older never overwrites newer"; equal is
+ * a repeat and harmless). One statement, so two writers cannot interleave. Returns false when it was older.
+ */
+export async function upsertLocation(db: Database, source: string, location: Location): Promise<boolean> {
+  const row = rowOf(source, location)
+  const stored = await db
+    .insert(locations)
+    .values({ ...row, revision: 1 })
+    .onConflictDoUpdate({
+      target: [locations.source, locations.key],
+      set: { ...row, revision: sql`${locations.revision} + 1` },
+      setWhere: sql`excluded.last_updated >= ${locations.last_updated}`,
+    })
+    .returning({ key: locations.key })
+  return stored.length > 0
+}
+
+/** Replaces a location only if nobody wrote it since `revision` was read. */
+async function replaceIfUnchanged(db: Database, source: string, location: Location, revision: number): Promise<boolean> {
+  const row = rowOf(source, location)
+  const updated = await db
+    .update(locations)
+    .set({ ...row, revision: revision + 1 })
+    .where(and(eq(locations.source, source), eq(locations.key, row.key), eq(locations.revision, revision)))
+    .returning({ key: locations.key })
+  return updated.length > 0
+}
+
+export type UpdateResult = { before: Location; after: Location } | { before: Location; after: undefined }
+
+/**
+ * Read, change, compare-and-swap: the way EVSE and Connector writes change one location without losing a concurrent
+ * write to a sibling (D1 has no interactive transactions). `change` returns undefined to leave the location as is
+ * (e.g. an older last_updated). Unknown location: 2003.
+ */
+export async function updateLocation(
+  db: Database,
+  source: string,
+  party: PartyRef,
+  id: string,
+  change: (current: Location) => Location | undefined,
+): Promise<UpdateResult> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const stored = await getLocation(db, source, party, id)
+    if (!stored) throw unknownTarget(`Location ${id}`)
+    const next = change(stored.location)
+    if (!next) return { before: stored.location, after: undefined }
+    if (await replaceIfUnchanged(db, source, next, stored.revision)) return { before: stored.location, after: next }
+  }
+  throw new OcpiError(3000, `Location ${id} is being changed concurrently; try again`, { http_status: 503 })
+}
+
+// ---- conditions: each names one access path the routes need ----
+
+export const fromSource = (source: string) => eq(locations.source, source)
+
+export const ofParty = (party: PartyRef) =>
+  and(eq(locations.country_code, party.country_code.toUpperCase()), eq(locations.party_id, party.party_id.toUpperCase()))
+
+
+/**
+ * Own locations one peer may see: of the parties whose policy grants it their published locations, those; plus every
+ * location a policy names for it by id.
+ */
+export function ownLocationsVisibleTo(parties: ReadonlyArray<{ party: PartyRef; visibility: Visibility }>): SQL {
+  const publishedOf = parties.filter(({ visibility }) => visibility.published).map(({ party }) => `${party.country_code}*${party.party_id}`.toUpperCase())
+  const grantedKeys = parties.flatMap(({ party, visibility }) => [...visibility.ids].map((id) => locationKey(party, id)))
+  const visible = [
+    publishedOf.length > 0 ? and(eq(locations.publish, true), inJsonArray(partyKey, publishedOf)) : undefined,
+    grantedKeys.length > 0 ? inJsonArray(locations.key, grantedKeys) : undefined,
+  ].filter((condition) => condition !== undefined)
+  return and(fromSource(OWN_SOURCE), visible.length > 0 ? or(...visible) : sql`0`)!
+}
+
+// ---- paged lists ----
+
+type ValueColumn = typeof locations.object | typeof locations.json_230 | typeof locations.json_221
+
+async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefined, page: PageQuery): Promise<Page<T>> {
+  const [rows, [{ total }]] = await db.batch([
+    db
+      .select({ value: column, last_updated: locations.last_updated, key: locations.key })
+      .from(locations)
+      .where(and(where, dateRange(paged, page), afterPosition(paged, page)))
+      .orderBy(...pageOrder(paged))
+      .limit(page.limit)
+      .offset(pageOffset(page)),
+    db.select({ total: count() }).from(locations).where(and(where, dateRange(paged, page))),
+  ])
+  const last = rows.at(-1)
+  return { objects: rows.map((row) => row.value as T), total, last: last && { last_updated: last.last_updated, key: last.key } }
+}
+
+/** A page of locations already serialized for `version`: served without converting or re-serializing. */
+export function listSerializedLocations(db: Database, where: SQL | undefined, page: PageQuery, version: OcpiVersion): Promise<Page<string>> {
+  return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, where, page)
+}
+
+export function listLocations(db: Database, where: SQL | undefined, page: PageQuery): Promise<Page<Location>> {
+  return pageOf<Location>(db, locations.object, where, page)
+}
+
+/** Every location of one party in one source, in batches (policy changes, charge point migration). */
+export async function* partyLocations(db: Database, source: string, party: PartyRef, batchSize = 200): AsyncGenerator<Location[]> {
+  let afterKey = ''
+  for (;;) {
+    const rows = await db
+      .select({ key: locations.key, location: locations.object })
+      .from(locations)
+      .where(and(fromSource(source), ofParty(party), gt(locations.key, afterKey)))
+      .orderBy(asc(locations.key))
+      .limit(batchSize)
+    if (rows.length === 0) return
+    yield rows.map((row) => row.location)
+    afterKey = rows[rows.length - 1].key
+  }
+}

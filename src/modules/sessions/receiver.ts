@@ -1,0 +1,48 @@
+import { Hono, type Context } from 'hono'
+import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { OcpiError } from '../../ocpi/errors'
+import { readJson } from '../../ocpi/body'
+import { fromWire, toWire } from '../../ocpi/version-adapters'
+import { assertMayReceive, assertPeerOwns, assertSameIds } from '../cdrs/routing'
+import { sessionPatchVersions, sessionVersions } from './schema'
+import { getReceivedSession, patchSession, putReceivedSession, type SessionRef } from './store'
+
+/**
+ * Sessions Receiver interface (eMSP, SCSP): sessions CPO peers push, per Client Owned Object URL
+ * {country_code}/{party_id}/{session_id}. PUT replaces, PATCH adds charging periods and changes the fields it carries;
+ * an older last_updated never overwrites a newer one. PUT and PATCH answer without data (transport_and_format,
+ * "Response format": "leave the data field unset").
+ */
+export const receiver = new Hono<OcpiEnv>()
+  .get('/:country_code/:party_id/:session_id', async (c) => {
+    const ref = sessionRefOfUrl(c)
+    assertPeerOwns(c, ref, 'session')
+    const stored = await getReceivedSession(c.var.db, ref)
+    if (!stored) throw OcpiError.unknownObject('session')
+    return respond(c, toWire(sessionVersions, c.var.version, stored.session))
+  })
+  .put('/:country_code/:party_id/:session_id', async (c) => {
+    const ref = sessionRefOfUrl(c)
+    const session = fromWire(sessionVersions, c.var.version, await readJson(c))
+    assertSameIds(ref, session)
+    await assertMayReceive(c, session)
+    await putReceivedSession(c.var.db, c.var.peer.id, session)
+    return respond(c, undefined)
+  })
+  .patch('/:country_code/:party_id/:session_id', async (c) => {
+    const ref = sessionRefOfUrl(c)
+    const patch = fromWire(sessionPatchVersions, c.var.version, await readJson(c))
+    assertSameIds(ref, patch)
+    const stored = await getReceivedSession(c.var.db, ref)
+    // PATCH works on a session already received: a PATCH for one never PUT is an unknown object.
+    if (!stored) throw new OcpiError(2003, 'Unknown session: PUT it before patching it')
+    await assertMayReceive(c, { ...ref, cdr_token: patch.cdr_token ?? stored.session.cdr_token })
+    const written = await patchSession(c.var.db, 'received', ref, patch, c.var.peer.id)
+    if (written.outcome === 'unknown') throw new OcpiError(2003, 'Unknown session: PUT it before patching it')
+    return respond(c, undefined)
+  })
+
+function sessionRefOfUrl(c: Context<OcpiEnv>): SessionRef {
+  return { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')!, id: c.req.param('session_id')! }
+}

@@ -1,0 +1,155 @@
+import { and, eq, inArray, lte, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { sessions } from '../../db/schema'
+import { byRecordKey, byToken, listRecords, recordKey, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
+import type { PartyRef } from '../../ocpi/context'
+import type { Page, PageQuery } from '../../ocpi/paging'
+import { toEpochMs } from '../../ocpi/types'
+import { applySessionPatch, type ChargingPreferences, type Session, type SessionPatch } from './schema'
+
+export type { RecordRef as SessionRef, RecordSource as SessionSource, TokenRef } from '../../db/token-records'
+
+export interface StoredSession {
+  source: RecordSource
+  session: Session
+  /** Received sessions: the peer that last sent it. */
+  peer_id: string | null
+  revision: number
+}
+
+/** What a write did: stored, or kept the stored session because it was newer (an older push never overwrites). */
+export type SessionWrite = { outcome: 'stored'; session: Session } | { outcome: 'stale'; session: Session } | { outcome: 'unknown' }
+
+type SessionRow = typeof sessions.$inferInsert
+
+const storedColumns = { source: sessions.source, object: sessions.object, peer_id: sessions.peer_id, revision: sessions.revision }
+
+// A PATCH reads, merges and writes back on the revision it read; a concurrent write makes it read again.
+const PATCH_ATTEMPTS = 5
+
+export const sessionRefOf = (session: Session): RecordRef => ({ country_code: session.country_code, party_id: session.party_id, id: session.id })
+
+export async function getSession(db: Database, source: RecordSource, ref: RecordRef): Promise<StoredSession | undefined> {
+  const [row] = await db.select(storedColumns).from(sessions).where(byRecordKey(sessions, source, ref)).limit(1)
+  return row ? toStored(row) : undefined
+}
+
+export const getOwnSession = (db: Database, ref: RecordRef) => getSession(db, 'own', ref)
+export const getReceivedSession = (db: Database, ref: RecordRef) => getSession(db, 'received', ref)
+
+/**
+ * Stores a whole session (PUT semantics: it replaces the stored one, charging_periods included), unless the stored one
+ * has a newer last_updated. `peerId`: the peer it was received from; omitted for own sessions.
+ */
+export async function putSession(db: Database, source: RecordSource, session: Session, peerId: string | null = null): Promise<SessionWrite> {
+  const row = sessionRow(source, session, peerId, 1)
+  const stored = await db
+    .insert(sessions)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [sessions.source, sessions.key],
+      set: { ...updatableColumns(row), revision: sql`${sessions.revision} + 1` },
+      setWhere: lte(sessions.last_updated, row.last_updated),
+    })
+    .returning({ key: sessions.key })
+  if (stored.length > 0) return { outcome: 'stored', session }
+  const current = await getSession(db, source, sessionRefOf(session))
+  return current ? { outcome: 'stale', session: current.session } : { outcome: 'unknown' }
+}
+
+export const putOwnSession = (db: Database, session: Session) => putSession(db, 'own', session)
+export const putReceivedSession = (db: Database, peerId: string, session: Session) => putSession(db, 'received', session, peerId)
+
+/**
+ * Applies a PATCH (mod_sessions: absent fields unchanged, charging_periods added) to a stored session. A patch older
+ * than the stored session changes nothing; an unknown session is reported, not created.
+ */
+export async function patchSession(db: Database, source: RecordSource, ref: RecordRef, patch: SessionPatch, peerId: string | null = null): Promise<SessionWrite> {
+  for (let attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {
+    const stored = await getSession(db, source, ref)
+    if (!stored) return { outcome: 'unknown' }
+    if (toEpochMs(patch.last_updated) < toEpochMs(stored.session.last_updated)) return { outcome: 'stale', session: stored.session }
+    const session = applySessionPatch(stored.session, patch)
+    const row = sessionRow(source, session, peerId ?? stored.peer_id, stored.revision + 1)
+    const written = await db
+      .update(sessions)
+      .set(updatableColumns(row))
+      .where(and(byRecordKey(sessions, source, ref), eq(sessions.revision, stored.revision)))
+      .returning({ key: sessions.key })
+    if (written.length > 0) return { outcome: 'stored', session }
+  }
+  throw new Error(`Session ${recordKey(ref)} kept changing under ${PATCH_ATTEMPTS} PATCH attempts`)
+}
+
+/** An own session by id under any of these CPO parties (the Sender PUT charging_preferences URL carries only the id). */
+export async function findOwnSession(db: Database, owners: PartyRef[], id: string): Promise<StoredSession | undefined> {
+  if (owners.length === 0) return undefined
+  const keys = owners.map((owner) => recordKey({ ...owner, id }))
+  const [row] = await db.select(storedColumns).from(sessions).where(and(eq(sessions.source, 'own'), inArray(sessions.key, keys))).limit(1)
+  return row ? toStored(row) : undefined
+}
+
+/** Records the driver's Charging Preferences on an own session; the session itself (and its last_updated) is unchanged. */
+export async function setChargingPreferences(db: Database, ref: RecordRef, preferences: ChargingPreferences): Promise<void> {
+  await db.update(sessions).set({ charging_preferences: preferences }).where(byRecordKey(sessions, 'own', ref))
+}
+
+export interface SessionListFilter extends RecordListFilter {}
+
+/** Date-paged (last_updated, key) list of canonical sessions. */
+export const listSessions = (db: Database, filter: SessionListFilter, page: PageQuery): Promise<Page<Session>> =>
+  listRecords<Session>(db, sessions, sessions, filter, page)
+
+/** Every session (own and received, any status) started with this token: GDPR right of access, token migration. */
+export async function listSessionsOfToken(db: Database, token: TokenRef, source?: RecordSource): Promise<StoredSession[]> {
+  const rows = await db.select(storedColumns).from(sessions).where(byToken(sessions, token, source)).orderBy(sessions.last_updated, sessions.key)
+  return rows.map(toStored)
+}
+
+/**
+ * GDPR right to be forgotten: replaces the token's uid and contract_id in every session started with it (own and
+ * received) by `pseudonym`, so the sessions stay countable and billable but no longer point at the driver. Returns how
+ * many sessions were rewritten. last_updated is left as it was: this is erasure, not an update to push to peers.
+ */
+export async function pseudonymizeSessionsOfToken(db: Database, token: TokenRef, pseudonym: string): Promise<number> {
+  const found = await listSessionsOfToken(db, token)
+  if (found.length === 0) return 0
+  const statements = found.map((stored) => {
+    const session: Session = { ...stored.session, cdr_token: { ...stored.session.cdr_token, uid: pseudonym, contract_id: pseudonym } }
+    return db
+      .update(sessions)
+      .set({ object: session, token_uid: pseudonym.toUpperCase(), revision: sql`${sessions.revision} + 1` })
+      .where(byRecordKey(sessions, stored.source, sessionRefOf(session)))
+  })
+  await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]])
+  return found.length
+}
+
+function sessionRow(source: RecordSource, session: Session, peerId: string | null, revision: number): SessionRow {
+  return {
+    source,
+    key: recordKey(sessionRefOf(session)),
+    country_code: session.country_code.toUpperCase(),
+    party_id: session.party_id.toUpperCase(),
+    id: session.id,
+    peer_id: peerId,
+    token_country_code: session.cdr_token.country_code.toUpperCase(),
+    token_party_id: session.cdr_token.party_id.toUpperCase(),
+    token_uid: session.cdr_token.uid.toUpperCase(),
+    status: session.status,
+    last_updated: toEpochMs(session.last_updated),
+    revision,
+    object: session,
+  }
+}
+
+function updatableColumns({ source, key, ...columns }: SessionRow) {
+  return columns
+}
+
+const toStored = (row: Pick<typeof sessions.$inferSelect, 'source' | 'object' | 'peer_id' | 'revision'>): StoredSession => ({
+  source: row.source,
+  session: row.object,
+  peer_id: row.peer_id,
+  revision: row.revision,
+})

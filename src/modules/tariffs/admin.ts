@@ -1,0 +1,104 @@
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import type { AdminEnv } from '../../admin/context'
+import { parseWith, readJson } from '../../ocpi/body'
+import type { PartyRef } from '../../ocpi/context'
+import { OcpiError } from '../../ocpi/errors'
+import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import type { Role } from '../../ocpi/types'
+import { findHostedParty } from '../../peers/parties'
+import { getPeer } from '../../peers/store'
+import { publishTariffChanges } from './push'
+import { deleteOwnTariffGroup, findTariff, listOwnTariffGroup, listTariffs, peerAcceptsNonIsoCurrencies, replaceOwnTariffGroup, setPeerAcceptsNonIsoCurrencies } from './store'
+import { HostedTariff, hostedTariffOf, publishedTariffs, variantProblem } from './variants'
+
+// The owner writes its fields from the URL and the clock when the body leaves them out.
+const HostedTariffBody = HostedTariff.partial({ country_code: true, party_id: true, id: true, last_updated: true })
+const PeerTariffSettings = z.object({ non_iso_currencies: z.boolean() })
+
+/** Management routes of the Tariffs module (DESIGN "Management API"): owner writes are stored, then pushed. */
+export const admin = new Hono<AdminEnv>()
+  .put('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {
+    const party = await hostedPartyFromPath(c, 'CPO')
+    const tariffId = c.req.param('tariff_id')
+    const body = parseWith(HostedTariffBody, await readJson(c))
+    assertMatches(body, party, tariffId)
+    const hosted: HostedTariff = { ...body, ...party, id: tariffId, last_updated: body.last_updated ?? new Date().toISOString() }
+    const problem = variantProblem(hosted)
+    if (problem) throw new OcpiError(2001, `${problem.path}: ${problem.message}`, { path: problem.path })
+    await assertNotAVariant(c, party, tariffId)
+    const written = publishedTariffs(hosted)
+    const removed = await replaceOwnTariffGroup(c.var.db, party, tariffId, written)
+    await publishTariffChanges(c.env, c.var.db, { written, removed })
+    return c.json(hosted)
+  })
+  .delete('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {
+    const party = await hostedPartyFromPath(c, 'CPO')
+    const tariffId = c.req.param('tariff_id')
+    await assertNotAVariant(c, party, tariffId)
+    const removed = await deleteOwnTariffGroup(c.var.db, party, tariffId)
+    if (removed.length === 0) throw new OcpiError(2003, `Unknown tariff ${tariffId}`)
+    await publishTariffChanges(c.env, c.var.db, { written: [], removed })
+    return c.json({ deleted: removed.map((tariff) => tariff.id) })
+  })
+  .get('/tariffs', async (c) => {
+    const query = parsePageQuery(c)
+    const source = c.req.query('source') ?? 'own'
+    if (source !== 'own' && source !== 'received') throw new OcpiError(2001, 'source: must be own or received', { path: 'source' })
+    const page = await listTariffs(c.var.db, query, { source, party: partyQuery(c.req.query('party')), peerId: c.req.query('peer') || undefined, includeNonIso: true })
+    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL })
+    return c.json(page.objects)
+  })
+  .get('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {
+    const party = { country_code: c.req.param('country_code').toUpperCase(), party_id: c.req.param('party_id').toUpperCase() }
+    const row = await findTariff(c.var.db, party, c.req.param('tariff_id'))
+    if (!row) throw new OcpiError(2003, `Unknown tariff ${c.req.param('tariff_id')}`)
+    // An own base tariff is shown as written, with its currency variants; anything else as published or received.
+    if (row.peer_id === null && row.tariff_group_id === row.id) return c.json(hostedTariffOf(await listOwnTariffGroup(c.var.db, party, row.id), row.id))
+    return c.json(row.object)
+  })
+  .get('/peers/:peer_id/tariff-settings', async (c) => {
+    const peer = await knownPeer(c)
+    return c.json({ peer_id: peer.id, non_iso_currencies: await peerAcceptsNonIsoCurrencies(c.var.db, peer.id) })
+  })
+  .put('/peers/:peer_id/tariff-settings', async (c) => {
+    const peer = await knownPeer(c)
+    const settings = parseWith(PeerTariffSettings, await readJson(c))
+    await setPeerAcceptsNonIsoCurrencies(c.var.db, peer.id, settings.non_iso_currencies)
+    return c.json({ peer_id: peer.id, ...settings })
+  })
+
+/** The party in the URL, which must be hosted here with `role`: only an owner writes its objects. */
+export async function hostedPartyFromPath(c: Context<AdminEnv>, role: Role): Promise<PartyRef> {
+  const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
+  if (!(await findHostedParty(c.var.db, party, role))) throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not a ${role} hosted here`)
+  return party
+}
+
+function assertMatches(body: Partial<PartyRef & { id: string }>, party: PartyRef, tariffId: string) {
+  if (body.country_code && body.country_code.toUpperCase() !== party.country_code) throw new OcpiError(2001, 'country_code differs from the URL', { path: 'country_code' })
+  if (body.party_id && body.party_id.toUpperCase() !== party.party_id) throw new OcpiError(2001, 'party_id differs from the URL', { path: 'party_id' })
+  if (body.id && body.id.toUpperCase() !== tariffId.toUpperCase()) throw new OcpiError(2001, 'id differs from the URL', { path: 'id' })
+}
+
+/** A currency variant is written and deleted only through its base tariff's `currency_variants`. */
+async function assertNotAVariant(c: Context<AdminEnv>, party: PartyRef, tariffId: string) {
+  const existing = await findTariff(c.var.db, party, tariffId)
+  if (existing?.peer_id === null && existing.tariff_group_id !== existing.id) {
+    throw new OcpiError(2001, `${tariffId} is a currency variant of ${existing.tariff_group_id}: change it there`, { path: 'id' })
+  }
+}
+
+/** `party=CC*PID`. */
+export function partyQuery(value: string | undefined): PartyRef | undefined {
+  if (!value) return undefined
+  const match = /^([A-Za-z]{2})\*([A-Za-z0-9]{3})$/.exec(value)
+  if (!match) throw new OcpiError(2001, 'party: must be CC*PID, e.g. NL*ECO', { path: 'party' })
+  return { country_code: match[1].toUpperCase(), party_id: match[2].toUpperCase() }
+}
+
+async function knownPeer(c: Context<AdminEnv>) {
+  const peer = await getPeer(c.var.db, c.req.param('peer_id')!)
+  if (!peer) throw new OcpiError(2003, `Unknown peer ${c.req.param('peer_id')}`)
+  return peer
+}

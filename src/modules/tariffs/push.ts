@@ -1,0 +1,52 @@
+import type { Database } from '../../db/client'
+import type { Env } from '../../env'
+import type { PartyRef } from '../../ocpi/context'
+import { wireBodies } from '../../ocpi/version-adapters'
+import { SUPPORTED_VERSIONS } from '../../ocpi/versions'
+import type { Peer } from '../../peers/store'
+import { publish } from '../../push/publish'
+import type { PushAudience } from '../../push/types'
+import type { Role } from '../../ocpi/types'
+import { isIsoCurrency } from './currencies'
+import { tariffVersions, type Tariff } from './schema'
+import { peersAcceptingNonIsoCurrencies } from './store'
+
+/** The peer's party a push is addressed to (OCPI-to): the first of its roles in `roles` order, or none. */
+export function addressedRole(peer: Pick<Peer, 'roles'>, roles: readonly Role[]): PartyRef | undefined {
+  for (const role of roles) {
+    const match = peer.roles.find((candidate) => candidate.role === role)
+    if (match) return { country_code: match.country_code, party_id: match.party_id }
+  }
+  return undefined
+}
+
+// mod_tariffs Receiver interface: "Typically implemented by market roles like: eMSP and NSP"; NAPs, payment terminal
+// providers (B2.2/B2.3 ad-hoc tariffs) and "Other" (treated as an eMSP type of role in Broadcast Push) too; a hub forwards.
+const TARIFF_RECEIVING_ROLES: readonly Role[] = ['EMSP', 'NSP', 'NAP', 'PTP', 'OTHER', 'HUB']
+
+/**
+ * Pushes owner writes of tariffs: PUT for every written object, DELETE for every removed one. A tariff in a non-ISO
+ * currency goes only to peers that opted in (docs/extensions/multi-currency-tariffs.md).
+ */
+export async function publishTariffChanges(env: Env, db: Database, changes: { written: Tariff[]; removed: Tariff[] }) {
+  const needsOptIn = [...changes.written, ...changes.removed].some((tariff) => !isIsoCurrency(tariff.currency))
+  const optedIn = needsOptIn ? await peersAcceptingNonIsoCurrencies(db) : new Set<string>()
+  const audienceFor = (tariff: Tariff): PushAudience => (peer) =>
+    isIsoCurrency(tariff.currency) || optedIn.has(peer.id) ? addressedRole(peer, TARIFF_RECEIVING_ROLES) : undefined
+  const noBody = Object.fromEntries(SUPPORTED_VERSIONS.map((version) => [version, null]))
+  const pushes = [
+    ...changes.written.map((tariff) => ({ tariff, method: 'PUT' as const, bodies: wireBodies(tariffVersions, tariff) })),
+    ...changes.removed.map((tariff) => ({ tariff, method: 'DELETE' as const, bodies: noBody })),
+  ]
+  for (const { tariff, method, bodies } of pushes) {
+    const party = { country_code: tariff.country_code.toUpperCase(), party_id: tariff.party_id.toUpperCase() }
+    await publish(env, {
+      module: 'tariffs',
+      method,
+      path: [party.country_code, party.party_id, tariff.id],
+      bodies,
+      from: party,
+      objectKey: `tariffs/${party.country_code}/${party.party_id}/${tariff.id}`,
+    }, audienceFor(tariff))
+  }
+}

@@ -1,0 +1,54 @@
+import { Hono, type Context } from 'hono'
+import type { OcpiEnv, PartyRef } from '../../ocpi/context'
+import { samePartyRef } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { OcpiError } from '../../ocpi/errors'
+import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
+import { addressedParty, assertPeerRepresents } from '../../ocpi/routing'
+import { fromWire, toWire } from '../../ocpi/version-adapters'
+import { readJson } from '../../ocpi/body'
+import { tariffVersions } from './schema'
+import { deleteReceivedTariff, findTariff, peerAcceptsNonIsoCurrencies, putReceivedTariff } from './store'
+
+/**
+ * Tariffs Receiver interface (eMSP, NSP, ...): Client Owned Objects at {country_code}/{party_id}/{tariff_id}
+ * (mod_tariffs "Receiver Interface"). A peer reads and writes only tariffs of parties it represents.
+ */
+export const receiver = new Hono<OcpiEnv>()
+  .get('/:country_code/:party_id/:tariff_id', async (c) => {
+    const { party, tariffId } = await objectAddress(c)
+    const row = await findTariff(c.var.db, party, tariffId)
+    if (!row || row.peer_id !== c.var.peer.id) throw OcpiError.unknownObject(`tariff ${tariffId}`)
+    return respond(c, toWire(tariffVersions, c.var.version, row.object))
+  })
+  .put('/:country_code/:party_id/:tariff_id', async (c) => {
+    const { party, tariffId } = await objectAddress(c)
+    const tariff = fromWire(tariffVersions, c.var.version, await readJson(c))
+    // mod_tariffs PUT: country_code and party_id "SHALL be the same value as" in the pushed Tariff; the id names it.
+    if (!samePartyRef(tariff, party)) throw new OcpiError(2001, 'country_code/party_id differ from the URL', { path: 'country_code' })
+    if (tariff.id.toUpperCase() !== tariffId.toUpperCase()) throw new OcpiError(2001, `id ${tariff.id} differs from the URL (${tariffId})`, { path: 'id' })
+    // Tariff.currency is "string(3)": longer codes (USDC) only from peers that opted in to the multi-currency extension.
+    if (tariff.currency.length !== 3 && !(await peerAcceptsNonIsoCurrencies(c.var.db, c.var.peer.id))) {
+      throw new OcpiError(2001, 'currency: must be a three-letter ISO 4217 code', { path: 'currency' })
+    }
+    const result = await putReceivedTariff(c.var.db, c.var.peer.id, tariff)
+    if (result === 'not_owned') throw new OcpiError(2001, `Tariff ${tariff.id} belongs to a party hosted here`, { path: 'id' })
+    // 'stale': the stored copy is newer; the push is acknowledged and ignored (an older last_updated never overwrites).
+    return respond(c, null)
+  })
+  .delete('/:country_code/:party_id/:tariff_id', async (c) => {
+    const { party, tariffId } = await objectAddress(c)
+    if (!(await deleteReceivedTariff(c.var.db, c.var.peer.id, party, tariffId))) throw new OcpiError(2003, `Unknown tariff ${tariffId}`)
+    return respond(c, null)
+  })
+
+/** The owner party and tariff id from the URL, after checking the peer speaks for that party and we are the addressee. */
+async function objectAddress(c: Context<OcpiEnv>): Promise<{ party: PartyRef; tariffId: string }> {
+  const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
+  assertPeerRepresents(c, party)
+  // With OCPI-to headers the receiver must be a party hosted here (4001 otherwise); without them the platform receives.
+  if (c.req.header(OCPI_TO_COUNTRY)) await addressedParty(c)
+  const tariffId = c.req.param('tariff_id')!
+  if (tariffId.length > 36) throw new OcpiError(2001, 'tariff_id: longer than 36 characters', { path: 'tariff_id' })
+  return { party, tariffId }
+}

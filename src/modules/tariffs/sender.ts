@@ -1,0 +1,36 @@
+import { Hono } from 'hono'
+import { openReadSession } from '../../db/session'
+import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { OcpiError } from '../../ocpi/errors'
+import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
+import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { addressedParty } from '../../ocpi/routing'
+import { toWire } from '../../ocpi/version-adapters'
+import { tariffVersions } from './schema'
+import { findTariff, listTariffs, peerAcceptsNonIsoCurrencies } from './store'
+
+/**
+ * Tariffs Sender interface (CPO): tariffs of the hosted CPO parties, date-paged (mod_tariffs "Sender Interface").
+ * Addressed with OCPI-to headers it answers for that party only; without them for every hosted CPO, since each Tariff
+ * names its owner. Received tariffs are never re-shared, and non-ISO currencies go only to peers that opted in.
+ */
+export const sender = new Hono<OcpiEnv>()
+  .get('/', async (c) => {
+    const query = parsePageQuery(c)
+    const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'CPO') : undefined
+    const session = openReadSession(c.env.DB, query.bookmark)
+    const includeNonIso = await peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id)
+    const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso })
+    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
+    return respond(c, page.objects.map((tariff) => toWire(tariffVersions, c.var.version, tariff)))
+  })
+  // Not in the spec's Sender interface (GET list only): a convenience for receivers checking one tariff, same visibility.
+  .get('/:country_code/:party_id/:tariff_id', async (c) => {
+    const party = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id') }
+    const session = openReadSession(c.env.DB)
+    const row = await findTariff(session.db, party, c.req.param('tariff_id'))
+    const visible = row && row.peer_id === null && (row.iso_currency || (await peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id)))
+    if (!visible) throw OcpiError.unknownObject(`tariff ${c.req.param('tariff_id')}`)
+    return respond(c, toWire(tariffVersions, c.var.version, row.object))
+  })

@@ -1,0 +1,143 @@
+import { z } from 'zod'
+import type { Database } from '../../db/client'
+import type { Env } from '../../env'
+import type { PartyRef } from '../../ocpi/context'
+import { OcpiError } from '../../ocpi/errors'
+import { CiString, CountryCode, DisplayText } from '../../ocpi/types'
+import { listHostedParties } from '../../peers/parties'
+import { getPeer, peersRepresenting } from '../../peers/store'
+import { toEpochMs } from '../../ocpi/types'
+import { decideFromRealtime, planAuthorization, unknownTokenWithoutOwner, type AuthorizationDecision, type CpoPolicyOptions } from './authorization-policy'
+import { requestRealtimeAuthorization, tokensSenderOf, type RealtimeResult, type TokensSender } from './emsp-client'
+import { ownLocationCountry } from './location-country'
+import { isTokenTypeIn221, TokenType, type LocationReferences, type Token } from './schema'
+import { findReceivedTokensByUid, putReceivedToken, type StoredToken } from './store'
+
+/** A party written as `CC*PID`, as in the management API's `?party=`. */
+export const PartyString = z
+  .string()
+  .regex(/^[A-Za-z]{2}\*[A-Za-z0-9]{3}$/, 'Must be CC*PID')
+  .transform((value): PartyRef => ({ country_code: value.slice(0, 2).toUpperCase(), party_id: value.slice(3).toUpperCase() }))
+
+/** What a charge point (the built-in simulator or a CSMS) asks: may this token charge here? */
+export const AuthorizeRequest = z.object({
+  token_uid: CiString(36).min(1),
+  type: TokenType.optional(),
+  location_id: CiString(36).optional(),
+  evse_uids: z.array(CiString(36)).optional(),
+  /** Country of the charge point, when its location is not one of the CPO's stored locations. */
+  country_code: CountryCode.optional(),
+  /** The hosted CPO asking (OCPI-from of the real-time request); optional when the platform hosts one CPO. */
+  party: PartyString.optional(),
+  /** Owner of a token the cache does not know (e.g. from a CSMS that knows the card's issuer). */
+  token_party: PartyString.optional(),
+})
+export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>
+
+export interface AuthorizeResult extends AuthorizationDecision {
+  authorization_reference?: string
+  token?: Token
+  location?: LocationReferences
+  info?: DisplayText
+  /** Why the eMSP could not be asked or what it said besides AuthorizationInfo. */
+  message?: string
+}
+
+/**
+ * The CPO-side decision of B3.1: look the token up in the cache, then decide by its whitelist (authorization-policy.ts),
+ * asking the token's eMSP in real time when the whitelist says so, with a short timeout.
+ */
+export async function authorizeAtChargePoint(env: Env, db: Database, request: AuthorizeRequest): Promise<AuthorizeResult> {
+  const cpo = await askingCpo(db, request.party)
+  const cached = pickCached(await findReceivedTokensByUid(db, request.token_uid, request.type), request.token_party)
+  const country_code = request.country_code ?? (request.location_id ? await ownLocationCountry(db, cpo, request.location_id) : undefined)
+  const plan = planAuthorization(
+    cached && { valid: cached.token.valid, whitelist: cached.token.whitelist, allowed_countries: cached.allowed_countries },
+    { country_code },
+    policyOptions(env),
+  )
+  const tokenView = cached ? { token: cached.token } : {}
+  if (plan.kind === 'decided') return { ...plan.decision, ...tokenView }
+
+  const type = request.type ?? cached?.token.type ?? 'RFID'
+  const owner = cached ? { country_code: cached.token.country_code, party_id: cached.token.party_id } : request.token_party ?? ownerOfEmaid(request.token_uid, type)
+  if (!owner) return unknownTokenWithoutOwner()
+  const sender = await ownerTokensSender(db, owner, type, cached?.peer_id ?? null)
+  const location = request.location_id ? { location_id: request.location_id, evse_uids: request.evse_uids } : undefined
+  const result: RealtimeResult = sender
+    ? await requestRealtimeAuthorization(sender, { uid: request.token_uid, type, location, from: cpo, to: owner, timeoutMs: authorizeTimeoutMs(env) })
+    : { outcome: { kind: 'unreachable' }, message: `No connected peer serves tokens of ${owner.country_code}*${owner.party_id}` }
+  const decision = decideFromRealtime(plan, result.outcome)
+  if (sender && result.info) await cacheAnsweredToken(db, sender, owner, cached, result)
+  const token = result.info?.token ?? cached?.token
+  return {
+    ...decision,
+    ...(token ? { token } : {}),
+    ...(decision.source === 'realtime' && result.info?.authorization_reference ? { authorization_reference: result.info.authorization_reference } : {}),
+    ...(decision.source === 'realtime' && result.info?.location ? { location: result.info.location } : {}),
+    ...(result.info?.info ? { info: result.info.info } : {}),
+    ...(result.message ? { message: result.message } : {}),
+  }
+}
+
+/**
+ * An EMAID names its issuer: "DE-8AC-C12E46L89" is country DE, provider 8AC (2.3.0 TokenType: the CPO "learns which
+ * Party issued the Token from the Charging Station"). Other uids (RFID hidden ids, app ids) say nothing about the owner.
+ */
+export function ownerOfEmaid(uid: string, type: string): PartyRef | undefined {
+  if (type.toUpperCase() !== 'EMAID') return undefined
+  const match = /^([A-Za-z]{2})[-*]?([A-Za-z0-9]{3})[-*]?[A-Za-z0-9]/.exec(uid)
+  return match ? { country_code: match[1].toUpperCase(), party_id: match[2].toUpperCase() } : undefined
+}
+
+async function askingCpo(db: Database, party: PartyRef | undefined): Promise<PartyRef> {
+  const cpos = (await listHostedParties(db)).filter((hosted) => hosted.role === 'CPO')
+  if (party) {
+    const hosted = cpos.find((cpo) => cpo.country_code === party.country_code && cpo.party_id === party.party_id)
+    if (!hosted) throw new OcpiError(2001, `${party.country_code}*${party.party_id} is not a CPO hosted here`, { path: 'party', http_status: 404 })
+    return party
+  }
+  if (cpos.length === 1) return { country_code: cpos[0].country_code, party_id: cpos[0].party_id }
+  throw new OcpiError(2001, `party is required: this platform hosts ${cpos.length} CPOs`, { path: 'party' })
+}
+
+/** Several eMSPs may have issued the same uid; a named owner picks one, otherwise the most recently updated wins. */
+function pickCached(candidates: StoredToken[], owner: PartyRef | undefined): StoredToken | undefined {
+  if (!owner) return candidates[0]
+  return candidates.find((candidate) => candidate.token.country_code.toUpperCase() === owner.country_code && candidate.token.party_id.toUpperCase() === owner.party_id)
+}
+
+/**
+ * The peer to ask: the one that sent us the token if it still can be asked, else any peer representing the owner.
+ * A 2.2.1 connection cannot carry a type 2.2.1 does not have (EMAID), so it is passed over for such tokens.
+ */
+async function ownerTokensSender(db: Database, owner: PartyRef, type: string, preferredPeerId: string | null): Promise<TokensSender | undefined> {
+  const peerIds = await peersRepresenting(db, owner)
+  const ordered = preferredPeerId && peerIds.includes(preferredPeerId) ? [preferredPeerId, ...peerIds.filter((id) => id !== preferredPeerId)] : peerIds
+  for (const peerId of ordered) {
+    const peer = await getPeer(db, peerId)
+    const sender = peer && peer.status === 'CONNECTED' ? tokensSenderOf(peer) : undefined
+    if (sender && (sender.version !== '2.2.1' || isTokenTypeIn221(type))) return sender
+  }
+  return undefined
+}
+
+/** AuthorizationInfo carries "the complete Token object": keep the cache as fresh as the eMSP's answer. */
+async function cacheAnsweredToken(db: Database, sender: TokensSender, owner: PartyRef, cached: StoredToken | undefined, result: RealtimeResult) {
+  const token = result.info!.token
+  const ownedByOwner = token.country_code.toUpperCase() === owner.country_code && token.party_id.toUpperCase() === owner.party_id
+  if (!ownedByOwner || (cached && toEpochMs(token.last_updated) <= toEpochMs(cached.token.last_updated))) return
+  await putReceivedToken(db, sender.peer.id, token, result.allowed_countries)
+}
+
+const DEFAULT_AUTHORIZE_TIMEOUT_MS = 3_000
+
+/** A driver waits at the charge point: real-time authorize gets a short timeout of its own (AUTHORIZE_TIMEOUT_MS). */
+export function authorizeTimeoutMs(env: Pick<Env, 'AUTHORIZE_TIMEOUT_MS'>): number {
+  const configured = Number(env.AUTHORIZE_TIMEOUT_MS)
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_AUTHORIZE_TIMEOUT_MS
+}
+
+function policyOptions(env: Pick<Env, 'AUTHORIZE_ALLOWED_WHITELIST'>): CpoPolicyOptions {
+  return { allowedWhitelist: env.AUTHORIZE_ALLOWED_WHITELIST === 'local' ? 'local' : 'realtime' }
+}

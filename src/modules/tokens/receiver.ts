@@ -1,0 +1,81 @@
+import { Hono, type Context } from 'hono'
+import { parseWith, readJson } from '../../ocpi/body'
+import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { OcpiError } from '../../ocpi/errors'
+import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
+import { addressedParty, assertPeerRepresents } from '../../ocpi/routing'
+import { toEpochMs } from '../../ocpi/types'
+import { fromWire } from '../../ocpi/version-adapters'
+import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token, tokenPatchVersions, tokenToWire, tokenVersions } from './schema'
+import { getReceivedToken, putReceivedToken, type TokenRef } from './store'
+import { tokenTypeQuery } from './wire'
+
+/**
+ * Tokens Receiver interface (CPO): the eMSP pushes its tokens into our cache. Tokens are never deleted: the eMSP sends
+ * `valid: false` (mod_tokens, "Push model"). A peer only reads and writes tokens of parties it represents.
+ */
+export const receiver = new Hono<OcpiEnv>()
+  .get('/:country_code/:party_id/:token_uid', async (c) => {
+    const ref = pathRef(c, tokenTypeQuery(c) ?? 'RFID')
+    assertPeerRepresents(c, ref)
+    const stored = await getReceivedToken(c.var.db, ref)
+    if (!stored) throw OcpiError.unknownObject(`token ${ref.uid} of type ${ref.type}`)
+    return respond(c, tokenToWire(c.var.version, stored.token, stored.allowed_countries))
+  })
+  .put('/:country_code/:party_id/:token_uid', async (c) => {
+    const value = await readObject(c)
+    const token = fromWire(tokenVersions, c.var.version, value)
+    // `type` in the URL defaults to RFID, but many eMSPs omit it when pushing other types: then the body's type counts.
+    const ref = pathRef(c, tokenTypeQuery(c) ?? token.type)
+    assertPeerRepresents(c, ref)
+    await assertAddressedPartyIsHosted(c)
+    assertSameToken(ref, token)
+    await putReceivedToken(c.var.db, c.var.peer.id, token, allowedCountriesFromWire(c.var.version, value))
+    return respond(c, null)
+  })
+  .patch('/:country_code/:party_id/:token_uid', async (c) => {
+    const value = await readObject(c)
+    const patch = fromWire(tokenPatchVersions, c.var.version, value)
+    const ref = pathRef(c, tokenTypeQuery(c) ?? patch.type ?? 'RFID')
+    assertPeerRepresents(c, ref)
+    await assertAddressedPartyIsHosted(c)
+    const stored = await getReceivedToken(c.var.db, ref)
+    if (!stored) throw new OcpiError(2003, `Unknown token ${ref.uid} of type ${ref.type}: PUT it first`)
+    // An older PATCH (delayed in a queue) never overwrites a newer state.
+    if (toEpochMs(patch.last_updated) < toEpochMs(stored.token.last_updated)) return respond(c, null)
+    const token = parseWith(Token, { ...stored.token, ...patch })
+    assertSameToken(ref, token)
+    await putReceivedToken(c.var.db, c.var.peer.id, token, patchedAllowedCountries(c, value, stored.allowed_countries))
+    return respond(c, null)
+  })
+
+function pathRef(c: Context<OcpiEnv>, type: string): TokenRef {
+  return { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')!, uid: c.req.param('token_uid')!, type }
+}
+
+async function readObject(c: Context<OcpiEnv>): Promise<Record<string, unknown>> {
+  const value = await readJson(c)
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OcpiError(2001, 'Request body must be a Token object')
+  return value as Record<string, unknown>
+}
+
+/** mod_tokens, PUT: country_code and party_id in the URL "SHALL be the same value as ... in the Token object". */
+function assertSameToken(ref: TokenRef, token: Token) {
+  for (const field of ['country_code', 'party_id', 'uid', 'type'] as const) {
+    if (ref[field].toUpperCase() !== token[field].toUpperCase()) {
+      throw new OcpiError(2001, `${field}: ${token[field]} does not match ${ref[field]} in the URL`, { path: field })
+    }
+  }
+}
+
+/** With OCPI-to headers the push must address a party we host (4001 otherwise); without them, our cache is platform-wide. */
+async function assertAddressedPartyIsHosted(c: Context<OcpiEnv>) {
+  if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) await addressedParty(c)
+}
+
+/** A PATCH that names allowed_countries replaces it (null clears it); one that does not keeps what was stored. */
+function patchedAllowedCountries(c: Context<OcpiEnv>, value: Record<string, unknown>, stored: string[] | null): string[] | null {
+  if (c.var.version !== '2.3.0' || !(ALLOWED_COUNTRIES_FIELD in value)) return stored
+  return value[ALLOWED_COUNTRIES_FIELD] === null ? null : allowedCountriesFromWire(c.var.version, value) ?? stored
+}

@@ -1,0 +1,23 @@
+import { Hono } from 'hono'
+import { openReadSession } from '../../db/session'
+import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
+import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { addressedParty } from '../../ocpi/routing'
+import { toWire } from '../../ocpi/version-adapters'
+import { driverTariffVersions } from './schema'
+import { listDriverTariffs } from './store'
+import { assertPeerIsCpo } from './wire'
+
+/** x-driver-tariffs Sender interface (eMSP): driver tariffs of the hosted eMSPs (or the addressed one), date-paged. */
+export const sender = new Hono<OcpiEnv>()
+  .get('/', async (c) => {
+    assertPeerIsCpo(c)
+    const query = parsePageQuery(c)
+    const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'EMSP') : undefined
+    const session = openReadSession(c.env.DB, query.bookmark)
+    const page = await listDriverTariffs(session.db, query, { source: 'own', party })
+    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
+    return respond(c, page.objects.map((tariff) => toWire(driverTariffVersions, c.var.version, tariff)))
+  })

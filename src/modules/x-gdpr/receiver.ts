@@ -1,0 +1,43 @@
+import { Hono, type Context } from 'hono'
+import { parseWith, readJson } from '../../ocpi/body'
+import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { OcpiError } from '../../ocpi/errors'
+import { assertPeerRepresents } from '../../ocpi/routing'
+import { auditGdpr } from './audit'
+import { readExport } from './exports'
+import { pseudonymOf } from './pseudonym'
+import { accessPersonalData, forgetPersonalData } from './requests'
+import { GdprRequestBody, GdprSubject } from './schema'
+
+/**
+ * x-gdpr, RECEIVER interface: implemented by the platform that holds data about other parties' tokens (the CPO). An
+ * eMSP peer asks only about tokens of a party it represents; anything else is refused with 2001 before any lookup, so
+ * the answer never tells whether this platform holds data about someone else's token.
+ */
+export const receiver = new Hono<OcpiEnv>()
+  .post('/:country_code/:party_id/:uid/access', async (c) => {
+    const { subject, request_id } = await readRequest(c)
+    // Not publicBase from src/ocpi/app: that module imports every module, this one included.
+    const exportBaseUrl = `${c.env.PUBLIC_URL.replace(/\/$/, '')}/ocpi/${c.var.version}/receiver/x-gdpr`
+    return respond(c, await accessPersonalData(c.var.db, c.env, subject, { peerId: c.var.peer.id, request_id, exportBaseUrl }))
+  })
+  .post('/:country_code/:party_id/:uid/forget', async (c) => {
+    const { subject, request_id } = await readRequest(c)
+    return respond(c, await forgetPersonalData(c.var.db, c.env, subject, { peerId: c.var.peer.id, request_id }))
+  })
+  .get('/exports/:export_id', async (c) => {
+    const document = await readExport(c.var.db, c.env.BUNDLES, c.var.peer.id, c.req.param('export_id'))
+    // Another peer's export, an expired one and one that never existed look the same.
+    if (!document) throw OcpiError.unknownObject('export')
+    await auditGdpr(c.var.db, { actor: `peer:${c.var.peer.id}`, action: 'gdpr.export.download', pseudonym: await pseudonymOf(c.env.GDPR_PSEUDONYM_KEY, document.subject), detail: { export_id: document.export_id } })
+    return respond(c, document)
+  })
+
+async function readRequest(c: Context<OcpiEnv>) {
+  const subject = parseWith(GdprSubject, { ...c.req.param(), ...(c.req.query('type') ? { type: c.req.query('type') } : {}) })
+  assertPeerRepresents(c, subject)
+  // The body is optional; Hono caches it, so readJson parses the same text.
+  const body = (await c.req.text()).trim() === '' ? {} : parseWith(GdprRequestBody, await readJson(c))
+  return { subject, request_id: body.request_id }
+}

@@ -1,0 +1,53 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import { auditEntry } from '../../db/batch'
+import type { Database } from '../../db/client'
+import { sessions } from '../../db/schema'
+import type { Env } from '../../env'
+import type { PartyRef } from '../../ocpi/context'
+import { wireBodies } from '../../ocpi/version-adapters'
+import { toEpochMs } from '../../ocpi/types'
+import { publishTo } from '../../push/publish'
+import { peersRepresenting } from '../../peers/store'
+import { sessionVersions } from '../sessions/schema'
+import { moveReceivedTokensOfParty } from '../tokens/store'
+import type { PartyMove, PartyMoveResult } from './schema'
+import { recordPartyMove } from './store'
+
+/** Sessions that can still change, and so still get PATCHes and a CDR (mod_sessions SessionStatus). */
+const UNFINISHED = ['PENDING', 'RESERVATION', 'ACTIVE']
+
+/**
+ * CPO side of a PartyMove from `newPeerId`, which (by its credentials roles) now represents the party: the token cache
+ * of the party is re-attributed to it, and every unfinished session of the party's drivers is sent to it in full (PUT),
+ * so the PATCHes and the CDR that follow (routed by token party at publish time) land on a session it knows.
+ */
+export async function acceptPartyMove(env: Env, db: Database, newPeerId: string, move: PartyMove, now = Date.now()): Promise<PartyMoveResult> {
+  const party: PartyRef = { country_code: move.country_code.toUpperCase(), party_id: move.party_id.toUpperCase() }
+  const otherPeers = (await peersRepresenting(db, party)).filter((peerId) => peerId !== newPeerId)
+  const tokens_moved = await moveReceivedTokensOfParty(db, party, newPeerId)
+  const sessions_resent = await resendUnfinishedSessions(env, db, party, newPeerId)
+  await recordPartyMove(db, { ...party, role: move.role, from_peer_ids: otherPeers, to_peer_id: newPeerId, moved_at: toEpochMs(move.moved_at), received_at: now })
+  const result: PartyMoveResult = { tokens_moved, sessions_resent, pushes_retargeted: 0, still_listed_by_other_peers: otherPeers.length }
+  await auditEntry(db, { actor: `peer:${newPeerId}`, action: 'migration.party_moved', subject: `party:${party.country_code}*${party.party_id}`, detail: { ...result } })
+  return result
+}
+
+async function resendUnfinishedSessions(env: Env, db: Database, party: PartyRef, peerId: string): Promise<number> {
+  const rows = await db
+    .select({ object: sessions.object })
+    .from(sessions)
+    .where(and(eq(sessions.source, 'own'), eq(sessions.token_country_code, party.country_code), eq(sessions.token_party_id, party.party_id), inArray(sessions.status, UNFINISHED)))
+  for (const { object: session } of rows) {
+    const from = { country_code: session.country_code.toUpperCase(), party_id: session.party_id.toUpperCase() }
+    await publishTo(env, peerId, {
+      module: 'sessions',
+      method: 'PUT',
+      path: [session.country_code, session.party_id, session.id],
+      bodies: wireBodies(sessionVersions, session),
+      from,
+      // The sessions module's key, so this PUT and the session's later PATCHes stay in order in the outbox.
+      objectKey: `sessions/${from.country_code}/${from.party_id}/${session.id}`,
+    }, party)
+  }
+  return rows.length
+}

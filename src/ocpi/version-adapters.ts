@@ -1,0 +1,43 @@
+import type { Context } from 'hono'
+import type { z } from 'zod'
+import { readJson, parseWith } from './body'
+import type { OcpiEnv } from './context'
+import { OcpiError } from './errors'
+import { SUPPORTED_VERSIONS, type OcpiVersion } from './versions'
+
+/**
+ * One OCPI object in one version: its wire schema and pure conversions to and from the canonical (2.3.0) shape.
+ * Modules keep one of these per object next to their schemas; the transport picks the entry for the peer's version.
+ */
+export interface VersionAdapter<Canonical, Wire> {
+  schema: z.ZodType<Wire>
+  toCanonical(wire: Wire): Canonical
+  fromCanonical(canonical: Canonical): Wire
+}
+
+// `any` on the wire side: each version has its own wire type, and callers only ever see Canonical or unknown JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type VersionAdapters<Canonical> = { [version in OcpiVersion]: VersionAdapter<Canonical, any> }
+
+/** Validates a wire object of `version` and converts it to canonical; 2001 with the field path when it does not parse. */
+export function fromWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown): Canonical {
+  const adapter = adapters[version]
+  return adapter.toCanonical(parseWith(adapter.schema, value))
+}
+
+export function toWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, canonical: Canonical): unknown {
+  return adapters[version].fromCanonical(canonical)
+}
+
+/** The body of one change in every supported version, as a push carries it. */
+export function wireBodies<Canonical>(adapters: VersionAdapters<Canonical>, canonical: Canonical): Record<OcpiVersion, unknown> {
+  return Object.fromEntries(SUPPORTED_VERSIONS.map((version) => [version, adapters[version].fromCanonical(canonical)])) as Record<OcpiVersion, unknown>
+}
+
+/** Reads the request body in the caller's negotiated version (c.var.version) and returns it canonical. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function readVersionedBody<Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>): Promise<Canonical> {
+  const value = await readJson(c)
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OcpiError(2001, 'Request body must be a JSON object')
+  return fromWire(adapters, c.var.version, value)
+}

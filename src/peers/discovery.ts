@@ -1,0 +1,71 @@
+import { z } from 'zod'
+import type { Env } from '../env'
+import type { Endpoint } from '../db/schema'
+import { Version, VersionDetails } from '../modules/credentials/schema'
+import { modules } from '../modules'
+import { OcpiError } from '../ocpi/errors'
+import { offeredVersions, pickMutualVersion, type OcpiVersion } from '../ocpi/versions'
+import { OcpiClientError, ocpiRequest } from './client'
+
+/** What we learn about a peer from its versions and version details endpoints. */
+export interface PeerDiscovery {
+  version: OcpiVersion
+  endpoints: Endpoint[]
+  credentialsUrl: string
+}
+
+/**
+ * GET the peer's versions, choose the version (the one asked for, which both sides must offer, or the best mutual one),
+ * GET its details. Anything unreachable or unreadable is 3001 ("Unable to use the client's API"), no mutual version 3002,
+ * no credentials endpoint or no module both sides implement 3003 (credentials.asciidoc, "Required endpoints not available").
+ */
+export async function discoverPeer(env: Env, versionsUrl: string, token: string, requested?: OcpiVersion): Promise<PeerDiscovery> {
+  const versions = await fetchOcpi(env, versionsUrl, token, z.array(Version), 'versions')
+  const offered = offeredVersions(env)
+  const theirs = versions.map((entry) => entry.version)
+  const version = requested ? (offered.includes(requested) && theirs.includes(requested) ? requested : undefined) : pickMutualVersion(offered, theirs)
+  if (!version) {
+    throw new OcpiError(3002, `No mutual OCPI version${requested ? ` ${requested}` : ''}: we offer ${offered.join(', ')}, the peer offers ${theirs.join(', ') || 'none'}`)
+  }
+  const detailsUrl = versions.find((entry) => entry.version === version)!.url
+  const details = await fetchOcpi(env, detailsUrl, token, VersionDetails, 'version details')
+  if (details.version !== version) throw new OcpiError(3001, `${detailsUrl} describes version ${details.version}, expected ${version}`)
+  const credentialsEndpoint = details.endpoints.find((endpoint) => endpoint.identifier === 'credentials')
+  if (!credentialsEndpoint) throw new OcpiError(3003, `The peer's ${version} details list no credentials endpoint`)
+  assertMutualModules(version, details.endpoints)
+  return { version, endpoints: details.endpoints, credentialsUrl: credentialsEndpoint.url }
+}
+
+/** Module identifiers both sides serve in `version`, credentials aside. */
+export function mutualModules(version: OcpiVersion, endpoints: readonly Endpoint[]): string[] {
+  const ours = new Set(modules.filter((module) => !module.versions || module.versions.includes(version)).map((module) => module.id))
+  return [...new Set(endpoints.map((endpoint) => endpoint.identifier))].filter((identifier) => identifier !== 'credentials' && ours.has(identifier))
+}
+
+function assertMutualModules(version: OcpiVersion, endpoints: readonly Endpoint[]) {
+  if (mutualModules(version, endpoints).length === 0) {
+    throw new OcpiError(3003, `No module besides credentials that both platforms implement in ${version} (peer offers: ${endpoints.map((endpoint) => endpoint.identifier).join(', ')})`)
+  }
+}
+
+/** GET an OCPI resource with the peer's token; every failure to obtain a valid 1000 answer is 3001. */
+async function fetchOcpi<S extends z.ZodType>(env: Env, url: string, token: string, schema: S, what: string): Promise<z.infer<S>> {
+  try {
+    const response = await ocpiRequest({ method: 'GET', url, token, timeoutMs: clientTimeout(env) })
+    if (response.http_status >= 300 || response.status_code !== 1000) {
+      throw new OcpiError(3001, `GET ${what} ${url}: HTTP ${response.http_status}, status_code ${response.status_code} ${response.status_message ?? ''}`.trim())
+    }
+    const parsed = schema.safeParse(response.data)
+    if (!parsed.success) {
+      const [issue] = parsed.error.issues
+      throw new OcpiError(3001, `GET ${what} ${url}: invalid ${what} at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    }
+    return parsed.data
+  } catch (error) {
+    if (error instanceof OcpiClientError) throw new OcpiError(3001, `Cannot reach the peer's ${what}: ${error.message}`)
+    if (error instanceof TypeError) throw new OcpiError(3001, `Cannot reach the peer's ${what} at ${url}: ${error.message}`)
+    throw error
+  }
+}
+
+export const clientTimeout = (env: Env) => Number(env.OCPI_CLIENT_TIMEOUT_MS) || 10_000

@@ -1,0 +1,50 @@
+import type { Env } from '../env'
+import type { PartyRef } from '../ocpi/context'
+import { OcpiError } from '../ocpi/errors'
+import { OcpiClientError, ocpiRequest, type OcpiResponse } from './client'
+import { clientTimeout } from './discovery'
+import type { Peer } from './store'
+
+export interface PeerModuleRequest {
+  module: string
+  role: 'SENDER' | 'RECEIVER'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  /** Path segments below the endpoint's URL, each URL-encoded here. */
+  path?: string[]
+  query?: Record<string, string | undefined>
+  /** A full URL to call instead (e.g. the next page's Link), checked to be on the same endpoint. */
+  url?: string
+  body?: unknown
+  from?: PartyRef
+  to?: PartyRef
+}
+
+/**
+ * One direct OCPI call to a module of a registered peer, at the endpoint the peer listed in its version details.
+ * A peer without that endpoint is 3003, an unreachable peer 3001 (status_codes.asciidoc); the peer's own OCPI status
+ * is returned for the caller to judge.
+ */
+export async function requestPeerModule<T = unknown>(env: Env, peer: Peer, request: PeerModuleRequest): Promise<OcpiResponse<T>> {
+  if (peer.status !== 'CONNECTED' || !peer.outbound_token) throw new OcpiError(3001, `Peer ${peer.id} is ${peer.status}, not connected`)
+  const endpoint = peer.endpoints.find((candidate) => candidate.identifier === request.module && candidate.role === request.role)
+  if (!endpoint) throw new OcpiError(3003, `Peer ${peer.id} offers no ${request.module} ${request.role} endpoint`)
+  const base = endpoint.url.replace(/\/$/, '')
+  if (request.url && !request.url.startsWith(base)) throw new OcpiError(3001, `Peer ${peer.id} pointed outside its ${request.module} endpoint: ${request.url}`)
+  const url = request.url ?? withQuery([base, ...(request.path ?? []).map(encodeURIComponent)].join('/'), request.query)
+  try {
+    return await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, body: request.body, from: request.from, to: request.to, timeoutMs: clientTimeout(env) })
+  } catch (error) {
+    if (error instanceof OcpiClientError) throw new OcpiError(3001, `Unable to use the peer's API: ${error.message}`)
+    throw error
+  }
+}
+
+function withQuery(url: string, query: PeerModuleRequest['query']): string {
+  const entries = Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)
+  return entries.length === 0 ? url : `${url}?${new URLSearchParams(entries)}`
+}
+
+/** The next page of a paged answer: Link rel="next" (transport_and_format, "Pagination"). */
+export function nextPageUrl(headers: Headers): string | undefined {
+  return /<([^>]+)>\s*;\s*rel="?next"?/i.exec(headers.get('Link') ?? '')?.[1]
+}

@@ -1,0 +1,239 @@
+import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm'
+import type { Env } from '../env'
+import { auditEntry, runBatch } from '../db/batch'
+import { database, type Database } from '../db/client'
+import { credentialsTokens, peers } from '../db/schema'
+import { credentialsFor, credentialsSchemas, type Credentials } from '../modules/credentials/schema'
+import { ownClientInfoStatements } from '../modules/hubclientinfo/store'
+import { hashToken, newCredentialsToken } from '../ocpi/auth'
+import { OcpiError, type OcpiStatusCode } from '../ocpi/errors'
+import type { OcpiVersion } from '../ocpi/versions'
+import { ocpiRequest, OcpiClientError, type OcpiResponse } from './client'
+import { clientTimeout, discoverPeer, type PeerDiscovery } from './discovery'
+import { ourCredentialsRoles } from './parties'
+import { connectedPeerStatements, expireOtherTokensStatement, graceMs, isRegistered, ourCredentials, ourVersionsUrl, unregisteredPeerStatements } from './peer-state'
+import { getPeer, listPeers, replacePeerRolesStatements, type Peer } from './store'
+
+// One function per action we take on a peer, called by the management routes, the cron job and (renewal) other
+// modules; what a peer does to us is in accept-registration.ts. Credentials, versions and hubclientinfo are
+// configuration modules: "routing headers SHALL NOT be used with these modules" (transport_and_format, Message
+// Routing), so no OCPI-from/to headers are sent here.
+
+/** A peer slot with token A: the peer registers with us by POSTing its credentials with it. */
+export async function invitePeer(env: Env, options: { name?: string } = {}) {
+  const db = database(env.DB)
+  const peerId = crypto.randomUUID()
+  const token_a = newCredentialsToken()
+  const now = Date.now()
+  await runBatch(db, [
+    db.insert(peers).values({ id: peerId, name: options.name ?? null, status: 'PENDING', initiated_by: 'them', created_at: now, updated_at: now }),
+    db.insert(credentialsTokens).values({ token_hash: await hashToken(token_a), peer_id: peerId, kind: 'A', created_at: now }),
+    auditEntry(db, { actor: 'admin', action: 'peer.invited', subject: peerId }, now),
+  ])
+  return { peer_id: peerId, token_a, versions_url: ourVersionsUrl(env) }
+}
+
+/**
+ * We register with a peer (we are the Sender of credentials.asciidoc): discover with their token A, issue our token B,
+ * POST our credentials, store the token C they return. Any failure removes everything stored for the attempt.
+ */
+export async function connectToPeer(env: Env, request: { versions_url: string; token_a: string; version?: OcpiVersion; name?: string }): Promise<Peer> {
+  const db = database(env.DB)
+  if ((await ourCredentialsRoles(db)).length === 0) throw new OcpiError(2001, 'Host a party first (POST /parties): credentials need at least one role', { path: 'roles' })
+  // "In case the Sender ... cannot find the endpoints it expects, it is expected NOT to send the POST request".
+  const discovery = await discoverPeer(env, request.versions_url, request.token_a, request.version)
+  const peerId = crypto.randomUUID()
+  const token = newCredentialsToken()
+  const now = Date.now()
+  // Token B must be known before the POST: the peer calls our versions and details with it while handling it.
+  await runBatch(db, [
+    db.insert(peers).values({ id: peerId, name: request.name ?? null, status: 'PENDING', initiated_by: 'us', versions_url: request.versions_url, created_at: now, updated_at: now }),
+    db.insert(credentialsTokens).values({ token_hash: await hashToken(token), peer_id: peerId, kind: 'C', created_at: now }),
+  ])
+  try {
+    const response = await ocpiRequest({
+      method: 'POST',
+      url: discovery.credentialsUrl,
+      token: request.token_a,
+      body: credentialsFor(discovery.version, await ourCredentials(env, db, token)),
+      timeoutMs: clientTimeout(env),
+    })
+    const theirs = acceptedCredentials(response, discovery.version, 'Registration')
+    const connectedAt = Date.now()
+    await runBatch(db, [
+      ...connectedPeerStatements(db, peerId, theirs, discovery, connectedAt),
+      auditEntry(db, { actor: 'admin', action: 'credentials.registered', subject: peerId, detail: { version: discovery.version, initiated_by: 'us' } }, connectedAt),
+    ])
+  } catch (error) {
+    await runBatch(db, [db.delete(credentialsTokens).where(eq(credentialsTokens.peer_id, peerId)), db.delete(peers).where(eq(peers.id, peerId))])
+    throw asRegistrationError(error)
+  }
+  return (await getPeer(db, peerId))!
+}
+
+/**
+ * New credentials both ways: a new token for the peer, PUT at its credentials endpoint (optionally of another version,
+ * which switches the connection to it), and the token it returns stored. Our previous tokens stay valid for
+ * TOKEN_GRACE_SECONDS so requests the peer already has in flight are not dropped. Also publishes our current roles (B8.2).
+ */
+export async function renewCredentials(env: Env, peerId: string, options: { version?: OcpiVersion; actor?: string } = {}): Promise<Peer> {
+  const db = database(env.DB)
+  const peer = await requireRegisteredPeer(db, peerId)
+  let discovery: PeerDiscovery | undefined
+  if (options.version && options.version !== peer.version) discovery = await discoverPeer(env, peer.versions_url!, peer.outbound_token!, options.version)
+  const version = (discovery?.version ?? peer.version) as OcpiVersion
+  const credentialsUrl = discovery?.credentialsUrl ?? peer.endpoints.find((endpoint) => endpoint.identifier === 'credentials')?.url
+  if (!credentialsUrl) throw new OcpiError(3003, 'The peer has no credentials endpoint on record: refresh it first')
+  const token = newCredentialsToken()
+  const tokenHash = await hashToken(token)
+  // Stored before the PUT: the peer fetches our versions and details with the new token while handling it.
+  await db.insert(credentialsTokens).values({ token_hash: tokenHash, peer_id: peerId, kind: 'C', created_at: Date.now() })
+  try {
+    const response = await ocpiRequest({
+      method: 'PUT',
+      url: credentialsUrl,
+      token: peer.outbound_token!,
+      body: credentialsFor(version, await ourCredentials(env, db, token)),
+      timeoutMs: clientTimeout(env),
+    })
+    const theirs = acceptedCredentials(response, version, 'Credentials update')
+    const now = Date.now()
+    await runBatch(db, [
+      ...replacePeerRolesStatements(db, peerId, theirs.roles),
+      db
+        .update(peers)
+        .set({
+          status: 'CONNECTED',
+          version,
+          versions_url: theirs.url,
+          ...(discovery ? { endpoints: discovery.endpoints } : {}),
+          outbound_token: theirs.token,
+          hub_party_id: theirs.hub_party_id ?? null,
+          credentials_rotated_at: now,
+          last_error: null,
+          updated_at: now,
+        })
+        .where(eq(peers.id, peerId)),
+      expireOtherTokensStatement(db, peerId, tokenHash, now + graceMs(env)),
+      ...ownClientInfoStatements(db, theirs.roles, 'CONNECTED', now),
+      auditEntry(db, { actor: options.actor ?? 'admin', action: 'credentials.renewed', subject: peerId, detail: { version } }, now),
+    ])
+  } catch (error) {
+    const failure = asRegistrationError(error)
+    await runBatch(db, [db.delete(credentialsTokens).where(eq(credentialsTokens.token_hash, tokenHash)), lastErrorStatement(db, peerId, failure)])
+    throw failure
+  }
+  return (await getPeer(db, peerId))!
+}
+
+/** DELETE our credentials at the peer (best effort: an unreachable peer is still unregistered here) and revoke our tokens. */
+export async function unregisterPeer(env: Env, peerId: string): Promise<Peer> {
+  const db = database(env.DB)
+  const peer = await getPeer(db, peerId)
+  if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
+  let remoteError: string | undefined
+  const credentialsUrl = peer.endpoints.find((endpoint) => endpoint.identifier === 'credentials')?.url
+  if (isRegistered(peer.status) && peer.outbound_token && credentialsUrl) {
+    try {
+      const response = await ocpiRequest({ method: 'DELETE', url: credentialsUrl, token: peer.outbound_token, timeoutMs: clientTimeout(env) })
+      if (response.http_status >= 300 || response.status_code !== 1000) remoteError = `DELETE ${credentialsUrl}: HTTP ${response.http_status}, status_code ${response.status_code}`
+    } catch (error) {
+      remoteError = error instanceof Error ? error.message : String(error)
+    }
+  }
+  await runBatch(db, [
+    ...unregisteredPeerStatements(db, peerId, peer.roles, 'admin'),
+    ...(remoteError ? [db.update(peers).set({ last_error: `Unregistered locally; the peer was not told: ${remoteError}` }).where(eq(peers.id, peerId))] : []),
+  ])
+  return (await getPeer(db, peerId))!
+}
+
+/**
+ * Re-fetch the peer's versions and details (B8.3). The current version is kept while the peer still offers it (or the
+ * one asked for is switched to, through a credentials PUT); an unreachable peer is marked OFFLINE until it answers.
+ */
+export async function refreshPeer(env: Env, peerId: string, options: { version?: OcpiVersion } = {}): Promise<Peer> {
+  const db = database(env.DB)
+  const peer = await requireRegisteredPeer(db, peerId)
+  if (options.version && options.version !== peer.version) return renewCredentials(env, peerId, { version: options.version })
+  let discovery: PeerDiscovery
+  try {
+    discovery = await discoverPeer(env, peer.versions_url!, peer.outbound_token!, peer.version as OcpiVersion)
+  } catch (error) {
+    if (!(error instanceof OcpiError) || error.status_code !== 3002) {
+      const failure = asRegistrationError(error)
+      const now = Date.now()
+      const offline = failure.status_code === 3001
+      await runBatch(db, [
+        db.update(peers).set({ ...(offline ? { status: 'OFFLINE' as const } : {}), last_error: failure.message, updated_at: now }).where(eq(peers.id, peerId)),
+        ...(offline ? ownClientInfoStatements(db, peer.roles, 'OFFLINE', now) : []),
+      ])
+      throw failure
+    }
+    // Our version is no longer offered by the peer: move to the best mutual one ("Updating to a newer version").
+    return renewCredentials(env, peerId, { version: (await discoverPeer(env, peer.versions_url!, peer.outbound_token!)).version })
+  }
+  const now = Date.now()
+  await runBatch(db, [
+    db.update(peers).set({ status: 'CONNECTED', endpoints: discovery.endpoints, last_error: null, updated_at: now }).where(eq(peers.id, peerId)),
+    ...(peer.status !== 'CONNECTED' ? ownClientInfoStatements(db, peer.roles, 'CONNECTED', now) : []),
+  ])
+  return (await getPeer(db, peerId))!
+}
+
+/** B8.2: our roles changed (a party was hosted): tell every connected peer through a credentials PUT. */
+export async function publishRolesToPeers(env: Env): Promise<void> {
+  const connected = (await listPeers(database(env.DB))).filter((peer) => peer.status === 'CONNECTED')
+  await Promise.allSettled(connected.map((peer) => renewCredentials(env, peer.id, { actor: 'roles-changed' })))
+}
+
+/** Cron: rotate credentials older than CREDENTIALS_MAX_AGE_DAYS and drop tokens whose grace period is over. */
+export async function rotateStaleCredentials(env: Env, now = Date.now()): Promise<void> {
+  const db = database(env.DB)
+  const maxAgeMs = (Number(env.CREDENTIALS_MAX_AGE_DAYS) || 30) * 24 * 3600 * 1000
+  await db.delete(credentialsTokens).where(and(isNotNull(credentialsTokens.expires_at), lt(credentialsTokens.expires_at, now)))
+  const stale = await db
+    .select({ id: peers.id })
+    .from(peers)
+    .where(and(eq(peers.status, 'CONNECTED'), or(isNull(peers.credentials_rotated_at), lt(peers.credentials_rotated_at, now - maxAgeMs))))
+  const results = await Promise.allSettled(stale.map((peer) => renewCredentials(env, peer.id, { actor: 'cron' })))
+  results.forEach((result, index) => {
+    if (result.status === 'rejected') console.error(`credentials renewal for peer ${stale[index].id} failed`, result.reason)
+  })
+}
+
+async function requireRegisteredPeer(db: Database, peerId: string): Promise<Peer> {
+  const peer = await getPeer(db, peerId)
+  if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
+  if (!isRegistered(peer.status) || !peer.outbound_token || !peer.versions_url) {
+    throw new OcpiError(2000, `Peer ${peerId} is ${peer.status}, not registered`, { http_status: 409 })
+  }
+  return peer
+}
+
+const lastErrorStatement = (db: Database, peerId: string, error: OcpiError) =>
+  db.update(peers).set({ last_error: error.message, updated_at: Date.now() }).where(eq(peers.id, peerId))
+
+/** The Credentials in a successful POST/PUT answer, in the version of the endpoint called. */
+function acceptedCredentials(response: OcpiResponse, version: OcpiVersion, what: string): Credentials {
+  if (response.http_status >= 300 || response.status_code !== 1000) {
+    const code = isPeerErrorCode(response.status_code) ? response.status_code : 3001
+    throw new OcpiError(code, `${what} refused by the peer: HTTP ${response.http_status}, status_code ${response.status_code} ${response.status_message ?? ''}`.trim())
+  }
+  const parsed = credentialsSchemas[version].safeParse(response.data)
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues
+    throw new OcpiError(3001, `${what}: the peer answered invalid credentials at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+  }
+  return parsed.data
+}
+
+const PEER_ERROR_CODES: readonly number[] = [2000, 2001, 2002, 3000, 3001, 3002, 3003]
+const isPeerErrorCode = (code: number): code is OcpiStatusCode => PEER_ERROR_CODES.includes(code)
+
+function asRegistrationError(error: unknown): OcpiError {
+  if (error instanceof OcpiError) return error
+  if (error instanceof OcpiClientError) return new OcpiError(3001, `Unable to use the peer's API: ${error.message}`)
+  console.error('registration failed', error)
+  return new OcpiError(3000, error instanceof Error ? error.message : String(error))
+}

@@ -1,0 +1,55 @@
+import { inArray } from 'drizzle-orm'
+import { database } from '../db/client'
+import { peers } from '../db/schema'
+import type { Env } from '../env'
+import type { PartyRef } from '../ocpi/context'
+import type { Peer } from '../peers/store'
+import type { PushAudience, PushChange } from './types'
+
+// Connected peers are read on every owner write: a short per-isolate cache, dropped whenever this isolate changes a
+// peer. Another isolate's change shows within CACHE_MS; a peer that connects then pulls its initial state anyway.
+// The promise is cached, so the publishes of one write (e.g. one per visibility case) share a single query.
+let cached: { at: number; rows: Promise<Peer[]> } | undefined
+const CACHE_MS = 1_000
+
+/** Call after registering, updating or removing a peer, so the next publish sees it. */
+export function invalidatePushPeers() {
+  cached = undefined
+}
+
+/** The outbox of one peer. */
+export function peerOutbox(env: Env, peerId: string) {
+  return env.PEER_OUTBOX.get(env.PEER_OUTBOX.idFromName(peerId))
+}
+
+/**
+ * Queues an owner write for every connected peer that has a receiver for the module, a body in its version, and to
+ * which `audience` addresses it. OFFLINE peers count as connected: they get what they missed once back. Resolves
+ * once every push is durably queued (delivery follows asynchronously); returns the ids of the peers it was queued for.
+ */
+export async function publish(env: Env, change: PushChange, audience: PushAudience): Promise<string[]> {
+  const candidates = (await connectedPeers(env)).filter((peer) => canReceive(peer, change))
+  const addressed = await Promise.all(candidates.map(async (peer) => ({ peer, to: await audience(peer) })))
+  const recipients = addressed.filter((entry): entry is { peer: Peer; to: PartyRef } => entry.to !== undefined)
+  await Promise.all(recipients.map(({ peer, to }) => peerOutbox(env, peer.id).enqueue(change, to)))
+  return recipients.map(({ peer }) => peer.id)
+}
+
+/** Queues a change for one peer regardless of its current status (e.g. a policy change revealing objects to it). */
+export async function publishTo(env: Env, peerId: string, change: PushChange, to: PartyRef): Promise<void> {
+  await peerOutbox(env, peerId).enqueue(change, to)
+}
+
+function canReceive(peer: Peer, change: PushChange): boolean {
+  return !!peer.version && peer.version in change.bodies &&
+    peer.endpoints.some((endpoint) => endpoint.identifier === change.module && endpoint.role === 'RECEIVER')
+}
+
+function connectedPeers(env: Env): Promise<Peer[]> {
+  if (cached && Date.now() - cached.at < CACHE_MS) return cached.rows
+  const entry = { at: Date.now(), rows: database(env.DB).select().from(peers).where(inArray(peers.status, ['CONNECTED', 'OFFLINE'])).then((rows) => rows) }
+  cached = entry
+  // A failed query must not be served from the cache.
+  entry.rows.catch(() => cached === entry && (cached = undefined))
+  return entry.rows
+}

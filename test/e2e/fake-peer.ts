@@ -1,0 +1,92 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface FakePeerOptions {
+  /** Versions the fake offers; default both. */
+  versions?: string[]
+  /** Modules besides credentials in its version details; default hubclientinfo. */
+  modules?: string[]
+  role?: { role: string; country_code: string; party_id: string }
+}
+
+/**
+ * A scripted OCPI platform in the test process, for what two real platforms never show: the tokens they exchange.
+ * It serves versions, details and credentials (POST/PUT/DELETE), accepts only the tokens it issued, and records what
+ * the platform under test sent it.
+ */
+export class FakePeer {
+  readonly validTokens = new Set<string>()
+  /** Latest credentials token the platform under test gave us (for calling it). */
+  platformToken?: string
+  received: { method: string; path: string; body?: any }[] = []
+  deleted = false
+  #server?: Server
+  #base = ''
+  #serial = 0
+
+  constructor(readonly options: FakePeerOptions = {}) {}
+
+  get versionsUrl() {
+    return `${this.#base}/versions`
+  }
+
+  get role() {
+    return { business_details: { name: 'Fake Peer' }, ...(this.options.role ?? { role: 'EMSP', country_code: 'NL', party_id: 'FKE' }) }
+  }
+
+  /** A token we issue and accept from now on. */
+  issueToken(prefix = 'fake'): string {
+    const token = `${prefix}-${++this.#serial}-${Math.random().toString(36).slice(2)}`
+    this.validTokens.add(token)
+    return token
+  }
+
+  credentials(token: string) {
+    return { token, url: this.versionsUrl, roles: [this.role] }
+  }
+
+  async start(): Promise<this> {
+    this.#server = createServer((request, response) => void this.#handle(request, response))
+    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
+    this.#base = `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`
+    return this
+  }
+
+  async stop() {
+    await new Promise((resolve) => this.#server?.close(resolve))
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse) {
+    const chunks: Buffer[] = []
+    for await (const chunk of request) chunks.push(chunk as Buffer)
+    const text = Buffer.concat(chunks).toString()
+    const body = text ? JSON.parse(text) : undefined
+    const path = new URL(request.url!, this.#base).pathname.replace(/\/$/, '')
+    this.received.push({ method: request.method!, path, body })
+    const send = (status: number, data: unknown, status_code = 1000) => {
+      response.writeHead(status, { 'Content-Type': 'application/json' })
+      response.end(JSON.stringify({ ...(data === undefined ? {} : { data }), status_code, timestamp: new Date().toISOString() }))
+    }
+    const token = /^Token (.+)$/.exec(request.headers.authorization ?? '')?.[1]
+    if (!token || !this.validTokens.has(Buffer.from(token, 'base64').toString())) return send(401, undefined, 2000)
+    const versions = this.options.versions ?? ['2.2.1', '2.3.0']
+    if (request.method === 'GET' && path === '/versions') return send(200, versions.map((version) => ({ version, url: `${this.#base}/${version}/details` })))
+    const [, version, resource] = path.split('/')
+    if (!versions.includes(version)) return send(404, undefined, 3002)
+    if (request.method === 'GET' && resource === 'details') {
+      const endpoints = [{ identifier: 'credentials', role: 'SENDER', url: `${this.#base}/${version}/credentials` }]
+      for (const module of this.options.modules ?? ['hubclientinfo']) endpoints.push({ identifier: module, role: 'RECEIVER', url: `${this.#base}/${version}/${module}` })
+      return send(200, { version, endpoints })
+    }
+    if (resource !== 'credentials') return send(404, undefined, 2000)
+    if (request.method === 'DELETE') {
+      this.deleted = true
+      return send(200, undefined)
+    }
+    if (request.method === 'POST' || request.method === 'PUT') {
+      this.platformToken = body.token
+      return send(request.method === 'POST' ? 201 : 200, this.credentials(this.issueToken()))
+    }
+    return send(405, undefined, 2000)
+  }
+}

@@ -1,0 +1,32 @@
+import { rm } from 'node:fs/promises'
+import { applyLocalMigrations, startPlatform as startWranglerDev, type RunningPlatform } from '../../scripts/wrangler-process.mjs'
+import { E2E_ADMIN_TOKEN, E2E_STATE_DIR, E2E_VARS, PLATFORMS, type PlatformName } from './platforms'
+
+/** Starts platform `name` as a real `wrangler dev` on its port and state directory; `fresh` wipes and migrates the state first. */
+export async function launchPlatform(name: PlatformName, { fresh }: { fresh: boolean }): Promise<RunningPlatform> {
+  const persistTo = `${E2E_STATE_DIR}/${name}`
+  if (fresh) {
+    await rm(persistTo, { recursive: true, force: true })
+    await applyLocalMigrations(persistTo)
+  }
+  const { port, inspectorPort } = PLATFORMS[name]
+  return startWranglerDev({ port, inspectorPort, persistTo, adminToken: E2E_ADMIN_TOKEN, vars: E2E_VARS }).catch((error) => {
+    throw new Error(`platform ${name}: ${error}`)
+  })
+}
+
+// On-demand platforms (not started by the global setup), per test file. By default the state is wiped at the first
+// start only, so a stop and start is a restart of the same platform, on the same port, with everything it stored.
+const running = new Map<PlatformName, RunningPlatform>()
+const started = new Set<PlatformName>()
+
+export async function startPlatform(name: PlatformName, { fresh = !started.has(name) }: { fresh?: boolean } = {}): Promise<void> {
+  if (running.has(name)) return
+  running.set(name, await launchPlatform(name, { fresh }))
+  started.add(name)
+}
+
+export async function stopPlatform(name: PlatformName): Promise<void> {
+  await running.get(name)?.stop()
+  running.delete(name)
+}

@@ -1,0 +1,98 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
+import { hostCpo, putOwn, sampleLocation, uniqueParty, type Party } from './fixtures'
+
+const to = (party: Party) => ({ 'OCPI-to-country-code': party.country_code, 'OCPI-to-party-id': party.party_id })
+
+describe('locations Sender interface', () => {
+  const cpo = uniqueParty()
+  let peer: { id: string; token: string }
+  const list = (query = '', headers = to(cpo)) => ocpiFetch(`/ocpi/2.3.0/sender/locations${query}`, { token: peer.token, headers })
+
+  beforeAll(async () => {
+    await hostCpo(cpo)
+    peer = await registeredPeer()
+    await putOwn(sampleLocation(cpo, 'A', {}, '2026-01-01T10:00:00Z'))
+    await putOwn(sampleLocation(cpo, 'B', {}, '2026-01-01T11:00:00Z'))
+    await putOwn(sampleLocation(cpo, 'C', {}, '2026-01-01T12:00:00Z'))
+    await putOwn(sampleLocation(cpo, 'HIDDEN', { publish: false }, '2026-01-01T12:30:00Z'))
+  })
+
+  it('lists published locations with paging headers', async () => {
+    const response = await list()
+    const body = await response.json<OcpiBody>()
+    expect(body.status_code).toBe(1000)
+    expect(body.data.map((location: any) => location.id)).toEqual(['A', 'B', 'C'])
+    expect(response.headers.get('X-Total-Count')).toBe('3')
+    expect(response.headers.get('X-Limit')).toBe('1000')
+  })
+
+  it('filters date_from inclusive and date_to exclusive', async () => {
+    const body = await (await list('?date_from=2026-01-01T11:00:00Z&date_to=2026-01-01T12:00:00Z')).json<OcpiBody>()
+    expect(body.data.map((location: any) => location.id)).toEqual(['B'])
+  })
+
+  it('follows Link with a keyset cursor and skips nothing when an object changes mid-sync', async () => {
+    const first = await list('?limit=1')
+    expect((await first.json<OcpiBody>()).data.map((location: any) => location.id)).toEqual(['A'])
+    // A changes after the first page: with plain offsets B would slide to offset 0 and be skipped.
+    expect((await adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/A`, { method: 'PATCH', body: { name: 'Renamed' } })).status).toBe(200)
+    const seen: string[] = ['A']
+    let next = /<([^>]+)>/.exec(first.headers.get('Link') ?? '')?.[1]
+    while (next) {
+      const url = new URL(next)
+      expect(url.searchParams.get('cursor')).toBeTruthy()
+      const page = await ocpiFetch(url.pathname + url.search, { token: peer.token, headers: to(cpo) })
+      seen.push(...(await page.json<OcpiBody>()).data.map((location: any) => location.id))
+      next = /<([^>]+)>/.exec(page.headers.get('Link') ?? '')?.[1]
+    }
+    expect(seen.slice(0, 3)).toEqual(['A', 'B', 'C'])
+  })
+
+  it('serves single Location, EVSE and Connector objects', async () => {
+    const location = await (await ocpiFetch('/ocpi/2.3.0/sender/locations/B', { token: peer.token, headers: to(cpo) })).json<OcpiBody>()
+    expect(location.data).toMatchObject({ id: 'B', party_id: cpo.party_id })
+    const evse = await (await ocpiFetch('/ocpi/2.3.0/sender/locations/B/B-E1', { token: peer.token, headers: to(cpo) })).json<OcpiBody>()
+    expect(evse.data).toMatchObject({ uid: 'B-E1', status: 'AVAILABLE' })
+    const connector = await (await ocpiFetch('/ocpi/2.2.1/sender/locations/B/b-e1/1', { token: peer.token, headers: to(cpo) })).json<OcpiBody>()
+    expect(connector.data).toMatchObject({ id: '1', standard: 'IEC_62196_T2' })
+  })
+
+  it('answers 2003 with HTTP 404 for unknown objects and for objects the peer may not see', async () => {
+    for (const path of ['NOPE', 'HIDDEN', 'B/NOPE', 'B/B-E1/9']) {
+      const response = await ocpiFetch(`/ocpi/2.3.0/sender/locations/${path}`, { token: peer.token, headers: to(cpo) })
+      expect(response.status, path).toBe(404)
+      expect((await response.json<OcpiBody>()).status_code).toBe(2003)
+    }
+  })
+
+  it('applies the sharing policy to lists and single GETs', async () => {
+    const other = await registeredPeer({ roles: [{ role: 'NAP', country_code: 'NL', party_id: 'NAP', business_details: { name: 'NAP' } }] })
+    // More ids than D1's 100 bound parameters per statement: the list is bound as one JSON array.
+    const manyIds = Array.from({ length: 150 }, (_, index) => `OTHER${index}`)
+    const policy = { default: 'all', peers: { [peer.id]: [...manyIds, 'B', 'HIDDEN'] }, roles: { NAP: 'none' } }
+    expect((await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: policy })).status).toBe(200)
+
+    const mine = await (await list()).json<OcpiBody>()
+    expect(mine.data.map((location: any) => location.id).sort()).toEqual(['B', 'HIDDEN'])
+    expect((await ocpiFetch('/ocpi/2.3.0/sender/locations/C', { token: peer.token, headers: to(cpo) })).status).toBe(404)
+    expect((await ocpiFetch('/ocpi/2.3.0/sender/locations/HIDDEN', { token: peer.token, headers: to(cpo) })).status).toBe(200)
+
+    const theirs = await (await ocpiFetch('/ocpi/2.3.0/sender/locations', { token: other.token, headers: to(cpo) })).json<OcpiBody>()
+    expect(theirs.data).toEqual([])
+    expect((await ocpiFetch('/ocpi/2.3.0/sender/locations/B', { token: other.token, headers: to(cpo) })).status).toBe(404)
+
+    const stored = await (await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`)).json<any>()
+    expect(stored).toMatchObject({ ...policy, version: 1 })
+  })
+
+  it('serves 2.2.1 peers without 2.3.0-only fields', async () => {
+    const withParking = sampleLocation(cpo, 'P', { help_phone: '+31201234567', parking_places: [{ id: '1', vehicle_types: ['PERSONAL_VEHICLE'], restricted_to_type: false, reservation_required: false }] })
+    await putOwn(withParking)
+    const peer221 = await registeredPeer({ version: '2.2.1' })
+    const body = await (await ocpiFetch('/ocpi/2.2.1/sender/locations/P', { token: peer221.token, headers: to(cpo) })).json<OcpiBody>()
+    expect(body.data.id).toBe('P')
+    expect(body.data).not.toHaveProperty('help_phone')
+    expect(body.data).not.toHaveProperty('parking_places')
+  })
+})

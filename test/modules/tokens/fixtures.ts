@@ -1,0 +1,32 @@
+import { expect } from 'vitest'
+import type { CredentialsRole } from '../../../src/db/schema'
+import { adminFetch } from '../../ocpi/fixtures'
+
+/** A party id no other test uses (three alphanumerics). */
+export const uniquePartyId = () => crypto.randomUUID().replace(/-/g, '').slice(0, 3).toUpperCase()
+
+export async function hostParty(role: 'CPO' | 'EMSP', country_code = 'DE') {
+  const party = { country_code, party_id: uniquePartyId() }
+  const response = await adminFetch('/parties', { method: 'POST', body: { ...party, role, business_details: { name: `${role} ${party.party_id}` } } })
+  expect(response.status).toBe(201)
+  return party
+}
+
+export const roleOf = (role: CredentialsRole['role'], party: { country_code: string; party_id: string }): CredentialsRole => ({ role, ...party, business_details: { name: party.party_id } })
+
+export const toHeaders = (party: { country_code: string; party_id: string }) => ({ 'OCPI-to-country-code': party.country_code, 'OCPI-to-party-id': party.party_id })
+export const fromHeaders = (party: { country_code: string; party_id: string }) => ({ 'OCPI-from-country-code': party.country_code, 'OCPI-from-party-id': party.party_id })
+
+export function rfidToken(party: { country_code: string; party_id: string }, uid: string, fields: Record<string, unknown> = {}) {
+  return {
+    country_code: party.country_code, party_id: party.party_id, uid, type: 'RFID', contract_id: `${party.country_code}${party.party_id}C${uid}`.slice(0, 36),
+    visual_number: `VN-${uid}`, issuer: 'Test Issuer', valid: true, whitelist: 'ALLOWED', last_updated: '2026-02-01T10:00:00Z', ...fields,
+  }
+}
+
+/** Owner write through the management API. */
+export async function writeOwnToken(token: Record<string, any>, extra: Record<string, unknown> = {}) {
+  const response = await adminFetch(`/tokens/${token.country_code}/${token.party_id}/${token.uid}?type=${token.type}`, { method: 'PUT', body: { ...token, ...extra } })
+  expect(response.status, await response.clone().text()).toBe(200)
+  return response.json<any>()
+}

@@ -1,0 +1,132 @@
+import { env, exports } from 'cloudflare:workers'
+import { eq } from 'drizzle-orm'
+import { beforeAll, describe, expect, it } from 'vitest'
+import cdrExample from '../../../../shared/ocpi-spec/2.3.0/examples/cdr_example.json'
+import sessionExample from '../../../../shared/ocpi-spec/2.3.0/examples/session_example_2_short_finished.json'
+import tokenExample from '../../../../shared/ocpi-spec/2.3.0/examples/token_example_2_full_rfid.json'
+import { auditEntry } from '../../../src/db/batch'
+import { database } from '../../../src/db/client'
+import { auditLog, peers, type CredentialsRole } from '../../../src/db/schema'
+import { CDR } from '../../../src/modules/cdrs/schema'
+import { getOwnCdr, insertOwnCdr } from '../../../src/modules/cdrs/store'
+import { Session } from '../../../src/modules/sessions/schema'
+import { getOwnSession, putOwnSession } from '../../../src/modules/sessions/store'
+import { Token } from '../../../src/modules/tokens/schema'
+import { getReceivedToken, putReceivedToken } from '../../../src/modules/tokens/store'
+import { replaceIdentifiers } from '../../../src/modules/x-gdpr/holders'
+import { pseudonymOf } from '../../../src/modules/x-gdpr/pseudonym'
+import { issueToken, replacePeerRolesStatements } from '../../../src/peers/store'
+
+const db = database(env.DB)
+const business_details = { name: 'Test' }
+
+async function peerRepresenting(party: { country_code: string; party_id: string }) {
+  const id = crypto.randomUUID()
+  const token = `token-${id}`
+  const now = Date.now()
+  await db.insert(peers).values({ id, status: 'CONNECTED', initiated_by: 'them', version: '2.3.0', created_at: now, updated_at: now })
+  const roles: CredentialsRole[] = [{ role: 'EMSP', ...party, business_details }]
+  await db.batch([...replacePeerRolesStatements(db, id, roles)] as never)
+  await issueToken(db, id, token, 'C')
+  return { id, token }
+}
+
+function gdpr(token: string, method: string, path: string, body?: unknown) {
+  return exports.default.fetch(`http://localhost/ocpi/2.3.0/receiver/x-gdpr/${path}`, {
+    method,
+    headers: { Authorization: `Token ${btoa(token)}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+}
+
+const party = { country_code: 'DE', party_id: 'GDP' }
+const uid = 'GDPR0001'
+const token = Token.parse({ ...tokenExample, ...party, uid })
+const session = Session.parse({ ...sessionExample, id: 'GDPR-S1', cdr_token: { ...sessionExample.cdr_token, ...party, uid, contract_id: token.contract_id } })
+const cdr = CDR.parse({ ...cdrExample, id: 'GDPR-C1', session_id: 'GDPR-S1', cdr_token: { ...cdrExample.cdr_token, ...party, uid, contract_id: token.contract_id } })
+
+describe('x-gdpr receiver (CPO side)', () => {
+  let owner: { id: string; token: string }
+  let stranger: { id: string; token: string }
+  let exportUrl: string
+
+  beforeAll(async () => {
+    owner = await peerRepresenting(party)
+    stranger = await peerRepresenting({ country_code: 'NL', party_id: 'OTH' })
+    await putReceivedToken(db, owner.id, token)
+    await putOwnSession(db, session)
+    await insertOwnCdr(db, cdr)
+    await auditEntry(db, { actor: 'system', action: 'tokens.authorized', subject: `token:DE*GDP*RFID*${uid}`, detail: { uid, contract_id: token.contract_id, allowed: 'ALLOWED' } })
+  })
+
+  it('refuses a peer asking about another party\'s token with 2001, before looking anything up', async () => {
+    const response = await gdpr(stranger.token, 'POST', `DE/GDP/${uid}/access`)
+    const body = await response.json<{ status_code: number; data?: unknown }>()
+    expect(body.status_code).toBe(2001)
+    expect(JSON.stringify(body)).not.toContain(token.contract_id)
+  })
+
+  it('exports everything held about the token and keeps the export retrievable', async () => {
+    const response = await gdpr(owner.token, 'POST', `DE/GDP/${uid}/access`, { request_id: 'REQ-1' })
+    const body = await response.json<{ status_code: number; data: any }>()
+    expect(body.status_code).toBe(1000)
+    expect(body.data).toMatchObject({ request_id: 'REQ-1', subject: { ...party, uid } })
+    expect(body.data.records.tokens).toEqual([token])
+    expect(body.data.records.sessions).toEqual([session])
+    expect(body.data.records.cdrs).toEqual([cdr])
+    expect(body.data.records.audit_log).toHaveLength(1)
+    exportUrl = body.data.url
+    expect(exportUrl).toMatch(/\/ocpi\/2\.3\.0\/receiver\/x-gdpr\/exports\//)
+
+    const again = await (await gdpr(owner.token, 'GET', `exports/${body.data.export_id}`)).json<{ data: any }>()
+    expect(again.data).toEqual(body.data)
+    const stolen = await gdpr(stranger.token, 'GET', `exports/${body.data.export_id}`)
+    expect(stolen.status).toBe(404)
+    expect((await stolen.json<{ status_code: number }>()).status_code).toBe(2003)
+  })
+
+  it('forgets the token everywhere: cache removed, sessions and CDRs pseudonymized, exports deleted, audit cleaned', async () => {
+    const pseudonym = await pseudonymOf(env.GDPR_PSEUDONYM_KEY, { ...party, uid })
+    const response = await gdpr(owner.token, 'POST', `DE/GDP/${uid}/forget`)
+    const body = await response.json<{ status_code: number; data: any }>()
+    expect(body.status_code).toBe(1000)
+    expect(body.data.pseudonym).toBe(pseudonym)
+    expect(body.data.erased).toMatchObject({ tokens: 1, sessions: 1, cdrs: 1, exports: 1, audit_log: 1 })
+
+    expect(await getReceivedToken(db, { ...party, uid, type: 'RFID' })).toBeUndefined()
+    const keptSession = await getOwnSession(db, session)
+    expect(keptSession?.session.cdr_token).toMatchObject({ uid: pseudonym, contract_id: pseudonym })
+    const keptCdr = await getOwnCdr(db, cdr)
+    expect(keptCdr?.cdr.cdr_token).toMatchObject({ uid: pseudonym, contract_id: pseudonym })
+    expect(keptCdr?.cdr.total_cost).toEqual(cdr.total_cost)
+
+    const entries = await db.select().from(auditLog)
+    const text = JSON.stringify(entries)
+    expect(text).not.toContain(uid)
+    expect(text).not.toContain(token.contract_id)
+    expect(entries.filter((entry) => entry.subject === `gdpr:${pseudonym}`).map((entry) => entry.action)).toEqual(expect.arrayContaining(['gdpr.access', 'gdpr.forget']))
+
+    const exportGone = await gdpr(owner.token, 'GET', exportUrl.split('/x-gdpr/')[1])
+    expect(exportGone.status).toBe(404)
+    expect((await env.BUNDLES.list({ prefix: `exports/gdpr/${pseudonym}/` })).objects).toHaveLength(0)
+  })
+
+  it('answers a second access request with nothing personal', async () => {
+    const body = await (await gdpr(owner.token, 'POST', `DE/GDP/${uid}/access`)).json<{ data: any }>()
+    for (const records of Object.values(body.data.records)) expect(records).toEqual([])
+  })
+
+  it('validates the token reference (2001 with the field path)', async () => {
+    const body = await (await gdpr(owner.token, 'POST', `DE/GDP/${'X'.repeat(37)}/access`)).json<{ status_code: number; data: any }>()
+    expect(body.status_code).toBe(2001)
+    expect(body.data).toEqual({ path: 'uid' })
+  })
+})
+
+describe('replaceIdentifiers', () => {
+  const scope = { identifiers: ['AB1'], pseudonym: 'GDPR-X' }
+  it('replaces whole values and last subject segments in any case, nothing inside other words', () => {
+    expect(replaceIdentifiers('token:DE*GDP*RFID*ab1', scope)).toBe('token:DE*GDP*RFID*GDPR-X')
+    expect(replaceIdentifiers('{"uid":"AB1","note":"XAB1Y"}', scope)).toBe('{"uid":"GDPR-X","note":"XAB1Y"}')
+  })
+})

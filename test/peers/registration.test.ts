@@ -1,0 +1,113 @@
+import { env } from 'cloudflare:workers'
+import { eq } from 'drizzle-orm'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { credentialsTokens, peers } from '../../src/db/schema'
+import { hashToken } from '../../src/ocpi/auth'
+import { connectToPeer, rotateStaleCredentials } from '../../src/peers/registration'
+import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../ocpi/fixtures'
+
+const PEER = 'https://peer.test/ocpi'
+const envelope = (data: unknown, status_code = 1000, status = 200) => Response.json({ data, status_code, timestamp: new Date().toISOString() }, { status })
+
+/** Stands in for a peer platform offering 2.3.0, answering credentials requests with `credentials`. */
+function stubPeer(credentials: (request: Request, body: any) => Response) {
+  const requests: { method: string; url: string; body: any }[] = []
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const request = new Request(input, init)
+    const text = await request.text()
+    const body = text ? JSON.parse(text) : undefined
+    requests.push({ method: request.method, url: request.url, body })
+    if (request.url === `${PEER}/versions`) return envelope([{ version: '2.3.0', url: `${PEER}/2.3.0` }])
+    if (request.url === `${PEER}/2.3.0`) {
+      return envelope({ version: '2.3.0', endpoints: [
+        { identifier: 'credentials', role: 'SENDER', url: `${PEER}/2.3.0/credentials` },
+        { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${PEER}/2.3.0/hubclientinfo` },
+      ] })
+    }
+    return credentials(request, body)
+  })
+  return requests
+}
+const peerCredentials = (token: string) => ({ token, url: `${PEER}/versions`, roles: [{ role: 'EMSP', country_code: 'DE', party_id: 'PEE', business_details: { name: 'Peer' } }] })
+
+async function hostParty(role = 'CPO') {
+  const party = { country_code: 'NL', party_id: crypto.randomUUID().replace(/-/g, '').slice(0, 3).toUpperCase(), role, business_details: { name: `Party ${role}` } }
+  await adminFetch('/parties', { method: 'POST', body: party })
+  return party
+}
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('connectToPeer', () => {
+  it('stores nothing when the peer refuses our POST', async () => {
+    await hostParty()
+    stubPeer(() => envelope(undefined, 3001))
+    const before = await db().select({ id: peers.id }).from(peers)
+    await expect(connectToPeer(env, { versions_url: `${PEER}/versions`, token_a: 'token-a' })).rejects.toMatchObject({ status_code: 3001 })
+    expect(await db().select({ id: peers.id }).from(peers)).toEqual(before)
+  })
+
+  it('stores the token C the peer returns and sends it on the next call', async () => {
+    await hostParty()
+    const requests = stubPeer((request) => envelope(peerCredentials(request.method === 'POST' ? 'token-c' : 'token-c2'), 1000, request.method === 'POST' ? 201 : 200))
+    const peer = await connectToPeer(env, { versions_url: `${PEER}/versions`, token_a: 'token-a' })
+    expect(peer).toMatchObject({ status: 'CONNECTED', version: '2.3.0', outbound_token: 'token-c', initiated_by: 'us' })
+    expect(requests.find((request) => request.method === 'POST')!.body).toMatchObject({ url: 'http://localhost:8787/ocpi/versions', roles: expect.any(Array) })
+  })
+})
+
+describe('credentials POST', () => {
+  it('lets only one of two concurrent POSTs with the same token A register; the other gets 405', async () => {
+    await hostParty()
+    stubPeer(() => envelope(undefined, 2000, 404))
+    const invite = await (await adminFetch('/peers/invite', { method: 'POST', body: {} })).json<{ peer_id: string; token_a: string }>()
+    const post = (token: string) => ocpiFetch('/ocpi/2.3.0/credentials', { token: invite.token_a, method: 'POST', body: peerCredentials(token) })
+    const responses = await Promise.all([post('first'), post('second')])
+    expect(responses.map((response) => response.status).sort()).toEqual([201, 405])
+    const winner = await responses.find((response) => response.status === 201)!.json<OcpiBody>()
+    const [peer] = await db().select().from(peers).where(eq(peers.id, invite.peer_id))
+    const tokens = await db().select().from(credentialsTokens).where(eq(credentialsTokens.peer_id, invite.peer_id))
+    expect(tokens).toEqual([expect.objectContaining({ kind: 'C', token_hash: await hashToken(winner.data.token) })])
+    expect(peer.status).toBe('CONNECTED')
+    expect(['first', 'second']).toContain(peer.outbound_token)
+  })
+})
+
+describe('credentials GET', () => {
+  it('returns the token presented, and hub_party_id in 2.3.0 only when a HUB party is hosted', async () => {
+    const hub = await hostParty('HUB')
+    const { token } = await registeredPeer()
+    const v230 = await (await ocpiFetch('/ocpi/2.3.0/credentials', { token })).json<OcpiBody>()
+    expect(v230.data).toMatchObject({ token, url: 'http://localhost:8787/ocpi/versions' })
+    expect(v230.data.hub_party_id).toMatch(/^[A-Z]{2}[A-Z0-9]{3}$/)
+    expect(v230.data.roles).toContainEqual(expect.objectContaining({ role: 'HUB', party_id: hub.party_id }))
+    const v221 = await (await ocpiFetch('/ocpi/2.2.1/credentials', { token })).json<OcpiBody>()
+    expect(v221.data).not.toHaveProperty('hub_party_id')
+  })
+})
+
+describe('cron credentials renewal', () => {
+  it('rotates credentials older than CREDENTIALS_MAX_AGE_DAYS, keeps the old token for the grace period, purges expired tokens', async () => {
+    const longAgo = Date.now() - 60 * 24 * 3600 * 1000
+    const { id, token } = await registeredPeer({
+      fields: { versions_url: `${PEER}/versions`, endpoints: [{ identifier: 'credentials', role: 'SENDER', url: `${PEER}/2.3.0/credentials` }], credentials_rotated_at: longAgo },
+    })
+    await db().insert(credentialsTokens).values({ token_hash: await hashToken(`expired-${id}`), peer_id: id, kind: 'C', created_at: longAgo, expires_at: longAgo + 1000 })
+    const requests = stubPeer(() => envelope(peerCredentials(`renewed-${id}`)))
+    await rotateStaleCredentials(env)
+
+    const put = requests.find((request) => request.method === 'PUT')!
+    expect(put.url).toBe(`${PEER}/2.3.0/credentials`)
+    const [peer] = await db().select().from(peers).where(eq(peers.id, id))
+    expect(peer.outbound_token).toBe(`renewed-${id}`)
+    expect(peer.credentials_rotated_at).toBeGreaterThan(longAgo)
+    const tokens = await db().select().from(credentialsTokens).where(eq(credentialsTokens.peer_id, id))
+    expect(tokens).toHaveLength(2)
+    const old = tokens.find((row) => row.expires_at !== null)!
+    expect(old.token_hash).toBe(await hashToken(token))
+    expect(old.expires_at! - Date.now()).toBeGreaterThan(3500 * 1000)
+    vi.restoreAllMocks()
+    expect((await ocpiFetch('/ocpi/versions', { token })).status).toBe(200)
+    expect((await ocpiFetch('/ocpi/versions', { token: put.body.token })).status).toBe(200)
+  })
+})
