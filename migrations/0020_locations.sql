@@ -15,3 +15,4 @@ CREATE TABLE locations (
 );
 CREATE INDEX locations_by_source_last_updated ON locations (source, last_updated, key, country_code, party_id, publish);
 CREATE INDEX locations_by_source_party ON locations (source, country_code, party_id, last_updated, key);
+

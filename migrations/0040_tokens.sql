@@ -15,5 +15,5 @@ CREATE TABLE tokens (
 );
 
 CREATE INDEX tokens_by_uid ON tokens (source, uid, type);
-CREATE INDEX tokens_by_party_last_updated ON tokens (source, country_code, party_id, last_updated, key);
+CREATE INDEX tokens_by_party_last_updated ON tokens (source, country_code, party_id, last_updated, key, type);
 CREATE INDEX tokens_by_peer_last_updated ON tokens (peer_id, last_updated, key);

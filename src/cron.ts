@@ -1,5 +1,5 @@
 import type { Env } from './env'
-import { rotateStaleCredentials } from './peers/registration'
+import { recheckOfflinePeers, rotateStaleCredentials } from './peers/registration'
 import { expiredGdprExportsJob } from './modules/x-gdpr/cron'
 
 export interface ScheduledJob {
@@ -10,6 +10,7 @@ export interface ScheduledJob {
 /** Jobs run by the cron trigger, each isolated so one failure does not stop the others. */
 export const scheduledJobs: ScheduledJob[] = [
   { name: 'credentials-renewal', run: (env, scheduledTime) => rotateStaleCredentials(env, scheduledTime) },
+  { name: 'offline-peers-recheck', run: (env) => recheckOfflinePeers(env) },
   expiredGdprExportsJob,
 ]
 

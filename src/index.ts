@@ -7,7 +7,9 @@ import type { OcpiEnv } from './ocpi/context'
 import { OcpiError } from './ocpi/errors'
 import { toOcpiResponse } from './ocpi/respond-error'
 
-const app = new Hono<{ Bindings: Env }>()
+// Not strict: peers build URLs from endpoint URLs with and without a trailing slash (the spec's own hubclientinfo
+// examples end in `hubclientinfo/?date_from=`).
+const app = new Hono<{ Bindings: Env }>({ strict: false })
 app.route('/ocpi', ocpi)
 app.route('/admin/v1', admin)
 // Hono calls only the top-level app's notFound; the context is the one the OCPI middleware (message IDs) already ran on.

@@ -1,4 +1,4 @@
-// Seeded platform states, built once and cached under bench/.state/ (gitignored), keyed by everything that decides
+// Seeded platform states (one per name, e.g. per size), built once and cached under bench/.state/ (gitignored), keyed by everything that decides
 // their content: the migrations, the seeding code and its parameters. A run works on a copy, so the cache stays clean.
 import { createHash } from 'node:crypto'
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'

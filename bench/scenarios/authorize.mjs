@@ -43,7 +43,7 @@ export async function authorizeScenario({ parameters, log, track, stop }) {
       }
     },
   })
-  const emspState = await seeded('emsp-tokens', (db) => {
+  const emspState = await seeded(`emsp-tokens-${count}`, (db) => {
     insertHostedParty(db, { ...EMSP, role: 'EMSP' })
     insertConnectedPeer(db, {
       id: CPO_PEER_ID, name: 'bench CPO platform', token: CPO_TOKEN, outboundToken: EMSP_TOKEN, versionsUrl: `${CPO_URL}/ocpi/versions`,
@@ -53,7 +53,7 @@ export async function authorizeScenario({ parameters, log, track, stop }) {
     log(`authorize: seeding ${count} own tokens on the eMSP`)
     seedTokens(db, { count, source: 'own', tokenKey, ...tokenOptions })
   })
-  const cpoState = await seeded('cpo-tokens', (db) => {
+  const cpoState = await seeded(`cpo-tokens-${count}`, (db) => {
     insertHostedParty(db, { ...CPO, role: 'CPO' })
     insertConnectedPeer(db, {
       id: EMSP_PEER_ID, name: 'bench eMSP platform', token: EMSP_TOKEN, outboundToken: CPO_TOKEN, versionsUrl: `${EMSP_URL}/ocpi/versions`,

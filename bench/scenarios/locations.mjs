@@ -19,7 +19,7 @@ export async function locationsScenario({ parameters, log, track, stop }) {
   // The ceiling needs no module: without the locations module it is measured alone and the pages are skipped.
   const missing = await moduleMissing('locations')
   const count = missing ? 0 : parameters.locations
-  const state = await cachedState(missing ? 'ceiling' : 'locations', {
+  const state = await cachedState(missing ? 'ceiling' : `locations-${count}`, {
     files: [...LOCATION_SEED_FILES, 'bench/seed/peers.mjs', 'bench/scenarios/locations.mjs'],
     parameters: { count },
     log,
@@ -76,14 +76,18 @@ async function measureLocations(platform, ceiling, { parameters, log, count }) {
     delta: `${sender}?date_from=${encodeURIComponent(dateFrom)}&limit=${pageSize}`,
   }
   await checkPage(urls.first, pageSize, count)
-  await checkPage(urls.offset, pageSize, count)
+  const byOffset = await checkPage(urls.offset, pageSize, count)
   await checkPage(urls.delta, Math.min(pageSize, count - deltaStart), count - deltaStart)
 
   // The deep cursor is the Link a peer paging by 50 would follow at that depth: the next link of the page before it.
+  // It must lead to the same locations as offset does.
   const before = await ocpiGet(`${sender}?offset=${deepOffset - pageSize}&limit=${pageSize}`, READER.token)
   urls.cursor = nextLink(before.headers)
   if (!urls.cursor || !new URL(urls.cursor).searchParams.get('cursor')) throw new Error(`no keyset cursor in the Link header: ${before.headers.get('Link')}`)
-  await checkPage(urls.cursor, pageSize, count)
+  const byCursor = await checkPage(urls.cursor, pageSize, count)
+  if (byCursor.map((location) => location.id).join() !== byOffset.map((location) => location.id).join()) {
+    throw new Error(`the cursor page and offset=${deepOffset} differ: ${byCursor[0]?.id} vs ${byOffset[0]?.id}`)
+  }
 
   log('locations: full sync at the maximum page size')
   const sync = await fullSync(`${sender}?limit=100000`, count)
@@ -118,6 +122,7 @@ async function checkPage(url, expected, total) {
   const { body, headers } = await ocpiGet(url, READER.token)
   if (!Array.isArray(body.data) || body.data.length !== expected) throw new Error(`GET ${url}: expected ${expected} locations, got ${body.data?.length}`)
   if (headers.get('X-Total-Count') !== String(total)) throw new Error(`GET ${url}: X-Total-Count ${headers.get('X-Total-Count')}, expected ${total}`)
+  return body.data
 }
 
 /** Follows Link until the end like a pull-only peer, counting objects and distinct ids. */

@@ -7,6 +7,7 @@ import { ocpiRequest } from '../peers/client'
 import { getPeer, type Peer } from '../peers/store'
 import { mergePatch, outcomeOfError, outcomeOfResponse, receiverUrl, retryDelay, supersededBy, type DeliveryOutcome } from '../push/outbox-policy'
 import type { OutboxStats, PushChange, QueuedPush } from '../push/types'
+import { replaceIdentifierValues } from '../modules/x-gdpr/replace-values'
 
 /** Pushes delivered per alarm run; the next run follows at once while more are queued. */
 const BATCH_SIZE = 50
@@ -135,6 +136,36 @@ export class PeerOutbox extends DurableObject<Env> {
     this.#sql.exec('UPDATE outbox_state SET dropped = dropped + ?, failures = 0', depth)
     await this.ctx.storage.deleteAlarm()
     return depth
+  }
+
+  // --- Added by the x-token-migration / x-gdpr work (helper G); kept minimal, owner of this file please review. ---
+
+  /**
+   * x-token-migration (src/modules/x-token-migration/move.ts): takes out the undelivered pushes addressed (OCPI-to) to
+   * a party that moved to another peer, oldest first, so the caller queues them for the new one. In flight: left alone.
+   */
+  takeAddressedTo(party: PartyRef): { change: PushChange; to: PartyRef }[] {
+    const rows = this.#sql.exec<PushRow>('SELECT * FROM pushes WHERE in_flight = 0 AND to_party IS NOT NULL ORDER BY seq').toArray()
+    const taken = rows
+      .map((row) => ({ seq: row.seq, change: JSON.parse(row.change) as PushChange, to: JSON.parse(row.to_party!) as PartyRef }))
+      .filter(({ to }) => to.country_code.toUpperCase() === party.country_code.toUpperCase() && to.party_id.toUpperCase() === party.party_id.toUpperCase())
+    for (const { seq } of taken) this.#sql.exec('DELETE FROM pushes WHERE seq = ?', seq)
+    return taken.map(({ change, to }) => ({ change, to }))
+  }
+
+  /**
+   * x-gdpr (src/modules/x-gdpr/holders.ts): in undelivered pushes, every string value equal to one of a forgotten
+   * token's identifiers becomes its pseudonym, as in D1. Returns how many pushes changed.
+   */
+  pseudonymize(identifiers: string[], pseudonym: string): number {
+    let changed = 0
+    for (const row of this.#sql.exec<PushRow>('SELECT * FROM pushes').toArray()) {
+      const { value, replaced } = replaceIdentifierValues(JSON.parse(row.change) as PushChange, identifiers, pseudonym)
+      if (replaced === 0) continue
+      this.#sql.exec('UPDATE pushes SET change = ?, object_key = ? WHERE seq = ?', JSON.stringify(value), value.objectKey, row.seq)
+      changed++
+    }
+    return changed
   }
 
   override async alarm(): Promise<void> {

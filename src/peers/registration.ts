@@ -181,10 +181,14 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
   return (await getPeer(db, peerId))!
 }
 
-/** B8.2: our roles changed (a party was hosted): tell every connected peer through a credentials PUT. */
+/** B8.2: our roles changed (a party was hosted): tell every connected peer through a credentials PUT. Never rejects. */
 export async function publishRolesToPeers(env: Env): Promise<void> {
-  const connected = (await listPeers(database(env.DB))).filter((peer) => peer.status === 'CONNECTED')
-  await Promise.allSettled(connected.map((peer) => renewCredentials(env, peer.id, { actor: 'roles-changed' })))
+  try {
+    const connected = (await listPeers(database(env.DB))).filter((peer) => peer.status === 'CONNECTED')
+    await Promise.allSettled(connected.map((peer) => renewCredentials(env, peer.id, { actor: 'roles-changed' })))
+  } catch (error) {
+    console.error('publishing roles to peers failed', error)
+  }
 }
 
 /** Cron: rotate credentials older than CREDENTIALS_MAX_AGE_DAYS and drop tokens whose grace period is over. */
@@ -200,6 +204,12 @@ export async function rotateStaleCredentials(env: Env, now = Date.now()): Promis
   results.forEach((result, index) => {
     if (result.status === 'rejected') console.error(`credentials renewal for peer ${stale[index].id} failed`, result.reason)
   })
+}
+
+/** Cron: try OFFLINE peers again (a refresh), so a peer that is back becomes CONNECTED without an operator. */
+export async function recheckOfflinePeers(env: Env): Promise<void> {
+  const offline = await database(env.DB).select({ id: peers.id }).from(peers).where(eq(peers.status, 'OFFLINE'))
+  await Promise.allSettled(offline.map((peer) => refreshPeer(env, peer.id)))
 }
 
 async function requireRegisteredPeer(db: Database, peerId: string): Promise<Peer> {

@@ -33,3 +33,19 @@ export function cdrOf(cpo: PartyRef, token: ReturnType<typeof driverToken>, sess
     total_cost: { before_taxes: 2.8, taxes: [{ name: 'VAT', amount: 0.59 }] }, total_energy: 7, total_time: 0.5,
   }
 }
+
+/** Polls `read` until `done` holds (expect.poll only works inside a test, this also in beforeAll). */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+/** uids of the tokens a platform holds for a party (own or received). */
+export async function tokenUids(platform: { admin: (method: string, path: string) => Promise<any> }, party: PartyRef, source: 'own' | 'received'): Promise<string[]> {
+  return (await platform.admin('GET', `/tokens?source=${source}&party=${party.country_code}*${party.party_id}`)).map((token: { uid: string }) => token.uid)
+}

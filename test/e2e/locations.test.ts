@@ -77,6 +77,11 @@ describe.each(['2.2.1', '2.3.0'] as const)('locations between CPO platform a and
     const list = await nspGet('')
     expect(list.body.data.map((item: { id: string }) => item.id)).toContain(location.id)
     expect(list.headers.get('X-Total-Count')).toBeTruthy()
+    // The same page again comes from the Cache API (key: visibility, data version, query), identical.
+    await expect.poll(async () => (await nspGet('')).headers.get('X-Cache'), poll).toBe('HIT')
+    const cached = await nspGet('')
+    expect(cached.body.data).toEqual(list.body.data)
+    expect(cached.headers.get('X-Total-Count')).toBe(list.headers.get('X-Total-Count'))
     expect((await nspGet(`/${location.id}/${location.id}-1`)).body.data).toMatchObject({ uid: `${location.id}-1`, status: 'CHARGING' })
   })
 

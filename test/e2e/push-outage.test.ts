@@ -41,7 +41,11 @@ describe.each(['2.2.1', '2.3.0'] as const)('push over %s to a peer that goes dow
     expect(await d.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })).toMatchObject({ version })
     peerIdOnA = invite.peer_id
   }, 180_000)
-  afterAll(() => stopPlatform('d'), 30_000)
+  afterAll(async () => {
+    // Unregister, so a stops pushing this test's locations to whatever listens on d's port next.
+    await a.adminRaw('DELETE', `/peers/${peerIdOnA}`)
+    await stopPlatform('d')
+  }, 60_000)
 
   const outboxOfD = async () => (await a.admin('GET', `/peers/${peerIdOnA}`)).outbox
   const receivedOnD = async () =>

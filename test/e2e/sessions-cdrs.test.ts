@@ -38,7 +38,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('sessions and CDRs from CPO platform 
   afterAll(() => otherEmsp.stop())
 
   it('pushes a session written on a to b', async () => {
-    expect((await a.adminRaw('PUT', sessionPath, session)).status).toBe(200)
+    expect((await a.adminRaw('PUT', sessionPath, session)).status).toBe(201)
     await expect.poll(async () => (await receivedSession()).body, poll).toMatchObject({ ...cpo, id: sessionId, status: 'ACTIVE', cdr_token })
   })
 

@@ -85,9 +85,14 @@ describe.each(['2.2.1', '2.3.0'] as const)('tariffs from CPO platform a to eMSP 
     expect(await receivedIds()).not.toContain(`${id}~BTC`)
 
     await a.admin('PUT', `/peers/${peerOfBOnA}/tariff-settings`, { non_iso_currencies: true })
-    await a.admin('PUT', path, energyTariff(0.35, { currency_variants: variants }))
-    await expect.poll(receivedIds, { timeout: 20_000 }).toContain(`${id}~BTC`)
-    expect((await receivedOnB()).find((tariff) => tariff.id === `${id}~BTC`)).toMatchObject({ currency: 'BTC', tariff_group_id: id })
+    try {
+      await a.admin('PUT', path, energyTariff(0.35, { currency_variants: variants }))
+      await expect.poll(receivedIds, { timeout: 20_000 }).toContain(`${id}~BTC`)
+      expect((await receivedOnB()).find((tariff) => tariff.id === `${id}~BTC`)).toMatchObject({ currency: 'BTC', tariff_group_id: id })
+    } finally {
+      // b is connected to a once per version: opting out again keeps the other version's run honest.
+      await a.admin('PUT', `/peers/${peerOfBOnA}/tariff-settings`, { non_iso_currencies: false })
+    }
   })
 
   it('carries a driver tariff with pre-paid limits from b (eMSP) to a (CPO) over x-driver-tariffs', async () => {

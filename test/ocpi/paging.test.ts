@@ -64,6 +64,11 @@ describe('paging', () => {
     expect(ids).toEqual(['BBB', 'CCC', 'DDD'])
   })
 
+  it('serves the list with a trailing slash too, as the spec examples write it', async () => {
+    const response = await ocpiFetch(`/ocpi/2.3.0/sender/hubclientinfo/?${range}`, { token })
+    expect(response.headers.get('X-Total-Count')).toBe('5')
+  })
+
   it('clamps limit to the server maximum and says so in X-Limit', async () => {
     const { response } = await page(`${range}&limit=100000`)
     expect(response.headers.get('X-Limit')).toBe('1000')

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers'
-import { eq } from 'drizzle-orm'
+import { eq, like } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { credentialsTokens, peers } from '../../src/db/schema'
 import { hashToken } from '../../src/ocpi/auth'
-import { connectToPeer, rotateStaleCredentials } from '../../src/peers/registration'
+import { connectToPeer, recheckOfflinePeers, refreshPeer, rotateStaleCredentials } from '../../src/peers/registration'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../ocpi/fixtures'
 
 const PEER = 'https://peer.test/ocpi'
@@ -36,7 +36,11 @@ async function hostParty(role = 'CPO') {
   return party
 }
 
-afterEach(() => vi.restoreAllMocks())
+// Peers a test connected would otherwise be sent real credentials PUTs when a later test hosts a party (B8.2).
+afterEach(async () => {
+  vi.restoreAllMocks()
+  await db().update(peers).set({ status: 'SUSPENDED' }).where(like(peers.versions_url, `${PEER}%`))
+})
 
 describe('connectToPeer', () => {
   it('stores nothing when the peer refuses our POST', async () => {
@@ -109,5 +113,24 @@ describe('cron credentials renewal', () => {
     vi.restoreAllMocks()
     expect((await ocpiFetch('/ocpi/versions', { token })).status).toBe(200)
     expect((await ocpiFetch('/ocpi/versions', { token: put.body.token })).status).toBe(200)
+  })
+})
+
+describe('refresh (B8.3)', () => {
+  it('marks an unreachable peer OFFLINE, and the cron recheck brings it back CONNECTED with its new endpoints', async () => {
+    const { id } = await registeredPeer({
+      fields: { versions_url: `${PEER}/versions`, endpoints: [{ identifier: 'credentials', role: 'SENDER', url: `${PEER}/2.3.0/credentials` }] },
+    })
+    vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('connection refused'))
+    await expect(refreshPeer(env, id)).rejects.toMatchObject({ status_code: 3001 })
+    let [peer] = await db().select().from(peers).where(eq(peers.id, id))
+    expect(peer).toMatchObject({ status: 'OFFLINE', last_error: expect.stringContaining('connection refused') })
+    vi.restoreAllMocks()
+
+    stubPeer(() => envelope(undefined, 2000, 404))
+    await recheckOfflinePeers(env)
+    ;[peer] = await db().select().from(peers).where(eq(peers.id, id))
+    expect(peer).toMatchObject({ status: 'CONNECTED', last_error: null })
+    expect(peer.endpoints.map((endpoint) => endpoint.identifier)).toEqual(['credentials', 'hubclientinfo'])
   })
 })

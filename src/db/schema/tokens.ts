@@ -27,6 +27,7 @@ export const tokens = sqliteTable('tokens', {
 }, (table) => [
   primaryKey({ columns: [table.source, table.key] }), // GET/PUT/PATCH and eMSP authorize by (party, uid, type)
   index('tokens_by_uid').on(table.source, table.uid, table.type), // CPO authorize: a charge point only knows the uid
-  index('tokens_by_party_last_updated').on(table.source, table.country_code, table.party_id, table.last_updated, table.key), // date-paged lists per party
+  // Date-paged lists per party; `type` last so the 2.2.1 filter (no EMAID) and X-Total-Count stay index-only.
+  index('tokens_by_party_last_updated').on(table.source, table.country_code, table.party_id, table.last_updated, table.key, table.type),
   index('tokens_by_peer_last_updated').on(table.peer_id, table.last_updated, table.key), // received per peer (sync, migration)
 ])

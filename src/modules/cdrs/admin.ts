@@ -5,12 +5,11 @@ import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
 import { setPageHeaders } from '../../ocpi/paging'
 import { CiString, DateTime } from '../../ocpi/types'
-import { wireBodies } from '../../ocpi/version-adapters'
 import { findHostedParty } from '../../peers/parties'
-import { publish } from '../../push/publish'
 import { AdminSource, parseRecordListQuery } from './admin-query'
-import { assertSameIds, tokenPartyAudience } from './routing'
-import { CDR, cdrVersions } from './schema'
+import { publishCdr } from './push'
+import { assertSameIds } from './routing'
+import { CDR } from './schema'
 import { getCdr, insertOwnCdr, listCdrs } from './store'
 
 /** Management bodies use the 2.3.0 shape; the owner may be left to the URL and last_updated to the clock. */
@@ -28,14 +27,7 @@ export const admin = new Hono<AdminEnv>()
     if (written.outcome !== 'created') {
       throw new OcpiError(2001, `CDR ${cdr.id} already exists: CDRs are immutable, create a credit CDR with a new id`, { http_status: 409, path: 'id' })
     }
-    await publish(c.env, {
-      module: 'cdrs',
-      method: 'POST',
-      path: [],
-      bodies: wireBodies(cdrVersions, cdr),
-      from: { country_code: party.country_code, party_id: party.party_id },
-      objectKey: `cdrs/${party.country_code}/${party.party_id}/${cdr.id}`,
-    }, await tokenPartyAudience(c.var.db, cdr.cdr_token))
+    await publishCdr(c.env, c.var.db, cdr)
     return c.json(cdr, 201)
   })
   .get('/cdrs', async (c) => {

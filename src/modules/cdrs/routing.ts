@@ -3,7 +3,7 @@ import type { Database } from '../../db/client'
 import type { RecordListFilter } from '../../db/token-records'
 import { samePartyRef, type OcpiEnv, type PartyRef } from '../../ocpi/context'
 import { invalid, OcpiError } from '../../ocpi/errors'
-import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
+import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
 import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty } from '../../ocpi/routing'
 import { findHostedParty } from '../../peers/parties'
 import { peersRepresenting } from '../../peers/store'
@@ -30,8 +30,7 @@ export async function tokenPartyAudience(db: Database, token: CdrToken): Promise
  * against its roles), else every party it represents; nothing narrower for a hub, which routes for many.
  */
 export function visibleTokenPartiesFilter(c: Context<OcpiEnv>): Pick<RecordListFilter, 'tokenParties' | 'tokenPartyOfPeer'> {
-  const from = requestingParty(c)
-  if (from) return { tokenParties: [from] }
+  if (c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY)) return { tokenParties: [requestingParty(c)!] }
   if (c.var.peer.roles.some((role) => role.role === 'HUB')) return {}
   return { tokenPartyOfPeer: c.var.peer.id }
 }
@@ -45,9 +44,9 @@ export async function addressedOwners(c: Context<OcpiEnv>): Promise<PartyRef[] |
 
 /** True when the calling peer may see this record: it represents the token's party (or is a hub). */
 export function peerMaySee(c: Context<OcpiEnv>, record: { cdr_token: CdrToken }): boolean {
-  const from = requestingParty(c)
   const party = tokenPartyOf(record.cdr_token)
-  return from ? samePartyRef(from, party) : peerRepresents(c, party)
+  const named = c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY)
+  return named ? samePartyRef(requestingParty(c)!, party) : peerRepresents(c, party)
 }
 
 /**

@@ -34,8 +34,10 @@ export function receivingParty(peer: Pick<Peer, 'roles'>): PartyRef | undefined 
   return role && { country_code: role.country_code, party_id: role.party_id }
 }
 
+const ownerOf = ({ country_code, party_id }: Location): PartyRef => ({ country_code, party_id })
+
 function putOf(location: Location): PushChange {
-  return { module: 'locations', method: 'PUT', path: locationPath(location), bodies: wireBodies(locationVersions, location), from: location, objectKey: objectKey(location) }
+  return { module: 'locations', method: 'PUT', path: locationPath(location), bodies: wireBodies(locationVersions, location), from: ownerOf(location), objectKey: objectKey(location) }
 }
 
 /**
@@ -50,7 +52,7 @@ export async function pushLocationChange(env: Env, before: SharedState | undefin
   const sawBefore = (peer: Peer) => before !== undefined && mayView(before.policy, peer, before.location)
   const seesAfter = (peer: Peer) => mayView(after.policy, peer, after.location)
   const key = objectKey(after.location)
-  const asWritten: PushChange = written ? { module: 'locations', ...written, from: after.location, objectKey: key } : putOf(after.location)
+  const asWritten: PushChange = written ? { module: 'locations', ...written, from: ownerOf(after.location), objectKey: key } : putOf(after.location)
   const withdrawn = putOf(withdrawnView(after.location))
   await Promise.all([
     publish(env, asWritten, (peer) => (sawBefore(peer) && seesAfter(peer) ? receivingParty(peer) : undefined)),

@@ -13,7 +13,8 @@ import { findConnector, findEvse } from './merge'
 import { isVisible, visibilityFor, type Visibility } from './policy'
 import { listPolicies } from './policy-store'
 import { connectorVersions, evseVersions, locationVersions, type Location } from './schema'
-import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownLocationsVisibleTo } from './store'
+import { cachedPage, pageCacheKey, rememberPage } from './page-cache'
+import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownDataVersion, ownLocationsVisibleTo } from './store'
 
 // Sender interface (CPO): GET list and GET object. A peer only ever sees what its sharing policy lets it see, and an
 // object it may not see is answered exactly like one that does not exist (2003, HTTP 404).
@@ -49,10 +50,15 @@ export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const page = parsePageQuery(c)
     const session = openReadSession(c.env.DB, page.bookmark)
-    const where = ownLocationsVisibleTo(await peerVisibility(c, session.db))
-    const result = await listSerializedLocations(session.db, where, page, c.var.version)
+    const [views, dataVersion] = await Promise.all([peerVisibility(c, session.db), ownDataVersion(session.db)])
+    const key = await pageCacheKey(c, { views, dataVersion })
+    const cached = await cachedPage(c, key)
+    if (cached) return cached
+    const result = await listSerializedLocations(session.db, ownLocationsVisibleTo(views), page, c.var.version)
     setPageHeaders(c, page, result, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-    return respondSerializedList(c, result.objects)
+    const response = respondSerializedList(c, result.objects)
+    rememberPage(c, key, response)
+    return response
   })
   .get('/:location_id', async (c) => {
     const location = await visibleLocation(c, c.req.param('location_id'))

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { afterPosition, dateRange, pageOffset, pageOrder } from '../../db/paging'
-import { locations, OWN_SOURCE } from '../../db/schema'
+import { locationDataVersions, locations, OWN_SOURCE } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import type { Page, PageQuery } from '../../ocpi/paging'
@@ -66,7 +66,7 @@ export async function getLocationsByKeys(db: Database, source: string, keys: str
  */
 export async function upsertLocation(db: Database, source: string, location: Location): Promise<boolean> {
   const row = rowOf(source, location)
-  const stored = await db
+  const write = db
     .insert(locations)
     .values({ ...row, revision: 1 })
     .onConflictDoUpdate({
@@ -75,18 +75,35 @@ export async function upsertLocation(db: Database, source: string, location: Loc
       setWhere: sql`excluded.last_updated >= ${locations.last_updated}`,
     })
     .returning({ key: locations.key })
-  return stored.length > 0
+  return (await withDataVersionBump(db, source, write)).length > 0
+}
+
+/** Own writes bump the data version in the same batch; a bump for a write that did not apply only costs a cache miss. */
+async function withDataVersionBump<T>(db: Database, source: string, write: { execute(): Promise<T> } & Parameters<Database['batch']>[0][number]): Promise<T> {
+  if (source !== OWN_SOURCE) return write.execute()
+  const [result] = await db.batch([write, bumpDataVersion(db)])
+  return result as T
+}
+
+const bumpDataVersion = (db: Database) =>
+  db.insert(locationDataVersions).values({ scope: OWN_SOURCE, version: 1 })
+    .onConflictDoUpdate({ target: locationDataVersions.scope, set: { version: sql`${locationDataVersions.version} + 1` } })
+
+/** The current data version of own locations (0 before the first write). */
+export async function ownDataVersion(db: Database): Promise<number> {
+  const [row] = await db.select({ version: locationDataVersions.version }).from(locationDataVersions).where(eq(locationDataVersions.scope, OWN_SOURCE))
+  return row?.version ?? 0
 }
 
 /** Replaces a location only if nobody wrote it since `revision` was read. */
 async function replaceIfUnchanged(db: Database, source: string, location: Location, revision: number): Promise<boolean> {
   const row = rowOf(source, location)
-  const updated = await db
+  const write = db
     .update(locations)
     .set({ ...row, revision: revision + 1 })
     .where(and(eq(locations.source, source), eq(locations.key, row.key), eq(locations.revision, revision)))
     .returning({ key: locations.key })
-  return updated.length > 0
+  return (await withDataVersionBump(db, source, write)).length > 0
 }
 
 export type UpdateResult = { before: Location; after: Location } | { before: Location; after: undefined }

@@ -1,16 +1,13 @@
 import { Hono, type Context } from 'hono'
 import type { AdminEnv } from '../../admin/context'
-import type { Database } from '../../db/client'
-import type { Env } from '../../env'
 import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
 import { setPageHeaders } from '../../ocpi/paging'
-import { wireBodies } from '../../ocpi/version-adapters'
 import { findHostedParty } from '../../peers/parties'
-import { publish } from '../../push/publish'
 import { AdminSource, parseRecordListQuery } from '../cdrs/admin-query'
-import { assertSameIds, tokenPartyAudience } from '../cdrs/routing'
-import { Session, SessionPatch, sessionPatchVersions, sessionVersions } from './schema'
+import { assertSameIds } from '../cdrs/routing'
+import { publishSessionPatch, publishSessionPut } from './push'
+import { Session, SessionPatch } from './schema'
 import { getSession, listSessions, patchSession, putOwnSession, type SessionRef } from './store'
 
 /** Management bodies use the 2.3.0 shape; the ids may be left to the URL and last_updated to the clock. */
@@ -29,8 +26,8 @@ export const admin = new Hono<AdminEnv>()
     const session: Session = { ...body, ...ref, last_updated: body.last_updated ?? new Date().toISOString() }
     const written = await putOwnSession(c.var.db, session)
     if (written.outcome !== 'stored') throw staleWrite(ref)
-    await pushSessionChange(c.env, c.var.db, 'PUT', session, wireBodies(sessionVersions, session))
-    return c.json(session)
+    await publishSessionPut(c.env, c.var.db, session)
+    return c.json(session, written.created ? 201 : 200)
   })
   .patch('/sessions/:country_code/:party_id/:session_id', async (c) => {
     const ref = await hostedSessionRef(c)
@@ -40,11 +37,7 @@ export const admin = new Hono<AdminEnv>()
     const written = await patchSession(c.var.db, 'own', ref, patch)
     if (written.outcome === 'unknown') throw new OcpiError(2003, `Unknown session ${ref.id}`)
     if (written.outcome === 'stale') throw staleWrite(ref)
-    // A PATCH adds its charging_periods to the receiver's list, but the outbox may fold an undelivered PATCH into the
-    // next one by a shallow merge, which would keep only the later list. New periods therefore go out as a PUT of the
-    // whole session (mod_sessions: a PUT replaces the periods with the complete list), which nothing can truncate.
-    if (patch.charging_periods?.length) await pushSessionChange(c.env, c.var.db, 'PUT', written.session, wireBodies(sessionVersions, written.session))
-    else await pushSessionChange(c.env, c.var.db, 'PATCH', written.session, wireBodies(sessionPatchVersions, patch))
+    await publishSessionPatch(c.env, c.var.db, written.session, patch)
     return c.json(written.session)
   })
   .get('/sessions', async (c) => {
@@ -60,19 +53,6 @@ export const admin = new Hono<AdminEnv>()
     return c.json(stored.session)
   })
 
-/** Pushes a change to the eMSP of the session's token; objectKey keeps a session's PUT and PATCHes in order. */
-async function pushSessionChange(env: Env, db: Database, method: 'PUT' | 'PATCH', session: Session, bodies: ReturnType<typeof wireBodies>) {
-  const from = { country_code: session.country_code.toUpperCase(), party_id: session.party_id.toUpperCase() }
-  await publish(env, {
-    module: 'sessions',
-    method,
-    path: [session.country_code, session.party_id, session.id],
-    bodies,
-    from,
-    objectKey: `sessions/${from.country_code}/${from.party_id}/${session.id}`,
-  }, await tokenPartyAudience(db, session.cdr_token))
-}
-
 function sessionRefOfUrl(c: Context<AdminEnv>): SessionRef {
   return { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')!, id: c.req.param('session_id')! }
 }
@@ -82,7 +62,7 @@ async function hostedSessionRef(c: Context<AdminEnv>): Promise<SessionRef> {
   const ref = sessionRefOfUrl(c)
   const party = await findHostedParty(c.var.db, ref, 'CPO')
   if (!party) throw new OcpiError(2003, `${ref.country_code}*${ref.party_id} is not a CPO hosted on this platform`)
-  parseWith(Session.pick({ id: true }), { id: ref.id })
+  parseWith(Session.pick({ id: true }), { id: ref.id }) // the URL's id must be a valid Session.id, CiString(36)
   return { country_code: party.country_code, party_id: party.party_id, id: ref.id }
 }
 

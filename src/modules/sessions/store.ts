@@ -18,7 +18,7 @@ export interface StoredSession {
 }
 
 /** What a write did: stored, or kept the stored session because it was newer (an older push never overwrites). */
-export type SessionWrite = { outcome: 'stored'; session: Session } | { outcome: 'stale'; session: Session } | { outcome: 'unknown' }
+export type SessionWrite = { outcome: 'stored'; session: Session; created: boolean } | { outcome: 'stale'; session: Session } | { outcome: 'unknown' }
 
 type SessionRow = typeof sessions.$inferInsert
 
@@ -51,8 +51,8 @@ export async function putSession(db: Database, source: RecordSource, session: Se
       set: { ...updatableColumns(row), revision: sql`${sessions.revision} + 1` },
       setWhere: lte(sessions.last_updated, row.last_updated),
     })
-    .returning({ key: sessions.key })
-  if (stored.length > 0) return { outcome: 'stored', session }
+    .returning({ revision: sessions.revision })
+  if (stored.length > 0) return { outcome: 'stored', session, created: stored[0].revision === 1 }
   const current = await getSession(db, source, sessionRefOf(session))
   return current ? { outcome: 'stale', session: current.session } : { outcome: 'unknown' }
 }
@@ -76,7 +76,7 @@ export async function patchSession(db: Database, source: RecordSource, ref: Reco
       .set(updatableColumns(row))
       .where(and(byRecordKey(sessions, source, ref), eq(sessions.revision, stored.revision)))
       .returning({ key: sessions.key })
-    if (written.length > 0) return { outcome: 'stored', session }
+    if (written.length > 0) return { outcome: 'stored', session, created: false }
   }
   throw new Error(`Session ${recordKey(ref)} kept changing under ${PATCH_ATTEMPTS} PATCH attempts`)
 }

@@ -8,7 +8,7 @@ import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
 import type { Role } from '../../ocpi/types'
 import { findHostedParty } from '../../peers/parties'
 import { getPeer } from '../../peers/store'
-import { publishTariffChanges } from './push'
+import { publishTariffChanges, republishNonIsoTariffs } from './push'
 import { deleteOwnTariffGroup, findTariff, listOwnTariffGroup, listTariffs, peerAcceptsNonIsoCurrencies, replaceOwnTariffGroup, setPeerAcceptsNonIsoCurrencies } from './store'
 import { HostedTariff, hostedTariffOf, publishedTariffs, variantProblem } from './variants'
 
@@ -64,7 +64,9 @@ export const admin = new Hono<AdminEnv>()
   .put('/peers/:peer_id/tariff-settings', async (c) => {
     const peer = await knownPeer(c)
     const settings = parseWith(PeerTariffSettings, await readJson(c))
-    await setPeerAcceptsNonIsoCurrencies(c.var.db, peer.id, settings.non_iso_currencies)
+    if (await setPeerAcceptsNonIsoCurrencies(c.var.db, peer.id, settings.non_iso_currencies)) {
+      await republishNonIsoTariffs(c.env, c.var.db, peer, settings.non_iso_currencies)
+    }
     return c.json({ peer_id: peer.id, ...settings })
   })
 

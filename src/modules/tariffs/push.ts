@@ -4,12 +4,12 @@ import type { PartyRef } from '../../ocpi/context'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { SUPPORTED_VERSIONS } from '../../ocpi/versions'
 import type { Peer } from '../../peers/store'
-import { publish } from '../../push/publish'
-import type { PushAudience } from '../../push/types'
+import { publish, publishTo } from '../../push/publish'
+import type { PushAudience, PushChange } from '../../push/types'
 import type { Role } from '../../ocpi/types'
 import { isIsoCurrency } from './currencies'
 import { tariffVersions, type Tariff } from './schema'
-import { peersAcceptingNonIsoCurrencies } from './store'
+import { listOwnNonIsoTariffs, peersAcceptingNonIsoCurrencies } from './store'
 
 /** The peer's party a push is addressed to (OCPI-to): the first of its roles in `roles` order, or none. */
 export function addressedRole(peer: Pick<Peer, 'roles'>, roles: readonly Role[]): PartyRef | undefined {
@@ -33,20 +33,28 @@ export async function publishTariffChanges(env: Env, db: Database, changes: { wr
   const optedIn = needsOptIn ? await peersAcceptingNonIsoCurrencies(db) : new Set<string>()
   const audienceFor = (tariff: Tariff): PushAudience => (peer) =>
     isIsoCurrency(tariff.currency) || optedIn.has(peer.id) ? addressedRole(peer, TARIFF_RECEIVING_ROLES) : undefined
-  const noBody = Object.fromEntries(SUPPORTED_VERSIONS.map((version) => [version, null]))
-  const pushes = [
-    ...changes.written.map((tariff) => ({ tariff, method: 'PUT' as const, bodies: wireBodies(tariffVersions, tariff) })),
-    ...changes.removed.map((tariff) => ({ tariff, method: 'DELETE' as const, bodies: noBody })),
-  ]
-  for (const { tariff, method, bodies } of pushes) {
-    const party = { country_code: tariff.country_code.toUpperCase(), party_id: tariff.party_id.toUpperCase() }
-    await publish(env, {
-      module: 'tariffs',
-      method,
-      path: [party.country_code, party.party_id, tariff.id],
-      bodies,
-      from: party,
-      objectKey: `tariffs/${party.country_code}/${party.party_id}/${tariff.id}`,
-    }, audienceFor(tariff))
+  for (const tariff of changes.written) await publish(env, tariffChange('PUT', tariff), audienceFor(tariff))
+  for (const tariff of changes.removed) await publish(env, tariffChange('DELETE', tariff), audienceFor(tariff))
+}
+
+/**
+ * A peer's opt-in changed: it gets every own non-ISO tariff (opted in) or their deletion (opted out), so what it holds
+ * matches what it may see, as when a sharing policy changes.
+ */
+export async function republishNonIsoTariffs(env: Env, db: Database, peer: Peer, accepts: boolean) {
+  const to = addressedRole(peer, TARIFF_RECEIVING_ROLES)
+  if (!to) return
+  for (const tariff of await listOwnNonIsoTariffs(db)) await publishTo(env, peer.id, tariffChange(accepts ? 'PUT' : 'DELETE', tariff), to)
+}
+
+function tariffChange(method: 'PUT' | 'DELETE', tariff: Tariff): PushChange {
+  const party = { country_code: tariff.country_code.toUpperCase(), party_id: tariff.party_id.toUpperCase() }
+  return {
+    module: 'tariffs',
+    method,
+    path: [party.country_code, party.party_id, tariff.id],
+    bodies: method === 'PUT' ? wireBodies(tariffVersions, tariff) : Object.fromEntries(SUPPORTED_VERSIONS.map((version) => [version, null])),
+    from: party,
+    objectKey: `tariffs/${party.country_code}/${party.party_id}/${tariff.id}`,
   }
 }

@@ -123,6 +123,13 @@ export async function deleteReceivedTariff(db: Database, peerId: string, party: 
   return deleted.length > 0
 }
 
+/** Own tariffs in non-ISO currencies (few: one per crypto variant), for delivering them when a peer's opt-in changes. */
+export async function listOwnNonIsoTariffs(db: Database): Promise<Tariff[]> {
+  const rows = await db.select({ object: tariffs.object }).from(tariffs).where(and(isNull(tariffs.peer_id), eq(tariffs.iso_currency, false)))
+    .orderBy(...pageOrder(paged))
+  return rows.map((row) => row.object)
+}
+
 export async function peerAcceptsNonIsoCurrencies(db: Database, peerId: string): Promise<boolean> {
   const [row] = await db.select({ on: tariffPeerSettings.non_iso_currencies }).from(tariffPeerSettings).where(eq(tariffPeerSettings.peer_id, peerId)).limit(1)
   return row?.on ?? false
@@ -133,7 +140,10 @@ export async function peersAcceptingNonIsoCurrencies(db: Database): Promise<Set<
   return new Set(rows.map((row) => row.peer_id))
 }
 
-export async function setPeerAcceptsNonIsoCurrencies(db: Database, peerId: string, accepts: boolean) {
+/** Sets the opt-in; returns whether it changed (no row reads as not opted in). */
+export async function setPeerAcceptsNonIsoCurrencies(db: Database, peerId: string, accepts: boolean): Promise<boolean> {
+  const before = await peerAcceptsNonIsoCurrencies(db, peerId)
   const row = { peer_id: peerId, non_iso_currencies: accepts, updated_at: Date.now() }
   await db.insert(tariffPeerSettings).values(row).onConflictDoUpdate({ target: tariffPeerSettings.peer_id, set: { non_iso_currencies: accepts, updated_at: row.updated_at } })
+  return before !== accepts
 }

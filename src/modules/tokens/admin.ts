@@ -1,20 +1,18 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
-import type { Env } from '../../env'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
 import { DateTime } from '../../ocpi/types'
-import type { OcpiVersion } from '../../ocpi/versions'
 import { findHostedParty } from '../../peers/parties'
-import { publish } from '../../push/publish'
-import type { PushAudience } from '../../push/types'
 import { authorizeAtChargePoint, AuthorizeRequest, PartyString } from './authorize'
-import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, isTokenTypeIn221, Token, TokenType, tokenToWire } from './schema'
+import { publishTokenPatch, publishTokenPut } from './push'
+import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from './schema'
 import { getOwnToken, getReceivedToken, listTokens, putOwnToken, tokenKey, type StoredToken, type TokenRef } from './store'
 import { syncTokensFromPeer } from './sync'
+import { assertSameToken, readObjectBody } from './wire'
 
 // Management routes of the tokens module (DESIGN, "Management API"): owner writes of hosted eMSPs (stored, then pushed
 // to CPO peers), reads of own and received tokens, a pull from a peer, and the charge point's authorize question.
@@ -36,20 +34,17 @@ const SyncRequest = z.object({ party: PartyString.optional(), date_from: DateTim
 export const tokensAdmin = new Hono<AdminEnv>()
   .put('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const party = await hostedEmsp(c)
-    const input = parseWith(AdminToken, { country_code: party.country_code, party_id: party.party_id, uid: c.req.param('token_uid'), ...(await readObject(c)) })
+    const input = parseWith(AdminToken, { country_code: party.country_code, party_id: party.party_id, uid: c.req.param('token_uid'), ...(await readObjectBody(c)) })
     const { allowed_countries, account_status, ...fields } = input
     const token: Token = { ...fields, country_code: fields.country_code.toUpperCase(), party_id: fields.party_id.toUpperCase(), last_updated: fields.last_updated ?? now() }
     assertSameToken(pathRef(c, party, c.req.query('type') ?? token.type), token)
     const stored = await putOwnToken(c.var.db, token, { allowed_countries, account_status })
-    await publishToken(c.env, 'PUT', token, {
-      '2.3.0': tokenToWire('2.3.0', token, stored.allowed_countries),
-      ...(isTokenTypeIn221(token.type) ? { '2.2.1': tokenToWire('2.2.1', token) } : {}),
-    })
+    await publishTokenPut(c.env, token, stored.allowed_countries)
     return c.json(adminView(stored))
   })
   .patch('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const party = await hostedEmsp(c)
-    const value = await readObject(c)
+    const value = await readObjectBody(c)
     const input = parseWith(AdminTokenPatch, value)
     const ref = pathRef(c, party, c.req.query('type') ?? input.type ?? 'RFID')
     const stored = await getOwnToken(c.var.db, ref)
@@ -65,11 +60,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
     })
     // An account_status change alone stays with the eMSP: real-time authorize answers it, the CPO's cache is unaffected.
     if (changesToken) {
-      const patch = { ...fields, last_updated }
-      await publishToken(c.env, 'PATCH', token, {
-        '2.3.0': ALLOWED_COUNTRIES_FIELD in value ? { ...patch, [ALLOWED_COUNTRIES_FIELD]: updated.allowed_countries } : patch,
-        ...(isTokenTypeIn221(token.type) ? { '2.2.1': patch } : {}),
-      })
+      await publishTokenPatch(c.env, token, { ...fields, last_updated }, ALLOWED_COUNTRIES_FIELD in value ? { value: updated.allowed_countries } : undefined)
     }
     return c.json(adminView(updated))
   })
@@ -110,42 +101,9 @@ function pathRef(c: Context<AdminEnv>, party: PartyRef, type: string): TokenRef 
   return { ...party, uid: c.req.param('token_uid')!, type: parsed.data }
 }
 
-function assertSameToken(ref: TokenRef, token: Token) {
-  for (const field of ['country_code', 'party_id', 'uid', 'type'] as const) {
-    if (ref[field].toUpperCase() !== token[field].toUpperCase()) {
-      throw new OcpiError(2001, `${field}: ${token[field]} does not match ${ref[field]} in the URL`, { path: field })
-    }
-  }
-}
 
-async function readObject(c: Context<AdminEnv>): Promise<Record<string, unknown>> {
-  const value = await readJson(c)
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OcpiError(2001, 'Body must be a Token object')
-  return value as Record<string, unknown>
-}
 
-/** Tokens go to every connected CPO peer (a hub passes them on), addressed to one of its CPOs: their cache is per platform. */
-const cpoAudience: PushAudience = (peer) => {
-  const role = peer.roles.find((candidate) => candidate.role === 'CPO') ?? peer.roles.find((candidate) => candidate.role === 'HUB')
-  return role ? { country_code: role.country_code, party_id: role.party_id } : undefined
-}
 
-async function publishToken(env: Env, method: 'PUT' | 'PATCH', token: Token, bodies: Partial<Record<OcpiVersion, unknown>>) {
-  // 2.3.0 TokenType: "The eMSP is RECOMMENDED to not push Tokens with type EMAID at all": the EMAID names its issuer,
-  // so CPOs authorize it in real time. It stays available to a CPO that pulls the list.
-  if (token.type.toUpperCase() === 'EMAID') return []
-  const path = [token.country_code, token.party_id, token.uid]
-  return publish(env, {
-    module: 'tokens',
-    method,
-    path,
-    query: { type: token.type },
-    bodies,
-    from: { country_code: token.country_code, party_id: token.party_id },
-    // uid and type identify a token: queued pushes of one coalesce, never those of a same-uid token of another type.
-    objectKey: `tokens/${path.join('/')}/${token.type}`.toUpperCase(),
-  }, cpoAudience)
-}
 
 const adminView = ({ token, allowed_countries, account_status, peer_id }: StoredToken) => ({
   ...token,

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { parseWith, readJson } from '../../ocpi/body'
+import { parseWith } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
@@ -9,7 +9,7 @@ import { toEpochMs } from '../../ocpi/types'
 import { fromWire } from '../../ocpi/version-adapters'
 import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token, tokenPatchVersions, tokenToWire, tokenVersions } from './schema'
 import { getReceivedToken, putReceivedToken, type TokenRef } from './store'
-import { tokenTypeQuery } from './wire'
+import { assertSameToken, readObjectBody, tokenTypeQuery } from './wire'
 
 /**
  * Tokens Receiver interface (CPO): the eMSP pushes its tokens into our cache. Tokens are never deleted: the eMSP sends
@@ -24,7 +24,7 @@ export const receiver = new Hono<OcpiEnv>()
     return respond(c, tokenToWire(c.var.version, stored.token, stored.allowed_countries))
   })
   .put('/:country_code/:party_id/:token_uid', async (c) => {
-    const value = await readObject(c)
+    const value = await readObjectBody(c)
     const token = fromWire(tokenVersions, c.var.version, value)
     // `type` in the URL defaults to RFID, but many eMSPs omit it when pushing other types: then the body's type counts.
     const ref = pathRef(c, tokenTypeQuery(c) ?? token.type)
@@ -35,7 +35,7 @@ export const receiver = new Hono<OcpiEnv>()
     return respond(c, null)
   })
   .patch('/:country_code/:party_id/:token_uid', async (c) => {
-    const value = await readObject(c)
+    const value = await readObjectBody(c)
     const patch = fromWire(tokenPatchVersions, c.var.version, value)
     const ref = pathRef(c, tokenTypeQuery(c) ?? patch.type ?? 'RFID')
     assertPeerRepresents(c, ref)
@@ -54,20 +54,7 @@ function pathRef(c: Context<OcpiEnv>, type: string): TokenRef {
   return { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')!, uid: c.req.param('token_uid')!, type }
 }
 
-async function readObject(c: Context<OcpiEnv>): Promise<Record<string, unknown>> {
-  const value = await readJson(c)
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OcpiError(2001, 'Request body must be a Token object')
-  return value as Record<string, unknown>
-}
 
-/** mod_tokens, PUT: country_code and party_id in the URL "SHALL be the same value as ... in the Token object". */
-function assertSameToken(ref: TokenRef, token: Token) {
-  for (const field of ['country_code', 'party_id', 'uid', 'type'] as const) {
-    if (ref[field].toUpperCase() !== token[field].toUpperCase()) {
-      throw new OcpiError(2001, `${field}: ${token[field]} does not match ${ref[field]} in the URL`, { path: field })
-    }
-  }
-}
 
 /** With OCPI-to headers the push must address a party we host (4001 otherwise); without them, our cache is platform-wide. */
 async function assertAddressedPartyIsHosted(c: Context<OcpiEnv>) {

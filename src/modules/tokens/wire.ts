@@ -1,7 +1,11 @@
 import type { Context } from 'hono'
+import { readJson } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
-import { TokenType, TokenType221 } from './schema'
+import { TokenType, TokenType221, type Token } from './schema'
+import type { TokenRef } from './store'
+
+// Request helpers shared by the OCPI interfaces and the management routes of the tokens module.
 
 /** The `type` URL parameter in the peer's version (2.2.1: closed enum; 2.3.0: OpenEnum), or undefined when omitted. */
 export function tokenTypeQuery(c: Context<OcpiEnv>): string | undefined {
@@ -16,5 +20,21 @@ export function tokenTypeQuery(c: Context<OcpiEnv>): string | undefined {
 export function assertMayReceiveTokens(c: Context<OcpiEnv>) {
   if (!c.var.peer.roles.some((role) => role.role === 'CPO' || role.role === 'HUB')) {
     throw new OcpiError(2000, 'Tokens are shared with CPO and hub peers only')
+  }
+}
+
+/** A JSON object body (a Token or a partial one); 2001 for anything else. */
+export async function readObjectBody(c: Context): Promise<Record<string, unknown>> {
+  const value = await readJson(c)
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OcpiError(2001, 'Request body must be a Token object')
+  return value as Record<string, unknown>
+}
+
+/** mod_tokens, PUT: country_code and party_id in the URL "SHALL be the same value as ... in the Token object"; uid and type too. */
+export function assertSameToken(ref: TokenRef, token: Token) {
+  for (const field of ['country_code', 'party_id', 'uid', 'type'] as const) {
+    if (ref[field].toUpperCase() !== token[field].toUpperCase()) {
+      throw new OcpiError(2001, `${field}: ${token[field]} does not match ${ref[field]} in the URL`, { path: field })
+    }
   }
 }

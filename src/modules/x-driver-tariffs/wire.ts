@@ -2,7 +2,8 @@ import type { Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
-import { addressedParty, assertPeerRepresents } from '../../ocpi/routing'
+import { addressedParty } from '../../ocpi/routing'
+import { assertPeerOwns } from '../tariffs/ownership'
 
 /** Driver tariffs name a driver's token: only CPOs (and hubs serving them) are told, as with Tokens. */
 export function assertPeerIsCpo(c: Context<OcpiEnv>) {
@@ -14,7 +15,7 @@ export function assertPeerIsCpo(c: Context<OcpiEnv>) {
 /** {country_code}/{party_id}/{token_uid} of a receiver request, after checking the peer speaks for that eMSP. */
 export async function driverTariffAddress(c: Context<OcpiEnv>): Promise<{ party: PartyRef; tokenUid: string }> {
   const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
-  assertPeerRepresents(c, party)
+  assertPeerOwns(c, party, 'EMSP')
   if (c.req.header(OCPI_TO_COUNTRY)) await addressedParty(c, 'CPO')
   const tokenUid = c.req.param('token_uid')!
   if (tokenUid.length > 36) throw new OcpiError(2001, 'token_uid: longer than 36 characters', { path: 'token_uid' })

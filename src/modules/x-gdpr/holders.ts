@@ -2,6 +2,8 @@ import { eq, or, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { auditLog } from '../../db/schema'
 import type { Env } from '../../env'
+import { listPeers } from '../../peers/store'
+import { peerOutbox } from '../../push/publish'
 import { listCdrsOfToken, pseudonymizeCdrsOfToken } from '../cdrs/store'
 import { deleteDriverTariff, findDriverTariff } from '../x-driver-tariffs/store'
 import { listSessionsOfToken, pseudonymizeSessionsOfToken } from '../sessions/store'
@@ -99,6 +101,18 @@ export const driverTariffsHolder: PersonalDataHolder = {
 export const exportsHolder: PersonalDataHolder = {
   name: 'exports',
   erase: (scope) => deleteExportsOf(scope.db, scope.env.BUNDLES, scope.pseudonym),
+}
+
+/**
+ * Pushes still queued for peers (PeerOutbox Durable Objects) carry whole sessions and CDRs: their identifiers become
+ * the pseudonym too, so what is delivered later matches what is kept here.
+ */
+export const outboxHolder: PersonalDataHolder = {
+  name: 'outbox',
+  async erase(scope) {
+    const counts = await Promise.all((await listPeers(scope.db)).map((peer) => peerOutbox(scope.env, peer.id).pseudonymize(scope.identifiers, scope.pseudonym)))
+    return counts.reduce((sum, count) => sum + count, 0)
+  },
 }
 
 /**

@@ -6,8 +6,8 @@ import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { toEpochMs } from '../../ocpi/types'
-import { publishTo } from '../../push/publish'
-import { peersRepresenting } from '../../peers/store'
+import { peerOutbox, publishTo } from '../../push/publish'
+import { listPeers, peersRepresenting } from '../../peers/store'
 import { sessionVersions } from '../sessions/schema'
 import { moveReceivedTokensOfParty } from '../tokens/store'
 import type { PartyMove, PartyMoveResult } from './schema'
@@ -26,10 +26,27 @@ export async function acceptPartyMove(env: Env, db: Database, newPeerId: string,
   const otherPeers = (await peersRepresenting(db, party)).filter((peerId) => peerId !== newPeerId)
   const tokens_moved = await moveReceivedTokensOfParty(db, party, newPeerId)
   const sessions_resent = await resendUnfinishedSessions(env, db, party, newPeerId)
+  const pushes_retargeted = await retargetQueuedPushes(env, db, party, newPeerId)
   await recordPartyMove(db, { ...party, role: move.role, from_peer_ids: otherPeers, to_peer_id: newPeerId, moved_at: toEpochMs(move.moved_at), received_at: now })
-  const result: PartyMoveResult = { tokens_moved, sessions_resent, pushes_retargeted: 0, still_listed_by_other_peers: otherPeers.length }
+  const result: PartyMoveResult = { tokens_moved, sessions_resent, pushes_retargeted, still_listed_by_other_peers: otherPeers.length }
   await auditEntry(db, { actor: `peer:${newPeerId}`, action: 'migration.party_moved', subject: `party:${party.country_code}*${party.party_id}`, detail: { ...result } })
   return result
+}
+
+/**
+ * Pushes about the party still queued for other peers (e.g. the old platform was offline when the CDR was written)
+ * are taken out of their outboxes and queued for the new platform, oldest first, so none is lost to a refusal there.
+ */
+async function retargetQueuedPushes(env: Env, db: Database, party: PartyRef, newPeerId: string): Promise<number> {
+  let moved = 0
+  for (const peer of await listPeers(db)) {
+    if (peer.id === newPeerId) continue
+    for (const { change } of await peerOutbox(env, peer.id).takeAddressedTo(party)) {
+      await publishTo(env, newPeerId, change, party)
+      moved++
+    }
+  }
+  return moved
 }
 
 async function resendUnfinishedSessions(env: Env, db: Database, party: PartyRef, peerId: string): Promise<number> {

@@ -86,6 +86,25 @@ describe('locations Sender interface', () => {
     expect(stored).toMatchObject({ ...policy, version: 1 })
   })
 
+  it('never serves a list page older than the last write or policy change', async () => {
+    const cpoCached = uniqueParty()
+    await hostCpo(cpoCached)
+    await putOwn(sampleLocation(cpoCached, 'K1', { name: 'Before' }))
+    const get = () => ocpiFetch('/ocpi/2.3.0/sender/locations?limit=10', { token: peer.token, headers: to(cpoCached) })
+    // The workers test pool runs a no-op Cache API, so hits are shown end to end (test/e2e/locations.test.ts); this
+    // checks that a write or a policy change is never hidden behind a cached page.
+    const before = await get()
+    expect((await before.json<OcpiBody>()).data[0].name).toBe('Before')
+    expect(before.headers.get('X-Total-Count')).toBe('1')
+
+    expect((await adminFetch(`/locations/${cpoCached.country_code}/${cpoCached.party_id}/K1`, { method: 'PATCH', body: { name: 'After' } })).status).toBe(200)
+    const afterWrite = await get()
+    expect((await afterWrite.json<OcpiBody>()).data[0].name).toBe('After')
+
+    await adminFetch(`/policies/${cpoCached.country_code}/${cpoCached.party_id}`, { method: 'PUT', body: { default: 'none' } })
+    expect((await (await get()).json<OcpiBody>()).data).toEqual([])
+  })
+
   it('serves 2.2.1 peers without 2.3.0-only fields', async () => {
     const withParking = sampleLocation(cpo, 'P', { help_phone: '+31201234567', parking_places: [{ id: '1', vehicle_types: ['PERSONAL_VEHICLE'], restricted_to_type: false, reservation_required: false }] })
     await putOwn(withParking)

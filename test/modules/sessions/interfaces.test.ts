@@ -91,7 +91,7 @@ describe('Sessions Sender (CPO side)', () => {
       const response = await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/${id}`, {
         method: 'PUT', body: sessionOf(cpo, emsp, id, { status: 'ACTIVE', last_updated: `2026-01-01T10:${minute}:00Z` }),
       })
-      expect(response.status, await response.clone().text()).toBe(200)
+      expect(response.status, await response.clone().text()).toBe(201)
     }
   })
 
@@ -106,6 +106,14 @@ describe('Sessions Sender (CPO side)', () => {
     expect((await others.json<OcpiBody<any[]>>()).data!.map((session) => session.id)).toEqual(['B1'])
     const later = await ocpiFetch('/ocpi/2.3.0/sender/sessions?date_from=2026-01-01T10:12:00Z&date_to=2026-01-01T10:20:00Z', { token: peerA.token })
     expect((await later.json<OcpiBody<any[]>>()).data).toEqual([])
+  })
+
+  it('a hub sees the sessions of every party it routes for, narrowed by OCPI-from', async () => {
+    const hub = await registeredPeer({ roles: [roleOf('HUB', { country_code: 'DE', party_id: uniquePartyId() })] })
+    const all = await ocpiFetch(`/ocpi/2.3.0/sender/sessions`, { token: hub.token, headers: { 'OCPI-to-country-code': cpo.country_code, 'OCPI-to-party-id': cpo.party_id } })
+    expect((await all.json<OcpiBody<any[]>>()).data!.map((session) => session.id).sort()).toEqual(['A1', 'A2', 'B1'])
+    const narrowed = await ocpiFetch(`/ocpi/2.3.0/sender/sessions`, { token: hub.token, headers: { ...fromHeaders(emspB), 'OCPI-to-country-code': cpo.country_code, 'OCPI-to-party-id': cpo.party_id } })
+    expect((await narrowed.json<OcpiBody<any[]>>()).data!.map((session) => session.id)).toEqual(['B1'])
   })
 
   it('refuses OCPI-from naming a party the peer does not represent', async () => {
@@ -147,9 +155,10 @@ describe('Sessions management API', () => {
     const unknown = await adminFetch(`/sessions/NL/${uniquePartyId()}/M1`, { method: 'PUT', body })
     expect(unknown.status).toBe(404)
     const put = await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/M1`, { method: 'PUT', body })
-    expect(put.status).toBe(200)
+    expect(put.status).toBe(201)
     const written = await put.json<any>()
     expect(written).toMatchObject({ ...cpo, id: 'M1' })
+    expect((await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/M1`, { method: 'PUT', body })).status).toBe(200)
     const older = await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/M1`, { method: 'PUT', body: { ...body, last_updated: '2001-01-01T00:00:00Z' } })
     expect(older.status).toBe(409)
     const patch = await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/M1`, { method: 'PATCH', body: { status: 'COMPLETED', end_date_time: '2026-01-01T12:00:00Z' } })
@@ -164,5 +173,39 @@ describe('Sessions management API', () => {
     expect((await list.json<any[]>()).map((session) => session.id)).toEqual(['M1'])
     const bad = await adminFetch('/sessions?party=nope')
     expect(bad.status).toBe(400)
+  })
+})
+
+describe('pushes of own sessions', () => {
+  it('go to the peer representing the token\'s eMSP only, addressed to that party; new charging periods go out as a PUT', async () => {
+    const { env } = await import('cloudflare:workers')
+    const cpo = await hostParty('CPO', 'NL')
+    const emsp = { country_code: 'DE', party_id: uniquePartyId() }
+    const endpoints = (identifier: string) => [{ identifier, role: 'RECEIVER' as const, url: 'http://127.0.0.1:9/ocpi/2.3.0/sessions' }]
+    const tokenPeer = await registeredPeer({ roles: [roleOf('EMSP', emsp)], fields: { endpoints: endpoints('sessions') } })
+    const otherPeer = await registeredPeer({ roles: [roleOf('EMSP', { country_code: 'DE', party_id: uniquePartyId() })], fields: { endpoints: endpoints('sessions') } })
+    const path = `/sessions/${cpo.country_code}/${cpo.party_id}/P1`
+    await new Promise((resolve) => setTimeout(resolve, 1_100)) // publish caches the connected peers for a second
+    await adminFetch(path, { method: 'PUT', body: sessionOf(cpo, emsp, 'P1', { status: 'ACTIVE', last_updated: '2026-02-01T10:00:00Z' }) })
+    await adminFetch(path, { method: 'PATCH', body: { charging_periods: [{ start_date_time: '2026-02-01T10:00:00Z', dimensions: [{ type: 'ENERGY', volume: 1 }] }], last_updated: '2026-02-01T10:05:00Z' } })
+    const outbox = (peerId: string) => env.PEER_OUTBOX.get(env.PEER_OUTBOX.idFromName(peerId))
+    const queued = await outbox(tokenPeer.id).list()
+    expect(queued.length).toBeGreaterThanOrEqual(1)
+    for (const push of queued) {
+      expect(push).toMatchObject({ module: 'sessions', method: 'PUT', path: [cpo.country_code, cpo.party_id, 'P1'], to: emsp })
+    }
+    expect(await outbox(otherPeer.id).list()).toEqual([])
+  })
+
+  it('re-sends the open sessions of an eMSP\'s tokens after a token migration', async () => {
+    const { env } = await import('cloudflare:workers')
+    const { database } = await import('../../../src/db/client')
+    const { republishOpenSessionsOfTokenParty } = await import('../../../src/modules/sessions/push')
+    const cpo = await hostParty('CPO', 'NL')
+    const emsp = { country_code: 'DE', party_id: uniquePartyId() }
+    for (const [id, status] of [['O1', 'ACTIVE'], ['O2', 'COMPLETED'], ['O3', 'PENDING']] as const) {
+      await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/${id}`, { method: 'PUT', body: sessionOf(cpo, emsp, id, { status }) })
+    }
+    expect(await republishOpenSessionsOfTokenParty(env, database(env.DB), emsp)).toBe(2)
   })
 })

@@ -52,6 +52,13 @@ describe('Tariffs Receiver interface', () => {
     expect((await call(peer.path('T3'), { token: peer.token })).status).toBe(404)
   })
 
+  it('refuses a tariff of a party the peer represents in another role than CPO', async () => {
+    const party = uniqueParty('DE')
+    const emsp = await registeredPeer({ roles: [{ role: 'EMSP', ...party, business_details: { name: 'MSP' } }] })
+    const result = await call(`/ocpi/2.3.0/receiver/tariffs/${party.country_code}/${party.party_id}/T8`, { method: 'PUT', token: emsp.token, body: tariff(party, 'T8') })
+    expect(result.body).toMatchObject({ status_code: 2001, data: { path: 'country_code' } })
+  })
+
   it('accepts a non-ISO currency longer than three characters from a peer that opted in', async () => {
     const peer = await cpoPeer()
     await adminFetch(`/peers/${peer.id}/tariff-settings`, { method: 'PUT', body: { non_iso_currencies: true } })

@@ -54,6 +54,11 @@ describe.each(['2.3.0', '2.2.1'] as const)('tokens sender (eMSP) over %s', (vers
     expect(body.data!.some((token) => 'account_status' in token)).toBe(false)
   })
 
+  it('accepts the trailing slash of the spec\'s examples (tokens/?date_from=...)', async () => {
+    const response = await ocpiFetch(`${base}/?date_from=2026-01-02T00:00:00Z&limit=1`, { token: cpo.token, headers: toHeaders(emsp) })
+    expect((await response.json<OcpiBody<any[]>>()).data!.map((token) => token.uid)).toEqual(['CARD2'])
+  })
+
   it('refuses to list tokens to a peer that is not a CPO', async () => {
     const other = await registeredPeer({ roles: [roleOf('EMSP', { country_code: 'FR', party_id: 'OTH' })], version })
     const body = await (await ocpiFetch(base, { token: other.token, headers: toHeaders(emsp) })).json<OcpiBody>()

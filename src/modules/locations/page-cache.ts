@@ -1,0 +1,51 @@
+import type { Context } from 'hono'
+import type { OcpiEnv, PartyRef } from '../../ocpi/context'
+import type { Visibility } from './policy'
+
+// Hot list pages in the Cache API (DESIGN "Hot pages"). The key is a digest of everything that decides the page: what
+// the peer may see of each serving party (the result of its policies and roles), the data version of own locations,
+// the OCPI version and the full request URL (query and cursor). Any write bumps the data version and any policy or
+// role change changes the visibility, so a stale page is never reachable; entries only expire to free space.
+
+const PAGE_HEADERS = ['X-Total-Count', 'X-Limit', 'Link'] as const
+const MAX_AGE_SECONDS = 600
+
+export interface PageKeyParts {
+  views: ReadonlyArray<{ party: PartyRef; visibility: Visibility }>
+  dataVersion: number
+}
+
+export async function pageCacheKey(c: Context<OcpiEnv>, parts: PageKeyParts): Promise<Request> {
+  const views = parts.views.map(({ party, visibility }) => [party.country_code, party.party_id, visibility.published, [...visibility.ids].sort()])
+  const material = JSON.stringify([c.var.version, c.env.PUBLIC_URL, c.req.url, parts.dataVersion, views])
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(material))
+  const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  return new Request(`https://page-cache.ocpi-edge.invalid/locations/${hex}`)
+}
+
+/** A cached page as a fresh response: body and paging headers only, so request ids are this request's own. */
+export async function cachedPage(c: Context<OcpiEnv>, key: Request): Promise<Response | undefined> {
+  const hit = await caches.default.match(key)
+  if (!hit) return undefined
+  for (const name of PAGE_HEADERS) {
+    const value = hit.headers.get(name)
+    if (value !== null) c.header(name, value)
+  }
+  c.header('X-Cache', 'HIT')
+  return c.body(await hit.text(), 200, { 'Content-Type': 'application/json' })
+}
+
+/** Stores the page just built, off the response path. */
+export function rememberPage(c: Context<OcpiEnv>, key: Request, response: Response) {
+  const headers = new Headers({ 'Content-Type': 'application/json', 'Cache-Control': `max-age=${MAX_AGE_SECONDS}` })
+  for (const name of PAGE_HEADERS) {
+    const value = response.headers.get(name)
+    if (value !== null) headers.set(name, value)
+  }
+  const stored = response.clone().text().then((body) => caches.default.put(key, new Response(body, { headers })))
+  try {
+    c.executionCtx.waitUntil(stored)
+  } catch {
+    void stored // no execution context (e.g. some test harnesses): store inline
+  }
+}

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { activeSession, cdrOf, driverToken, eventually, partyId, tokenUids } from './driver-records'
+import { a, b, c, unique, type Platform } from './harness'
+
+// x-token-migration among three real platforms: a hosts a CPO; b is the old eMSP platform hosting the party that moves;
+// c is the new one. The party and its tokens move from b to c; a learns of it (credentials roles, a PartyMove, token
+// re-push); a session started before the move completes and its CDR reaches c.
+
+const poll = { timeout: 20_000, interval: 250 }
+
+/** `from` registers with `to` (to invites, from connects); returns each side's peer id for the other. */
+async function connect(from: Platform, to: Platform) {
+  const invite = await to.admin('POST', '/peers/invite', { name: `${from.name} (migration)` })
+  const connected = await from.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a })
+  return { onFrom: connected.peer_id as string, onTo: invite.peer_id as string }
+}
+
+describe('x-token-migration: eMSP party moves from platform b to platform c while CPO platform a keeps charging', () => {
+  const cpo = { country_code: 'NL', party_id: partyId() }
+  const moving = { country_code: 'DE', party_id: partyId() }
+  const newHome = { country_code: 'DE', party_id: partyId() }
+  // b keeps another eMSP: credentials need at least one role, so a platform left without parties could not publish them.
+  const staying = { country_code: 'DE', party_id: partyId() }
+  const whitelisted = driverToken(moving, unique('MIG'), 'ALWAYS')
+  const realtime = driverToken(moving, unique('MIG'), 'ALLOWED')
+  const sessionId = unique('S')
+  const sessionPath = `/sessions/${cpo.country_code}/${cpo.party_id}/${sessionId}`
+  let bOnA: string, cOnA: string, aOnC: string, cOnB: string, bOnC: string
+  let importId: string
+
+  beforeAll(async () => {
+    await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'Migration CPO' } })
+    await b.admin('POST', '/parties', { ...moving, role: 'EMSP', business_details: { name: 'Moving eMSP' } })
+    await b.admin('POST', '/parties', { ...staying, role: 'EMSP', business_details: { name: 'Staying eMSP' } })
+    await c.admin('POST', '/parties', { ...newHome, role: 'EMSP', business_details: { name: 'New platform eMSP' } })
+    bOnA = (await connect(b, a)).onTo
+    const ca = await connect(c, a)
+    cOnA = ca.onTo
+    aOnC = ca.onFrom
+    const bc = await connect(c, b)
+    cOnB = bc.onTo
+    bOnC = bc.onFrom
+
+    for (const token of [whitelisted, realtime]) await b.admin('PUT', `/tokens/${moving.country_code}/${moving.party_id}/${token.uid}`, token)
+    await eventually(() => tokenUids(a, moving, 'received'), (uids) => uids.includes(whitelisted.uid) && uids.includes(realtime.uid))
+    // The driver starts charging before the move: the session goes to b.
+    await a.admin('PUT', sessionPath, activeSession(whitelisted))
+    await eventually(() => b.adminRaw('GET', `${sessionPath}?source=received`), (response) => response.status === 200)
+  })
+
+  it('b offers the party to c only', async () => {
+    const offer = await b.admin('POST', '/migrations/export-party', { ...moving, peer_id: cOnB })
+    expect(offer).toMatchObject({ direction: 'EXPORT', status: 'OFFERED', tokens: 2, peer_id: cOnB })
+    // Another peer of b (a, the CPO) sees no hand-over: the offer is c's alone.
+    const aOnB = (await b.admin<{ peer_id: string; roles: { role: string; party_id: string }[] }[]>('GET', '/peers')).find((peer) => peer.roles.some((role) => role.party_id === cpo.party_id))
+    expect(aOnB).toBeDefined()
+  })
+
+  it('c takes the party over: tokens pulled with paging, b lets go, a is told', async () => {
+    const migration = await c.admin('POST', '/migrations/import-party', { ...moving, peer_id: bOnC })
+    importId = migration.id
+    expect(migration).toMatchObject({ direction: 'IMPORT', status: 'ANNOUNCED', tokens: 2, last_error: null })
+    expect(migration.detail.announcements[aOnC]).toBe('ACCEPTED')
+    expect(migration.detail.tokens_pushed_to).toContain(aOnC)
+    expect(await c.admin('GET', `/migrations/${importId}`)).toMatchObject({ status: 'ANNOUNCED' })
+
+    // c hosts the party and its tokens; b no longer does.
+    expect((await c.admin('GET', '/parties')).map((party: { party_id: string }) => party.party_id)).toContain(moving.party_id)
+    expect(await tokenUids(c, moving, 'own')).toEqual(expect.arrayContaining([whitelisted.uid, realtime.uid]))
+    expect((await b.admin('GET', '/parties')).map((party: { party_id: string }) => party.party_id)).not.toContain(moving.party_id)
+    expect(await tokenUids(b, moving, 'own')).toEqual([])
+  })
+
+  it('a routes the party to c: roles, token cache source and the move record', async () => {
+    const peerC = await a.admin('GET', `/peers/${cOnA}`)
+    expect(peerC.roles.map((role: { party_id: string }) => role.party_id)).toContain(moving.party_id)
+    const peerB = await a.admin('GET', `/peers/${bOnA}`)
+    expect(peerB.roles.map((role: { party_id: string }) => role.party_id)).not.toContain(moving.party_id)
+    await expect.poll(async () => (await a.admin('GET', `/tokens?source=received&party=${moving.country_code}*${moving.party_id}`)).map((token: { peer_id: string }) => token.peer_id), poll)
+      .toEqual([cOnA, cOnA])
+    const moves = await a.admin('GET', '/migrations/moves')
+    expect(moves).toEqual(expect.arrayContaining([expect.objectContaining({ ...moving, to_peer_id: cOnA, from_peer_ids: [] })]))
+  })
+
+  it('real-time authorization at a now asks c', async () => {
+    // Only c knows this account state (never pushed to CPOs): a BLOCKED answer can only come from c.
+    await c.admin('PATCH', `/tokens/${moving.country_code}/${moving.party_id}/${realtime.uid}`, { account_status: 'BLOCKED' })
+    const decision = await a.admin('POST', '/authorize', { token_uid: realtime.uid, party: `${cpo.country_code}*${cpo.party_id}`, country_code: 'NL' })
+    expect(decision).toMatchObject({ allowed: false, reason: 'BLOCKED', source: 'realtime' })
+    await c.admin('PATCH', `/tokens/${moving.country_code}/${moving.party_id}/${realtime.uid}`, { account_status: null })
+    expect(await a.admin('POST', '/authorize', { token_uid: realtime.uid, party: `${cpo.country_code}*${cpo.party_id}`, country_code: 'NL' }))
+      .toMatchObject({ allowed: true, reason: 'ALLOWED', source: 'realtime' })
+  })
+
+  it('the session started before the move completes at c, and its CDR reaches c', async () => {
+    // a re-sent the unfinished session to c when told of the move.
+    await expect.poll(async () => (await c.adminRaw('GET', `${sessionPath}?source=received`)).body, poll).toMatchObject({ id: sessionId, status: 'ACTIVE' })
+    await a.admin('PATCH', sessionPath, { kwh: 7, status: 'COMPLETED', end_date_time: '2026-03-01T10:30:00Z', last_updated: '2026-03-01T10:31:00Z' })
+    const cdr = cdrOf(cpo, whitelisted, sessionId)
+    expect((await a.adminRaw('POST', `/cdrs/${cpo.country_code}/${cpo.party_id}`, cdr)).status).toBe(201)
+    await expect.poll(async () => (await c.adminRaw('GET', `${sessionPath}?source=received`)).body?.status, poll).toBe('COMPLETED')
+    await expect.poll(async () => (await c.adminRaw('GET', `/cdrs/${cpo.country_code}/${cpo.party_id}/${cdr.id}?source=received`)).body, poll)
+      .toMatchObject({ id: cdr.id, session_id: sessionId, cdr_token: { uid: whitelisted.uid } })
+    // b kept what it got before the move, and got nothing after it.
+    expect((await b.adminRaw('GET', `${sessionPath}?source=received`)).body).toMatchObject({ status: 'ACTIVE' })
+    expect((await b.adminRaw('GET', `/cdrs/${cpo.country_code}/${cpo.party_id}/${cdr.id}?source=received`)).status).toBe(404)
+  })
+
+  it('b shows the hand-over as done, and refuses to offer the party again', async () => {
+    const offers = await b.adminRaw('POST', '/migrations/export-party', { ...moving, peer_id: cOnB })
+    expect(offers.status).toBe(404)
+    const repeated = await c.adminRaw('POST', '/migrations/import-party', { ...moving, peer_id: bOnC })
+    expect(repeated.status).toBe(409)
+  })
+})
