@@ -86,10 +86,13 @@ console.log(`\nwrote bench/results.json (${results.total_s} s)`)
 
 function printTable({ scenarios, headline }) {
   const rows = Object.values(scenarios).flatMap((scenario) => scenario.rows ?? [])
-  const header = ['measurement', 'req/s', 'p50 ms', 'p99 ms', 'samples', 'notes']
-  const lines = rows.map((row) => [row.name, row.requests_per_second ?? '', row.p50_ms ?? '', row.p99_ms ?? '', row.requests ?? row.samples ?? '', row.note ?? ''].map(String))
+  const header = ['measurement', 'req/s', 'p50 ms', 'p99 ms', 'samples', 'cpu ms/req', 'workerd', 'notes']
+  const lines = rows.map((row) => [
+    row.name, row.requests_per_second ?? '', row.p50_ms ?? '', row.p99_ms ?? '', row.requests ?? row.samples ?? '',
+    row.platform_cpu_ms_per_request ?? '', row.workerd_cpu_ms_per_request ?? '', row.note ?? '',
+  ].map(String))
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)))
-  const format = (cells) => cells.map((cell, column) => (column === 0 || column === 5 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')
+  const format = (cells) => cells.map((cell, column) => (column === 0 || column === header.length - 1 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')
   console.log(`\n${format(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}`)
   for (const line of lines) console.log(format(line))
   for (const [name, scenario] of Object.entries(scenarios)) {
@@ -97,7 +100,9 @@ function printTable({ scenarios, headline }) {
     if (scenario.failed) console.log(`${name}: FAILED: ${scenario.failed.split('\n')[0]}`)
     for (const figure of scenario.figures ?? []) console.log(`${name}: ${figure}`)
   }
-  if (headline) console.log(`\nheadline: ${headline.description}: ${headline.ratio}`)
+  if (headline) {
+    console.log(`\nheadline: ${headline.description}: ${headline.ratio}` + (headline.cpu_ratio ? ` (from platform CPU time per request: ${headline.cpu_ratio})` : ''))
+  }
 }
 
 function environment() {

@@ -1,12 +1,18 @@
 // One bounded load run with autocannon, reduced to the numbers the report prints.
 import autocannon from 'autocannon'
 import os from 'node:os'
+import { processGroupCpuMs } from './cpu.mjs'
 
 /**
  * Runs `connections` concurrent clients for `duration` seconds against one request shape. `setupRequest` may vary the
  * request per call (a different token, say). Non-2xx answers and socket errors are counted, never silently mixed in.
+ * `platforms` (running platforms) are the processes whose CPU time per request is reported.
  */
-export async function measure({ url, method = 'GET', headers = {}, body, setupRequest, connections, duration }) {
+export async function measure({ url, method = 'GET', headers = {}, body, setupRequest, connections, duration, platforms = [] }) {
+  // One request first, answered only once whatever the previous run left queued is done: runs never overlap.
+  await fetch(url, { method, headers, body }).then((response) => response.arrayBuffer())
+  const groups = platforms.map((platform) => platform.child.pid)
+  const cpuBefore = await processGroupCpuMs(groups)
   const result = await autocannon({
     url,
     connections,
@@ -17,11 +23,16 @@ export async function measure({ url, method = 'GET', headers = {}, body, setupRe
     timeout: 60,
     requests: [{ method, headers, body, ...(setupRequest ? { setupRequest } : {}) }],
   })
+  const cpuAfter = await processGroupCpuMs(groups)
+  const completed = result.requests.total
   return {
     requests_per_second: round(result.requests.average),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
-    requests: result.requests.total,
+    requests: completed,
+    // Includes the requests still in flight when the run ended, so it slightly overstates the cost of slow pages.
+    platform_cpu_ms_per_request: perRequest(cpuBefore?.total, cpuAfter?.total, completed, groups),
+    workerd_cpu_ms_per_request: perRequest(cpuBefore?.workerd, cpuAfter?.workerd, completed, groups),
     non_2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     connections,
@@ -30,6 +41,9 @@ export async function measure({ url, method = 'GET', headers = {}, body, setupRe
     load_average: round(os.loadavg()[0], 2),
   }
 }
+
+const perRequest = (before, after, completed, groups) =>
+  before === undefined || completed === 0 || groups.length === 0 ? undefined : round((after - before) / completed, 2)
 
 /** p-th percentile (0..100) of a list of numbers, nearest rank. */
 export function percentile(values, p) {

@@ -70,7 +70,7 @@ export async function authorizeScenario({ parameters, log, track, stop }) {
   const cpo = track(await launchPlatform('cpo', cpoState))
   try {
     await checkSeededEndpoints()
-    return await measureAuthorize({ parameters, log, count })
+    return await measureAuthorize({ parameters, log, count, platforms: [cpo, emsp] })
   } finally {
     await stop(cpo)
     await stop(emsp)
@@ -84,7 +84,7 @@ async function checkSeededEndpoints() {
   if (tokensSender?.url !== `${EMSP_URL}/ocpi/2.3.0/sender/tokens`) throw new Error(`the eMSP's tokens SENDER endpoint is ${tokensSender?.url}, the seed assumed ${EMSP_URL}/ocpi/2.3.0/sender/tokens`)
 }
 
-async function measureAuthorize({ parameters, log, count }) {
+async function measureAuthorize({ parameters, log, count, platforms }) {
   const { duration_s: duration, connections, always_every: alwaysEvery } = parameters
   const randomIndex = (always) => {
     if (always) return Math.floor(Math.random() * Math.ceil(count / alwaysEvery)) * alwaysEvery
@@ -97,7 +97,7 @@ async function measureAuthorize({ parameters, log, count }) {
     url: `${CPO_URL}/admin/v1/authorize`,
     method: 'POST',
     headers: { Authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: adminBody(tokenUidOf(0)),
+    body: adminBody(tokenUidOf(always ? 0 : 1)),
     setupRequest: (request) => ({ ...request, body: adminBody(tokenUidOf(randomIndex(always))) }),
   })
   const emspPath = (index) => `/ocpi/2.3.0/sender/tokens/${tokenUidOf(index)}/authorize?type=RFID`
@@ -121,7 +121,7 @@ async function measureAuthorize({ parameters, log, count }) {
   const rows = []
   const run = async (name, request, note) => {
     log(`authorize: ${name}`)
-    rows.push({ name, note, ...(await measure({ ...request, connections, duration })) })
+    rows.push({ name, note, ...(await measure({ ...request, connections, duration, platforms })) })
   }
   await run('CPO authorize, ALLOWED (real-time)', adminAuthorize(false), 'CPO -> eMSP over OCPI')
   await run('CPO authorize, ALWAYS (cache)', adminAuthorize(true), 'whitelist, no eMSP call')

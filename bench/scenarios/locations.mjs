@@ -40,28 +40,33 @@ export async function locationsScenario({ parameters, log, track, stop }) {
   // Pulls only read, so the platform serves straight from the cached state (no copy of a gigabyte of rows).
   const platform = track(await launchPlatform('locations', state))
   try {
+    const floor = await measureFloor(platform, parameters, log)
     const ceiling = await measureCeiling(platform, parameters, log)
-    if (missing) return { rows: [ceiling], skipped: `locations pages and full sync: ${missing}` }
-    return await measureLocations(platform, ceiling, { parameters, log, count })
+    if (missing) return { rows: [floor, ceiling], skipped: `locations pages and full sync: ${missing}` }
+    return await measureLocations(platform, [floor, ceiling], { parameters, log, count })
   } finally {
     await stop(platform)
   }
 }
 
+/** `GET /`: no authentication, no D1: what wrangler dev and workerd cost per request before any OCPI work. */
+async function measureFloor(platform, { duration_s: duration, page_connections: connections }, log) {
+  log('locations: GET / (runtime floor)')
+  const result = await measure({ url: `${platform.url}/`, connections, duration, platforms: [platform] })
+  return { name: 'GET / (runtime floor)', note: 'no auth, no D1', ...result }
+}
+
 async function measureCeiling(platform, { duration_s: duration, page_connections: connections }, log) {
   log('locations: GET /ocpi/versions (ceiling)')
   await ocpiGet(`${platform.url}/ocpi/versions`, READER.token)
-  const result = await measure({ url: `${platform.url}/ocpi/versions`, headers: { Authorization: tokenHeader(READER.token) }, connections, duration })
+  const result = await measure({ url: `${platform.url}/ocpi/versions`, headers: { Authorization: tokenHeader(READER.token) }, connections, duration, platforms: [platform] })
   return { name: 'GET /ocpi/versions (ceiling)', note: 'token lookup only', ...result }
 }
 
-async function measureLocations(platform, ceiling, { parameters, log, count }) {
+async function measureLocations(platform, [floor, ceiling], { parameters, log, count }) {
   const { duration_s: duration, page_connections: connections, page_size: pageSize } = parameters
   const headers = { Authorization: tokenHeader(READER.token) }
-  const load = async (url) => {
-    await ocpiGet(url, READER.token) // waits out whatever the previous run left queued, so runs do not overlap
-    return measure({ url, headers, connections, duration })
-  }
+  const load = (url) => measure({ url, headers, connections, duration, platforms: [platform] })
   const details = await ocpiGet(`${platform.url}/ocpi/2.3.0/details`, READER.token)
   const sender = details.body.data.endpoints.find((endpoint) => endpoint.identifier === 'locations' && endpoint.role === 'SENDER')?.url
   if (!sender) throw new Error('version details list no locations SENDER endpoint')
@@ -92,7 +97,7 @@ async function measureLocations(platform, ceiling, { parameters, log, count }) {
   log('locations: full sync at the maximum page size')
   const sync = await fullSync(`${sender}?limit=100000`, count)
 
-  const rows = [ceiling]
+  const rows = [floor, ceiling]
   const run = async (name, url, note) => {
     log(`locations: ${name}`)
     const result = await load(url)
@@ -106,10 +111,18 @@ async function measureLocations(platform, ceiling, { parameters, log, count }) {
   // Same query with one object: the fixed cost of a page (authentication, policy, X-Total-Count over every row).
   await run('locations page 1, first', `${sender}?limit=1`, 'fixed cost of a page')
   const ratio = round(first.requests_per_second / ceiling.requests_per_second, 3)
+  const cpuRatio = ceiling.platform_cpu_ms_per_request && first.platform_cpu_ms_per_request
+    ? round(ceiling.platform_cpu_ms_per_request / first.platform_cpu_ms_per_request, 3)
+    : undefined
   return {
     rows,
     full_sync: sync.summary,
-    headline: { description: `${pageSize}-location page / ceiling (requests per second)`, ratio },
+    headline: {
+      description: `${pageSize}-location page / ceiling (requests per second)`,
+      ratio,
+      // The same ratio from the platform's CPU time per request: what the page would reach on otherwise idle cores.
+      cpu_ratio: cpuRatio,
+    },
     figures: [
       `full sync of ${sync.summary.objects} locations (${sync.summary.distinct_ids} distinct ids) in ${sync.summary.seconds} s, ` +
         `${sync.summary.pages} pages of up to ${sync.summary.page_limit}, ${sync.summary.megabytes} MB, ${sync.summary.locations_per_second} locations/s`,

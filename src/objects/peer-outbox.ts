@@ -143,14 +143,16 @@ export class PeerOutbox extends DurableObject<Env> {
   /**
    * x-token-migration (src/modules/x-token-migration/move.ts): takes out the undelivered pushes addressed (OCPI-to) to
    * a party that moved to another peer, oldest first, so the caller queues them for the new one. In flight: left alone.
+   * Each PushChange is returned as its stored JSON (its bodies are `unknown`, which RPC types cannot carry).
    */
-  takeAddressedTo(party: PartyRef): { change: PushChange; to: PartyRef }[] {
+  takeAddressedTo(party: PartyRef): string[] {
     const rows = this.#sql.exec<PushRow>('SELECT * FROM pushes WHERE in_flight = 0 AND to_party IS NOT NULL ORDER BY seq').toArray()
-    const taken = rows
-      .map((row) => ({ seq: row.seq, change: JSON.parse(row.change) as PushChange, to: JSON.parse(row.to_party!) as PartyRef }))
-      .filter(({ to }) => to.country_code.toUpperCase() === party.country_code.toUpperCase() && to.party_id.toUpperCase() === party.party_id.toUpperCase())
+    const taken = rows.filter((row) => {
+      const to = JSON.parse(row.to_party!) as PartyRef
+      return to.country_code.toUpperCase() === party.country_code.toUpperCase() && to.party_id.toUpperCase() === party.party_id.toUpperCase()
+    })
     for (const { seq } of taken) this.#sql.exec('DELETE FROM pushes WHERE seq = ?', seq)
-    return taken.map(({ change, to }) => ({ change, to }))
+    return taken.map((row) => row.change)
   }
 
   /**

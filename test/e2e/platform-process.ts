@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
 import { applyLocalMigrations, startPlatform as startWranglerDev, type RunningPlatform } from '../../scripts/wrangler-process.mjs'
-import { E2E_ADMIN_TOKEN, E2E_STATE_DIR, E2E_VARS, PLATFORMS, type PlatformName } from './platforms'
+import { E2E_ADMIN_TOKEN, E2E_STATE_DIR, E2E_VARS, PLATFORMS, urlOf, type PlatformName } from './platforms'
 
 /** Starts platform `name` as a real `wrangler dev` on its port and state directory; `fresh` wipes and migrates the state first. */
 export async function launchPlatform(name: PlatformName, { fresh }: { fresh: boolean }): Promise<RunningPlatform> {
@@ -26,7 +26,13 @@ export async function startPlatform(name: PlatformName, { fresh = !started.has(n
   started.add(name)
 }
 
+/** Stops an on-demand platform and returns once its port refuses connections (workerd may outlive wrangler briefly). */
 export async function stopPlatform(name: PlatformName): Promise<void> {
   await running.get(name)?.stop()
   running.delete(name)
+  const deadline = Date.now() + 10_000
+  while (await fetch(urlOf(name)).then(() => true, () => false)) {
+    if (Date.now() > deadline) throw new Error(`platform ${name} still answers after being stopped`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }

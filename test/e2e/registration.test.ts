@@ -150,6 +150,31 @@ describe.each(['2.2.1', '2.3.0'] as const)('registration over %s', (version) => 
   })
 })
 
+describe('updating to another version (credentials.asciidoc, "Updating to a newer version")', () => {
+  it('the peer switches with a PUT on the other version\'s credentials endpoint', async () => {
+    await hostParty(a, 'CPO')
+    const invite = await a.admin('POST', '/peers/invite', {})
+    const post = await a.ocpi('POST', '/ocpi/2.2.1/credentials', { token: invite.token_a, body: fake.credentials(fake.issueToken()) })
+    expect(await a.admin('GET', `/peers/${invite.peer_id}`)).toMatchObject({ version: '2.2.1' })
+    const put = await a.ocpi('PUT', '/ocpi/2.3.0/credentials', { token: post.body.data.token, body: fake.credentials(fake.issueToken()) })
+    expect(put.body.status_code).toBe(1000)
+    const peer = await a.admin('GET', `/peers/${invite.peer_id}`)
+    expect(peer).toMatchObject({ version: '2.3.0', status: 'CONNECTED' })
+    expect(peer.endpoints).toContainEqual(expect.objectContaining({ identifier: 'credentials', url: expect.stringContaining('/2.3.0/credentials') }))
+  })
+
+  it('we switch a connection with renew {version}: both platforms move', async () => {
+    await hostParty(a, 'CPO')
+    await hostParty(b, 'EMSP')
+    const invite = await a.admin('POST', '/peers/invite', {})
+    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version: '2.2.1' })
+    expect(await b.admin('POST', `/peers/${connected.peer_id}/renew`, { version: '2.3.0' })).toMatchObject({ version: '2.3.0', status: 'CONNECTED' })
+    const onA = await a.admin('GET', `/peers/${invite.peer_id}`)
+    expect(onA).toMatchObject({ version: '2.3.0', status: 'CONNECTED' })
+    expect(onA.endpoints).toContainEqual({ identifier: 'credentials', role: 'SENDER', url: `${b.url}/ocpi/2.3.0/credentials` })
+  })
+})
+
 describe('bad input', () => {
   beforeAll(() => hostParty(a, 'CPO'))
 

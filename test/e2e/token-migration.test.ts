@@ -25,15 +25,18 @@ describe('x-token-migration: eMSP party moves from platform b to platform c whil
   const realtime = driverToken(moving, unique('MIG'), 'ALLOWED')
   const sessionId = unique('S')
   const sessionPath = `/sessions/${cpo.country_code}/${cpo.party_id}/${sessionId}`
-  let bOnA: string, cOnA: string, aOnC: string, cOnB: string, bOnC: string
+  let bOnA: string, aOnB: string, cOnA: string, aOnC: string, cOnB: string, bOnC: string
   let importId: string
+  let offerId: string
 
   beforeAll(async () => {
     await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'Migration CPO' } })
     await b.admin('POST', '/parties', { ...moving, role: 'EMSP', business_details: { name: 'Moving eMSP' } })
     await b.admin('POST', '/parties', { ...staying, role: 'EMSP', business_details: { name: 'Staying eMSP' } })
     await c.admin('POST', '/parties', { ...newHome, role: 'EMSP', business_details: { name: 'New platform eMSP' } })
-    bOnA = (await connect(b, a)).onTo
+    const ba = await connect(b, a)
+    bOnA = ba.onTo
+    aOnB = ba.onFrom
     const ca = await connect(c, a)
     cOnA = ca.onTo
     aOnC = ca.onFrom
@@ -48,18 +51,19 @@ describe('x-token-migration: eMSP party moves from platform b to platform c whil
     await eventually(() => b.adminRaw('GET', `${sessionPath}?source=received`), (response) => response.status === 200)
   })
 
-  it('b offers the party to c only', async () => {
+  it('b offers the party to c, one hand-over at a time', async () => {
     const offer = await b.admin('POST', '/migrations/export-party', { ...moving, peer_id: cOnB })
+    offerId = offer.id
     expect(offer).toMatchObject({ direction: 'EXPORT', status: 'OFFERED', tokens: 2, peer_id: cOnB })
-    // Another peer of b (a, the CPO) sees no hand-over: the offer is c's alone.
-    const aOnB = (await b.admin<{ peer_id: string; roles: { role: string; party_id: string }[] }[]>('GET', '/peers')).find((peer) => peer.roles.some((role) => role.party_id === cpo.party_id))
-    expect(aOnB).toBeDefined()
+    expect(await b.admin('GET', `/migrations/${offer.id}`)).toMatchObject({ status: 'OFFERED' })
+    // Offering it to another peer at the same time is refused: one hand-over at a time.
+    expect((await b.adminRaw('POST', '/migrations/export-party', { ...moving, peer_id: aOnB })).status).toBe(409)
   })
 
   it('c takes the party over: tokens pulled with paging, b lets go, a is told', async () => {
-    const migration = await c.admin('POST', '/migrations/import-party', { ...moving, peer_id: bOnC })
+    const migration = await c.admin('POST', '/migrations/import-party', { ...moving, peer_id: bOnC, page_size: 1 })
     importId = migration.id
-    expect(migration).toMatchObject({ direction: 'IMPORT', status: 'ANNOUNCED', tokens: 2, last_error: null })
+    expect(migration).toMatchObject({ direction: 'IMPORT', status: 'ANNOUNCED', tokens: 2, last_error: null, detail: { token_pages: 2 } })
     expect(migration.detail.announcements[aOnC]).toBe('ACCEPTED')
     expect(migration.detail.tokens_pushed_to).toContain(aOnC)
     expect(await c.admin('GET', `/migrations/${importId}`)).toMatchObject({ status: 'ANNOUNCED' })
@@ -107,6 +111,7 @@ describe('x-token-migration: eMSP party moves from platform b to platform c whil
   })
 
   it('b shows the hand-over as done, and refuses to offer the party again', async () => {
+    expect(await b.admin('GET', `/migrations/${offerId}`)).toMatchObject({ status: 'MIGRATED_OUT', detail: { credentials_updates: { [aOnB]: 'UPDATED' } } })
     const offers = await b.adminRaw('POST', '/migrations/export-party', { ...moving, peer_id: cOnB })
     expect(offers.status).toBe(404)
     const repeated = await c.adminRaw('POST', '/migrations/import-party', { ...moving, peer_id: bOnC })

@@ -7,7 +7,7 @@ import { cdrVersions, type CDR } from './schema'
 
 /**
  * Posts a hosted CPO's CDR to the peers representing the token's eMSP ("A CPO is not required to send all CDRs to all
- * eMSPs"). Also what re-sends CDRs to an eMSP's new platform after a token migration.
+ * eMSPs").
  */
 export async function publishCdr(env: Env, db: Database, cdr: CDR) {
   const from = { country_code: cdr.country_code.toUpperCase(), party_id: cdr.party_id.toUpperCase() }

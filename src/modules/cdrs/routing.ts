@@ -30,7 +30,8 @@ export async function tokenPartyAudience(db: Database, token: CdrToken): Promise
  * against its roles), else every party it represents; nothing narrower for a hub, which routes for many.
  */
 export function visibleTokenPartiesFilter(c: Context<OcpiEnv>): Pick<RecordListFilter, 'tokenParties' | 'tokenPartyOfPeer'> {
-  if (c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY)) return { tokenParties: [requestingParty(c)!] }
+  const from = namedFromParty(c)
+  if (from) return { tokenParties: [from] }
   if (c.var.peer.roles.some((role) => role.role === 'HUB')) return {}
   return { tokenPartyOfPeer: c.var.peer.id }
 }
@@ -45,8 +46,16 @@ export async function addressedOwners(c: Context<OcpiEnv>): Promise<PartyRef[] |
 /** True when the calling peer may see this record: it represents the token's party (or is a hub). */
 export function peerMaySee(c: Context<OcpiEnv>, record: { cdr_token: CdrToken }): boolean {
   const party = tokenPartyOf(record.cdr_token)
-  const named = c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY)
-  return named ? samePartyRef(requestingParty(c)!, party) : peerRepresents(c, party)
+  const from = namedFromParty(c)
+  return from ? samePartyRef(from, party) : peerRepresents(c, party)
+}
+
+/**
+ * The party an OCPI-from header names (2001 unless the peer represents it). Only an explicit header narrows what a
+ * peer sees: requestingParty's fallback to a peer's only role would hide everything from a single-role hub.
+ */
+function namedFromParty(c: Context<OcpiEnv>): PartyRef | undefined {
+  return c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY) ? requestingParty(c) : undefined
 }
 
 /**

@@ -1,16 +1,12 @@
 import type { Database } from '../../db/client'
-import type { PartyRef } from '../../ocpi/context'
-import type { PageQuery } from '../../ocpi/paging'
 import type { Env } from '../../env'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { publish } from '../../push/publish'
 import { tokenPartyAudience } from '../cdrs/routing'
 import { sessionPatchVersions, sessionVersions, type Session, type SessionPatch } from './schema'
-import { listSessions } from './store'
 
 /**
- * Pushes a hosted CPO's whole session (PUT) to the peers representing the token's eMSP. Also what re-sends open
- * sessions to an eMSP's new platform after a token migration: a PUT creates the session there, so its later PATCHes apply.
+ * Pushes a hosted CPO's whole session (PUT) to the peers representing the token's eMSP.
  */
 export function publishSessionPut(env: Env, db: Database, session: Session) {
   return publishSession(env, db, 'PUT', session, wireBodies(sessionVersions, session))
@@ -39,23 +35,3 @@ async function publishSession(env: Env, db: Database, method: 'PUT' | 'PATCH', s
   }, await tokenPartyAudience(db, session.cdr_token))
 }
 
-const OPEN_STATUSES = new Set<Session['status']>(['ACTIVE', 'PENDING', 'RESERVATION'])
-
-/**
- * Token migration (B3.2): re-sends every open own session of the eMSP's tokens as a PUT, to the peers representing
- * that party now, so sessions started before the move complete on the new platform (their later PATCHes, and the CDR,
- * follow to the same peers). Returns how many sessions were re-sent.
- */
-export async function republishOpenSessionsOfTokenParty(env: Env, db: Database, party: PartyRef): Promise<number> {
-  let page: PageQuery = { offset: 0, limit: 100 }
-  let republished = 0
-  for (;;) {
-    const found = await listSessions(db, { source: 'own', tokenParties: [party] }, page)
-    for (const session of found.objects.filter((candidate) => OPEN_STATUSES.has(candidate.status))) {
-      await publishSessionPut(env, db, session)
-      republished++
-    }
-    if (!found.last || found.objects.length < page.limit) return republished
-    page = { ...page, after: found.last }
-  }
-}

@@ -9,7 +9,8 @@ import type { Role } from '../../ocpi/types'
 import { findHostedParty } from '../../peers/parties'
 import { getPeer } from '../../peers/store'
 import { publishTariffChanges, republishNonIsoTariffs } from './push'
-import { deleteOwnTariffGroup, findTariff, listOwnTariffGroup, listTariffs, peerAcceptsNonIsoCurrencies, replaceOwnTariffGroup, setPeerAcceptsNonIsoCurrencies } from './store'
+import { deleteOwnTariffGroup, findTariff, findTariffs, type TariffRow, listOwnTariffGroup, listTariffs, peerAcceptsNonIsoCurrencies, replaceOwnTariffGroup, setPeerAcceptsNonIsoCurrencies } from './store'
+import type { Tariff } from './schema'
 import { HostedTariff, hostedTariffOf, publishedTariffs, variantProblem } from './variants'
 
 // The owner writes its fields from the URL and the clock when the body leaves them out.
@@ -26,8 +27,8 @@ export const admin = new Hono<AdminEnv>()
     const hosted: HostedTariff = { ...body, ...party, id: tariffId, last_updated: body.last_updated ?? new Date().toISOString() }
     const problem = variantProblem(hosted)
     if (problem) throw new OcpiError(2001, `${problem.path}: ${problem.message}`, { path: problem.path })
-    await assertNotAVariant(c, party, tariffId)
     const written = publishedTariffs(hosted)
+    await assertIdsFree(c, party, tariffId, written)
     const removed = await replaceOwnTariffGroup(c.var.db, party, tariffId, written)
     await publishTariffChanges(c.env, c.var.db, { written, removed })
     return c.json(hosted)
@@ -83,7 +84,25 @@ function assertMatches(body: Partial<PartyRef & { id: string }>, party: PartyRef
   if (body.id && body.id.toUpperCase() !== tariffId.toUpperCase()) throw new OcpiError(2001, 'id differs from the URL', { path: 'id' })
 }
 
-/** A currency variant is written and deleted only through its base tariff's `currency_variants`. */
+/**
+ * The ids a write publishes must be free or already this group's: a variant is written only through its base tariff,
+ * and a variant id must not take over another tariff (own, or received from a peer).
+ */
+async function assertIdsFree(c: Context<AdminEnv>, party: PartyRef, tariffId: string, written: Tariff[]) {
+  const rows = await findTariffs(c.var.db, party, written.map((tariff) => tariff.id))
+  const ofOtherGroup = (row: TariffRow) => row.peer_id === null && row.tariff_group_id !== tariffId
+  const base = rows.find((row) => row.id.toUpperCase() === tariffId.toUpperCase())
+  if (base && ofOtherGroup(base)) throw new OcpiError(2001, `${tariffId} is a currency variant of ${base.tariff_group_id}: change it there`, { path: 'id' })
+  written.slice(1).forEach((variant, index) => {
+    const taken = rows.find((row) => row.id.toUpperCase() === variant.id.toUpperCase())
+    if (taken && (taken.peer_id !== null || ofOtherGroup(taken))) {
+      const path = `currency_variants.${index}.currency`
+      throw new OcpiError(2001, `${path}: ${variant.id} is already another tariff`, { path })
+    }
+  })
+}
+
+/** A currency variant is deleted only through its base tariff's `currency_variants`. */
 async function assertNotAVariant(c: Context<AdminEnv>, party: PartyRef, tariffId: string) {
   const existing = await findTariff(c.var.db, party, tariffId)
   if (existing?.peer_id === null && existing.tariff_group_id !== existing.id) {

@@ -61,6 +61,10 @@ export async function findTariff(db: Database, party: PartyRef, id: string): Pro
   return row
 }
 
+export async function findTariffs(db: Database, party: PartyRef, ids: string[]): Promise<TariffRow[]> {
+  return db.select().from(tariffs).where(inArray(tariffs.key, ids.map((id) => tariffKey(party, id))))
+}
+
 /** Every published object of an own tariff group: the base tariff and its currency variants. */
 export async function listOwnTariffGroup(db: Database, party: PartyRef, groupId: string): Promise<TariffRow[]> {
   return db.select().from(tariffs).where(and(

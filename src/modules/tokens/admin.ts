@@ -101,10 +101,6 @@ function pathRef(c: Context<AdminEnv>, party: PartyRef, type: string): TokenRef 
   return { ...party, uid: c.req.param('token_uid')!, type: parsed.data }
 }
 
-
-
-
-
 const adminView = ({ token, allowed_countries, account_status, peer_id }: StoredToken) => ({
   ...token,
   ...(allowed_countries ? { allowed_countries } : {}),

@@ -7,6 +7,7 @@ import type { PartyRef } from '../../ocpi/context'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { toEpochMs } from '../../ocpi/types'
 import { peerOutbox, publishTo } from '../../push/publish'
+import type { PushChange } from '../../push/types'
 import { listPeers, peersRepresenting } from '../../peers/store'
 import { sessionVersions } from '../sessions/schema'
 import { moveReceivedTokensOfParty } from '../tokens/store'
@@ -25,8 +26,9 @@ export async function acceptPartyMove(env: Env, db: Database, newPeerId: string,
   const party: PartyRef = { country_code: move.country_code.toUpperCase(), party_id: move.party_id.toUpperCase() }
   const otherPeers = (await peersRepresenting(db, party)).filter((peerId) => peerId !== newPeerId)
   const tokens_moved = await moveReceivedTokensOfParty(db, party, newPeerId)
-  const sessions_resent = await resendUnfinishedSessions(env, db, party, newPeerId)
+  // Queued pushes first: the full PUT of each unfinished session then supersedes any older change of it in the queue.
   const pushes_retargeted = await retargetQueuedPushes(env, db, party, newPeerId)
+  const sessions_resent = await resendUnfinishedSessions(env, db, party, newPeerId)
   await recordPartyMove(db, { ...party, role: move.role, from_peer_ids: otherPeers, to_peer_id: newPeerId, moved_at: toEpochMs(move.moved_at), received_at: now })
   const result: PartyMoveResult = { tokens_moved, sessions_resent, pushes_retargeted, still_listed_by_other_peers: otherPeers.length }
   await auditEntry(db, { actor: `peer:${newPeerId}`, action: 'migration.party_moved', subject: `party:${party.country_code}*${party.party_id}`, detail: { ...result } })
@@ -41,8 +43,8 @@ async function retargetQueuedPushes(env: Env, db: Database, party: PartyRef, new
   let moved = 0
   for (const peer of await listPeers(db)) {
     if (peer.id === newPeerId) continue
-    for (const { change } of await peerOutbox(env, peer.id).takeAddressedTo(party)) {
-      await publishTo(env, newPeerId, change, party)
+    for (const change of await peerOutbox(env, peer.id).takeAddressedTo(party)) {
+      await publishTo(env, newPeerId, JSON.parse(change) as PushChange, party)
       moved++
     }
   }

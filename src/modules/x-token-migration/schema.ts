@@ -50,4 +50,5 @@ export interface PartyMoveResult {
 }
 
 export const ExportPartyRequest = z.object({ country_code: CountryCode, party_id: PartyId, peer_id: z.string().min(1) })
-export const ImportPartyRequest = ExportPartyRequest
+/** page_size: tokens per page asked of the old platform (it may send fewer); default: its own page size. */
+export const ImportPartyRequest = ExportPartyRequest.extend({ page_size: z.number().int().min(1).max(1000).optional() })

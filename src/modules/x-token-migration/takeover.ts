@@ -25,7 +25,7 @@ const MODULE = 'x-token-migration'
  * count so it lets go, host the party here, publish our roles to every peer, announce the move to every CPO peer that
  * implements x-token-migration and re-push the tokens. Each step is recorded; calling it again resumes a failed one.
  */
-export async function takeOverParty(env: Env, db: Database, request: PartyRef & { peer_id: string }): Promise<PartyMigration> {
+export async function takeOverParty(env: Env, db: Database, request: PartyRef & { peer_id: string; page_size?: number }): Promise<PartyMigration> {
   const party = { country_code: request.country_code.toUpperCase(), party_id: request.party_id.toUpperCase() }
   const oldPlatform = await getPeer(db, request.peer_id)
   if (!oldPlatform) throw new OcpiError(2001, `Unknown peer ${request.peer_id}`, { path: 'peer_id' })
@@ -39,9 +39,9 @@ export async function takeOverParty(env: Env, db: Database, request: PartyRef & 
   try {
     let current = migration
     if (handover.status === 'OFFERED') {
-      const received = await pullTokens(env, db, oldPlatform, party)
-      current = await updateMigration(db, current.id, { tokens: received, detail: { ...current.detail, tokens_pulled_at: new Date().toISOString() } })
-      await confirmHandover(env, oldPlatform, party, received)
+      const pulled = await pullTokens(env, db, oldPlatform, party, request.page_size)
+      current = await updateMigration(db, current.id, { tokens: pulled.tokens, detail: { ...current.detail, token_pages: pulled.pages, tokens_pulled_at: new Date().toISOString() } })
+      await confirmHandover(env, oldPlatform, party, pulled.tokens)
     } else if (current.tokens === 0 && handover.token_count > 0) {
       throw new OcpiError(3001, `The old platform already let go of ${party.country_code}*${party.party_id}, but no tokens were received here`)
     }
@@ -66,11 +66,14 @@ async function fetchHandover(env: Env, oldPlatform: Peer, party: PartyRef): Prom
 }
 
 /** Every page of the party's tokens, stored as our own with a fresh last_updated so the re-push supersedes CPO caches. */
-async function pullTokens(env: Env, db: Database, oldPlatform: Peer, party: PartyRef): Promise<number> {
+async function pullTokens(env: Env, db: Database, oldPlatform: Peer, party: PartyRef, pageSize?: number): Promise<{ tokens: number; pages: number }> {
   let received = 0
+  let pages = 0
   let url: string | undefined
   do {
-    const response = await requestPeerModule(env, oldPlatform, { module: MODULE, role: 'SENDER', method: 'GET', path: [party.country_code, party.party_id, 'tokens'], url })
+    const response = await requestPeerModule(env, oldPlatform, {
+      module: MODULE, role: 'SENDER', method: 'GET', path: [party.country_code, party.party_id, 'tokens'], query: { limit: pageSize?.toString() }, url,
+    })
     if (response.status_code !== 1000) throw new OcpiError(3001, `Token page refused: ${response.status_code} ${response.status_message ?? ''}`.trim())
     const page = parseAnswer(z.array(TokenHandover), response.data, 'TokenHandover list')
     const last_updated = new Date().toISOString()
@@ -81,9 +84,10 @@ async function pullTokens(env: Env, db: Database, oldPlatform: Peer, party: Part
       await putOwnToken(db, { ...token, last_updated }, { allowed_countries, account_status })
     }
     received += page.length
+    pages++
     url = page.length > 0 ? nextPageUrl(response.headers) : undefined
   } while (url)
-  return received
+  return { tokens: received, pages }
 }
 
 async function confirmHandover(env: Env, oldPlatform: Peer, party: PartyRef, tokensReceived: number) {

@@ -196,16 +196,4 @@ describe('pushes of own sessions', () => {
     }
     expect(await outbox(otherPeer.id).list()).toEqual([])
   })
-
-  it('re-sends the open sessions of an eMSP\'s tokens after a token migration', async () => {
-    const { env } = await import('cloudflare:workers')
-    const { database } = await import('../../../src/db/client')
-    const { republishOpenSessionsOfTokenParty } = await import('../../../src/modules/sessions/push')
-    const cpo = await hostParty('CPO', 'NL')
-    const emsp = { country_code: 'DE', party_id: uniquePartyId() }
-    for (const [id, status] of [['O1', 'ACTIVE'], ['O2', 'COMPLETED'], ['O3', 'PENDING']] as const) {
-      await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/${id}`, { method: 'PUT', body: sessionOf(cpo, emsp, id, { status }) })
-    }
-    expect(await republishOpenSessionsOfTokenParty(env, database(env.DB), emsp)).toBe(2)
-  })
 })

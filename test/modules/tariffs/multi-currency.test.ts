@@ -68,6 +68,37 @@ describe('multi-currency publication', () => {
     expect((await adminFetch(path)).status).toBe(404)
   })
 
+  it('delivers the non-ISO tariffs to a peer when it opts in, and deletes them at the peer when it opts out', async () => {
+    const cpo = await hostParty('CPO')
+    const peer = await holdingPeer({ roles: [{ role: 'EMSP', country_code: 'DE', party_id: 'MSP' }], receivers: ['tariffs'] })
+    await adminFetch(`/tariffs/${cpo.country_code}/${cpo.party_id}/OPT`, { method: 'PUT', body: tariffBody({ currency_variants: variants }) })
+    const ofThisCpo = async () => (await peer.queued()).filter(({ path }) => path[1] === cpo.party_id).map(({ method, path }) => `${method} ${path.at(-1)}`)
+    expect(await ofThisCpo()).toEqual(['PUT OPT', 'PUT OPT~CHF'])
+    await peer.purge()
+
+    const settings = `/peers/${peer.id}/tariff-settings`
+    expect(await json(await adminFetch(settings, { method: 'PUT', body: { non_iso_currencies: true } }))).toEqual({ peer_id: peer.id, non_iso_currencies: true })
+    expect(await ofThisCpo()).toEqual(['PUT OPT~BTC'])
+    await peer.purge()
+    await adminFetch(settings, { method: 'PUT', body: { non_iso_currencies: true } })
+    expect(await ofThisCpo()).toEqual([])
+
+    await adminFetch(settings, { method: 'PUT', body: { non_iso_currencies: false } })
+    expect(await ofThisCpo()).toEqual(['DELETE OPT~BTC'])
+    expect(await json(await adminFetch(settings))).toEqual({ peer_id: peer.id, non_iso_currencies: false })
+    expect((await adminFetch('/peers/no-such-peer/tariff-settings')).status).toBe(404)
+  })
+
+  it('refuses a variant id that is already another tariff', async () => {
+    const cpo = await hostParty('CPO')
+    const base = `/tariffs/${cpo.country_code}/${cpo.party_id}`
+    expect((await adminFetch(`${base}/COL~BTC`, { method: 'PUT', body: tariffBody({ currency: 'BTC' }) })).status).toBe(200)
+    const clash = await adminFetch(`${base}/COL`, { method: 'PUT', body: tariffBody({ currency_variants: [variants[1]] }) })
+    expect(clash.status).toBe(400)
+    expect(await json(clash)).toMatchObject({ error: { code: 2001, path: 'currency_variants.0.currency' } })
+    expect(await json(await adminFetch(`${base}/COL~BTC`))).toMatchObject({ id: 'COL~BTC', currency: 'BTC' })
+  })
+
   it('pushes to the peer in its own version and not to peers without a tariffs receiver', async () => {
     const cpo = await hostParty('CPO')
     const old = await holdingPeer({ roles: [{ role: 'NSP', country_code: 'NL', party_id: 'NAV' }], receivers: ['tariffs'], version: '2.2.1' })

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { locations, OWN_SOURCE } from '../../../src/db/schema'
 import { findReceivedTokensByUid, getOwnToken, putReceivedToken } from '../../../src/modules/tokens/store'
 import { peerOutbox, invalidatePushPeers } from '../../../src/push/publish'
 import { adminFetch, db, registeredPeer } from '../../ocpi/fixtures'
@@ -87,6 +88,16 @@ describe('POST /admin/v1/authorize: the CPO side decides by whitelist, asking th
     await cache('DACH1', { whitelist: 'ALWAYS' }, ['DE', 'AT'])
     expect((await authorize({ token_uid: 'DACH1', country_code: 'AT' })).body).toMatchObject({ allowed: true, source: 'whitelist' })
     expect((await authorize({ token_uid: 'DACH1', country_code: 'NL' })).body).toMatchObject({ allowed: false, reason: 'NOT_ALLOWED', source: 'whitelist' })
+    // Without country_code, the CPO's own location tells where the charge point is (Location.country is alpha-3).
+    for (const [id, country] of [['OWN-NL', 'NLD'], ['OWN-AT', 'AUT']]) {
+      const object = { country_code: cpo.country_code, party_id: cpo.party_id, id, country, publish: true, last_updated: '2026-01-01T00:00:00Z' }
+      await db().insert(locations).values({
+        source: OWN_SOURCE, key: `${cpo.country_code}*${cpo.party_id}*${id}`, country_code: cpo.country_code, party_id: cpo.party_id, id,
+        publish: true, last_updated: 0, revision: 1, object: object as any, json_230: JSON.stringify(object), json_221: JSON.stringify(object),
+      })
+    }
+    expect((await authorize({ token_uid: 'DACH1', location_id: 'OWN-NL' })).body).toMatchObject({ allowed: false, reason: 'NOT_ALLOWED' })
+    expect((await authorize({ token_uid: 'DACH1', location_id: 'OWN-AT' })).body).toMatchObject({ allowed: true })
   })
 
   it('an unknown token: refused without an owner to ask; asked (2004) when the owner is named', async () => {

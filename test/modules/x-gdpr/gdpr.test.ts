@@ -1,12 +1,11 @@
-import { env, exports } from 'cloudflare:workers'
-import { eq } from 'drizzle-orm'
+import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import cdrExample from '../../../../shared/ocpi-spec/2.3.0/examples/cdr_example.json'
 import sessionExample from '../../../../shared/ocpi-spec/2.3.0/examples/session_example_2_short_finished.json'
 import tokenExample from '../../../../shared/ocpi-spec/2.3.0/examples/token_example_2_full_rfid.json'
 import { auditEntry } from '../../../src/db/batch'
 import { database } from '../../../src/db/client'
-import { auditLog, peers, type CredentialsRole } from '../../../src/db/schema'
+import { auditLog } from '../../../src/db/schema'
 import { CDR } from '../../../src/modules/cdrs/schema'
 import { getOwnCdr, insertOwnCdr } from '../../../src/modules/cdrs/store'
 import { Session } from '../../../src/modules/sessions/schema'
@@ -15,29 +14,12 @@ import { Token } from '../../../src/modules/tokens/schema'
 import { getReceivedToken, putReceivedToken } from '../../../src/modules/tokens/store'
 import { replaceIdentifiers } from '../../../src/modules/x-gdpr/holders'
 import { pseudonymOf } from '../../../src/modules/x-gdpr/pseudonym'
-import { issueToken, replacePeerRolesStatements } from '../../../src/peers/store'
+import { replaceIdentifierValues } from '../../../src/modules/x-gdpr/replace-values'
+import { peerOutbox } from '../../../src/push/publish'
+import { ocpiCall, peerRepresenting, type TestPeer } from '../authenticated-peer'
 
 const db = database(env.DB)
-const business_details = { name: 'Test' }
-
-async function peerRepresenting(party: { country_code: string; party_id: string }) {
-  const id = crypto.randomUUID()
-  const token = `token-${id}`
-  const now = Date.now()
-  await db.insert(peers).values({ id, status: 'CONNECTED', initiated_by: 'them', version: '2.3.0', created_at: now, updated_at: now })
-  const roles: CredentialsRole[] = [{ role: 'EMSP', ...party, business_details }]
-  await db.batch([...replacePeerRolesStatements(db, id, roles)] as never)
-  await issueToken(db, id, token, 'C')
-  return { id, token }
-}
-
-function gdpr(token: string, method: string, path: string, body?: unknown) {
-  return exports.default.fetch(`http://localhost/ocpi/2.3.0/receiver/x-gdpr/${path}`, {
-    method,
-    headers: { Authorization: `Token ${btoa(token)}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-}
+const gdpr = (peer: TestPeer, method: string, path: string, body?: unknown) => ocpiCall(peer, method, `receiver/x-gdpr/${path}`, body)
 
 const party = { country_code: 'DE', party_id: 'GDP' }
 const uid = 'GDPR0001'
@@ -46,28 +28,30 @@ const session = Session.parse({ ...sessionExample, id: 'GDPR-S1', cdr_token: { .
 const cdr = CDR.parse({ ...cdrExample, id: 'GDPR-C1', session_id: 'GDPR-S1', cdr_token: { ...cdrExample.cdr_token, ...party, uid, contract_id: token.contract_id } })
 
 describe('x-gdpr receiver (CPO side)', () => {
-  let owner: { id: string; token: string }
-  let stranger: { id: string; token: string }
+  let owner: TestPeer
+  let stranger: TestPeer
   let exportUrl: string
 
   beforeAll(async () => {
-    owner = await peerRepresenting(party)
-    stranger = await peerRepresenting({ country_code: 'NL', party_id: 'OTH' })
+    owner = await peerRepresenting([party])
+    stranger = await peerRepresenting([{ country_code: 'NL', party_id: 'OTH' }])
     await putReceivedToken(db, owner.id, token)
     await putOwnSession(db, session)
     await insertOwnCdr(db, cdr)
+    // A CDR push still queued for the eMSP (this test peer has no endpoint: it stays queued).
+    await peerOutbox(env, owner.id).enqueue({ module: 'cdrs', method: 'POST', path: [], bodies: { '2.3.0': cdr }, from: { country_code: cdr.country_code, party_id: cdr.party_id }, objectKey: 'cdrs/GDPR-C1' }, party)
     await auditEntry(db, { actor: 'system', action: 'tokens.authorized', subject: `token:DE*GDP*RFID*${uid}`, detail: { uid, contract_id: token.contract_id, allowed: 'ALLOWED' } })
   })
 
   it('refuses a peer asking about another party\'s token with 2001, before looking anything up', async () => {
-    const response = await gdpr(stranger.token, 'POST', `DE/GDP/${uid}/access`)
+    const response = await gdpr(stranger, 'POST', `DE/GDP/${uid}/access`)
     const body = await response.json<{ status_code: number; data?: unknown }>()
     expect(body.status_code).toBe(2001)
     expect(JSON.stringify(body)).not.toContain(token.contract_id)
   })
 
   it('exports everything held about the token and keeps the export retrievable', async () => {
-    const response = await gdpr(owner.token, 'POST', `DE/GDP/${uid}/access`, { request_id: 'REQ-1' })
+    const response = await gdpr(owner, 'POST', `DE/GDP/${uid}/access`, { request_id: 'REQ-1' })
     const body = await response.json<{ status_code: number; data: any }>()
     expect(body.status_code).toBe(1000)
     expect(body.data).toMatchObject({ request_id: 'REQ-1', subject: { ...party, uid } })
@@ -78,20 +62,20 @@ describe('x-gdpr receiver (CPO side)', () => {
     exportUrl = body.data.url
     expect(exportUrl).toMatch(/\/ocpi\/2\.3\.0\/receiver\/x-gdpr\/exports\//)
 
-    const again = await (await gdpr(owner.token, 'GET', `exports/${body.data.export_id}`)).json<{ data: any }>()
+    const again = await (await gdpr(owner, 'GET', `exports/${body.data.export_id}`)).json<{ data: any }>()
     expect(again.data).toEqual(body.data)
-    const stolen = await gdpr(stranger.token, 'GET', `exports/${body.data.export_id}`)
+    const stolen = await gdpr(stranger, 'GET', `exports/${body.data.export_id}`)
     expect(stolen.status).toBe(404)
     expect((await stolen.json<{ status_code: number }>()).status_code).toBe(2003)
   })
 
   it('forgets the token everywhere: cache removed, sessions and CDRs pseudonymized, exports deleted, audit cleaned', async () => {
     const pseudonym = await pseudonymOf(env.GDPR_PSEUDONYM_KEY, { ...party, uid })
-    const response = await gdpr(owner.token, 'POST', `DE/GDP/${uid}/forget`)
+    const response = await gdpr(owner, 'POST', `DE/GDP/${uid}/forget`)
     const body = await response.json<{ status_code: number; data: any }>()
     expect(body.status_code).toBe(1000)
     expect(body.data.pseudonym).toBe(pseudonym)
-    expect(body.data.erased).toMatchObject({ tokens: 1, sessions: 1, cdrs: 1, exports: 1, audit_log: 1 })
+    expect(body.data.erased).toMatchObject({ tokens: 1, sessions: 1, cdrs: 1, exports: 1, outbox: 1, audit_log: 1 })
 
     expect(await getReceivedToken(db, { ...party, uid, type: 'RFID' })).toBeUndefined()
     const keptSession = await getOwnSession(db, session)
@@ -106,20 +90,28 @@ describe('x-gdpr receiver (CPO side)', () => {
     expect(text).not.toContain(token.contract_id)
     expect(entries.filter((entry) => entry.subject === `gdpr:${pseudonym}`).map((entry) => entry.action)).toEqual(expect.arrayContaining(['gdpr.access', 'gdpr.forget']))
 
-    const exportGone = await gdpr(owner.token, 'GET', exportUrl.split('/x-gdpr/')[1])
+    const exportGone = await gdpr(owner, 'GET', exportUrl.split('/x-gdpr/')[1])
     expect(exportGone.status).toBe(404)
     expect((await env.BUNDLES.list({ prefix: `exports/gdpr/${pseudonym}/` })).objects).toHaveLength(0)
   })
 
   it('answers a second access request with nothing personal', async () => {
-    const body = await (await gdpr(owner.token, 'POST', `DE/GDP/${uid}/access`)).json<{ data: any }>()
+    const body = await (await gdpr(owner, 'POST', `DE/GDP/${uid}/access`)).json<{ data: any }>()
     for (const records of Object.values(body.data.records)) expect(records).toEqual([])
   })
 
   it('validates the token reference (2001 with the field path)', async () => {
-    const body = await (await gdpr(owner.token, 'POST', `DE/GDP/${'X'.repeat(37)}/access`)).json<{ status_code: number; data: any }>()
+    const body = await (await gdpr(owner, 'POST', `DE/GDP/${'X'.repeat(37)}/access`)).json<{ status_code: number; data: any }>()
     expect(body.status_code).toBe(2001)
     expect(body.data).toEqual({ path: 'uid' })
+  })
+})
+
+describe('replaceIdentifierValues', () => {
+  it('replaces whole string values at any depth, in any case, and counts them', () => {
+    const { value, replaced } = replaceIdentifierValues({ path: ['DE', 'GDP', 'ab1'], body: { cdr_token: { uid: 'AB1', note: 'xab1' } } }, ['AB1'], 'P')
+    expect(value).toEqual({ path: ['DE', 'GDP', 'P'], body: { cdr_token: { uid: 'P', note: 'xab1' } } })
+    expect(replaced).toBe(2)
   })
 })
 
