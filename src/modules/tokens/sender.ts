@@ -40,11 +40,13 @@ export const sender = new Hono<OcpiEnv>()
     if (!stored) throw new OcpiError(2004, `Unknown token ${c.req.param('token_uid')} of type ${type}`, { http_status: 404 })
     const requester = requestingParty(c)
     const cpoParties = requester ? [requester] : c.var.peer.roles.filter((role) => role.role === 'CPO')
+    // Only a token limited to some countries needs to know where the location is: skip the read for every other one.
+    const whereMatters = location !== undefined && !!stored.allowed_countries?.length
     const allowed = emspAuthorization(
       { valid: stored.token.valid, allowed_countries: stored.allowed_countries, account_status: stored.account_status },
       {
         has_location: location !== undefined,
-        location_country: location ? await receivedLocationCountry(c.var.db, c.var.peer.id, cpoParties, location.location_id) : undefined,
+        location_country: whereMatters ? await receivedLocationCountry(c.var.db, c.var.peer.id, cpoParties, location.location_id) : undefined,
         requester_country: requester?.country_code ?? (cpoParties.length === 1 ? cpoParties[0].country_code : undefined),
       },
     )

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import cdrExample from '../../../../shared/ocpi-spec/2.3.0/examples/cdr_example.json'
 import sessionExample from '../../../../shared/ocpi-spec/2.3.0/examples/session_example_2_short_finished.json'
 import tokenExample from '../../../../shared/ocpi-spec/2.3.0/examples/token_example_2_full_rfid.json'
@@ -42,6 +42,8 @@ describe('x-gdpr receiver (CPO side)', () => {
     await peerOutbox(env, owner.id).enqueue({ module: 'cdrs', method: 'POST', path: [], bodies: { '2.3.0': cdr }, from: { country_code: cdr.country_code, party_id: cdr.party_id }, objectKey: 'cdrs/GDPR-C1' }, party)
     await auditEntry(db, { actor: 'system', action: 'tokens.authorized', subject: `token:DE*GDP*RFID*${uid}`, detail: { uid, contract_id: token.contract_id, allowed: 'ALLOWED' } })
   })
+
+  afterAll(() => peerOutbox(env, owner.id).purge())
 
   it('refuses a peer asking about another party\'s token with 2001, before looking anything up', async () => {
     const response = await gdpr(stranger, 'POST', `DE/GDP/${uid}/access`)
