@@ -9,6 +9,7 @@ import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import type { PeerContext } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
 import type { OcpiVersion } from '../ocpi/versions'
+import { invalidatePushPeers } from '../push/publish'
 import { discoverPeer } from './discovery'
 import { ourCredentialsRoles } from './parties'
 import {
@@ -41,6 +42,7 @@ export async function acceptRegistration(env: Env, db: Database, peer: PeerConte
     auditEntry(db, { actor: `peer:${peer.id}`, action: 'credentials.registered', subject: peer.id, detail: { version, initiated_by: 'them' } }, now),
   ])
   if (issued.meta.changes === 0) throw new OcpiError(2000, 'Already registered: use PUT to update credentials', { http_status: 405 })
+  invalidatePushPeers()
   return ourCredentials(env, db, token)
 }
 
@@ -58,6 +60,7 @@ export async function acceptCredentialsUpdate(env: Env, db: Database, peer: Peer
     expireOtherTokensStatement(db, peer.id, tokenHash, now + graceMs(env)),
     auditEntry(db, { actor: `peer:${peer.id}`, action: 'credentials.updated', subject: peer.id, detail: { version } }, now),
   ])
+  invalidatePushPeers()
   return ourCredentials(env, db, token)
 }
 
@@ -66,4 +69,5 @@ export async function acceptUnregistration(db: Database, peer: PeerContext): Pro
   // "This method MUST return a HTTP status code 405: method not allowed if the client has not been registered before."
   if (peer.tokenKind !== 'C' || !isRegistered(peer.status)) throw new OcpiError(2000, 'Not registered', { http_status: 405 })
   await runBatch(db, unregisteredPeerStatements(db, peer.id, peer.roles, `peer:${peer.id}`))
+  invalidatePushPeers()
 }

@@ -9,6 +9,7 @@ import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import { OcpiError, type OcpiStatusCode } from '../ocpi/errors'
 import type { OcpiVersion } from '../ocpi/versions'
 import { ocpiRequest, OcpiClientError, type OcpiResponse } from './client'
+import { invalidatePushPeers } from '../push/publish'
 import { clientTimeout, discoverPeer, type PeerDiscovery } from './discovery'
 import { ourCredentialsRoles } from './parties'
 import { connectedPeerStatements, expireOtherTokensStatement, graceMs, isRegistered, ourCredentials, ourVersionsUrl, unregisteredPeerStatements } from './peer-state'
@@ -68,6 +69,7 @@ export async function connectToPeer(env: Env, request: { versions_url: string; t
     await runBatch(db, [db.delete(credentialsTokens).where(eq(credentialsTokens.peer_id, peerId)), db.delete(peers).where(eq(peers.id, peerId))])
     throw asRegistrationError(error)
   }
+  invalidatePushPeers()
   return (await getPeer(db, peerId))!
 }
 
@@ -123,6 +125,7 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
     await runBatch(db, [db.delete(credentialsTokens).where(eq(credentialsTokens.token_hash, tokenHash)), lastErrorStatement(db, peerId, failure)])
     throw failure
   }
+  invalidatePushPeers()
   return (await getPeer(db, peerId))!
 }
 
@@ -145,6 +148,7 @@ export async function unregisterPeer(env: Env, peerId: string): Promise<Peer> {
     ...unregisteredPeerStatements(db, peerId, peer.roles, 'admin'),
     ...(remoteError ? [db.update(peers).set({ last_error: `Unregistered locally; the peer was not told: ${remoteError}` }).where(eq(peers.id, peerId))] : []),
   ])
+  invalidatePushPeers()
   return (await getPeer(db, peerId))!
 }
 
@@ -178,6 +182,7 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
     db.update(peers).set({ status: 'CONNECTED', endpoints: discovery.endpoints, last_error: null, updated_at: now }).where(eq(peers.id, peerId)),
     ...(peer.status !== 'CONNECTED' ? ownClientInfoStatements(db, peer.roles, 'CONNECTED', now) : []),
   ])
+  invalidatePushPeers()
   return (await getPeer(db, peerId))!
 }
 

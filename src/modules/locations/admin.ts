@@ -40,7 +40,7 @@ function sourceFilter(value: string | undefined): SQL | undefined {
 async function readPatch<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const body = await readJson(c)
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new OcpiError(2001, 'Body must be a JSON object')
-  return parseWith(schema, { last_updated: now(), ...body })
+  return parseWith(schema, stampLastUpdated(body, now()))
 }
 
 const SyncRequest = z.object({ date_from: DateTime.optional(), limit: z.number().int().min(1).max(1000).optional() })

@@ -27,7 +27,8 @@ const partyKey = sql`${locations.country_code} || '*' || ${locations.party_id}`
 /** `CC*PID*ID` upper-cased: CiString ids compare case-insensitively. */
 export const locationKey = (party: PartyRef, id: string) => `${party.country_code}*${party.party_id}*${id}`.toUpperCase()
 
-function rowOf(source: string, location: Location) {
+/** The row one location is stored as: key, indexed columns, canonical JSON and its serialization per OCPI version. */
+export function locationRow(source: string, location: Location) {
   return {
     source,
     key: locationKey(location, location.id),
@@ -65,7 +66,7 @@ export async function getLocationsByKeys(db: Database, source: string, keys: str
  * a repeat and harmless). One statement, so two writers cannot interleave. Returns false when it was older.
  */
 export async function upsertLocation(db: Database, source: string, location: Location): Promise<boolean> {
-  const row = rowOf(source, location)
+  const row = locationRow(source, location)
   const write = db
     .insert(locations)
     .values({ ...row, revision: 1 })
@@ -97,7 +98,7 @@ export async function ownDataVersion(db: Database): Promise<number> {
 
 /** Replaces a location only if nobody wrote it since `revision` was read. */
 async function replaceIfUnchanged(db: Database, source: string, location: Location, revision: number): Promise<boolean> {
-  const row = rowOf(source, location)
+  const row = locationRow(source, location)
   const write = db
     .update(locations)
     .set({ ...row, revision: revision + 1 })

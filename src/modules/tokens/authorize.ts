@@ -3,10 +3,9 @@ import type { Database } from '../../db/client'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
-import { CiString, CountryCode, DisplayText } from '../../ocpi/types'
+import { CiString, CountryCode, DisplayText, toEpochMs } from '../../ocpi/types'
 import { listHostedParties } from '../../peers/parties'
 import { getPeer, peersRepresenting } from '../../peers/store'
-import { toEpochMs } from '../../ocpi/types'
 import { decideFromRealtime, planAuthorization, unknownTokenWithoutOwner, type AuthorizationDecision, type CpoPolicyOptions } from './authorization-policy'
 import { requestRealtimeAuthorization, tokensSenderOf, type RealtimeResult, type TokensSender } from './emsp-client'
 import { ownLocationCountry } from './location-country'
@@ -50,7 +49,9 @@ export interface AuthorizeResult extends AuthorizationDecision {
 export async function authorizeAtChargePoint(env: Env, db: Database, request: AuthorizeRequest): Promise<AuthorizeResult> {
   const cpo = await askingCpo(db, request.party)
   const cached = pickCached(await findReceivedTokensByUid(db, request.token_uid, request.type), request.token_party)
-  const country_code = request.country_code ?? (request.location_id ? await ownLocationCountry(db, cpo, request.location_id) : undefined)
+  // Where the charge point is matters only to a cached token limited to some countries: skip the read otherwise.
+  const whereMatters = !request.country_code && request.location_id && !!cached?.allowed_countries?.length
+  const country_code = request.country_code ?? (whereMatters ? await ownLocationCountry(db, cpo, request.location_id!) : undefined)
   const plan = planAuthorization(
     cached && { valid: cached.token.valid, whitelist: cached.token.whitelist, allowed_countries: cached.allowed_countries },
     { country_code },
@@ -127,7 +128,12 @@ async function cacheAnsweredToken(db: Database, sender: TokensSender, owner: Par
   const token = result.info!.token
   const ownedByOwner = token.country_code.toUpperCase() === owner.country_code && token.party_id.toUpperCase() === owner.party_id
   if (!ownedByOwner || (cached && toEpochMs(token.last_updated) <= toEpochMs(cached.token.last_updated))) return
-  await putReceivedToken(db, sender.peer.id, token, result.allowed_countries)
+  try {
+    await putReceivedToken(db, sender.peer.id, token, result.allowed_countries)
+  } catch (error) {
+    // The driver's decision stands; the cache catches up with the next push or pull.
+    console.error('tokens: caching the answered token failed', error)
+  }
 }
 
 const DEFAULT_AUTHORIZE_TIMEOUT_MS = 3_000
