@@ -196,15 +196,29 @@ export async function publishRolesToPeers(env: Env): Promise<void> {
   }
 }
 
-/** Cron: rotate credentials older than CREDENTIALS_MAX_AGE_DAYS and drop tokens whose grace period is over. */
+const DAY_MS = 24 * 3600 * 1000
+
+/**
+ * Cron: rotate credentials older than CREDENTIALS_MAX_AGE_DAYS and drop tokens whose grace period is over. Two
+ * platforms registered with each other see their credentials go stale at the same cron tick; renewing from both sides
+ * at once would cross the two PUTs. So the side that initiated the registration renews on time and the other side only
+ * a day later, as a fallback for peers that never renew: normally the first renewal refreshes both sides.
+ */
 export async function rotateStaleCredentials(env: Env, now = Date.now()): Promise<void> {
   const db = database(env.DB)
-  const maxAgeMs = (Number(env.CREDENTIALS_MAX_AGE_DAYS) || 30) * 24 * 3600 * 1000
+  const maxAgeMs = (Number(env.CREDENTIALS_MAX_AGE_DAYS) || 30) * DAY_MS
   await db.delete(credentialsTokens).where(and(isNotNull(credentialsTokens.expires_at), lt(credentialsTokens.expires_at, now)))
   const stale = await db
     .select({ id: peers.id })
     .from(peers)
-    .where(and(eq(peers.status, 'CONNECTED'), or(isNull(peers.credentials_rotated_at), lt(peers.credentials_rotated_at, now - maxAgeMs))))
+    .where(and(
+      eq(peers.status, 'CONNECTED'),
+      or(
+        isNull(peers.credentials_rotated_at),
+        and(eq(peers.initiated_by, 'us'), lt(peers.credentials_rotated_at, now - maxAgeMs)),
+        lt(peers.credentials_rotated_at, now - maxAgeMs - DAY_MS),
+      ),
+    ))
   const results = await Promise.allSettled(stale.map((peer) => renewCredentials(env, peer.id, { actor: 'cron' })))
   results.forEach((result, index) => {
     if (result.status === 'rejected') console.error(`credentials renewal for peer ${stale[index].id} failed`, result.reason)

@@ -7,7 +7,7 @@ import { a, b, unique } from './harness'
 // a for everything about the driver (right of access), then to forget it (right to be forgotten); a's own management
 // reads prove what is gone and what is pseudonymized.
 
-describe('x-gdpr: eMSP platform b asks CPO platform a about its driver', () => {
+describe.each(['2.2.1', '2.3.0'] as const)('x-gdpr over %s: eMSP platform b asks CPO platform a about its driver', (version) => {
   const cpo = { country_code: 'NL', party_id: partyId() }
   const emsp = { country_code: 'DE', party_id: partyId() }
   const token = driverToken(emsp)
@@ -20,8 +20,8 @@ describe('x-gdpr: eMSP platform b asks CPO platform a about its driver', () => {
   beforeAll(async () => {
     await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'GDPR CPO' } })
     await b.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'GDPR eMSP' } })
-    const invite = await a.admin('POST', '/peers/invite', { name: 'b (gdpr)' })
-    aOnB = (await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a })).peer_id
+    const invite = await a.admin('POST', '/peers/invite', { name: `b (gdpr over ${version})` })
+    aOnB = (await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })).peer_id
 
     await b.admin('PUT', `/tokens/${emsp.country_code}/${emsp.party_id}/${token.uid}`, token)
     await eventually(() => tokenUids(a, emsp, 'received'), (uids) => uids.includes(token.uid))
@@ -36,7 +36,7 @@ describe('x-gdpr: eMSP platform b asks CPO platform a about its driver', () => {
     expect(records.tokens).toEqual([expect.objectContaining({ uid: token.uid, contract_id: token.contract_id })])
     expect(records.sessions).toEqual([expect.objectContaining({ id: sessionId, cdr_token: expect.objectContaining({ uid: token.uid }) })])
     expect(records.cdrs).toEqual([expect.objectContaining({ id: cdr.id, cdr_token: expect.objectContaining({ uid: token.uid }) })])
-    expect(request.result.url).toContain('/x-gdpr/exports/')
+    expect(request.result.url).toContain(`/ocpi/${version}/receiver/x-gdpr/exports/`)
     expect(await b.admin('GET', `/gdpr/requests/${request.id}`)).toMatchObject({ id: request.id, status: 'COMPLETED' })
   })
 
@@ -66,7 +66,7 @@ describe('x-gdpr: eMSP platform b asks CPO platform a about its driver', () => {
     beforeAll(async () => {
       await stranger.start()
       const invite = await a.admin('POST', '/peers/invite', { name: 'stranger (gdpr)' })
-      const registration = await a.ocpi('POST', '/ocpi/2.3.0/credentials', { token: invite.token_a, body: stranger.credentials(stranger.issueToken()) })
+      const registration = await a.ocpi('POST', `/ocpi/${version}/credentials`, { token: invite.token_a, body: stranger.credentials(stranger.issueToken()) })
       expect(registration.body, JSON.stringify(registration.body)).toMatchObject({ status_code: 1000 })
       strangerToken = registration.body.data.token
     })
@@ -77,7 +77,7 @@ describe('x-gdpr: eMSP platform b asks CPO platform a about its driver', () => {
       await b.admin('PUT', `/tokens/${emsp.country_code}/${emsp.party_id}/${other.uid}`, other)
       await eventually(() => tokenUids(a, emsp, 'received'), (uids) => uids.includes(other.uid))
       for (const action of ['access', 'forget']) {
-        const response = await a.ocpi('POST', `/ocpi/2.3.0/receiver/x-gdpr/${emsp.country_code}/${emsp.party_id}/${other.uid}/${action}`, { token: strangerToken })
+        const response = await a.ocpi('POST', `/ocpi/${version}/receiver/x-gdpr/${emsp.country_code}/${emsp.party_id}/${other.uid}/${action}`, { token: strangerToken })
         expect(response.body.status_code).toBe(2001)
         expect(JSON.stringify(response.body)).not.toContain(other.contract_id)
       }

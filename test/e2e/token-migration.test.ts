@@ -9,13 +9,13 @@ import { a, b, c, unique, type Platform } from './harness'
 const poll = { timeout: 20_000, interval: 250 }
 
 /** `from` registers with `to` (to invites, from connects); returns each side's peer id for the other. */
-async function connect(from: Platform, to: Platform) {
-  const invite = await to.admin('POST', '/peers/invite', { name: `${from.name} (migration)` })
-  const connected = await from.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a })
+async function connect(from: Platform, to: Platform, version: string) {
+  const invite = await to.admin('POST', '/peers/invite', { name: `${from.name} (migration over ${version})` })
+  const connected = await from.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })
   return { onFrom: connected.peer_id as string, onTo: invite.peer_id as string }
 }
 
-describe('x-token-migration: eMSP party moves from platform b to platform c while CPO platform a keeps charging', () => {
+describe.each(['2.2.1', '2.3.0'] as const)('x-token-migration over %s: eMSP party moves from platform b to platform c while CPO platform a keeps charging', (version) => {
   const cpo = { country_code: 'NL', party_id: partyId() }
   const moving = { country_code: 'DE', party_id: partyId() }
   const newHome = { country_code: 'DE', party_id: partyId() }
@@ -34,13 +34,13 @@ describe('x-token-migration: eMSP party moves from platform b to platform c whil
     await b.admin('POST', '/parties', { ...moving, role: 'EMSP', business_details: { name: 'Moving eMSP' } })
     await b.admin('POST', '/parties', { ...staying, role: 'EMSP', business_details: { name: 'Staying eMSP' } })
     await c.admin('POST', '/parties', { ...newHome, role: 'EMSP', business_details: { name: 'New platform eMSP' } })
-    const ba = await connect(b, a)
+    const ba = await connect(b, a, version)
     bOnA = ba.onTo
     aOnB = ba.onFrom
-    const ca = await connect(c, a)
+    const ca = await connect(c, a, version)
     cOnA = ca.onTo
     aOnC = ca.onFrom
-    const bc = await connect(c, b)
+    const bc = await connect(c, b, version)
     cOnB = bc.onTo
     bOnC = bc.onFrom
 

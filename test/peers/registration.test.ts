@@ -116,6 +116,21 @@ describe('cron credentials renewal', () => {
   })
 })
 
+describe('cron credentials renewal between two platforms', () => {
+  it('leaves the renewal to the side that initiated the registration, renewing itself only a day late', async () => {
+    const maxAge = 30 * 24 * 3600 * 1000
+    const endpoints = [{ identifier: 'credentials', role: 'SENDER' as const, url: `${PEER}/2.3.0/credentials` }]
+    const justStale = await registeredPeer({ fields: { versions_url: `${PEER}/versions`, endpoints, initiated_by: 'them', credentials_rotated_at: Date.now() - maxAge - 3600_000 } })
+    const initiated = await registeredPeer({ fields: { versions_url: `${PEER}/versions`, endpoints, initiated_by: 'us', credentials_rotated_at: Date.now() - maxAge - 3600_000 } })
+    const requests = stubPeer(() => envelope(peerCredentials('renewed')))
+    await rotateStaleCredentials(env)
+    const renewed = await db().select({ id: peers.id, token: peers.outbound_token }).from(peers).where(like(peers.versions_url, `${PEER}%`))
+    expect(renewed).toContainEqual({ id: initiated.id, token: 'renewed' })
+    expect(renewed).toContainEqual({ id: justStale.id, token: 'token-we-present' })
+    expect(requests.filter((request) => request.method === 'PUT')).toHaveLength(1)
+  })
+})
+
 describe('refresh (B8.3)', () => {
   it('marks an unreachable peer OFFLINE, and the cron recheck brings it back CONNECTED with its new endpoints', async () => {
     const { id } = await registeredPeer({

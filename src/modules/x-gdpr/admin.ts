@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { AdminEnv } from '../../admin/context'
 import type { GdprRequestKind } from '../../db/schema'
 import { parseWith, readJson } from '../../ocpi/body'
@@ -10,20 +10,20 @@ import { getGdprRequest, type GdprRequestRow } from './store'
 
 /** eMSP operators: ask a peer (a CPO) for a driver's data or its erasure, and read the outcome later. */
 export const admin = new Hono<AdminEnv>()
-  .post('/gdpr/:peer_id/access', (c) => send(c.var.db, c.env, c.req.param('peer_id'), 'ACCESS', readJson(c)).then((row) => c.json(toRequest(row), 201)))
-  .post('/gdpr/:peer_id/forget', (c) => send(c.var.db, c.env, c.req.param('peer_id'), 'FORGET', readJson(c)).then((row) => c.json(toRequest(row), 201)))
+  .post('/gdpr/:peer_id/access', async (c) => c.json(toRequest(await send(c, 'ACCESS')), 201))
+  .post('/gdpr/:peer_id/forget', async (c) => c.json(toRequest(await send(c, 'FORGET')), 201))
   .get('/gdpr/requests/:id', async (c) => {
     const row = await getGdprRequest(c.var.db, c.req.param('id'))
     if (!row) throw OcpiError.unknownObject('GDPR request')
     return c.json(toRequest(row))
   })
 
-async function send(db: AdminEnv['Variables']['db'], env: AdminEnv['Bindings'], peerId: string, kind: GdprRequestKind, body: Promise<unknown>) {
-  const parsed = parseWith(GdprSubject, await body)
+async function send(c: Context<AdminEnv>, kind: GdprRequestKind) {
+  const parsed = parseWith(GdprSubject, await readJson(c))
   const subject = { ...parsed, country_code: parsed.country_code.toUpperCase(), party_id: parsed.party_id.toUpperCase() }
   // Only a party hosted here may speak for its drivers; the peer would refuse anyone else anyway (2001).
-  if (!(await findHostedParty(db, subject, 'EMSP'))) throw new OcpiError(2001, `${subject.country_code}*${subject.party_id} is not an eMSP party hosted here`, { path: 'party_id' })
-  return sendGdprRequest(db, env, peerId, kind, subject)
+  if (!(await findHostedParty(c.var.db, subject, 'EMSP'))) throw new OcpiError(2001, `${subject.country_code}*${subject.party_id} is not an eMSP party hosted here`, { path: 'party_id' })
+  return sendGdprRequest(c.var.db, c.env, c.req.param('peer_id')!, kind, subject)
 }
 
 const toRequest = (row: GdprRequestRow) => ({

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { locations, OWN_SOURCE } from '../../../src/db/schema'
 import { findReceivedTokensByUid, getOwnToken, putReceivedToken } from '../../../src/modules/tokens/store'
+import { ownerOfEmaid } from '../../../src/modules/tokens/authorize'
 import { peerOutbox, invalidatePushPeers } from '../../../src/push/publish'
 import { adminFetch, db, registeredPeer } from '../../ocpi/fixtures'
 import { fakePeer, ocpiAnswer } from '../../push/fixtures'
@@ -198,5 +199,17 @@ describe('POST /admin/v1/tokens/sync/{peer_id}: pull every page of an eMSP peer'
     expect(received.body.map((token: any) => token.uid).sort()).toEqual(['S1', 'S2', 'S3'])
     expect(received.body[0].peer_id).toBe(peer.id)
     expect((await admin('POST', '/tokens/sync/no-such-peer', {})).status).toBe(404)
+  })
+})
+
+describe('ownerOfEmaid', () => {
+  it.each([
+    ['DE-8AC-C12E46L89', 'EMAID', { country_code: 'DE', party_id: '8AC' }],
+    ['DE8ACC12E46L89', 'EMAID', { country_code: 'DE', party_id: '8AC' }],
+    ['nl*tnm*c00012345', 'emaid', { country_code: 'NL', party_id: 'TNM' }],
+    ['DE-8AC-C12E46L89', 'RFID', undefined],
+    ['12345678905880', 'EMAID', undefined],
+  ])('%s (%s)', (uid, type, owner) => {
+    expect(ownerOfEmaid(uid, type)).toEqual(owner)
   })
 })
