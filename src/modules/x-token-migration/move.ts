@@ -27,7 +27,7 @@ export async function acceptPartyMove(env: Env, db: Database, newPeerId: string,
   const otherPeers = (await peersRepresenting(db, party)).filter((peerId) => peerId !== newPeerId)
   const tokens_moved = await moveReceivedTokensOfParty(db, party, newPeerId)
   // Queued pushes first: the full PUT of each unfinished session then supersedes any older change of it in the queue.
-  const pushes_retargeted = await retargetQueuedPushes(env, db, party, newPeerId)
+  const pushes_retargeted = await retargetQueuedPushes(env, db, party, newPeerId, otherPeers)
   const sessions_resent = await resendUnfinishedSessions(env, db, party, newPeerId)
   await recordPartyMove(db, { ...party, role: move.role, from_peer_ids: otherPeers, to_peer_id: newPeerId, moved_at: toEpochMs(move.moved_at), received_at: now })
   const result: PartyMoveResult = { tokens_moved, sessions_resent, pushes_retargeted, still_listed_by_other_peers: otherPeers.length }
@@ -36,13 +36,15 @@ export async function acceptPartyMove(env: Env, db: Database, newPeerId: string,
 }
 
 /**
- * Pushes about the party still queued for other peers (e.g. the old platform was offline when the CDR was written)
- * are taken out of their outboxes and queued for the new platform, oldest first, so none is lost to a refusal there.
+ * Pushes about the party still queued for peers that no longer list it (e.g. the old platform was offline when the CDR
+ * was written) are taken out of their outboxes and queued for the new platform, oldest first, so none is lost to a
+ * refusal there. A peer still listing the party keeps its queue: it still claims to serve the party, and the move
+ * gives no one the right to take that away.
  */
-async function retargetQueuedPushes(env: Env, db: Database, party: PartyRef, newPeerId: string): Promise<number> {
+async function retargetQueuedPushes(env: Env, db: Database, party: PartyRef, newPeerId: string, stillListing: string[]): Promise<number> {
   let moved = 0
   for (const peer of await listPeers(db)) {
-    if (peer.id === newPeerId) continue
+    if (peer.id === newPeerId || stillListing.includes(peer.id)) continue
     for (const change of await peerOutbox(env, peer.id).takeAddressedTo(party)) {
       await publishTo(env, newPeerId, JSON.parse(change) as PushChange, party)
       moved++
