@@ -9,7 +9,7 @@ import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import type { PeerContext } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
 import type { OcpiVersion } from '../ocpi/versions'
-import { invalidatePushPeers } from '../push/publish'
+import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer } from './discovery'
 import { ourCredentialsRoles } from './parties'
 import {
@@ -65,9 +65,11 @@ export async function acceptCredentialsUpdate(env: Env, db: Database, peer: Peer
 }
 
 /** Credentials DELETE: the peer unregisters; both sides end all automated communication. */
-export async function acceptUnregistration(db: Database, peer: PeerContext): Promise<void> {
+export async function acceptUnregistration(env: Env, db: Database, peer: PeerContext): Promise<void> {
   // "This method MUST return a HTTP status code 405: method not allowed if the client has not been registered before."
   if (peer.tokenKind !== 'C' || !isRegistered(peer.status)) throw new OcpiError(2000, 'Not registered', { http_status: 405 })
   await runBatch(db, unregisteredPeerStatements(db, peer.id, peer.roles, `peer:${peer.id}`))
   invalidatePushPeers()
+  // "Both parties must end any automated communication": drop what is still queued for them.
+  await peerOutbox(env, peer.id).purge()
 }

@@ -9,7 +9,7 @@ import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import { OcpiError, type OcpiStatusCode } from '../ocpi/errors'
 import type { OcpiVersion } from '../ocpi/versions'
 import { ocpiRequest, OcpiClientError, type OcpiResponse } from './client'
-import { invalidatePushPeers } from '../push/publish'
+import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { clientTimeout, discoverPeer, type PeerDiscovery } from './discovery'
 import { ourCredentialsRoles } from './parties'
 import { connectedPeerStatements, expireOtherTokensStatement, graceMs, isRegistered, ourCredentials, ourVersionsUrl, unregisteredPeerStatements } from './peer-state'
@@ -149,6 +149,7 @@ export async function unregisterPeer(env: Env, peerId: string): Promise<Peer> {
     ...(remoteError ? [db.update(peers).set({ last_error: `Unregistered locally; the peer was not told: ${remoteError}` }).where(eq(peers.id, peerId))] : []),
   ])
   invalidatePushPeers()
+  await peerOutbox(env, peerId).purge()
   return (await getPeer(db, peerId))!
 }
 

@@ -27,7 +27,7 @@ export const credentials = new Hono<OcpiEnv>()
     return respond(c, credentialsFor(c.var.version, ours))
   })
   .delete('/', async (c) => {
-    await acceptUnregistration(c.var.db, c.var.peer)
+    await acceptUnregistration(c.env, c.var.db, c.var.peer)
     return respond(c, undefined)
   })
 
