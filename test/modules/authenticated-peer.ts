@@ -5,16 +5,18 @@ import type { Role } from '../../src/ocpi/types'
 import { issueToken, replacePeerRolesStatements } from '../../src/peers/store'
 
 // A registered peer as the credentials handshake leaves it on our side (roles, token C we issued), for OCPI requests
-// through the worker in x-gdpr and x-token-migration tests. It has no endpoints or token of its own: nothing is sent to it.
+// through the worker in x-gdpr and x-token-migration tests. It has no token of its own: nothing is ever sent to it.
 
 export interface TestPeer { id: string; token: string }
 
-export async function peerRepresenting(parties: { country_code: string; party_id: string; role?: Role }[]): Promise<TestPeer> {
+/** `receives`: modules it lists a RECEIVER endpoint for, so pushes are queued for it (and stay queued: it has no token). */
+export async function peerRepresenting(parties: { country_code: string; party_id: string; role?: Role }[], receives: string[] = []): Promise<TestPeer> {
   const db = database(env.DB)
   const id = crypto.randomUUID()
   const token = `token-${id}`
   const now = Date.now()
-  await db.insert(peers).values({ id, status: 'CONNECTED', initiated_by: 'them', version: '2.3.0', created_at: now, updated_at: now })
+  const endpoints = receives.map((module) => ({ identifier: module, role: 'RECEIVER' as const, url: `https://peer.invalid/ocpi/2.3.0/receiver/${module}` }))
+  await db.insert(peers).values({ id, status: 'CONNECTED', initiated_by: 'them', version: '2.3.0', endpoints, created_at: now, updated_at: now })
   await setPeerRoles(id, parties)
   await issueToken(db, id, token, 'C')
   return { id, token }

@@ -33,16 +33,17 @@ export async function readExport(db: Database, bucket: R2Bucket, peerId: string,
 
 /** Right to be forgotten: every earlier export of the token goes, in R2 and in the index. */
 export async function deleteExportsOf(db: Database, bucket: R2Bucket, pseudonym: string): Promise<number> {
-  const keys: string[] = []
+  let deleted = 0
   let cursor: string | undefined
   do {
+    // A listing page holds at most 1000 keys, as many as one delete() takes.
     const listing = await bucket.list({ prefix: `${PREFIX}${pseudonym}/`, cursor })
-    keys.push(...listing.objects.map((object) => object.key))
+    if (listing.objects.length > 0) await bucket.delete(listing.objects.map((object) => object.key))
+    deleted += listing.objects.length
     cursor = listing.truncated ? listing.cursor : undefined
   } while (cursor)
-  if (keys.length > 0) await bucket.delete(keys)
   await db.delete(gdprExports).where(eq(gdprExports.pseudonym, pseudonym))
-  return keys.length
+  return deleted
 }
 
 /** Cron: exports past their expiry are deleted, not merely hidden. */

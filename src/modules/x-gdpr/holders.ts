@@ -137,8 +137,19 @@ export const auditLogHolder: PersonalDataHolder = {
   },
 }
 
+// Each identifier binds 7 parameters; D1 allows 100 per statement.
+const IDENTIFIERS_PER_QUERY = 12
+
 async function mentioningEntries(scope: GdprScope) {
-  const conditions = scope.identifiers.flatMap((identifier) => {
+  const entries = new Map<number, typeof auditLog.$inferSelect>()
+  for (let start = 0; start < scope.identifiers.length; start += IDENTIFIERS_PER_QUERY) {
+    for (const entry of await entriesMentioning(scope, scope.identifiers.slice(start, start + IDENTIFIERS_PER_QUERY))) entries.set(entry.id, entry)
+  }
+  return [...entries.values()]
+}
+
+function entriesMentioning(scope: GdprScope, identifiers: string[]) {
+  const conditions = identifiers.flatMap((identifier) => {
     const upper = identifier.toUpperCase()
     return [
       // A subject names the token as its last segment: "token:DE*MSP*RFID*0102", "DE*MSP*0102", "0102".

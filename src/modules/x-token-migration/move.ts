@@ -4,12 +4,11 @@ import type { Database } from '../../db/client'
 import { sessions } from '../../db/schema'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
-import { wireBodies } from '../../ocpi/version-adapters'
 import { toEpochMs } from '../../ocpi/types'
 import { peerOutbox, publishTo } from '../../push/publish'
 import type { PushChange } from '../../push/types'
 import { listPeers, peersRepresenting } from '../../peers/store'
-import { sessionVersions } from '../sessions/schema'
+import { publishSessionPut } from '../sessions/push'
 import { moveReceivedTokensOfParty } from '../tokens/store'
 import type { PartyMove, PartyMoveResult } from './schema'
 import { recordPartyMove } from './store'
@@ -28,7 +27,7 @@ export async function acceptPartyMove(env: Env, db: Database, newPeerId: string,
   const tokens_moved = await moveReceivedTokensOfParty(db, party, newPeerId)
   // Queued pushes first: the full PUT of each unfinished session then supersedes any older change of it in the queue.
   const pushes_retargeted = await retargetQueuedPushes(env, db, party, newPeerId, otherPeers)
-  const sessions_resent = await resendUnfinishedSessions(env, db, party, newPeerId)
+  const sessions_resent = await resendUnfinishedSessions(env, db, party)
   await recordPartyMove(db, { ...party, role: move.role, from_peer_ids: otherPeers, to_peer_id: newPeerId, moved_at: toEpochMs(move.moved_at), received_at: now })
   const result: PartyMoveResult = { tokens_moved, sessions_resent, pushes_retargeted, still_listed_by_other_peers: otherPeers.length }
   await auditEntry(db, { actor: `peer:${newPeerId}`, action: 'migration.party_moved', subject: `party:${party.country_code}*${party.party_id}`, detail: { ...result } })
@@ -53,22 +52,12 @@ async function retargetQueuedPushes(env: Env, db: Database, party: PartyRef, new
   return moved
 }
 
-async function resendUnfinishedSessions(env: Env, db: Database, party: PartyRef, peerId: string): Promise<number> {
+/** Each unfinished session goes out again as a whole PUT, to the peers that now represent the party (the new platform). */
+async function resendUnfinishedSessions(env: Env, db: Database, party: PartyRef): Promise<number> {
   const rows = await db
     .select({ object: sessions.object })
     .from(sessions)
     .where(and(eq(sessions.source, 'own'), eq(sessions.token_country_code, party.country_code), eq(sessions.token_party_id, party.party_id), inArray(sessions.status, UNFINISHED)))
-  for (const { object: session } of rows) {
-    const from = { country_code: session.country_code.toUpperCase(), party_id: session.party_id.toUpperCase() }
-    await publishTo(env, peerId, {
-      module: 'sessions',
-      method: 'PUT',
-      path: [session.country_code, session.party_id, session.id],
-      bodies: wireBodies(sessionVersions, session),
-      from,
-      // The sessions module's key, so this PUT and the session's later PATCHes stay in order in the outbox.
-      objectKey: `sessions/${from.country_code}/${from.party_id}/${session.id}`,
-    }, party)
-  }
+  for (const { object: session } of rows) await publishSessionPut(env, db, session)
   return rows.length
 }

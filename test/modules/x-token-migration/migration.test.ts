@@ -77,7 +77,7 @@ describe('x-token-migration RECEIVER (CPO platform)', () => {
 
   beforeAll(async () => {
     oldPlatform = await peerRepresenting([moving])
-    newPlatform = await peerRepresenting([{ country_code: 'DE', party_id: 'NEW' }])
+    newPlatform = await peerRepresenting([{ country_code: 'DE', party_id: 'NEW' }], ['sessions', 'cdrs'])
     for (const uid of ['M1', 'M2']) await putReceivedToken(db, oldPlatform.id, tokenOf(moving, uid))
     const cdr_token = { ...sessionExample.cdr_token, ...moving, uid: 'M1' }
     await putOwnSession(db, Session.parse({ ...sessionExample, ...cpo, id: 'MOV-ACTIVE', cdr_token, status: 'ACTIVE' }))
