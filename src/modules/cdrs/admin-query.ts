@@ -1,13 +1,9 @@
+import { PartyParam } from '../../admin/party-param'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import type { RecordListFilter } from '../../db/token-records'
 import { parseWith } from '../../ocpi/body'
 import { parsePageQuery, type PageQuery } from '../../ocpi/paging'
-
-const PartyParam = z
-  .string()
-  .regex(/^[A-Za-z]{2}\*[A-Za-z0-9]{3}$/, 'Must be CC*PID, e.g. NL*ECO')
-  .transform((value) => ({ country_code: value.slice(0, 2).toUpperCase(), party_id: value.slice(3).toUpperCase() }))
 
 const ListQuery = z.object({
   source: z.enum(['own', 'received']).default('own'),

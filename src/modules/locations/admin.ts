@@ -1,3 +1,4 @@
+import { partyQuery } from '../../admin/party-param'
 import { and, ne, type SQL } from 'drizzle-orm'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
@@ -5,7 +6,7 @@ import type { AdminEnv } from '../../admin/context'
 import { locations } from '../../db/schema'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
-import { OcpiError, invalid } from '../../ocpi/errors'
+import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
 import { DateTime } from '../../ocpi/types'
 import { MoveRequest, moveLocation } from './migration'
@@ -24,10 +25,8 @@ const now = () => new Date().toISOString()
 
 /** `party=CC*PID` */
 function partyFilter(value: string | undefined): SQL | undefined {
-  if (!value) return undefined
-  const match = /^([A-Za-z]{2})\*([A-Za-z0-9]{3})$/.exec(value)
-  if (!match) throw invalid('party', 'must be CC*PID, e.g. NL*ECO')
-  return ofParty({ country_code: match[1], party_id: match[2] })
+  const party = partyQuery(value)
+  return party && ofParty(party)
 }
 
 /** `source=own` (hosted parties), `received` (from any peer), or a peer_id; absent: all. */

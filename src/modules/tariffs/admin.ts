@@ -1,3 +1,4 @@
+import { partyQuery } from '../../admin/party-param'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
@@ -108,14 +109,6 @@ async function assertNotAVariant(c: Context<AdminEnv>, party: PartyRef, tariffId
   if (existing?.peer_id === null && existing.tariff_group_id !== existing.id) {
     throw new OcpiError(2001, `${tariffId} is a currency variant of ${existing.tariff_group_id}: change it there`, { path: 'id' })
   }
-}
-
-/** `party=CC*PID`. */
-export function partyQuery(value: string | undefined): PartyRef | undefined {
-  if (!value) return undefined
-  const match = /^([A-Za-z]{2})\*([A-Za-z0-9]{3})$/.exec(value)
-  if (!match) throw new OcpiError(2001, 'party: must be CC*PID, e.g. NL*ECO', { path: 'party' })
-  return { country_code: match[1].toUpperCase(), party_id: match[2].toUpperCase() }
 }
 
 async function knownPeer(c: Context<AdminEnv>) {

@@ -7,7 +7,8 @@ import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
 import { DateTime } from '../../ocpi/types'
 import { findHostedParty } from '../../peers/parties'
-import { authorizeAtChargePoint, AuthorizeRequest, PartyString } from './authorize'
+import { PartyParam } from '../../admin/party-param'
+import { authorizeAtChargePoint, AuthorizeRequest } from './authorize'
 import { publishTokenPatch, publishTokenPut } from './push'
 import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from './schema'
 import { getOwnToken, getReceivedToken, listTokens, putOwnToken, tokenKey, type StoredToken, type TokenRef } from './store'
@@ -25,11 +26,11 @@ const OwnerRules = {
 const AdminToken = Token.extend({ last_updated: DateTime.optional(), ...OwnerRules })
 const AdminTokenPatch = Token.partial().extend(OwnerRules)
 const ListQuery = z.object({
-  party: PartyString.optional(),
+  party: PartyParam.optional(),
   source: z.enum(['own', 'received']).default('own'),
   peer_id: z.string().min(1).optional(),
 })
-const SyncRequest = z.object({ party: PartyString.optional(), date_from: DateTime.optional(), limit: z.number().int().min(1).max(1000).optional() })
+const SyncRequest = z.object({ party: PartyParam.optional(), date_from: DateTime.optional(), limit: z.number().int().min(1).max(1000).optional() })
 
 export const tokensAdmin = new Hono<AdminEnv>()
   .put('/tokens/:country_code/:party_id/:token_uid', async (c) => {

@@ -1,3 +1,4 @@
+import { PartyParam } from '../../admin/party-param'
 import { z } from 'zod'
 import type { Database } from '../../db/client'
 import type { Env } from '../../env'
@@ -12,12 +13,6 @@ import { ownLocationCountry } from './location-country'
 import { isTokenTypeIn221, TokenType, type LocationReferences, type Token } from './schema'
 import { findReceivedTokensByUid, putReceivedToken, type StoredToken } from './store'
 
-/** A party written as `CC*PID`, as in the management API's `?party=`. */
-export const PartyString = z
-  .string()
-  .regex(/^[A-Za-z]{2}\*[A-Za-z0-9]{3}$/, 'Must be CC*PID')
-  .transform((value): PartyRef => ({ country_code: value.slice(0, 2).toUpperCase(), party_id: value.slice(3).toUpperCase() }))
-
 /** What a charge point (the built-in simulator or a CSMS) asks: may this token charge here? */
 export const AuthorizeRequest = z.object({
   token_uid: CiString(36).min(1),
@@ -27,9 +22,9 @@ export const AuthorizeRequest = z.object({
   /** Country of the charge point, when its location is not one of the CPO's stored locations. */
   country_code: CountryCode.optional(),
   /** The hosted CPO asking (OCPI-from of the real-time request); optional when the platform hosts one CPO. */
-  party: PartyString.optional(),
+  party: PartyParam.optional(),
   /** Owner of a token the cache does not know (e.g. from a CSMS that knows the card's issuer). */
-  token_party: PartyString.optional(),
+  token_party: PartyParam.optional(),
 })
 export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>
 
