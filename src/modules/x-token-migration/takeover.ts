@@ -19,6 +19,7 @@ import { createMigration, findMigration, updateMigration, type PartyMigration } 
 // The new platform's side of x-token-migration: take a party over from the platform it leaves, then tell every CPO.
 
 const MODULE = 'x-token-migration'
+const PARALLEL_WRITES = 20
 
 /**
  * Operator of the new platform: pull the offered party and its tokens from `peer_id` (the old platform), confirm the
@@ -77,11 +78,12 @@ async function pullTokens(env: Env, db: Database, oldPlatform: Peer, party: Part
     if (response.status_code !== 1000) throw new OcpiError(3001, `Token page refused: ${response.status_code} ${response.status_message ?? ''}`.trim())
     const page = parseAnswer(z.array(TokenHandover), response.data, 'TokenHandover list')
     const last_updated = new Date().toISOString()
-    for (const { token, allowed_countries, account_status } of page) {
-      if (token.country_code.toUpperCase() !== party.country_code || token.party_id.toUpperCase() !== party.party_id) {
-        throw new OcpiError(3001, `The old platform handed over a token of ${token.country_code}*${token.party_id}, not of ${party.country_code}*${party.party_id}`)
-      }
-      await putOwnToken(db, { ...token, last_updated }, { allowed_countries, account_status })
+    const foreign = page.find(({ token }) => token.country_code.toUpperCase() !== party.country_code || token.party_id.toUpperCase() !== party.party_id)
+    if (foreign) throw new OcpiError(3001, `The old platform handed over a token of ${foreign.token.country_code}*${foreign.token.party_id}, not of ${party.country_code}*${party.party_id}`)
+    // A few writes in flight at a time: one round trip per token would make a large party slow to import.
+    for (let start = 0; start < page.length; start += PARALLEL_WRITES) {
+      await Promise.all(page.slice(start, start + PARALLEL_WRITES).map(({ token, allowed_countries, account_status }) =>
+        putOwnToken(db, { ...token, last_updated }, { allowed_countries, account_status })))
     }
     received += page.length
     pages++
