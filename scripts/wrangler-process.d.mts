@@ -11,4 +11,7 @@ export function startPlatform(options: {
   adminToken: string
   vars?: Record<string, string>
   timeoutMs?: number
+  /** A prebuilt Worker (buildWorker): served without bundling or watching the sources. */
+  script?: string
 }): Promise<RunningPlatform>
+export function buildWorker(outdir: string): Promise<string>

@@ -39,16 +39,24 @@ export function applyLocalMigrations(persistTo) {
   return runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo])
 }
 
+/** Bundles the Worker once into outdir (`wrangler deploy --dry-run`); returns the script for startPlatform's `script`. */
+export async function buildWorker(outdir) {
+  await runWrangler(['deploy', '--dry-run', '--outdir', outdir])
+  return `${outdir}/index.js`
+}
+
 /**
  * Starts one platform: `wrangler dev` on 127.0.0.1 with its own port, inspector port and state directory, the given
  * PUBLIC_URL and ADMIN_TOKEN, and waits until it answers. The process group is detached so stop() also ends workerd.
  */
-export async function startPlatform({ port, inspectorPort, persistTo, adminToken, vars = {}, timeoutMs = 90_000 }) {
+export async function startPlatform({ port, inspectorPort, persistTo, adminToken, vars = {}, timeoutMs = 90_000, script }) {
   const url = `http://127.0.0.1:${port}`
   const varArgs = Object.entries({ PUBLIC_URL: url, ADMIN_TOKEN: adminToken, ...vars }).flatMap(([name, value]) => ['--var', `${name}:${value}`])
+  // A prebuilt script (buildWorker) is served as is: no rebuild when sources change while the platform runs.
+  const scriptArgs = script ? [script, '--no-bundle', '--config', 'wrangler.toml'] : []
   const child = spawn(
     process.execPath,
-    [WRANGLER, 'dev', '--port', String(port), '--inspector-port', String(inspectorPort), '--ip', '127.0.0.1',
+    [WRANGLER, 'dev', ...scriptArgs, '--port', String(port), '--inspector-port', String(inspectorPort), '--ip', '127.0.0.1',
       '--persist-to', persistTo, '--show-interactive-dev-session=false', ...varArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, detached: true },
   )

@@ -1,12 +1,14 @@
 import type { PeerOutbox } from './objects/peer-outbox'
 import type { ChargingSession } from './objects/charging-session'
 import type { CommandTracker } from './objects/command-tracker'
+import type { BackgroundJob } from './objects/background-job'
 
 export interface Env {
   DB: D1Database
   PEER_OUTBOX: DurableObjectNamespace<PeerOutbox>
   CHARGING_SESSION: DurableObjectNamespace<ChargingSession>
   COMMAND_TRACKER: DurableObjectNamespace<CommandTracker>
+  BACKGROUND_JOB: DurableObjectNamespace<BackgroundJob>
   BUNDLES: R2Bucket
   PUBLIC_URL: string
   OCPI_VERSIONS: string
@@ -33,7 +35,7 @@ declare global {
     interface Env extends OcpiEdgeEnv {}
     interface GlobalProps {
       mainModule: typeof import('./index')
-      durableNamespaces: 'PeerOutbox' | 'ChargingSession' | 'CommandTracker'
+      durableNamespaces: 'PeerOutbox' | 'ChargingSession' | 'CommandTracker' | 'BackgroundJob'
     }
   }
 }

@@ -30,3 +30,4 @@ export default {
 export { PeerOutbox } from './objects/peer-outbox'
 export { ChargingSession } from './objects/charging-session'
 export { CommandTracker } from './objects/command-tracker'
+export { BackgroundJob } from './objects/background-job'

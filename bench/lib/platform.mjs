@@ -1,14 +1,20 @@
 // Bench platforms: real `wrangler dev` processes on the bench's own ports (8890-8899, inspectors 9390-9399),
 // driven through the management API and OCPI like any operator or peer would.
-import { startPlatform } from '../../scripts/wrangler-process.mjs'
+import { buildWorker, startPlatform } from '../../scripts/wrangler-process.mjs'
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token'
 
 const PORTS = { locations: 8890, push: 8891, emsp: 8892, cpo: 8893 }
 
+// The Worker is bundled once per bench run and every platform serves that build: sources edited during a run neither
+// reload a platform in the middle of a measurement nor mix two versions of the code in one report.
+let worker
+
 export async function launchPlatform(name, persistTo, vars = {}) {
   const port = PORTS[name]
-  const running = await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars, timeoutMs: 120_000 })
+  worker ??= buildWorker('bench/.state/build/worker')
+  const script = await worker
+  const running = await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars, timeoutMs: 120_000, script })
   return { ...running, name, admin: (method, path, body) => adminCall(running.url, method, path, body) }
 }
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { database } from '../db/client'
+import { jobsAdmin } from '../jobs/admin'
 import { modules } from '../modules'
 import { requireAdminToken } from './auth'
 import type { AdminEnv } from './context'
@@ -16,6 +17,7 @@ admin.use('*', async (c, next) => {
 })
 admin.route('/', partiesAdmin)
 admin.route('/', peersAdmin)
+admin.route('/', jobsAdmin)
 for (const module of modules) if (module.admin) admin.route('/', module.admin)
 
 admin.notFound((c) => c.json({ error: { code: 404, message: 'Unknown management route' } }, 404))

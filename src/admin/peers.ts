@@ -6,17 +6,29 @@ import { OcpiError } from '../ocpi/errors'
 import { URL } from '../ocpi/types'
 import { SUPPORTED_VERSIONS } from '../ocpi/versions'
 import type { OutboxStats } from '../push/types'
-import { connectToPeer, invitePeer, refreshPeer, renewCredentials, unregisterPeer } from '../peers/registration'
+import { modules } from '../modules'
+import { isCustomModule } from '../peers/extensions'
+import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer } from '../peers/registration'
 import { getPeer, listPeers, type Peer } from '../peers/store'
 import type { AdminEnv } from './context'
 
-const Invite = z.object({ name: z.string().max(100).optional() })
+/** Custom modules agreed with the peer: only x- modules this platform implements, each once. */
+const Extensions = z.array(
+  z.string().refine((id) => implementedExtensions().includes(id), {
+    error: (issue) => `Unknown extension ${JSON.stringify(issue.input)}: this platform implements ${implementedExtensions().join(', ') || 'none'}`,
+  }),
+).transform((ids) => [...new Set(ids)])
+const implementedExtensions = () => modules.map((module) => module.id).filter(isCustomModule)
+
+const Invite = z.object({ name: z.string().max(100).optional(), extensions: Extensions.optional() })
 const Connect = z.object({
   versions_url: URL.pipe(z.url({ protocol: /^https?$/ })),
   token_a: z.string().min(1).max(64).regex(/^[\x21-\x7E]+$/, 'Only printable non-whitespace ASCII characters allowed'),
   version: z.enum(SUPPORTED_VERSIONS).optional(),
   name: z.string().max(100).optional(),
+  extensions: Extensions.optional(),
 })
+const ExtensionsChoice = z.object({ extensions: Extensions })
 const VersionChoice = z.object({ version: z.enum(SUPPORTED_VERSIONS).optional() })
 
 /** Peers: registration both ways, renewal, refresh, unregistration. Tokens are never shown, except token A at invite time. */
@@ -24,7 +36,7 @@ export const peersAdmin = new Hono<AdminEnv>()
   .post('/peers/invite', async (c) => c.json(await invitePeer(c.env, parseWith(Invite, await readOptionalJson(c))), 201))
   .post('/peers/connect', async (c) => {
     const peer = await connectToPeer(c.env, parseWith(Connect, await readJson(c)))
-    return c.json({ peer_id: peer.id, version: peer.version, roles: peer.roles, status: peer.status }, 201)
+    return c.json({ peer_id: peer.id, version: peer.version, roles: peer.roles, extensions: peer.extensions, status: peer.status }, 201)
   })
   .get('/peers', async (c) => c.json(await Promise.all((await listPeers(c.var.db)).map((peer) => peerView(c.env, peer)))))
   .get('/peers/:peer_id', async (c) => {
@@ -40,6 +52,10 @@ export const peersAdmin = new Hono<AdminEnv>()
     const { version } = parseWith(VersionChoice, await readOptionalJson(c))
     return c.json(await peerView(c.env, await refreshPeer(c.env, c.req.param('peer_id'), { version })))
   })
+  .put('/peers/:peer_id/extensions', async (c) => {
+    const { extensions } = parseWith(ExtensionsChoice, await readJson(c))
+    return c.json(await peerView(c.env, await setPeerExtensions(c.env, c.req.param('peer_id'), extensions)))
+  })
   .delete('/peers/:peer_id', async (c) => c.json(await peerView(c.env, await unregisterPeer(c.env, c.req.param('peer_id')))))
 
 /** Everything an operator needs about a peer, without its tokens. */
@@ -53,6 +69,7 @@ async function peerView(env: Env, peer: Peer) {
     versions_url: peer.versions_url,
     roles: peer.roles,
     hub_party_id: peer.hub_party_id,
+    extensions: peer.extensions,
     endpoints: peer.endpoints,
     created_at: isoOrNull(peer.created_at),
     updated_at: isoOrNull(peer.updated_at),

@@ -4,6 +4,7 @@ import type { Env } from '../env'
 import type { PartyRef } from '../ocpi/context'
 import { isSupportedVersion, type OcpiVersion } from '../ocpi/versions'
 import { ocpiRequest } from '../peers/client'
+import { peerEndpoint } from '../peers/extensions'
 import { getPeer, type Peer } from '../peers/store'
 import { mergePatch, outcomeOfError, outcomeOfResponse, receiverUrl, retryDelay, supersededBy, type DeliveryOutcome } from '../push/outbox-policy'
 import type { OutboxStats, PushChange, QueuedPush } from '../push/types'
@@ -209,8 +210,8 @@ export class PeerOutbox extends DurableObject<Env> {
 
   async #attempt(peer: DeliverablePeer, change: PushChange, to: PartyRef | undefined): Promise<DeliveryOutcome> {
     const target = `${change.method} ${change.module}/${change.path.join('/')}`
-    const endpoint = peer.endpoints.find((candidate) => candidate.identifier === change.module && candidate.role === 'RECEIVER')
-    if (!endpoint) return { kind: 'dropped', error: `${target}: peer offers no ${change.module} RECEIVER endpoint` }
+    const endpoint = peerEndpoint(peer, change.module, 'RECEIVER')
+    if (!endpoint) return { kind: 'dropped', error: `${target}: peer offers no ${change.module} RECEIVER endpoint we may use (custom modules need an agreement)` }
     if (!(peer.version in change.bodies)) return { kind: 'dropped', error: `${target}: no body for OCPI ${peer.version}` }
     const url = receiverUrl(endpoint.url, change.path, change.query)
     try {

@@ -8,8 +8,11 @@ import { respond } from './envelope'
 import { OcpiError } from './errors'
 import { messageIds } from './headers'
 import { interfacePath, type OcpiModule } from './module'
+import { agreedWith } from '../peers/extensions'
 import { toOcpiResponse } from './respond-error'
 import { isSupportedVersion, offeredVersions, type OcpiVersion } from './versions'
+
+const unknownEndpoint = () => new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
 
 /** Paths a token A may open (credentials.asciidoc: only versions, version details and credentials). */
 const REGISTRATION_PATHS = new Set(['details', 'credentials'])
@@ -44,33 +47,37 @@ for (const module of modules) {
     const app = role === 'SENDER' ? module.sender : module.receiver
     if (!app) continue
     const path = `/:version/${interfacePath(module, role)}`
-    ocpi.use(path, onlyInVersions(module))
-    ocpi.use(`${path}/*`, onlyInVersions(module))
+    ocpi.use(path, servedToPeer(module))
+    ocpi.use(`${path}/*`, servedToPeer(module))
     ocpi.route(path, app)
   }
 }
 
 ocpi.notFound(() => {
-  throw new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
+  throw unknownEndpoint()
 })
 ocpi.onError(toOcpiResponse)
 
+/** Custom modules are listed only to a peer that agreed to them (version_information_endpoint, "Custom Modules"). */
 export function versionDetails(c: Context<OcpiEnv>, version: OcpiVersion) {
   const base = `${publicBase(c)}/ocpi/${version}`
   const endpoints = [{ identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` }]
   for (const module of modules) {
     if (module.versions && !module.versions.includes(version)) continue
+    if (!agreedWith(c.var.peer, module.id)) continue
     if (module.sender) endpoints.push({ identifier: module.id, role: 'SENDER', url: `${base}/${interfacePath(module, 'SENDER')}` })
     if (module.receiver) endpoints.push({ identifier: module.id, role: 'RECEIVER', url: `${base}/${interfacePath(module, 'RECEIVER')}` })
   }
   return { version, endpoints }
 }
 
-function onlyInVersions(module: OcpiModule) {
+/** A module outside its versions is 404; so is a custom module the peer has no agreement for, as if it did not exist. */
+function servedToPeer(module: OcpiModule) {
   return async (c: Context<OcpiEnv>, next: () => Promise<void>) => {
     if (module.versions && !module.versions.includes(c.var.version)) {
       throw new OcpiError(2000, `Module ${module.id} is not available in ${c.var.version}`, { http_status: 404 })
     }
+    if (!agreedWith(c.var.peer, module.id)) throw unknownEndpoint()
     await next()
   }
 }

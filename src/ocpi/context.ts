@@ -11,6 +11,8 @@ export interface PeerContext {
   status: PeerStatus
   version: string | null
   roles: CredentialsRole[]
+  /** Custom modules (x-...) agreed with the peer (src/peers/extensions.ts). */
+  extensions: string[]
   /** 'A': registration token, valid for versions and credentials only. */
   tokenKind: 'A' | 'C'
 }

@@ -3,6 +3,7 @@ import type { PartyRef } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
 import { OcpiClientError, ocpiRequest, type OcpiResponse } from './client'
 import { clientTimeout } from './discovery'
+import { peerEndpoint } from './extensions'
 import type { Peer } from './store'
 
 export interface PeerModuleRequest {
@@ -26,8 +27,8 @@ export interface PeerModuleRequest {
  */
 export async function requestPeerModule<T = unknown>(env: Env, peer: Peer, request: PeerModuleRequest): Promise<OcpiResponse<T>> {
   if (peer.status !== 'CONNECTED' || !peer.outbound_token) throw new OcpiError(3001, `Peer ${peer.id} is ${peer.status}, not connected`)
-  const endpoint = peer.endpoints.find((candidate) => candidate.identifier === request.module && candidate.role === request.role)
-  if (!endpoint) throw new OcpiError(3003, `Peer ${peer.id} offers no ${request.module} ${request.role} endpoint`)
+  const endpoint = peerEndpoint(peer, request.module, request.role)
+  if (!endpoint) throw new OcpiError(3003, `Peer ${peer.id} offers no ${request.module} ${request.role} endpoint we may use (custom modules need an agreement)`)
   const base = endpoint.url.replace(/\/$/, '')
   if (request.url && !request.url.startsWith(base)) throw new OcpiError(3001, `Peer ${peer.id} pointed outside its ${request.module} endpoint: ${request.url}`)
   const url = request.url ?? withQuery([base, ...(request.path ?? []).map(encodeURIComponent)].join('/'), request.query)

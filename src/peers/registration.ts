@@ -20,14 +20,17 @@ import { getPeer, listPeers, replacePeerRolesStatements, type Peer } from './sto
 // configuration modules: "routing headers SHALL NOT be used with these modules" (transport_and_format, Message
 // Routing), so no OCPI-from/to headers are sent here.
 
-/** A peer slot with token A: the peer registers with us by POSTing its credentials with it. */
-export async function invitePeer(env: Env, options: { name?: string } = {}) {
+/**
+ * A peer slot with token A: the peer registers with us by POSTing its credentials with it. `extensions` are the custom
+ * modules agreed with it, so they are already listed in the version details it fetches with token A.
+ */
+export async function invitePeer(env: Env, options: { name?: string; extensions?: string[] } = {}) {
   const db = database(env.DB)
   const peerId = crypto.randomUUID()
   const token_a = newCredentialsToken()
   const now = Date.now()
   await runBatch(db, [
-    db.insert(peers).values({ id: peerId, name: options.name ?? null, status: 'PENDING', initiated_by: 'them', created_at: now, updated_at: now }),
+    db.insert(peers).values({ id: peerId, name: options.name ?? null, status: 'PENDING', initiated_by: 'them', extensions: options.extensions ?? [], created_at: now, updated_at: now }),
     db.insert(credentialsTokens).values({ token_hash: await hashToken(token_a), peer_id: peerId, kind: 'A', created_at: now }),
     auditEntry(db, { actor: 'admin', action: 'peer.invited', subject: peerId }, now),
   ])
@@ -38,7 +41,10 @@ export async function invitePeer(env: Env, options: { name?: string } = {}) {
  * We register with a peer (we are the Sender of credentials.asciidoc): discover with their token A, issue our token B,
  * POST our credentials, store the token C they return. Any failure removes everything stored for the attempt.
  */
-export async function connectToPeer(env: Env, request: { versions_url: string; token_a: string; version?: OcpiVersion; name?: string }): Promise<Peer> {
+export async function connectToPeer(
+  env: Env,
+  request: { versions_url: string; token_a: string; version?: OcpiVersion; name?: string; extensions?: string[] },
+): Promise<Peer> {
   const db = database(env.DB)
   if ((await ourCredentialsRoles(db)).length === 0) throw new OcpiError(2001, 'Host a party first (POST /parties): credentials need at least one role', { path: 'roles' })
   // "In case the Sender ... cannot find the endpoints it expects, it is expected NOT to send the POST request".
@@ -48,7 +54,10 @@ export async function connectToPeer(env: Env, request: { versions_url: string; t
   const now = Date.now()
   // Token B must be known before the POST: the peer calls our versions and details with it while handling it.
   await runBatch(db, [
-    db.insert(peers).values({ id: peerId, name: request.name ?? null, status: 'PENDING', initiated_by: 'us', versions_url: request.versions_url, created_at: now, updated_at: now }),
+    db.insert(peers).values({
+      id: peerId, name: request.name ?? null, status: 'PENDING', initiated_by: 'us', versions_url: request.versions_url, extensions: request.extensions ?? [],
+      created_at: now, updated_at: now,
+    }),
     db.insert(credentialsTokens).values({ token_hash: await hashToken(token), peer_id: peerId, kind: 'C', created_at: now }),
   ])
   try {
@@ -182,6 +191,23 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
   await runBatch(db, [
     db.update(peers).set({ status: 'CONNECTED', endpoints: discovery.endpoints, last_error: null, updated_at: now }).where(eq(peers.id, peerId)),
     ...(peer.status !== 'CONNECTED' ? ownClientInfoStatements(db, peer.roles, 'CONNECTED', now) : []),
+  ])
+  invalidatePushPeers()
+  return (await getPeer(db, peerId))!
+}
+
+/**
+ * Replaces the custom modules agreed with a peer (ids already checked against the ones we implement). Takes effect at
+ * once for our side; the peer sees the change in our version details the next time it fetches them.
+ */
+export async function setPeerExtensions(env: Env, peerId: string, extensions: string[]): Promise<Peer> {
+  const db = database(env.DB)
+  const peer = await getPeer(db, peerId)
+  if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
+  const now = Date.now()
+  await runBatch(db, [
+    db.update(peers).set({ extensions, updated_at: now }).where(eq(peers.id, peerId)),
+    auditEntry(db, { actor: 'admin', action: 'peer.extensions.changed', subject: peerId, detail: { before: peer.extensions, after: extensions } }, now),
   ])
   invalidatePushPeers()
   return (await getPeer(db, peerId))!

@@ -3,6 +3,7 @@ import { database } from '../db/client'
 import { peers } from '../db/schema'
 import type { Env } from '../env'
 import type { PartyRef } from '../ocpi/context'
+import { peerEndpoint } from '../peers/extensions'
 import type { Peer } from '../peers/store'
 import type { PushAudience, PushChange } from './types'
 
@@ -23,7 +24,7 @@ export function peerOutbox(env: Env, peerId: string) {
 }
 
 /**
- * Queues an owner write for every connected peer that has a receiver for the module, a body in its version, and to
+ * Queues an owner write for every connected peer that has a receiver for the module we may use, a body in its version, and to
  * which `audience` addresses it. OFFLINE peers count as connected: they get what they missed once back. Resolves
  * once every push is durably queued (delivery follows asynchronously); returns the ids of the peers it was queued for.
  */
@@ -41,8 +42,7 @@ export async function publishTo(env: Env, peerId: string, change: PushChange, to
 }
 
 function canReceive(peer: Peer, change: PushChange): boolean {
-  return !!peer.version && peer.version in change.bodies &&
-    peer.endpoints.some((endpoint) => endpoint.identifier === change.module && endpoint.role === 'RECEIVER')
+  return !!peer.version && peer.version in change.bodies && peerEndpoint(peer, change.module, 'RECEIVER') !== undefined
 }
 
 function connectedPeers(env: Env): Promise<Peer[]> {

@@ -20,13 +20,15 @@ describe.each(['2.2.1', '2.3.0'] as const)('x-gdpr over %s: eMSP platform b asks
   beforeAll(async () => {
     await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'GDPR CPO' } })
     await b.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'GDPR eMSP' } })
-    const invite = await a.admin('POST', '/peers/invite', { name: `b (gdpr over ${version})` })
-    aOnB = (await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })).peer_id
+    const invite = await a.admin('POST', '/peers/invite', { name: `b (gdpr over ${version})`, extensions: ['x-gdpr'] })
+    aOnB = (await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions: ['x-gdpr'] })).peer_id
 
     await b.admin('PUT', `/tokens/${emsp.country_code}/${emsp.party_id}/${token.uid}`, token)
     await eventually(() => tokenUids(a, emsp, 'received'), (uids) => uids.includes(token.uid))
     await a.admin('PUT', `/sessions/${cpo.country_code}/${cpo.party_id}/${sessionId}`, activeSession(token))
     expect((await a.adminRaw('POST', `/cdrs/${cpo.country_code}/${cpo.party_id}`, cdr)).status).toBe(201)
+    // The driver presented the card at a's charge point: the decision is in a's authorization log.
+    expect(await a.admin('POST', '/authorize', { token_uid: token.uid, party: `${cpo.country_code}*${cpo.party_id}`, location_id: 'LOC-GDPR' })).toMatchObject({ allowed: true })
   })
 
   it('right of access: b gets a JSON export of the token, sessions and CDRs a holds', async () => {
@@ -36,6 +38,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('x-gdpr over %s: eMSP platform b asks
     expect(records.tokens).toEqual([expect.objectContaining({ uid: token.uid, contract_id: token.contract_id })])
     expect(records.sessions).toEqual([expect.objectContaining({ id: sessionId, cdr_token: expect.objectContaining({ uid: token.uid }) })])
     expect(records.cdrs).toEqual([expect.objectContaining({ id: cdr.id, cdr_token: expect.objectContaining({ uid: token.uid }) })])
+    expect(records.authorizations).toEqual([expect.objectContaining({ side: 'CPO', token: expect.objectContaining({ uid: token.uid }), location_id: 'LOC-GDPR' })])
     expect(request.result.url).toContain(`/ocpi/${version}/receiver/x-gdpr/exports/`)
     expect(await b.admin('GET', `/gdpr/requests/${request.id}`)).toMatchObject({ id: request.id, status: 'COMPLETED' })
   })
@@ -52,6 +55,9 @@ describe.each(['2.2.1', '2.3.0'] as const)('x-gdpr over %s: eMSP platform b asks
     const keptCdr = await a.admin('GET', `/cdrs/${cpo.country_code}/${cpo.party_id}/${cdr.id}`)
     expect(keptCdr).toMatchObject({ id: cdr.id, total_cost: cdr.total_cost, cdr_token: { uid: pseudonym, contract_id: pseudonym } })
     for (const record of [session, keptCdr]) expect(JSON.stringify(record)).not.toContain(token.uid)
+    expect(request.result.erased.authorizations).toBe(1)
+    expect(await a.admin('GET', `/authorizations?token_uid=${token.uid}`)).toEqual([])
+    expect(await a.admin('GET', `/authorizations?token_uid=${pseudonym}`)).toEqual([expect.objectContaining({ location_id: 'LOC-GDPR', token: expect.objectContaining({ uid: pseudonym }) })])
   })
 
   it('a second access request returns nothing personal', async () => {
@@ -65,7 +71,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('x-gdpr over %s: eMSP platform b asks
     let strangerToken: string
     beforeAll(async () => {
       await stranger.start()
-      const invite = await a.admin('POST', '/peers/invite', { name: 'stranger (gdpr)' })
+      const invite = await a.admin('POST', '/peers/invite', { name: 'stranger (gdpr)', extensions: ['x-gdpr'] })
       const registration = await a.ocpi('POST', `/ocpi/${version}/credentials`, { token: invite.token_a, body: stranger.credentials(stranger.issueToken()) })
       expect(registration.body, JSON.stringify(registration.body)).toMatchObject({ status_code: 1000 })
       strangerToken = registration.body.data.token

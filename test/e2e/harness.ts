@@ -28,6 +28,18 @@ export class Platform {
     return { status: response.status, body: text ? JSON.parse(text) : undefined }
   }
 
+  /** Polls a background job (docs/jobs.md) started by an admin call answering 202 until it is DONE; returns its status. */
+  async jobDone<T = any>(accepted: { job_id: string }, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const job = await this.admin(`GET`, `/jobs/${encodeURIComponent(accepted.job_id)}`)
+      if (job.status === 'DONE') return job
+      if (job.status !== 'RUNNING') throw new Error(`${this.name}: job ${accepted.job_id} ended ${job.status}: ${job.last_error}`)
+      if (Date.now() > deadline) throw new Error(`${this.name}: job ${accepted.job_id} still RUNNING: ${JSON.stringify(job)}`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+
   /** Raw OCPI request with a credentials token (Base64-encoded unless raw is set). */
   async ocpi(method: string, pathOrUrl: string, options: { token?: string; raw?: boolean; body?: unknown; headers?: Record<string, string> } = {}) {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.url}${pathOrUrl}`

@@ -66,7 +66,11 @@ describe.each(['2.2.1', '2.3.0'] as const)('locations between CPO platform a and
   })
 
   it('lets b pull the full list from a through the sync endpoint', async () => {
-    const result = await b.admin('POST', `/locations/sync/${peerOnB}`, { limit: 50 })
+    const accepted = await b.adminRaw('POST', `/locations/sync/${peerOnB}`, { limit: 50 })
+    expect(accepted).toMatchObject({ status: 202, body: { kind: 'locations.sync', status_url: `/admin/v1/jobs/${accepted.body.job_id}` } })
+    const job = await b.jobDone(accepted.body)
+    expect(job).toMatchObject({ steps: expect.any(Number), finished_at: expect.any(String) })
+    const result = job.progress
     expect(result.pages).toBeGreaterThanOrEqual(1)
     expect(result.received).toBeGreaterThanOrEqual(1)
     expect(result.invalid).toEqual([])
@@ -87,7 +91,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('locations between CPO platform a and
 
   it('hides a location by policy: no longer served, and b is told by a push', async () => {
     const policy = await a.admin('PUT', `/policies/${cpo.country_code}/${cpo.party_id}`, { default: 'all', peers: { [peerOnA]: 'none', [nspOnA]: 'none' } })
-    expect(policy.changed_locations).toBe(1)
+    expect((await a.jobDone(policy)).progress).toMatchObject({ locations_scanned: 1, changed_locations: 1 })
     const single = await nspGet(`/${location.id}`)
     expect(single.status).toBe(404)
     expect(single.body.status_code).toBe(2003)

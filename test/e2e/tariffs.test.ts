@@ -33,8 +33,10 @@ describe.each(['2.2.1', '2.3.0'] as const)('tariffs from CPO platform a to eMSP 
     await fake.start()
     cpo = await hostParty(a, 'CPO')
     emsp = await hostParty(b, 'EMSP')
-    const invite = await a.admin('POST', '/peers/invite', { name: `b over ${version}` })
-    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })
+    // Both sides agree to the x-driver-tariffs custom module (version_information_endpoint, "Custom Modules").
+    const extensions = ['x-driver-tariffs']
+    const invite = await a.admin('POST', '/peers/invite', { name: `b over ${version}`, extensions })
+    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions })
     expect(connected).toMatchObject({ version, status: 'CONNECTED' })
     peerOfBOnA = invite.peer_id
   })

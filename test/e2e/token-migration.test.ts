@@ -11,8 +11,9 @@ const poll = { timeout: 20_000, interval: 250 }
 
 /** `from` registers with `to` (to invites, from connects); returns each side's peer id for the other. */
 async function connect(from: Platform, to: Platform, version: string) {
-  const invite = await to.admin('POST', '/peers/invite', { name: `${from.name} (migration over ${version})` })
-  const connected = await from.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })
+  const extensions = ['x-token-migration']
+  const invite = await to.admin('POST', '/peers/invite', { name: `${from.name} (migration over ${version})`, extensions })
+  const connected = await from.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions })
   return { onFrom: connected.peer_id as string, onTo: invite.peer_id as string }
 }
 

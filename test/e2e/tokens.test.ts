@@ -163,7 +163,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('tokens and authorization between two
   it('pulls every page of b\'s tokens with POST /tokens/sync/{peer_id}', async () => {
     const onB = await b.adminRaw('GET', `/tokens?party=${partyString(emsp)}&source=own&limit=1000`)
     const offered = (onB.body as { type: string; uid: string }[]).filter((own) => version === '2.3.0' || own.type !== 'EMAID')
-    const report = await a.admin('POST', `/tokens/sync/${peerOnA}`, { party: partyString(emsp), limit: 2 })
+    // A background job, one page per step (docs/jobs.md).
+    const report = (await a.jobDone(await a.admin('POST', `/tokens/sync/${peerOnA}`, { party: partyString(emsp), limit: 2 }))).progress
     expect(report.parties).toEqual([{ ...emsp, pages: Math.ceil(offered.length / 2), received: offered.length, stored: expect.any(Number), rejected: 0 }])
     expect((await receivedOnA(u('PRE1'))).body).toMatchObject({ uid: u('PRE1'), whitelist: 'ALWAYS' })
   })

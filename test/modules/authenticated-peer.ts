@@ -9,14 +9,19 @@ import { issueToken, replacePeerRolesStatements } from '../../src/peers/store'
 
 export interface TestPeer { id: string; token: string }
 
-/** `receives`: modules it lists a RECEIVER endpoint for, so pushes are queued for it (and stay queued: it has no token). */
-export async function peerRepresenting(parties: { country_code: string; party_id: string; role?: Role }[], receives: string[] = []): Promise<TestPeer> {
+/**
+ * `receives`: modules it lists a RECEIVER endpoint for, so pushes are queued for it (and stay queued: it has no token).
+ * `extensions`: the custom modules agreed with it (x-gdpr, x-token-migration...), without which their routes are 404 to it.
+ */
+export async function peerRepresenting(
+  parties: { country_code: string; party_id: string; role?: Role }[], receives: string[] = [], extensions: string[] = [],
+): Promise<TestPeer> {
   const db = database(env.DB)
   const id = crypto.randomUUID()
   const token = `token-${id}`
   const now = Date.now()
   const endpoints = receives.map((module) => ({ identifier: module, role: 'RECEIVER' as const, url: `https://peer.invalid/ocpi/2.3.0/receiver/${module}` }))
-  await db.insert(peers).values({ id, status: 'CONNECTED', initiated_by: 'them', version: '2.3.0', endpoints, created_at: now, updated_at: now })
+  await db.insert(peers).values({ id, status: 'CONNECTED', initiated_by: 'them', version: '2.3.0', endpoints, extensions, created_at: now, updated_at: now })
   await setPeerRoles(id, parties)
   await issueToken(db, id, token, 'C')
   return { id, token }

@@ -11,14 +11,14 @@ export const db = () => database(env.DB)
  * A registered peer and the token it presents to us. Without `fields` it has no versions URL or credentials endpoint,
  * so nothing ever calls it back (e.g. the credentials PUT that hosting a party sends to connected peers).
  */
-export async function registeredPeer(options: { roles?: CredentialsRole[]; version?: OcpiVersion; fields?: Partial<Peer> } = {}) {
+export async function registeredPeer(options: { roles?: CredentialsRole[]; version?: OcpiVersion; extensions?: string[]; fields?: Partial<Peer> } = {}) {
   const id = `peer-${crypto.randomUUID().slice(0, 8)}`
   const token = `token-${crypto.randomUUID()}`
   const roles = options.roles ?? [{ role: 'EMSP', country_code: 'DE', party_id: 'MSP', business_details: { name: 'MSP' } }]
   const now = Date.now()
   await db().insert(peers).values({
     id, status: 'CONNECTED', initiated_by: 'them', version: options.version ?? '2.3.0', versions_url: null, endpoints: [],
-    outbound_token: 'token-we-present', credentials_rotated_at: now, created_at: now, updated_at: now, ...options.fields,
+    outbound_token: 'token-we-present', credentials_rotated_at: now, extensions: options.extensions ?? [], created_at: now, updated_at: now, ...options.fields,
   })
   await db().batch(replacePeerRolesStatements(db(), id, roles))
   await issueToken(db(), id, token, 'C')

@@ -26,6 +26,8 @@ export const peers = sqliteTable('peers', {
   versions_url: text('versions_url'),
   endpoints: text('endpoints', { mode: 'json' }).$type<Endpoint[]>().notNull().default([]),
   roles: text('roles', { mode: 'json' }).$type<CredentialsRole[]>().notNull().default([]),
+  /** Custom module ids (x-...) agreed with this peer: only these are listed to, accepted from and called at the peer. */
+  extensions: text('extensions', { mode: 'json' }).$type<string[]>().notNull().default([]),
   hub_party_id: text('hub_party_id'),
   /** The credentials token we present to the peer. Needed in clear to call them; never logged. */
   outbound_token: text('outbound_token'),

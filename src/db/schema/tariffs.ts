@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core'
 import type { Tariff } from '../../modules/tariffs/schema'
 import type { DriverTariff } from '../../modules/x-driver-tariffs/schema'
 
@@ -43,4 +43,19 @@ export const driverTariffs = sqliteTable('driver_tariffs', {
 }, (table) => [
   index('driver_tariffs_by_peer_last_updated').on(table.peer_id, table.last_updated, table.key),
   index('driver_tariffs_by_peer_party_last_updated').on(table.peer_id, table.country_code, table.party_id, table.last_updated, table.key),
+])
+
+/**
+ * Which own locations reference which tariffs (Connector.tariff_ids): the index tariff visibility is decided by
+ * (docs/tariffs.md, "Who sees which tariff"). Kept by SQLite triggers on `locations` (migrations/0100_location_tariff_refs.sql),
+ * derived from the stored row itself, so every write path (owner writes, EVSE/Connector merges, policy touches,
+ * migrations) keeps it exact and an older write that did not apply changes nothing. Keys are upper-cased like
+ * tariffs.key and locations.key: a Connector references tariffs of its own Location's party.
+ */
+export const locationTariffRefs = sqliteTable('location_tariff_refs', {
+  tariff_key: text('tariff_key').notNull(),
+  location_key: text('location_key').notNull(),
+}, (table) => [
+  primaryKey({ columns: [table.tariff_key, table.location_key] }), // the locations of one tariff
+  index('location_tariff_refs_by_location').on(table.location_key), // replaced on every write of one location
 ])

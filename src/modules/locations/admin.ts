@@ -9,13 +9,15 @@ import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
 import { DateTime } from '../../ocpi/types'
+import { jobAccepted, startJob } from '../../jobs/start'
 import { MoveRequest, moveLocation } from './migration'
-import { applySharingPolicy, assertIdsMatch, patchOwnLocation, stampLastUpdated, writeOwnLocation } from './owner'
+import { assertIdsMatch, patchOwnLocation, stampLastUpdated, writeOwnLocation } from './owner'
+import { applySharingPolicy } from './policy-change'
 import { DEFAULT_POLICY, SharingPolicy } from './policy'
 import { getPolicy } from './policy-store'
 import { ConnectorPatch, EVSEPatch, Location, LocationPatch } from './schema'
 import { OWN_SOURCE, fromSource, getLocation, listLocations, ofParty } from './store'
-import { syncLocationsFromPeer } from './sync'
+import { LOCATION_SYNC_JOB, planLocationSync } from './sync'
 
 // Management routes (DESIGN "Management API"): owner writes in 2.3.0 shapes, reads of own and received locations,
 // charge point migration, pull sync from a peer, and the data-sharing policy of a party.
@@ -82,7 +84,8 @@ export const admin = new Hono<AdminEnv>()
   })
   .post('/locations/sync/:peer_id', async (c) => {
     const request = parseWith(SyncRequest, c.req.header('Content-Type')?.includes('json') ? await readJson(c) : {})
-    return c.json(await syncLocationsFromPeer(c.env, c.var.db, c.req.param('peer_id'), request))
+    const job = await startJob(c.env, LOCATION_SYNC_JOB, await planLocationSync(c.var.db, c.req.param('peer_id'), request))
+    return c.json(jobAccepted(job), 202)
   })
   .get('/policies/:country_code/:party_id', async (c) => {
     const stored = await getPolicy(c.var.db, partyIn(c))
@@ -90,6 +93,7 @@ export const admin = new Hono<AdminEnv>()
   })
   .put('/policies/:country_code/:party_id', async (c) => {
     const policy = parseWith(SharingPolicy, await readJson(c))
-    const { stored, changed_locations } = await applySharingPolicy(c.env, c.var.db, partyIn(c), policy)
-    return c.json({ ...stored.policy, version: stored.version, changed_locations })
+    const { stored, job } = await applySharingPolicy(c.env, c.var.db, partyIn(c), policy)
+    // Pulls see the new policy from now on; the pushes to peers run as a job (docs/jobs.md).
+    return c.json({ ...stored.policy, version: stored.version, ...jobAccepted(job) }, 202)
   })

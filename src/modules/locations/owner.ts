@@ -4,16 +4,14 @@ import type { PartyRef } from '../../ocpi/context'
 import { OcpiError, invalid } from '../../ocpi/errors'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { findHostedParty } from '../../peers/parties'
-import { listPeers } from '../../peers/store'
 import { patchConnector, patchEvse, patchLocation } from './merge'
-import { mayView, type SharingPolicy } from './policy'
-import { getPolicy, putPolicy, type StoredPolicy } from './policy-store'
+import { getPolicy } from './policy-store'
 import { locationPath, pushLocationChange } from './push'
 import {
   connectorPatchVersions, evsePatchVersions, locationPatchVersions,
   type ConnectorPatch, type EVSEPatch, type Location, type LocationPatch,
 } from './schema'
-import { OWN_SOURCE, getLocation, partyLocations, updateLocation, upsertLocation } from './store'
+import { OWN_SOURCE, getLocation, updateLocation, upsertLocation } from './store'
 
 // Owner writes of hosted CPO parties: stored first, then pushed to every peer according to the party's sharing
 // policy. The management API, the seed, charge point migration and policy changes all go through these functions.
@@ -57,30 +55,6 @@ export async function patchOwnLocation(env: Env, db: Database, party: PartyRef, 
   const policy = (await getPolicy(db, party))?.policy
   await pushLocationChange(env, { location: result.before, policy }, { location: result.after, policy }, { method: 'PATCH', path, bodies })
   return result.after
-}
-
-/**
- * Replaces a party's sharing policy and pushes the effect (B1.5). A location whose visibility changes for any peer
- * gets a new last_updated: the location as that peer is served it changed now, and a pull-only peer syncing with
- * `date_from` must find it in its next delta; receivers that already hold it would otherwise ignore an equal
- * last_updated. Then newly entitled peers get a PUT and peers that lost it get the withdrawn view (push.ts).
- */
-export async function applySharingPolicy(env: Env, db: Database, party: PartyRef, policy: SharingPolicy, now = new Date()): Promise<{ stored: StoredPolicy; changed_locations: number }> {
-  await assertHostedCpo(db, party)
-  const before = (await getPolicy(db, party))?.policy
-  const stored = await putPolicy(db, party, policy, now.getTime())
-  const peers = await listPeers(db)
-  let changed = 0
-  for await (const batch of partyLocations(db, OWN_SOURCE, party)) {
-    for (const location of batch) {
-      if (!peers.some((peer) => mayView(before, peer, location) !== mayView(policy, peer, location))) continue
-      const touched = { ...location, last_updated: now.toISOString() }
-      if (!(await upsertLocation(db, OWN_SOURCE, touched))) continue // an owner write with a later time got there first
-      await pushLocationChange(env, { location, policy: before }, { location: touched, policy })
-      changed++
-    }
-  }
-  return { stored, changed_locations: changed }
 }
 
 /** Management bodies may leave last_updated out at any level: the write is stamped with the time it is made. */

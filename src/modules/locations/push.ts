@@ -9,7 +9,12 @@ import { mayView, type SharingPolicy } from './policy'
 import { locationVersions, type Location } from './schema'
 
 /** A location as one side of a change: the object and the policy of its party that governed who saw it. */
-export interface SharedState { location: Location; policy: SharingPolicy | undefined }
+export interface SharedState {
+  location: Location
+  policy: SharingPolicy | undefined
+  /** Earlier policies a peer may still hold a view under, when the pushes of a policy change were cut short (policy-change.ts). */
+  alsoUnder?: (SharingPolicy | undefined)[]
+}
 
 /** The owner's write as it should reach a peer that saw the location before and still sees it (e.g. a PATCH of one EVSE). */
 export interface WrittenChange { method: 'PUT' | 'PATCH'; path: string[]; bodies: Partial<Record<OcpiVersion, unknown>> }
@@ -49,7 +54,7 @@ function putOf(location: Location): PushChange {
  * Each peer falls in exactly one case, so each gets one push for this write, in its outbox's order.
  */
 export async function pushLocationChange(env: Env, before: SharedState | undefined, after: SharedState, written?: WrittenChange): Promise<void> {
-  const sawBefore = (peer: Peer) => before !== undefined && mayView(before.policy, peer, before.location)
+  const sawBefore = (peer: Peer) => before !== undefined && [before.policy, ...(before.alsoUnder ?? [])].some((policy) => mayView(policy, peer, before.location))
   const seesAfter = (peer: Peer) => mayView(after.policy, peer, after.location)
   const key = objectKey(after.location)
   const asWritten: PushChange = written ? { module: 'locations', ...written, from: ownerOf(after.location), objectKey: key } : putOf(after.location)

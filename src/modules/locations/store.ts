@@ -66,8 +66,24 @@ export async function getLocationsByKeys(db: Database, source: string, keys: str
  * a repeat and harmless). One statement, so two writers cannot interleave. Returns false when it was older.
  */
 export async function upsertLocation(db: Database, source: string, location: Location): Promise<boolean> {
+  return (await withDataVersionBump(db, source, upsertStatement(db, source, location))).length > 0
+}
+
+/**
+ * Many locations received from one peer (a pull page) in one round trip, each under the same rule as upsertLocation.
+ * Returns how many were stored (the others were older than what a push already delivered).
+ */
+export async function upsertReceivedLocations(db: Database, source: string, received: Location[]): Promise<number> {
+  if (source === OWN_SOURCE) throw new Error('upsertReceivedLocations is for locations received from a peer')
+  if (received.length === 0) return 0
+  const statements = received.map((location) => upsertStatement(db, source, location))
+  const results = await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]])
+  return results.filter((rows) => rows.length > 0).length
+}
+
+function upsertStatement(db: Database, source: string, location: Location) {
   const row = locationRow(source, location)
-  const write = db
+  return db
     .insert(locations)
     .values({ ...row, revision: 1 })
     .onConflictDoUpdate({
@@ -76,7 +92,6 @@ export async function upsertLocation(db: Database, source: string, location: Loc
       setWhere: sql`excluded.last_updated >= ${locations.last_updated}`,
     })
     .returning({ key: locations.key })
-  return (await withDataVersionBump(db, source, write)).length > 0
 }
 
 /** Own writes bump the data version in the same batch; a bump for a write that did not apply only costs a cache miss. */
@@ -181,18 +196,12 @@ export function listLocations(db: Database, where: SQL | undefined, page: PageQu
   return pageOf<Location>(db, locations.object, where, page)
 }
 
-/** Every location of one party in one source, in batches (policy changes, charge point migration). */
-export async function* partyLocations(db: Database, source: string, party: PartyRef, batchSize = 200): AsyncGenerator<Location[]> {
-  let afterKey = ''
-  for (;;) {
-    const rows = await db
-      .select({ key: locations.key, location: locations.object })
-      .from(locations)
-      .where(and(fromSource(source), ofParty(party), gt(locations.key, afterKey)))
-      .orderBy(asc(locations.key))
-      .limit(batchSize)
-    if (rows.length === 0) return
-    yield rows.map((row) => row.location)
-    afterKey = rows[rows.length - 1].key
-  }
+/** One batch of a party's locations in one source, in key order after `afterKey` (policy changes walk them in chunks). */
+export async function partyLocationsAfter(db: Database, source: string, party: PartyRef, afterKey: string, limit: number): Promise<{ key: string; location: Location }[]> {
+  return db
+    .select({ key: locations.key, location: locations.object })
+    .from(locations)
+    .where(and(fromSource(source), ofParty(party), gt(locations.key, afterKey)))
+    .orderBy(asc(locations.key))
+    .limit(limit)
 }

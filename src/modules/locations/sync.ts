@@ -1,16 +1,20 @@
-import type { Database } from '../../db/client'
+import { database, type Database } from '../../db/client'
 import type { Env } from '../../env'
+import { PermanentJobError, type JobKind } from '../../jobs/types'
 import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion } from '../../ocpi/versions'
 import { fromWire } from '../../ocpi/version-adapters'
 import { ocpiRequest } from '../../peers/client'
 import { getPeer, type Peer } from '../../peers/store'
-import { locationVersions } from './schema'
-import { upsertLocation } from './store'
+import { locationVersions, type Location } from './schema'
+import { upsertReceivedLocations } from './store'
 
 // Pull from a peer's locations Sender interface (B1.2-B1.4: NSPs, NAPs and aggregators that poll rather than take
 // pushes, or any receiver doing a full sync after an outage). Every page is stored as received from that peer, with
-// the same last_updated rule as a push.
+// the same last_updated rule as a push. A CPO may have 300,000 locations: the pull runs as a background job, one page
+// per step (docs/jobs.md).
+
+export const LOCATION_SYNC_JOB = 'locations.sync'
 
 export interface SyncResult {
   pages: number
@@ -23,7 +27,14 @@ export interface SyncResult {
   invalid: Array<{ id?: string; path?: string; message: string }>
 }
 
+export interface LocationSyncState extends SyncResult {
+  peer_id: string
+  /** The page the next step fetches; null once the peer sent a page without a next link. */
+  next_url: string | null
+}
+
 const MAX_PAGES = 10_000
+const MAX_INVALID_SHOWN = 20
 
 const represents = (peer: Peer, party: { country_code: string; party_id: string }) =>
   peer.roles.some((role) => role.role === 'HUB') ||
@@ -33,44 +44,62 @@ function nextLink(headers: Headers): string | undefined {
   return /<([^>]+)>\s*;\s*rel="?next"?/i.exec(headers.get('Link') ?? '')?.[1]
 }
 
-export async function syncLocationsFromPeer(env: Env, db: Database, peerId: string, options: { date_from?: string; limit?: number } = {}): Promise<SyncResult> {
+/** A peer we can pull locations from now; throws the management API's answer otherwise. */
+async function syncablePeer(db: Database, peerId: string) {
   const peer = await getPeer(db, peerId)
   if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
   if (peer.status !== 'CONNECTED' || !peer.version || !isSupportedVersion(peer.version) || !peer.outbound_token) {
     throw new OcpiError(2001, `Peer ${peerId} is not connected`, { http_status: 409 })
   }
-  const version = peer.version
   const endpoint = peer.endpoints.find((candidate) => candidate.identifier === 'locations' && candidate.role === 'SENDER')
   if (!endpoint) throw new OcpiError(2001, `Peer ${peerId} offers no locations Sender interface`, { http_status: 409 })
+  return { peer, version: peer.version, token: peer.outbound_token, endpoint }
+}
 
+/** Checks the peer can be pulled from and returns the job's first state. */
+export async function planLocationSync(db: Database, peerId: string, options: { date_from?: string; limit?: number } = {}): Promise<LocationSyncState> {
+  const { endpoint } = await syncablePeer(db, peerId)
   const first = new URL(endpoint.url)
   if (options.date_from) first.searchParams.set('date_from', options.date_from)
   if (options.limit) first.searchParams.set('limit', String(options.limit))
-  const result: SyncResult = { pages: 0, received: 0, stored: 0, unchanged: 0, not_represented: 0, invalid: [] }
-  let url: string | undefined = first.toString()
-  while (url && result.pages < MAX_PAGES) {
-    const response = await ocpiRequest<unknown[]>({ method: 'GET', url, token: peer.outbound_token, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
+  return { peer_id: peerId, next_url: first.toString(), pages: 0, received: 0, stored: 0, unchanged: 0, not_represented: 0, invalid: [] }
+}
+
+/** One page: fetched, validated in the peer's version, and stored in one round trip. */
+export const locationSyncJob: JobKind<LocationSyncState> = {
+  async step(env, state) {
+    if (!state.next_url) return { state, done: true }
+    const db = database(env.DB)
+    const { peer, version, token } = await syncablePeer(db, state.peer_id).catch((error: unknown) => {
+      // Deleted, or no longer offering the interface: trying again will not help.
+      if (error instanceof OcpiError && error.detail.http_status === 404) throw new PermanentJobError(error.message)
+      throw error
+    })
+    const response = await ocpiRequest<unknown[]>({ method: 'GET', url: state.next_url, token, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
     if (response.status_code !== 1000 || !Array.isArray(response.data)) {
-      throw new OcpiError(3001, `Peer answered ${response.status_code} ${response.status_message ?? ''} on page ${result.pages + 1}`.trim())
+      throw new OcpiError(3001, `Peer answered ${response.status_code} ${response.status_message ?? ''} on page ${state.pages + 1}`.trim())
     }
-    result.pages++
+    const next: LocationSyncState = { ...state, invalid: [...state.invalid], pages: state.pages + 1, received: state.received + response.data.length }
+    const represented: Location[] = []
     for (const item of response.data) {
-      result.received++
       let location
       try {
         location = fromWire(locationVersions, version, item)
       } catch (error) {
-        if (result.invalid.length < 20) {
+        if (next.invalid.length < MAX_INVALID_SHOWN) {
           const detail = error instanceof OcpiError ? error : new OcpiError(2001, String(error))
-          result.invalid.push({ id: (item as { id?: string })?.id, path: detail.detail.path, message: detail.message })
+          next.invalid.push({ id: (item as { id?: string })?.id, path: detail.detail.path, message: detail.message })
         }
         continue
       }
-      if (!represents(peer, location)) result.not_represented++
-      else if (await upsertLocation(db, peer.id, location)) result.stored++
-      else result.unchanged++
+      if (represents(peer, location)) represented.push(location)
+      else next.not_represented++
     }
-    url = nextLink(response.headers)
-  }
-  return result
+    const stored = await upsertReceivedLocations(db, peer.id, represented)
+    next.stored += stored
+    next.unchanged += represented.length - stored
+    next.next_url = next.pages < MAX_PAGES ? nextLink(response.headers) ?? null : null
+    return { state: next, done: next.next_url === null }
+  },
+  progress: ({ next_url: _next, ...counts }) => counts,
 }

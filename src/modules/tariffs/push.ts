@@ -10,6 +10,7 @@ import type { Role } from '../../ocpi/types'
 import { isIsoCurrency } from './currencies'
 import { tariffVersions, type Tariff } from './schema'
 import { listOwnNonIsoTariffs, peersAcceptingNonIsoCurrencies } from './store'
+import { mayViewTariff } from './visibility'
 
 /** The peer's party a push is addressed to (OCPI-to): the first of its roles in `roles` order, or none. */
 export function addressedRole(peer: Pick<Peer, 'roles'>, roles: readonly Role[]): PartyRef | undefined {
@@ -26,13 +27,17 @@ const TARIFF_RECEIVING_ROLES: readonly Role[] = ['EMSP', 'NSP', 'NAP', 'PTP', 'O
 
 /**
  * Pushes owner writes of tariffs: PUT for every written object, DELETE for every removed one. A tariff in a non-ISO
- * currency goes only to peers that opted in (docs/extensions/multi-currency-tariffs.md).
+ * currency goes only to peers that opted in (docs/extensions/multi-currency-tariffs.md), and a tariff used only at
+ * locations a peer may not see goes not to that peer (visibility.ts): it never had it, so it gets no DELETE either.
  */
 export async function publishTariffChanges(env: Env, db: Database, changes: { written: Tariff[]; removed: Tariff[] }) {
   const needsOptIn = [...changes.written, ...changes.removed].some((tariff) => !isIsoCurrency(tariff.currency))
   const optedIn = needsOptIn ? await peersAcceptingNonIsoCurrencies(db) : new Set<string>()
-  const audienceFor = (tariff: Tariff): PushAudience => (peer) =>
-    isIsoCurrency(tariff.currency) || optedIn.has(peer.id) ? addressedRole(peer, TARIFF_RECEIVING_ROLES) : undefined
+  const audienceFor = (tariff: Tariff): PushAudience => async (peer) => {
+    if (!isIsoCurrency(tariff.currency) && !optedIn.has(peer.id)) return undefined
+    const to = addressedRole(peer, TARIFF_RECEIVING_ROLES)
+    return to && (await mayViewTariff(db, peer, tariff)) ? to : undefined
+  }
   for (const tariff of changes.written) await publish(env, tariffChange('PUT', tariff), audienceFor(tariff))
   for (const tariff of changes.removed) await publish(env, tariffChange('DELETE', tariff), audienceFor(tariff))
 }
@@ -44,7 +49,9 @@ export async function publishTariffChanges(env: Env, db: Database, changes: { wr
 export async function republishNonIsoTariffs(env: Env, db: Database, peer: Peer, accepts: boolean) {
   const to = addressedRole(peer, TARIFF_RECEIVING_ROLES)
   if (!to) return
-  for (const tariff of await listOwnNonIsoTariffs(db)) await publishTo(env, peer.id, tariffChange(accepts ? 'PUT' : 'DELETE', tariff), to)
+  for (const tariff of await listOwnNonIsoTariffs(db)) {
+    if (await mayViewTariff(db, peer, tariff)) await publishTo(env, peer.id, tariffChange(accepts ? 'PUT' : 'DELETE', tariff), to)
+  }
 }
 
 function tariffChange(method: 'PUT' | 'DELETE', tariff: Tariff): PushChange {

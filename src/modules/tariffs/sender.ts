@@ -9,19 +9,21 @@ import { addressedParty } from '../../ocpi/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { tariffVersions } from './schema'
 import { findTariff, listTariffs, peerAcceptsNonIsoCurrencies } from './store'
+import { mayViewTariff, ownTariffsVisibleTo, peerViews } from './visibility'
 
 /**
  * Tariffs Sender interface (CPO): tariffs of the hosted CPO parties, date-paged (mod_tariffs "Sender Interface").
  * Addressed with OCPI-to headers it answers for that party only; without them for every hosted CPO, since each Tariff
- * names its owner. Received tariffs are never re-shared, and non-ISO currencies go only to peers that opted in.
+ * names its owner. Received tariffs are never re-shared, non-ISO currencies go only to peers that opted in, and a tariff
+ * used only at locations the peer may not see is not served to it (visibility.ts).
  */
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const query = parsePageQuery(c)
     const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'CPO') : undefined
     const session = openReadSession(c.env.DB, query.bookmark)
-    const includeNonIso = await peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id)
-    const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso })
+    const [includeNonIso, views] = await Promise.all([peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id), peerViews(session.db, c.var.peer, party && [party])])
+    const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso, visibleTo: ownTariffsVisibleTo(views) })
     setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
     return respond(c, page.objects.map((tariff) => toWire(tariffVersions, c.var.version, tariff)))
   })
@@ -30,7 +32,8 @@ export const sender = new Hono<OcpiEnv>()
     const party = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id') }
     const session = openReadSession(c.env.DB)
     const row = await findTariff(session.db, party, c.req.param('tariff_id'))
-    const visible = row && row.peer_id === null && (row.iso_currency || (await peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id)))
+    const visible = row && row.peer_id === null && (row.iso_currency || (await peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id))) &&
+      (await mayViewTariff(session.db, c.var.peer, row))
     if (!visible) throw OcpiError.unknownObject(`tariff ${c.req.param('tariff_id')}`)
     return respond(c, toWire(tariffVersions, c.var.version, row.object))
   })

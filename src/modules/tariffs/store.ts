@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm'
+import { and, count, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { afterPosition, dateRange, pageOffset, pageOrder } from '../../db/paging'
 import { tariffPeerSettings, tariffs } from '../../db/schema'
@@ -36,6 +36,8 @@ export interface TariffListFilter {
   source: 'own' | 'received'
   /** Serve tariffs in non-ISO currencies too (the peer opted in, or an operator reads). */
   includeNonIso: boolean
+  /** Only the tariffs a peer may see (visibility.ts); an operator reads them all. */
+  visibleTo?: SQL
 }
 
 /** One page in (last_updated, key) order and the total matching the filter, in one round trip. */
@@ -45,6 +47,7 @@ export async function listTariffs(db: Database, page: PageQuery, filter: TariffL
     filter.party ? eq(tariffs.country_code, filter.party.country_code.toUpperCase()) : undefined,
     filter.party ? eq(tariffs.party_id, filter.party.party_id.toUpperCase()) : undefined,
     filter.includeNonIso ? undefined : eq(tariffs.iso_currency, true),
+    filter.visibleTo,
     dateRange(paged, page),
   )
   const [rows, [{ total }]] = await db.batch([

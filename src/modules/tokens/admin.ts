@@ -4,15 +4,17 @@ import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery } from '../../ocpi/paging'
+import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
 import { DateTime } from '../../ocpi/types'
+import { jobAccepted, startJob } from '../../jobs/start'
 import { findHostedParty } from '../../peers/parties'
 import { PartyParam } from '../../admin/party-param'
+import { listAuthorizations } from './authorization-log'
 import { authorizeAtChargePoint, AuthorizeRequest } from './authorize'
 import { publishTokenPatch, publishTokenPut } from './push'
 import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from './schema'
 import { getOwnToken, getReceivedToken, listTokens, putOwnToken, tokenKey, type StoredToken, type TokenRef } from './store'
-import { syncTokensFromPeer } from './sync'
+import { planTokenSync, TOKEN_SYNC_JOB } from './sync'
 import { assertSameToken, readObjectBody } from './wire'
 
 // Management routes of the tokens module (DESIGN, "Management API"): owner writes of hosted eMSPs (stored, then pushed
@@ -30,6 +32,7 @@ const ListQuery = z.object({
   source: z.enum(['own', 'received']).default('own'),
   peer_id: z.string().min(1).optional(),
 })
+const AuthorizationListQuery = z.object({ party: PartyParam.optional(), token_uid: z.string().min(1).max(36).optional() })
 const SyncRequest = z.object({ party: PartyParam.optional(), date_from: DateTime.optional(), limit: z.number().int().min(1).max(1000).optional() })
 
 export const tokensAdmin = new Hono<AdminEnv>()
@@ -80,11 +83,19 @@ export const tokensAdmin = new Hono<AdminEnv>()
   .post('/tokens/sync/:peer_id', async (c) => {
     const text = await c.req.text()
     const request = parseWith(SyncRequest, text.trim() ? JSON.parse(text) : {})
-    return c.json(await syncTokensFromPeer(c.env, c.var.db, c.req.param('peer_id'), { emsp: request.party, date_from: request.date_from, limit: request.limit }))
+    const state = await planTokenSync(c.var.db, c.req.param('peer_id'), { emsp: request.party, date_from: request.date_from, limit: request.limit })
+    return c.json(jobAccepted(await startJob(c.env, TOKEN_SYNC_JOB, state)), 202)
   })
   .post('/authorize', async (c) => {
     const request = parseWith(AuthorizeRequest, await readJson(c))
     return c.json(await authorizeAtChargePoint(c.env, c.var.db, request))
+  })
+  .get('/authorizations', async (c) => {
+    const query = parseWith(AuthorizationListQuery, c.req.query())
+    const page = parsePageQuery(c)
+    const result = await listAuthorizations(c.var.db, query, page)
+    setPageHeaders(c, page, result, { publicUrl: c.env.PUBLIC_URL })
+    return c.json(result.objects)
   })
 
 /** Owner writes are for tokens of an eMSP hosted here. */

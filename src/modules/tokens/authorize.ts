@@ -8,6 +8,7 @@ import { CiString, CountryCode, DisplayText, toEpochMs } from '../../ocpi/types'
 import { listHostedParties } from '../../peers/parties'
 import { getPeer, peersRepresenting } from '../../peers/store'
 import { decideFromRealtime, planAuthorization, unknownTokenWithoutOwner, type AuthorizationDecision, type CpoPolicyOptions } from './authorization-policy'
+import { recordAuthorization, type AuthorizationEntry } from './authorization-log'
 import { requestRealtimeAuthorization, tokensSenderOf, type RealtimeResult, type TokensSender } from './emsp-client'
 import { ownLocationCountry } from './location-country'
 import { isTokenTypeIn221, TokenType, type LocationReferences, type Token } from './schema'
@@ -43,6 +44,30 @@ export interface AuthorizeResult extends AuthorizationDecision {
  */
 export async function authorizeAtChargePoint(env: Env, db: Database, request: AuthorizeRequest): Promise<AuthorizeResult> {
   const cpo = await askingCpo(db, request.party)
+  const { result, token, peerId } = await decideAtChargePoint(env, db, cpo, request)
+  await recordAuthorization(db, {
+    side: 'CPO',
+    party: cpo,
+    token,
+    location_id: request.location_id ?? null,
+    evse_uids: request.evse_uids ?? null,
+    allowed: result.allowed,
+    reason: result.reason,
+    source: result.source,
+    authorization_reference: result.authorization_reference ?? null,
+    peer_id: peerId,
+  })
+  return result
+}
+
+/** The decision, the token it was about (owner when known) and the eMSP peer asked, if one was. */
+interface ChargePointDecision {
+  result: AuthorizeResult
+  token: AuthorizationEntry['token']
+  peerId: string | null
+}
+
+async function decideAtChargePoint(env: Env, db: Database, cpo: PartyRef, request: AuthorizeRequest): Promise<ChargePointDecision> {
   const cached = pickCached(await findReceivedTokensByUid(db, request.token_uid, request.type), request.token_party)
   // Where the charge point is matters only to a cached token limited to some countries: skip the read otherwise.
   const whereMatters = !request.country_code && request.location_id && !!cached?.allowed_countries?.length
@@ -53,11 +78,12 @@ export async function authorizeAtChargePoint(env: Env, db: Database, request: Au
     policyOptions(env),
   )
   const tokenView = cached ? { token: cached.token } : {}
-  if (plan.kind === 'decided') return { ...plan.decision, ...tokenView }
-
   const type = request.type ?? cached?.token.type ?? 'RFID'
   const owner = cached ? { country_code: cached.token.country_code, party_id: cached.token.party_id } : request.token_party ?? ownerOfEmaid(request.token_uid, type)
-  if (!owner) return unknownTokenWithoutOwner()
+  const asked = { uid: request.token_uid, type, country_code: owner?.country_code ?? null, party_id: owner?.party_id ?? null }
+  if (plan.kind === 'decided') return { result: { ...plan.decision, ...tokenView }, token: asked, peerId: null }
+  if (!owner) return { result: unknownTokenWithoutOwner(), token: asked, peerId: null }
+
   const sender = await ownerTokensSender(db, owner, type, cached?.peer_id ?? null)
   const location = request.location_id ? { location_id: request.location_id, evse_uids: request.evse_uids } : undefined
   const result: RealtimeResult = sender
@@ -66,7 +92,7 @@ export async function authorizeAtChargePoint(env: Env, db: Database, request: Au
   const decision = decideFromRealtime(plan, result.outcome)
   if (sender && result.info) await cacheAnsweredToken(db, sender, owner, cached, result)
   const token = result.info?.token ?? cached?.token
-  return {
+  const answer: AuthorizeResult = {
     ...decision,
     ...(token ? { token } : {}),
     ...(decision.source === 'realtime' && result.info?.authorization_reference ? { authorization_reference: result.info.authorization_reference } : {}),
@@ -74,6 +100,7 @@ export async function authorizeAtChargePoint(env: Env, db: Database, request: Au
     ...(result.info?.info ? { info: result.info.info } : {}),
     ...(result.message ? { message: result.message } : {}),
   }
+  return { result: answer, token: asked, peerId: sender?.peer.id ?? null }
 }
 
 /**

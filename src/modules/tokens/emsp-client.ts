@@ -2,6 +2,7 @@ import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion, type OcpiVersion } from '../../ocpi/versions'
 import { ocpiRequest, OcpiClientError } from '../../peers/client'
+import { peerEndpoint } from '../../peers/extensions'
 import type { Peer } from '../../peers/store'
 import type { RealtimeOutcome } from './authorization-policy'
 import { allowedCountriesFromWire, AllowedType, authorizationInfoVersions, tokenVersions, type AuthorizationInfo, type LocationReferences, type Token } from './schema'
@@ -12,7 +13,7 @@ export interface TokensSender { peer: Peer; version: OcpiVersion; url: string; t
 
 /** The peer's Tokens Sender endpoint in its negotiated version, when it has one and we can call it. */
 export function tokensSenderOf(peer: Peer): TokensSender | undefined {
-  const endpoint = peer.endpoints.find((candidate) => candidate.identifier === 'tokens' && candidate.role === 'SENDER')
+  const endpoint = peerEndpoint(peer, 'tokens', 'SENDER')
   if (!endpoint || !peer.version || !isSupportedVersion(peer.version) || !peer.outbound_token || peer.status === 'SUSPENDED') return undefined
   return { peer, version: peer.version, url: endpoint.url, token: peer.outbound_token }
 }
@@ -67,25 +68,24 @@ export interface PulledPage {
   rejected: number
 }
 
-const MAX_PAGES = 10_000
-
-/**
- * Pulls every page of `GET {tokens_endpoint_url}` (mod_tokens, "Pull model"), following Link rel="next". Throws
- * OcpiError 3001 when the peer fails; a next link to another origin is refused, so our credentials never leave it.
- */
-export async function* pullTokenPages(sender: TokensSender, options: { from: PartyRef; to: PartyRef; date_from?: string; limit?: number; timeoutMs: number }): AsyncGenerator<PulledPage> {
+/** The first page of `GET {tokens_endpoint_url}` (mod_tokens, "Pull model"). */
+export function firstTokenPageUrl(sender: TokensSender, options: { date_from?: string; limit?: number }): string {
   const first = new URL(sender.url)
   if (options.date_from) first.searchParams.set('date_from', options.date_from)
   if (options.limit) first.searchParams.set('limit', String(options.limit))
-  let next: string | undefined = first.toString()
-  for (let pages = 0; next && pages < MAX_PAGES; pages++) {
-    const response = await callPeer(() => ocpiRequest<unknown[]>({ method: 'GET', url: next!, token: sender.token, from: options.from, to: options.to, timeoutMs: options.timeoutMs }))
-    if (response.status_code !== 1000 || !Array.isArray(response.data)) {
-      throw new OcpiError(3001, `${sender.peer.id} answered the tokens pull with ${response.status_code} ${response.status_message ?? ''}`.trim())
-    }
-    yield parsePage(sender.version, response.data)
-    next = nextLink(response.headers.get('Link'), first.origin)
+  return first.toString()
+}
+
+/**
+ * Pulls one page and returns it with the next page's URL from Link rel="next". Throws OcpiError 3001 when the peer
+ * fails; a next link to another origin than the endpoint's is refused, so our credentials never leave it.
+ */
+export async function pullTokenPage(sender: TokensSender, url: string, options: { from: PartyRef; to: PartyRef; timeoutMs: number }): Promise<{ page: PulledPage; next?: string }> {
+  const response = await callPeer(() => ocpiRequest<unknown[]>({ method: 'GET', url, token: sender.token, from: options.from, to: options.to, timeoutMs: options.timeoutMs }))
+  if (response.status_code !== 1000 || !Array.isArray(response.data)) {
+    throw new OcpiError(3001, `${sender.peer.id} answered the tokens pull with ${response.status_code} ${response.status_message ?? ''}`.trim())
   }
+  return { page: parsePage(sender.version, response.data), next: nextLink(response.headers.get('Link'), new URL(sender.url).origin) }
 }
 
 function parsePage(version: OcpiVersion, objects: unknown[]): PulledPage {

@@ -7,6 +7,7 @@ import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
 import { addressedParty, requestingParty } from '../../ocpi/routing'
 import { toWire } from '../../ocpi/version-adapters'
+import { recordAuthorization } from './authorization-log'
 import { emspAuthorization } from './authorization-policy'
 import { receivedLocationCountry } from './location-country'
 import { AuthorizationInfo, authorizationInfoVersions, LocationReferences, TOKEN_TYPES_221, tokenToWire } from './schema'
@@ -35,9 +36,16 @@ export const sender = new Hono<OcpiEnv>()
     const type = tokenTypeQuery(c) ?? 'RFID'
     const location = await readLocationReferences(c)
     const stored = await getOwnToken(c.var.db, { ...party, uid: c.req.param('token_uid'), type })
-    // mod_tokens, POST: "When the eMSP does not know the Token, the eMSP SHALL respond with an HTTP status code: 404"
-    // and "the response SHALL contain the status code: 2004: Unknown Token, and no data field".
-    if (!stored) throw new OcpiError(2004, `Unknown token ${c.req.param('token_uid')} of type ${type}`, { http_status: 404 })
+    const logged = {
+      side: 'EMSP' as const, party, token: { ...party, uid: c.req.param('token_uid'), type }, source: 'realtime' as const, peer_id: c.var.peer.id,
+      location_id: location?.location_id ?? null, evse_uids: location?.evse_uids ?? null,
+    }
+    if (!stored) {
+      await recordAuthorization(c.var.db, { ...logged, allowed: false, reason: 'UNKNOWN_TOKEN', authorization_reference: null })
+      // mod_tokens, POST: "When the eMSP does not know the Token, the eMSP SHALL respond with an HTTP status code: 404"
+      // and "the response SHALL contain the status code: 2004: Unknown Token, and no data field".
+      throw new OcpiError(2004, `Unknown token ${c.req.param('token_uid')} of type ${type}`, { http_status: 404 })
+    }
     const requester = requestingParty(c)
     const cpoParties = requester ? [requester] : c.var.peer.roles.filter((role) => role.role === 'CPO')
     // Only a token limited to some countries needs to know where the location is: skip the read for every other one.
@@ -59,6 +67,7 @@ export const sender = new Hono<OcpiEnv>()
       location: allowed === 'ALLOWED' ? location : undefined,
       authorization_reference: allowed === 'ALLOWED' ? crypto.randomUUID() : undefined,
     }
+    await recordAuthorization(c.var.db, { ...logged, allowed: allowed === 'ALLOWED', reason: allowed, authorization_reference: info.authorization_reference ?? null })
     return respond(c, toWire(authorizationInfoVersions, c.var.version, info))
   })
 

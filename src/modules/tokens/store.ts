@@ -45,6 +45,16 @@ export async function putOwnToken(db: Database, token: Token, rules: TokenRules 
   return toStored(row)
 }
 
+/** Stores many tokens of hosted eMSPs (a page of a party taken over) in one round trip, each as putOwnToken would. */
+export async function putOwnTokens(db: Database, owned: { token: Token; rules?: TokenRules }[]): Promise<void> {
+  const rows = owned.map(({ token, rules }) => tokenRow('own', token, null, rules ?? {}))
+  const statements = []
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    statements.push(db.insert(tokens).values(rows.slice(start, start + ROWS_PER_INSERT)).onConflictDoUpdate({ target: [tokens.source, tokens.key], set: takenFromIncoming }))
+  }
+  if (statements.length > 0) await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]])
+}
+
 /**
  * Caches a token received from an eMSP peer. An older version never overwrites a newer one (a delayed push or a slow
  * pull page): returns false when the stored token was newer and is kept.
@@ -172,6 +182,11 @@ function tokenRow(source: Source, token: Token, peerId: string | null, rules: To
 }
 
 const updatableColumns = ({ source, key, ...rest }: TokenRow) => rest
+
+/** updatableColumns of a multi-row upsert: each row's own values (`excluded`). */
+const takenFromIncoming = Object.fromEntries(
+  (['country_code', 'party_id', 'uid', 'type', 'peer_id', 'last_updated', 'object', 'allowed_countries', 'account_status'] as const).map((column) => [column, sql.raw(`excluded.${tokens[column].name}`)]),
+)
 
 const toStored = (row: Pick<TokenRow, 'object' | 'allowed_countries' | 'account_status' | 'peer_id'>): StoredToken => ({
   token: row.object,

@@ -1,42 +1,74 @@
-import type { Database } from '../../db/client'
+import { database, type Database } from '../../db/client'
 import type { Env } from '../../env'
+import { PermanentJobError, type JobKind } from '../../jobs/types'
 import { samePartyRef, type PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { listHostedParties } from '../../peers/parties'
 import { getPeer, type Peer } from '../../peers/store'
-import { pullTokenPages, tokensSenderOf } from './emsp-client'
+import { firstTokenPageUrl, pullTokenPage, tokensSenderOf } from './emsp-client'
 import { putReceivedTokens } from './store'
 
-export interface TokenSyncReport {
+// Pull model (mod_tokens): fetch every token of each eMSP the peer represents and cache the ones newer than ours.
+// One GET series per eMSP party, addressed with OCPI-to, since a platform answers for one hosted eMSP at a time.
+// An MSP may have a million tokens: the pull runs as a background job, one page per step (docs/jobs.md).
+
+export const TOKEN_SYNC_JOB = 'tokens.sync'
+const MAX_PAGES_PER_PARTY = 10_000
+
+export interface PartySyncCounts { country_code: string; party_id: string; pages: number; received: number; stored: number; rejected: number }
+
+export interface TokenSyncState {
   peer_id: string
-  parties: { country_code: string; party_id: string; pages: number; received: number; stored: number; rejected: number }[]
+  /** Our CPO party asking (OCPI-from). */
+  from: PartyRef
+  /** The eMSP parties to pull, in order; `parties` holds the counts of those begun. */
+  emsps: PartyRef[]
+  parties: PartySyncCounts[]
+  date_from?: string
+  limit?: number
+  /** The next page of the party being pulled (emsps[parties.length - 1]); null: start the next party. */
+  next_url: string | null
 }
 
-/**
- * Pull model (mod_tokens): fetch every token of each eMSP the peer represents and cache the ones newer than ours.
- * One GET series per eMSP party, addressed with OCPI-to, since a platform answers for one hosted eMSP at a time.
- */
-export async function syncTokensFromPeer(env: Env, db: Database, peerId: string, options: { emsp?: PartyRef; date_from?: string; limit?: number } = {}): Promise<TokenSyncReport> {
+/** Checks the peer can be pulled from (404 unknown, 409 without a tokens Sender or a hosted CPO) and returns the job's first state. */
+export async function planTokenSync(db: Database, peerId: string, options: { emsp?: PartyRef; date_from?: string; limit?: number } = {}): Promise<TokenSyncState> {
   const peer = await getPeer(db, peerId)
   if (!peer) throw new OcpiError(2003, `Unknown peer ${peerId}`, { http_status: 404 })
-  const sender = tokensSenderOf(peer)
-  if (!sender) throw new OcpiError(2000, `Peer ${peerId} offers no tokens SENDER endpoint we can call`, { http_status: 409 })
+  if (!tokensSenderOf(peer)) throw new OcpiError(2000, `Peer ${peerId} offers no tokens SENDER endpoint we can call`, { http_status: 409 })
   const from = await anyHostedCpo(db)
   const emsps = emspPartiesOf(peer).filter((party) => !options.emsp || samePartyRef(party, options.emsp))
-  const report: TokenSyncReport = { peer_id: peerId, parties: [] }
-  for (const emsp of emsps) {
-    const counts = { ...emsp, pages: 0, received: 0, stored: 0, rejected: 0 }
-    for await (const page of pullTokenPages(sender, { from, to: emsp, date_from: options.date_from, limit: options.limit, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || 10_000 })) {
-      // A peer may only tell us about tokens of parties it represents (a hub represents many).
-      const ours = page.tokens.filter(({ token }) => representsOwner(peer, token))
-      counts.pages++
-      counts.received += page.tokens.length + page.rejected
-      counts.rejected += page.rejected + page.tokens.length - ours.length
-      counts.stored += await putReceivedTokens(db, peer.id, ours)
+  return { peer_id: peerId, from, emsps, parties: [], date_from: options.date_from, limit: options.limit, next_url: null }
+}
+
+export const tokenSyncJob: JobKind<TokenSyncState> = {
+  async step(env, state) {
+    const db = database(env.DB)
+    const peer = await getPeer(db, state.peer_id)
+    if (!peer) throw new PermanentJobError(`Peer ${state.peer_id} was deleted`)
+    const sender = tokensSenderOf(peer)
+    // E.g. suspended, or mid re-registration: worth another try later.
+    if (!sender) throw new OcpiError(2000, `Peer ${state.peer_id} offers no tokens SENDER endpoint we can call now`)
+    const starting = state.next_url === null
+    if (starting && state.parties.length >= state.emsps.length) return { state, done: true }
+    const emsp = state.emsps[starting ? state.parties.length : state.parties.length - 1]
+    const url = state.next_url ?? firstTokenPageUrl(sender, state)
+    const { page, next } = await pullTokenPage(sender, url, { from: state.from, to: emsp, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || 10_000 })
+    // A peer may only tell us about tokens of parties it represents (a hub represents many).
+    const ours = page.tokens.filter(({ token }) => representsOwner(peer, token))
+    const stored = await putReceivedTokens(db, peer.id, ours)
+    const before = starting ? { ...emsp, pages: 0, received: 0, stored: 0, rejected: 0 } : state.parties[state.parties.length - 1]
+    const counts: PartySyncCounts = {
+      ...before,
+      pages: before.pages + 1,
+      received: before.received + page.tokens.length + page.rejected,
+      rejected: before.rejected + page.rejected + page.tokens.length - ours.length,
+      stored: before.stored + stored,
     }
-    report.parties.push(counts)
-  }
-  return report
+    const parties = [...state.parties.slice(0, starting ? state.parties.length : -1), counts]
+    const next_url = next && counts.pages < MAX_PAGES_PER_PARTY ? next : null
+    return { state: { ...state, parties, next_url }, done: next_url === null && parties.length >= state.emsps.length }
+  },
+  progress: (state) => ({ peer_id: state.peer_id, parties: state.parties }),
 }
 
 function emspPartiesOf(peer: Peer): PartyRef[] {

@@ -7,6 +7,7 @@ import { peerOutbox } from '../../push/publish'
 import { listCdrsOfToken, pseudonymizeCdrsOfToken } from '../cdrs/store'
 import { deleteDriverTariff, findDriverTariff } from '../x-driver-tariffs/store'
 import { listSessionsOfToken, pseudonymizeSessionsOfToken } from '../sessions/store'
+import { listAuthorizationsOfToken, pseudonymizeAuthorizationsOfToken } from '../tokens/authorization-log'
 import { eraseReceivedToken, findReceivedTokensByUid, tokenRefOf } from '../tokens/store'
 import { deleteExportsOf } from './exports'
 import type { GdprRecordKind, GdprSubject } from './schema'
@@ -77,6 +78,13 @@ export const cdrsHolder: PersonalDataHolder = {
   collect: async (scope) => (await listCdrsOfToken(scope.db, scope.subject)).map((stored) => stored.cdr),
   identifiers: async (scope) => (await listCdrsOfToken(scope.db, scope.subject)).map((stored) => stored.cdr.cdr_token.contract_id),
   erase: (scope) => pseudonymizeCdrsOfToken(scope.db, scope.subject, scope.pseudonym),
+}
+
+/** Authorization decisions about the token (either side): kept as the audit trail they are, uid pseudonymized. */
+export const authorizationsHolder: PersonalDataHolder = {
+  name: 'authorizations',
+  collect: (scope) => listAuthorizationsOfToken(scope.db, scope.subject),
+  erase: (scope) => pseudonymizeAuthorizationsOfToken(scope.db, scope.subject, scope.pseudonym),
 }
 
 async function receivedDriverTariff(scope: GdprScope) {

@@ -16,7 +16,7 @@ export type GdprSubject = z.infer<typeof GdprSubject>
 /** Optional request body: the eMSP's own reference, echoed in the answer and in both audit logs. */
 export const GdprRequestBody = z.object({ request_id: CiString(36).optional() })
 
-export type GdprRecordKind = 'tokens' | 'sessions' | 'cdrs' | 'driver_tariffs' | 'charging_sessions' | 'audit_log'
+export type GdprRecordKind = 'tokens' | 'sessions' | 'cdrs' | 'driver_tariffs' | 'charging_sessions' | 'authorizations' | 'audit_log'
 
 /** Right of access: everything this platform holds about the token, each record in its canonical (2.3.0) shape. */
 export interface GdprExport {

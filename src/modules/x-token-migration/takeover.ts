@@ -5,6 +5,7 @@ import { parties } from '../../db/schema'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
+import { peerEndpoint } from '../../peers/extensions'
 import { nextPageUrl, requestPeerModule } from '../../peers/module-request'
 import { invalidateHostedParties } from '../../peers/parties'
 import { getPeer, listPeers, type Peer } from '../../peers/store'
@@ -110,7 +111,7 @@ async function announce(env: Env, db: Database, migration: PartyMigration, hando
   const announcements: Record<string, string> = {}
   for (const peer of await listPeers(db)) {
     if (peer.id === migration.peer_id || peer.status !== 'CONNECTED') continue
-    if (!peer.endpoints.some((endpoint) => endpoint.identifier === MODULE && endpoint.role === 'RECEIVER')) continue
+    if (!peerEndpoint(peer, MODULE, 'RECEIVER')) continue
     announcements[peer.id] = await announceTo(env, peer, move)
   }
   const tokens_pushed_to = await repushTokensOfParty(env, db, migration)

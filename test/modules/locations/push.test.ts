@@ -2,6 +2,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
+import { finishJob } from '../../jobs/fixtures'
 import { adminFetch } from '../../ocpi/fixtures'
 import { fakePeer, insertPeer, purgeTestOutboxes, type ReceivedPush } from '../../push/fixtures'
 import { hostCpo, putOwn, sampleLocation, uniqueParty } from './fixtures'
@@ -43,7 +44,7 @@ describe('pushing owner writes under a sharing policy', () => {
     const emsp = await insertPeer({ baseUrl: 'https://emsp.example.com/ocpi/2.3.0' })
     const nap = await insertPeer({ baseUrl: 'https://nap.example.com/ocpi/2.2.1', version: '2.2.1', roles: [{ role: 'NAP', country_code: 'NL', party_id: 'NAP', business_details: { name: 'NAP' } }] })
     invalidatePushPeers()
-    await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', roles: { NAP: 'none' } } })
+    await finishJob((await (await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', roles: { NAP: 'none' } } })).json<any>()).job_id)
 
     const location = sampleLocation(cpo, 'PUSH1', { parking_places: [{ id: 'P1', vehicle_types: ['VAN'], restricted_to_type: false, reservation_required: false }] })
     await putOwn(location)
@@ -56,8 +57,11 @@ describe('pushing owner writes under a sharing policy', () => {
     expect(await deliveredTo(emsp.id, fake.received, 'emsp.example.com')).toMatchObject([{ method: 'PATCH', url: expect.stringMatching(/\/PUSH1\/PUSH1-E1$/), body: { status: 'CHARGING' } }])
 
     // The NAP may now see it, the eMSP no longer: a full PUT (2.2.1 shape) to one, the withdrawn view to the other.
-    const changed = await (await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [emsp.id]: 'none' } } })).json<any>()
-    expect(changed).toMatchObject({ version: 2, changed_locations: 1 })
+    const changing = await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [emsp.id]: 'none' } } })
+    expect(changing.status).toBe(202)
+    const changed = await changing.json<any>()
+    expect(changed).toMatchObject({ version: 2, kind: 'locations.policy-change', status_url: `/admin/v1/jobs/${changed.job_id}` })
+    expect(await finishJob(changed.job_id)).toMatchObject({ status: 'DONE', progress: { locations_scanned: 1, changed_locations: 1 } })
     const toNap = await deliveredTo(nap.id, fake.received, 'nap.example.com')
     expect(toNap).toMatchObject([{ method: 'PUT', body: { id: 'PUSH1', publish: true, evses: [{ status: 'CHARGING' }] } }])
     expect(toNap[0].body).not.toHaveProperty('parking_places')
@@ -67,7 +71,8 @@ describe('pushing owner writes under a sharing policy', () => {
 
     // A policy change that changes nothing for anyone pushes nothing.
     const unchanged = await (await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [emsp.id]: [] } } })).json<any>()
-    expect(unchanged.changed_locations).toBe(0)
+    expect((await finishJob(unchanged.job_id)).progress.changed_locations).toBe(0)
+    expect(await deliveredTo(emsp.id, fake.received, 'emsp.example.com')).toEqual([])
   })
 
   it('moves EVSEs to another hosted CPO: REMOVED on the old location, published on the new one', async () => {

@@ -5,6 +5,8 @@ import { holdingPeer, hostParty, json, uniqueParty } from './fixtures'
 
 afterEach(() => purgeTestOutboxes())
 
+const agreed = ['x-driver-tariffs']
+
 const driverTariff = (fields: Record<string, unknown> = {}) => ({
   currency: 'EUR',
   tax_included: 'YES',
@@ -17,8 +19,10 @@ const driverTariff = (fields: Record<string, unknown> = {}) => ({
 describe('x-driver-tariffs: eMSP side (owner, Sender)', () => {
   it('stores an owner write, pushes it to CPO peers only, and serves it to CPO peers paged', async () => {
     const emsp = await hostParty('EMSP', 'DE')
-    const cpoPeer = await holdingPeer({ roles: [{ role: 'CPO', country_code: 'NL', party_id: 'CPX' }], receivers: ['x-driver-tariffs'] })
-    const emspPeer = await holdingPeer({ roles: [{ role: 'EMSP', country_code: 'FR', party_id: 'MSX' }], receivers: ['x-driver-tariffs'] })
+    const cpoPeer = await holdingPeer({ roles: [{ role: 'CPO', country_code: 'NL', party_id: 'CPX' }], receivers: ['x-driver-tariffs'], extensions: agreed })
+    const emspPeer = await holdingPeer({ roles: [{ role: 'EMSP', country_code: 'FR', party_id: 'MSX' }], receivers: ['x-driver-tariffs'], extensions: agreed })
+    // Lists the receiver, but x-driver-tariffs was never agreed with it: nothing is sent to it.
+    const unagreedCpoPeer = await holdingPeer({ roles: [{ role: 'CPO', country_code: 'NL', party_id: 'CPZ' }], receivers: ['x-driver-tariffs'] })
     const path = `/driver-tariffs/${emsp.country_code}/${emsp.party_id}/TOKEN1`
 
     const written = await adminFetch(path, { method: 'PUT', body: driverTariff() })
@@ -26,15 +30,20 @@ describe('x-driver-tariffs: eMSP side (owner, Sender)', () => {
     expect(await json(written)).toMatchObject({ ...emsp, token_uid: 'TOKEN1', prepaid_limits: { max_kwh: 40 } })
     expect(await cpoPeer.queued()).toMatchObject([{ module: 'x-driver-tariffs', method: 'PUT', path: [emsp.country_code, emsp.party_id, 'TOKEN1'], to: { country_code: 'NL', party_id: 'CPX' } }])
     expect(await emspPeer.queued()).toEqual([])
+    expect(await unagreedCpoPeer.queued()).toEqual([])
 
-    const cpoToken = (await registeredPeer({ roles: [{ role: 'CPO', country_code: 'NL', party_id: 'CPY', business_details: { name: 'CPO' } }] })).token
+    const cpoRoles = [{ role: 'CPO' as const, country_code: 'NL', party_id: 'CPY', business_details: { name: 'CPO' } }]
+    const cpoToken = (await registeredPeer({ roles: cpoRoles, extensions: agreed })).token
     const headers = { 'OCPI-to-country-code': emsp.country_code, 'OCPI-to-party-id': emsp.party_id }
     const page = await ocpiFetch('/ocpi/2.3.0/sender/x-driver-tariffs?limit=10', { token: cpoToken, headers })
     expect((await json<OcpiBody>(page)).data).toEqual([expect.objectContaining({ token_uid: 'TOKEN1', currency: 'EUR' })])
     expect(page.headers.get('X-Total-Count')).toBe('1')
 
-    const mspToken = (await registeredPeer()).token
+    const mspToken = (await registeredPeer({ extensions: agreed })).token
     expect((await json<OcpiBody>(await ocpiFetch('/ocpi/2.3.0/sender/x-driver-tariffs', { token: mspToken, headers }))).status_code).toBe(2000)
+    const unagreed = await ocpiFetch('/ocpi/2.3.0/sender/x-driver-tariffs', { token: (await registeredPeer({ roles: cpoRoles })).token, headers })
+    expect(unagreed.status).toBe(404)
+    expect((await json<OcpiBody>(unagreed)).status_code).toBe(2000)
 
     await cpoPeer.purge()
     expect(await json(await adminFetch(path, { method: 'DELETE' }))).toEqual({ deleted: 'TOKEN1' })
@@ -50,20 +59,25 @@ describe('x-driver-tariffs: eMSP side (owner, Sender)', () => {
     expect((await adminFetch(`/driver-tariffs/${cpo.country_code}/${cpo.party_id}/T`, { method: 'PUT', body: driverTariff() })).status).toBe(404)
   })
 
-  it('is listed in version details by its x- identifier, as Sender and Receiver', async () => {
-    const token = (await registeredPeer()).token
+  it('is listed in version details by its x- identifier, as Sender and Receiver, only to peers that agreed to it', async () => {
+    const token = (await registeredPeer({ extensions: agreed })).token
     const details = await json<OcpiBody>(await ocpiFetch('/ocpi/2.3.0/details', { token }))
     expect(details.data.endpoints).toEqual(expect.arrayContaining([
       expect.objectContaining({ identifier: 'x-driver-tariffs', role: 'SENDER' }),
       expect.objectContaining({ identifier: 'x-driver-tariffs', role: 'RECEIVER' }),
     ]))
+    const identifiers = (body: OcpiBody) => body.data.endpoints.map((endpoint: { identifier: string }) => endpoint.identifier)
+    expect(identifiers(details).filter((identifier: string) => identifier.startsWith('x-'))).toEqual(['x-driver-tariffs', 'x-driver-tariffs'])
+    const unagreed = await json<OcpiBody>(await ocpiFetch('/ocpi/2.3.0/details', { token: (await registeredPeer()).token }))
+    expect(identifiers(unagreed)).toEqual(expect.arrayContaining(['credentials', 'tariffs']))
+    expect(identifiers(unagreed).filter((identifier: string) => identifier.startsWith('x-'))).toEqual([])
   })
 })
 
 describe('x-driver-tariffs: CPO side (Receiver)', () => {
   async function emspPeer() {
     const party = uniqueParty('DE')
-    const peer = await registeredPeer({ roles: [{ role: 'EMSP', ...party, business_details: { name: 'MSP' } }] })
+    const peer = await registeredPeer({ roles: [{ role: 'EMSP', ...party, business_details: { name: 'MSP' } }], extensions: agreed })
     return { ...peer, party, path: (uid: string) => `/ocpi/2.3.0/receiver/x-driver-tariffs/${party.country_code}/${party.party_id}/${uid}` }
   }
   const body = (party: { country_code: string; party_id: string }, uid: string, fields: Record<string, unknown> = {}) =>

@@ -20,10 +20,12 @@ export async function hostParty(role: Role, country_code = 'NL') {
  * A connected peer whose pushes stay queued (no token to present, so the outbox holds them), so a test can read
  * exactly what was published to it.
  */
-export async function holdingPeer(options: { roles: Array<{ role: Role; country_code: string; party_id: string }>; receivers: string[]; version?: '2.2.1' | '2.3.0' }) {
+export async function holdingPeer(options: {
+  roles: Array<{ role: Role; country_code: string; party_id: string }>; receivers: string[]; version?: '2.2.1' | '2.3.0'; extensions?: string[]
+}) {
   const endpoints: Endpoint[] = options.receivers.map((identifier) => ({ identifier, role: 'RECEIVER', url: `https://peer.example.com/${identifier}` }))
   const peer = await insertPeer({
-    outbound_token: null, endpoints, version: options.version ?? '2.3.0',
+    outbound_token: null, endpoints, version: options.version ?? '2.3.0', extensions: options.extensions ?? [],
     roles: options.roles.map((role) => ({ ...role, business_details: { name: role.party_id } })),
   })
   invalidatePushPeers()

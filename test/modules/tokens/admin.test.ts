@@ -4,6 +4,7 @@ import { locations, OWN_SOURCE } from '../../../src/db/schema'
 import { findReceivedTokensByUid, getOwnToken, putReceivedToken } from '../../../src/modules/tokens/store'
 import { ownerOfEmaid } from '../../../src/modules/tokens/authorize'
 import { peerOutbox, invalidatePushPeers } from '../../../src/push/publish'
+import { finishJob } from '../../jobs/fixtures'
 import { adminFetch, db, registeredPeer } from '../../ocpi/fixtures'
 import { fakePeer, ocpiAnswer } from '../../push/fixtures'
 import { hostParty, rfidToken, roleOf, uniquePartyId, writeOwnToken } from './fixtures'
@@ -188,8 +189,13 @@ describe('POST /admin/v1/tokens/sync/{peer_id}: pull every page of an eMSP peer'
     })
     try {
       const { status, body } = await admin('POST', `/tokens/sync/${peer.id}`, {})
-      expect(status).toBe(200)
-      expect(body).toEqual({ peer_id: peer.id, parties: [{ ...emsp, pages: 2, received: 5, stored: 3, rejected: 2 }] })
+      expect(status).toBe(202)
+      expect(body).toMatchObject({ kind: 'tokens.sync', status_url: `/admin/v1/jobs/${body.job_id}` })
+      // One page per step: two alarms, then DONE.
+      const job = await finishJob(body.job_id)
+      expect(job).toMatchObject({ status: 'DONE', steps: 2, last_error: null })
+      expect(job.progress).toEqual({ peer_id: peer.id, parties: [{ ...emsp, pages: 2, received: 5, stored: 3, rejected: 2 }] })
+      expect((await admin('GET', `/jobs/${body.job_id}`)).body).toMatchObject({ status: 'DONE', finished_at: expect.any(String) })
       expect(fake.received[0].headers.get('OCPI-to-party-id')).toBe(emsp.party_id)
       expect(fake.received[1].url).toBe(`${EMSP_SENDER}?offset=2&limit=2`)
     } finally {

@@ -33,8 +33,8 @@ describe('x-gdpr receiver (CPO side)', () => {
   let exportUrl: string
 
   beforeAll(async () => {
-    owner = await peerRepresenting([party])
-    stranger = await peerRepresenting([{ country_code: 'NL', party_id: 'OTH' }])
+    owner = await peerRepresenting([party], [], ['x-gdpr'])
+    stranger = await peerRepresenting([{ country_code: 'NL', party_id: 'OTH' }], [], ['x-gdpr'])
     await putReceivedToken(db, owner.id, token)
     await putOwnSession(db, session)
     await insertOwnCdr(db, cdr)
@@ -49,6 +49,15 @@ describe('x-gdpr receiver (CPO side)', () => {
     const response = await gdpr(stranger, 'POST', `DE/GDP/${uid}/access`)
     const body = await response.json<{ status_code: number; data?: unknown }>()
     expect(body.status_code).toBe(2001)
+    expect(JSON.stringify(body)).not.toContain(token.contract_id)
+  })
+
+  it('is an unknown endpoint (404, before looking anything up) to the owner\'s peer without an x-gdpr agreement', async () => {
+    const unagreed = await peerRepresenting([party])
+    const response = await gdpr(unagreed, 'POST', `DE/GDP/${uid}/access`)
+    expect(response.status).toBe(404)
+    const body = await response.json<{ status_code: number; data?: unknown }>()
+    expect(body.status_code).toBe(2000)
     expect(JSON.stringify(body)).not.toContain(token.contract_id)
   })
 

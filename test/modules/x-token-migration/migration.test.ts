@@ -14,6 +14,7 @@ import { peerOutbox } from '../../../src/push/publish'
 import { adminCall, ocpiCall, peerRepresenting, setPeerRoles, type TestPeer } from '../authenticated-peer'
 
 const db = database(env.DB)
+const MODULE = 'x-token-migration'
 const tokenOf = (party: { country_code: string; party_id: string }, uid: string) => Token.parse({ ...tokenExample, ...party, uid })
 const body = async (response: Response) => response.json<{ status_code: number; status_message: string; data: any }>()
 
@@ -27,8 +28,8 @@ describe('x-token-migration SENDER (old platform)', () => {
     await db.insert(parties).values({ ...leaving, role: 'EMSP', business_details: { name: 'Leaving eMSP' }, created_at: Date.now() })
     invalidateHostedParties()
     for (const uid of ['T1', 'T2', 'T3']) await putOwnToken(db, tokenOf(leaving, uid), { allowed_countries: ['DE'], account_status: uid === 'T3' ? 'BLOCKED' : null })
-    newPlatform = await peerRepresenting([{ country_code: 'DE', party_id: 'NEW' }])
-    otherPeer = await peerRepresenting([{ country_code: 'NL', party_id: 'CPO', role: 'CPO' }])
+    newPlatform = await peerRepresenting([{ country_code: 'DE', party_id: 'NEW' }], [], [MODULE])
+    otherPeer = await peerRepresenting([{ country_code: 'NL', party_id: 'CPO', role: 'CPO' }], [], [MODULE])
     expect(await offerParty(db, { ...leaving, peer_id: newPlatform.id })).toMatchObject({ status: 'OFFERED', tokens: 3 })
   })
 
@@ -38,6 +39,13 @@ describe('x-token-migration SENDER (old platform)', () => {
     expect((await body(refused)).status_code).toBe(2003)
     expect((await body(await ocpiCall(otherPeer, 'GET', `${base}/tokens`))).status_code).toBe(2003)
     expect((await body(await ocpiCall(newPlatform, 'GET', base))).data).toMatchObject({ ...leaving, role: 'EMSP', status: 'OFFERED', token_count: 3, business_details: { name: 'Leaving eMSP' } })
+  })
+
+  it('is an unknown endpoint (404) to the offered peer too when x-token-migration is not agreed with it', async () => {
+    const unagreed = await peerRepresenting([{ country_code: 'DE', party_id: 'NEW' }])
+    const refused = await ocpiCall(unagreed, 'GET', base)
+    expect(refused.status).toBe(404)
+    expect((await body(refused)).status_code).toBe(2000)
   })
 
   it('pages through the tokens with their eMSP-side rules', async () => {
@@ -76,8 +84,8 @@ describe('x-token-migration RECEIVER (CPO platform)', () => {
   const move = { ...moving, role: 'EMSP', moved_at: '2026-11-25T23:00:00Z' }
 
   beforeAll(async () => {
-    oldPlatform = await peerRepresenting([moving])
-    newPlatform = await peerRepresenting([{ country_code: 'DE', party_id: 'NEW' }], ['sessions', 'cdrs'])
+    oldPlatform = await peerRepresenting([moving], [], [MODULE])
+    newPlatform = await peerRepresenting([{ country_code: 'DE', party_id: 'NEW' }], ['sessions', 'cdrs'], [MODULE])
     for (const uid of ['M1', 'M2']) await putReceivedToken(db, oldPlatform.id, tokenOf(moving, uid))
     const cdr_token = { ...sessionExample.cdr_token, ...moving, uid: 'M1' }
     await putOwnSession(db, Session.parse({ ...sessionExample, ...cpo, id: 'MOV-ACTIVE', cdr_token, status: 'ACTIVE' }))
