@@ -101,7 +101,8 @@ function printTable({ scenarios, headline }) {
     for (const figure of scenario.figures ?? []) console.log(`${name}: ${figure}`)
   }
   if (headline) {
-    console.log(`\nheadline: ${headline.description}: ${headline.ratio}` + (headline.cpu_ratio ? ` (from platform CPU time per request: ${headline.cpu_ratio})` : ''))
+    console.log(`\nheadline: ${headline.description}: ${headline.ratio} from the page cache, ${headline.ratio_cache_miss} built from D1`)
+    if (headline.cpu_ratio) console.log(`          from platform CPU time per request: ${headline.cpu_ratio} and ${headline.cpu_ratio_cache_miss}`)
   }
 }
 

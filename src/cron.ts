@@ -1,6 +1,7 @@
 import type { Env } from './env'
 import { recheckOfflinePeers, rotateStaleCredentials } from './peers/registration'
 import { expiredGdprExportsJob } from './modules/x-gdpr/cron'
+import { pushClientInfoChanges } from './modules/hubclientinfo/push'
 
 export interface ScheduledJob {
   name: string
@@ -12,6 +13,7 @@ export const scheduledJobs: ScheduledJob[] = [
   { name: 'credentials-renewal', run: (env, scheduledTime) => rotateStaleCredentials(env, scheduledTime) },
   { name: 'offline-peers-recheck', run: (env) => recheckOfflinePeers(env) },
   expiredGdprExportsJob,
+  { name: 'hubclientinfo-push', run: async (env) => void (await pushClientInfoChanges(env)) },
 ]
 
 export async function runScheduledJobs(env: Env, scheduledTime: number): Promise<void> {

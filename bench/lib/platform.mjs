@@ -1,5 +1,7 @@
 // Bench platforms: real `wrangler dev` processes on the bench's own ports (8890-8899, inspectors 9390-9399),
 // driven through the management API and OCPI like any operator or peer would.
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { buildWorker, startPlatform } from '../../scripts/wrangler-process.mjs'
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token'
@@ -14,6 +16,8 @@ export async function launchPlatform(name, persistTo, vars = {}) {
   const port = PORTS[name]
   worker ??= buildWorker('bench/.state/build/worker')
   const script = await worker
+  // Every platform starts with an empty Cache API: pages cached by an earlier run on the same state must not be served.
+  await rm(join(persistTo, 'v3', 'cache'), { recursive: true, force: true })
   const running = await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars, timeoutMs: 120_000, script })
   return { ...running, name, admin: (method, path, body) => adminCall(running.url, method, path, body) }
 }

@@ -66,7 +66,12 @@ async function measureCeiling(platform, { duration_s: duration, page_connections
 async function measureLocations(platform, [floor, ceiling], { parameters, log, count }) {
   const { duration_s: duration, page_connections: connections, page_size: pageSize } = parameters
   const headers = { Authorization: tokenHeader(READER.token) }
-  const load = (url) => measure({ url, headers, connections, duration, platforms: [platform] })
+  const load = (url, { miss }) => {
+    const path = `${new URL(url).pathname}${new URL(url).search}`
+    let nonce = 0
+    const setupRequest = miss ? (request) => ({ ...request, path: `${path}&x_bench_nonce=${++nonce}` }) : undefined
+    return measure({ url, headers, setupRequest, connections, duration, platforms: [platform] })
+  }
   const details = await ocpiGet(`${platform.url}/ocpi/2.3.0/details`, READER.token)
   const sender = details.body.data.endpoints.find((endpoint) => endpoint.identifier === 'locations' && endpoint.role === 'SENDER')?.url
   if (!sender) throw new Error('version details list no locations SENDER endpoint')
@@ -98,30 +103,37 @@ async function measureLocations(platform, [floor, ceiling], { parameters, log, c
   const sync = await fullSync(`${sender}?limit=100000`, count)
 
   const rows = [floor, ceiling]
-  const run = async (name, url, note) => {
+  const run = async (name, url, note, { miss = false } = {}) => {
     log(`locations: ${name}`)
-    const result = await load(url)
-    rows.push({ name, note, url, ...result })
+    const result = await load(url, { miss })
+    const cache = miss ? 'miss' : ((await ocpiGet(url, READER.token)).headers.get('X-Cache') === 'HIT' ? 'hit' : 'not cached')
+    rows.push({ name, note: cache === 'not cached' ? `${note} (the platform did not cache it)` : note, url, cache, ...result })
     return result
   }
-  const first = await run(`locations page ${pageSize}, first`, urls.first, `of ${count}`)
-  await run(`locations page ${pageSize}, deep cursor`, urls.cursor, `Link cursor at ${deepOffset}`)
-  await run(`locations page ${pageSize}, deep offset`, urls.offset, `offset=${deepOffset}`)
-  await run(`locations page ${pageSize}, date_from delta`, urls.delta, `newest ${count - deltaStart}`)
-  // Same query with one object: the fixed cost of a page (authentication, policy, X-Total-Count over every row).
-  await run('locations page 1, first', `${sender}?limit=1`, 'fixed cost of a page')
-  const ratio = round(first.requests_per_second / ceiling.requests_per_second, 3)
-  const cpuRatio = ceiling.platform_cpu_ms_per_request && first.platform_cpu_ms_per_request
-    ? round(ceiling.platform_cpu_ms_per_request / first.platform_cpu_ms_per_request, 3)
-    : undefined
+  // The platform caches list pages (Cache API, keyed by the full URL and what the peer may see). Many peers asking for
+  // the same first page hit it; a peer's deep pages, cursors and date_from are its own and miss. "miss" runs add a
+  // unique, ignored query parameter per request, so every request builds its page from D1.
+  const hit = await run(`locations page ${pageSize}, first (cache hit)`, urls.first, 'same URL every request')
+  const miss = await run(`locations page ${pageSize}, first`, urls.first, `of ${count}`, { miss: true })
+  await run(`locations page ${pageSize}, deep cursor`, urls.cursor, `Link cursor at ${deepOffset}`, { miss: true })
+  await run(`locations page ${pageSize}, deep offset`, urls.offset, `offset=${deepOffset}`, { miss: true })
+  await run(`locations page ${pageSize}, date_from delta`, urls.delta, `newest ${count - deltaStart}`, { miss: true })
+  // One object: the fixed cost of building a page (authentication, policy, X-Total-Count over every matching row).
+  await run('locations page 1, first', `${sender}?limit=1`, 'fixed cost of a page', { miss: true })
+  const ratio = (page) => round(page.requests_per_second / ceiling.requests_per_second, 3)
+  const cpuRatio = (page) => (ceiling.platform_cpu_ms_per_request && page.platform_cpu_ms_per_request
+    ? round(ceiling.platform_cpu_ms_per_request / page.platform_cpu_ms_per_request, 3)
+    : undefined)
   return {
     rows,
     full_sync: sync.summary,
     headline: {
-      description: `${pageSize}-location page / ceiling (requests per second)`,
-      ratio,
-      // The same ratio from the platform's CPU time per request: what the page would reach on otherwise idle cores.
-      cpu_ratio: cpuRatio,
+      description: `${pageSize}-location first page / ceiling (requests per second)`,
+      ratio: ratio(hit),
+      ratio_cache_miss: ratio(miss),
+      // The same ratios from the platform's CPU time per request: what the pages would reach on otherwise idle cores.
+      cpu_ratio: cpuRatio(hit),
+      cpu_ratio_cache_miss: cpuRatio(miss),
     },
     figures: [
       `full sync of ${sync.summary.objects} locations (${sync.summary.distinct_ids} distinct ids) in ${sync.summary.seconds} s, ` +

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { database } from '../db/client'
 import { jobsAdmin } from '../jobs/admin'
 import { modules } from '../modules'
+import { pushClientInfoChangesAfterWrites } from '../modules/hubclientinfo/push'
 import { requireAdminToken } from './auth'
 import type { AdminEnv } from './context'
 import { toAdminResponse } from './errors'
@@ -15,6 +16,7 @@ admin.use('*', async (c, next) => {
   c.set('db', database(c.env.DB))
   await next()
 })
+admin.use('*', pushClientInfoChangesAfterWrites())
 admin.route('/', partiesAdmin)
 admin.route('/', peersAdmin)
 admin.route('/', jobsAdmin)

@@ -10,6 +10,8 @@ export interface StepResult<State> { state: State; done: boolean }
  */
 export interface JobKind<State> {
   step(env: Env, state: State): Promise<StepResult<State>>
+  /** Called once when the job gives up as FAILED, e.g. to mark the record it works for; must not throw. */
+  failed?(env: Env, state: State, error: string): Promise<void>
   /** The counts shown in `GET /admin/v1/jobs/{job_id}`. */
   progress(state: State): JobProgress
 }

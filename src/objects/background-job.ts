@@ -9,6 +9,8 @@ import { retryDelay } from '../push/outbox-policy'
 
 /** Failed attempts of one chunk before the job gives up as FAILED. */
 export const MAX_ATTEMPTS = 8
+/** How long a finished job stays readable before its storage is removed. */
+export const RETENTION_MS = 30 * 24 * 3600 * 1000
 
 interface JobRow {
   job_id: string
@@ -31,11 +33,7 @@ export class BackgroundJob extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    // One row: this instance is one job (idFromName(job_id)).
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS job (
-      singleton INTEGER PRIMARY KEY CHECK (singleton = 1), job_id TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL,
-      status TEXT NOT NULL, steps INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
-      started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER, next_attempt_at INTEGER)`)
+    this.#createTable()
   }
 
   /** Starts the job with its first chunk due now; a second start of the same job returns it as it is. */
@@ -71,14 +69,22 @@ export class BackgroundJob extends DurableObject<Env> {
     if (row.status === 'RUNNING') {
       const now = Date.now()
       this.ctx.storage.sql.exec(`UPDATE job SET status = 'CANCELLED', finished_at = ?, updated_at = ?, next_attempt_at = NULL`, now, now)
-      await this.ctx.storage.deleteAlarm()
+      await this.ctx.storage.setAlarm(now + RETENTION_MS)
     }
     return toView(this.#row()!)
   }
 
   override async alarm(): Promise<void> {
     const row = this.#row()
-    if (!row || row.status !== 'RUNNING') return
+    if (!row) return
+    if (row.status !== 'RUNNING') {
+      const expiresAt = (row.finished_at ?? row.updated_at) + RETENTION_MS
+      if (Date.now() >= expiresAt) {
+        await this.ctx.storage.deleteAll()
+        this.#createTable() // the instance lives on until evicted: a later status() finds no job, not no table
+      } else await this.ctx.storage.setAlarm(expiresAt)
+      return
+    }
     if (this.#stepping) return
     this.#stepping = true
     let outcome: { state: unknown; done: boolean }
@@ -97,7 +103,7 @@ export class BackgroundJob extends DurableObject<Env> {
       `UPDATE job SET state = ?, steps = steps + 1, attempts = 0, status = ?, updated_at = ?, finished_at = ?, next_attempt_at = ?`,
       JSON.stringify(outcome.state), outcome.done ? 'DONE' : 'RUNNING', now, outcome.done ? now : null, outcome.done ? null : now,
     )
-    if (!outcome.done) await this.ctx.storage.setAlarm(now)
+    await this.ctx.storage.setAlarm(outcome.done ? now + RETENTION_MS : now)
   }
 
   async #failed(message: string, permanent: boolean): Promise<void> {
@@ -107,11 +113,20 @@ export class BackgroundJob extends DurableObject<Env> {
     const now = Date.now()
     if (permanent || attempts >= MAX_ATTEMPTS) {
       this.ctx.storage.sql.exec(`UPDATE job SET status = 'FAILED', attempts = ?, last_error = ?, updated_at = ?, finished_at = ?, next_attempt_at = NULL`, attempts, message, now, now)
-      return
+      await jobKinds[row.kind]?.failed?.(this.env, JSON.parse(row.state) as never, message).catch((error: unknown) => console.error('job failed hook', row.job_id, error))
+      return this.ctx.storage.setAlarm(now + RETENTION_MS)
     }
     const next = now + retryDelay(attempts, Number(this.env.OUTBOX_RETRY_BASE_MS) || 1000, Number(this.env.OUTBOX_RETRY_MAX_MS) || 300_000)
     this.ctx.storage.sql.exec(`UPDATE job SET attempts = ?, last_error = ?, updated_at = ?, next_attempt_at = ?`, attempts, message, now, next)
     await this.ctx.storage.setAlarm(next)
+  }
+
+  #createTable() {
+    // One row: this instance is one job (idFromName(job_id)).
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS job (
+      singleton INTEGER PRIMARY KEY CHECK (singleton = 1), job_id TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL,
+      status TEXT NOT NULL, steps INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+      started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER, next_attempt_at INTEGER)`)
   }
 
   #row(): JobRow | undefined {

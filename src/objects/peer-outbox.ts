@@ -217,7 +217,7 @@ export class PeerOutbox extends DurableObject<Env> {
     try {
       const response = await ocpiRequest({
         method: change.method, url, token: peer.outbound_token, body: change.bodies[peer.version] ?? undefined,
-        from: change.from, to, retries: 0, timeoutMs: Number(this.env.OCPI_CLIENT_TIMEOUT_MS) || undefined,
+        ...(change.routingHeaders === false ? {} : { from: change.from, to }), retries: 0, timeoutMs: Number(this.env.OCPI_CLIENT_TIMEOUT_MS) || undefined,
       })
       const outcome = outcomeOfResponse(response)
       return outcome.kind === 'delivered' ? outcome : { ...outcome, error: `${change.method} ${url}: ${outcome.error}` }

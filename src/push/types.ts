@@ -19,6 +19,11 @@ export interface PushChange {
   /** The owning hosted party (OCPI-from). */
   from: PartyRef
   /**
+   * false: sent without OCPI-from/OCPI-to headers. transport_and_format, "Message Routing": Configuration Modules
+   * (Credentials, Versions, Hub Client Info) "are not to be routed ... Thus routing headers SHALL NOT be used".
+   */
+  routingHeaders?: false
+  /**
    * Orders and coalesces: pushes with the same key are delivered in enqueue order, and a PATCH may be merged into an
    * undelivered earlier PATCH/PUT with the same key. E.g. 'locations/NL/ECO/LOC1'.
    */

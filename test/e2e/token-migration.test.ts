@@ -63,8 +63,12 @@ describe.each(['2.2.1', '2.3.0'] as const)('x-token-migration over %s: eMSP part
   })
 
   it('c takes the party over: tokens pulled with paging, b lets go, a is told', async () => {
-    const migration = await c.admin('POST', '/migrations/import-party', { ...moving, peer_id: bOnC, page_size: 1 })
-    importId = migration.id
+    const started = await c.adminRaw('POST', '/migrations/import-party', { ...moving, peer_id: bOnC, page_size: 1 })
+    expect(started).toMatchObject({ status: 202, body: { direction: 'IMPORT', job_id: expect.any(String), status_url: expect.stringContaining('/admin/v1/jobs/') } })
+    importId = started.body.id
+    // A background job: a token page per step, then the announcements and the re-push (docs/jobs.md).
+    expect((await c.jobDone(started.body)).progress).toMatchObject({ phase: 'repush', tokens: 2, token_pages: 2, tokens_repushed: 2 })
+    const migration = await c.admin('GET', `/migrations/${importId}`)
     expect(migration).toMatchObject({ direction: 'IMPORT', status: 'ANNOUNCED', tokens: 2, last_error: null, detail: { token_pages: 2 } })
     expect(migration.detail.announcements[aOnC]).toBe('ACCEPTED')
     expect(migration.detail.tokens_pushed_to).toContain(aOnC)

@@ -1,8 +1,8 @@
-import { runDurableObjectAlarm } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { policyChangeJobId, applySharingPolicy } from '../../src/modules/locations/policy-change'
-import { MAX_ATTEMPTS } from '../../src/objects/background-job'
+import { afterEach, describe, expect, it } from 'vitest'
+import { applySharingPolicy, policyChangeJobId } from '../../src/modules/locations/policy-change'
+import { MAX_ATTEMPTS, RETENTION_MS } from '../../src/objects/background-job'
 import { finishJob, jobStub } from '../jobs/fixtures'
 import { hostCpo, putOwn, sampleLocation, uniqueParty } from '../modules/locations/fixtures'
 import { adminFetch, db, registeredPeer } from '../ocpi/fixtures'
@@ -12,9 +12,8 @@ import { fakePeer } from '../push/fixtures'
 // cancel, and what GET /admin/v1/jobs/{job_id} shows. Alarms are forced with runDurableObjectAlarm.
 
 const SENDER = 'https://cpo.example.com/ocpi/2.3.0/sender/locations'
-const location = (id: string) => ({ ...sampleLocation({ country_code: 'NL', party_id: 'CPO' }, id), country_code: 'NL', party_id: 'CPO' })
 const page = (ids: string[], next?: string) =>
-  Response.json({ data: ids.map(location), status_code: 1000, timestamp: new Date().toISOString() }, { headers: next ? { Link: `<${next}>; rel="next"` } : {} })
+  Response.json({ data: ids.map((id) => sampleLocation({ country_code: 'NL', party_id: 'CPO' }, id)), status_code: 1000, timestamp: new Date().toISOString() }, { headers: next ? { Link: `<${next}>; rel="next"` } : {} })
 const refused = () => Response.json({ data: null, status_code: 3000, status_message: 'Backend down', timestamp: new Date().toISOString() })
 
 async function cpoPeer() {
@@ -60,15 +59,16 @@ describe('BackgroundJob', () => {
     restore = fake.restore
     const peer = await cpoPeer()
     const jobId = await startSync(peer.id)
+    // The first alarm is due at once: forced here, or already run by the runtime. Either way the page was refused.
     await runDurableObjectAlarm(jobStub(jobId))
-    await vi.waitFor(async () => expect((await jobStub(jobId).status())!.attempts + (await jobStub(jobId).status())!.steps).toBeGreaterThan(0))
     const failed = (await jobStub(jobId).status())!
-    if (failed.status === 'RUNNING') {
-      expect(failed).toMatchObject({ attempts: 1, steps: 0, last_error: expect.stringContaining('3000') })
-      expect(Date.parse(failed.next_attempt_at!)).toBeGreaterThan(Date.parse(failed.updated_at) - 1)
+    if (failed.steps === 0) {
+      expect(failed).toMatchObject({ status: 'RUNNING', attempts: 1, last_error: expect.stringContaining('Backend down') })
+      expect(Date.parse(failed.next_attempt_at!)).toBeGreaterThanOrEqual(Date.parse(failed.updated_at))
     }
     const done = await finishJob(jobId)
-    expect(done).toMatchObject({ status: 'DONE', steps: 1, attempts: 0, progress: { pages: 1, received: 2, stored: 2 } })
+    // A DONE job keeps the error a retry got past.
+    expect(done).toMatchObject({ status: 'DONE', steps: 1, attempts: 0, last_error: expect.stringContaining('Backend down'), progress: { pages: 1, received: 2, stored: 2 } })
     expect(fake.received).toHaveLength(2)
   })
 
@@ -79,7 +79,9 @@ describe('BackgroundJob', () => {
     const jobId = await startSync(peer.id)
     const failed = await finishJob(jobId)
     expect(failed).toMatchObject({ status: 'FAILED', attempts: MAX_ATTEMPTS, steps: 0, last_error: expect.stringContaining('Backend down'), next_attempt_at: null })
-    expect(await runDurableObjectAlarm(jobStub(jobId))).toBe(false)
+    await runDurableObjectAlarm(jobStub(jobId)) // the retention alarm: nothing more is tried
+    expect(fake.received).toHaveLength(MAX_ATTEMPTS)
+    expect(await jobStub(jobId).status()).toEqual(failed)
   })
 
   it('stops a cancelled job after its current chunk', async () => {
@@ -92,8 +94,10 @@ describe('BackgroundJob', () => {
     expect(cancelled.status).toBe(200)
     const view = await cancelled.json<any>()
     expect(view).toMatchObject({ status: 'CANCELLED', finished_at: expect.any(String) })
-    expect(await runDurableObjectAlarm(jobStub(jobId))).toBe(false)
+    const fetched = fake.received.length
+    await runDurableObjectAlarm(jobStub(jobId))
     expect((await jobStub(jobId).status())!).toMatchObject({ status: 'CANCELLED', steps: view.steps })
+    expect(fake.received).toHaveLength(fetched)
   })
 
   it('is watched through GET /admin/v1/jobs/{job_id}; unknown ids are 404', async () => {
@@ -104,6 +108,19 @@ describe('BackgroundJob', () => {
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ job_id: jobId, kind: 'locations.sync', status: 'DONE', progress: { pages: 1, stored: 1 }, started_at: expect.any(String) })
     expect((await adminFetch('/jobs/no-such-job')).status).toBe(404)
+  })
+
+  it('removes a finished job once its retention has passed', async () => {
+    restore = fakePeer(() => page(['G1'])).restore
+    const jobId = await startSync((await cpoPeer()).id)
+    await finishJob(jobId)
+    await runDurableObjectAlarm(jobStub(jobId))
+    expect(await jobStub(jobId).status()).toMatchObject({ status: 'DONE' })
+    await runInDurableObject(jobStub(jobId), (_instance, state) => {
+      state.storage.sql.exec('UPDATE job SET finished_at = ?', Date.now() - RETENTION_MS)
+    })
+    await runDurableObjectAlarm(jobStub(jobId))
+    expect(await jobStub(jobId).status()).toBeUndefined()
   })
 
   it('a policy change that supersedes an unfinished one takes over what peers may still see', async () => {

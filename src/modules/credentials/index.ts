@@ -6,6 +6,7 @@ import { respond } from '../../ocpi/envelope'
 import { findPeerByTokenHash } from '../../peers/store'
 import { acceptCredentialsUpdate, acceptRegistration, acceptUnregistration } from '../../peers/accept-registration'
 import { ourCredentials } from '../../peers/peer-state'
+import { pushClientInfoChangesAfterWrites } from '../hubclientinfo/push'
 import { credentialsFor, credentialsSchemas, type Credentials } from './schema'
 
 /**
@@ -13,6 +14,8 @@ import { credentialsFor, credentialsSchemas, type Credentials } from './schema'
  * Token A reaches it (authentication allows it here only); the rules per method live in src/peers/registration.ts.
  */
 export const credentials = new Hono<OcpiEnv>()
+  // A registration changes the peer's connection status: a hosted HUB tells its other peers (mod_hub_client_info).
+  .use('*', pushClientInfoChangesAfterWrites())
   // "Retrieves the credentials object to access the server's platform": we keep only hashes, so the token is the one
   // the peer authenticated this request with.
   .get('/', async (c) => respond(c, credentialsFor(c.var.version, await ourCredentials(c.env, c.var.db, await presentedToken(c)))))

@@ -16,6 +16,11 @@ import { OWN_SOURCE, partyLocationsAfter, upsertLocation } from './store'
 
 export const POLICY_CHANGE_JOB = 'locations.policy-change'
 const LOCATIONS_PER_STEP = 200
+/**
+ * Each queued push is a call to a peer's outbox, and an invocation (here: one alarm) may make only so many
+ * subrequests: a step ends early, after the location that reached this many, and the next continues from there.
+ */
+const PUSHES_PER_STEP = 500
 
 export interface PolicyChangeState {
   party: PartyRef
@@ -71,20 +76,24 @@ export const policyChangeJob: JobKind<PolicyChangeState> = {
   async step(env, state) {
     const db = database(env.DB)
     const [batch, peers] = await Promise.all([partyLocationsAfter(db, OWN_SOURCE, state.party, state.after_key, state.chunk_size), listPeers(db)])
+    const [policy, ...alsoUnder] = state.before.map((before) => before ?? undefined)
     let changed = 0
+    let pushes = 0
+    let scanned = 0
     for (const { location } of batch) {
-      const [policy, ...alsoUnder] = state.before.map((before) => before ?? undefined)
+      if (pushes >= PUSHES_PER_STEP) break
+      scanned++
       const sawBefore = (peer: (typeof peers)[number]) => [policy, ...alsoUnder].some((before) => mayView(before, peer, location))
       if (!peers.some((peer) => sawBefore(peer) !== mayView(state.after, peer, location))) continue
       const touched = { ...location, last_updated: state.changed_at }
       if (!(await upsertLocation(db, OWN_SOURCE, touched))) continue // an owner write with a later time got there first
-      await pushLocationChange(env, { location, policy, alsoUnder }, { location: touched, policy: state.after })
+      pushes += await pushLocationChange(env, { location, policy, alsoUnder }, { location: touched, policy: state.after })
       changed++
     }
-    const last = batch.at(-1)
+    const last = batch[scanned - 1]
     return {
-      state: { ...state, after_key: last?.key ?? state.after_key, scanned: state.scanned + batch.length, changed: state.changed + changed },
-      done: batch.length < state.chunk_size,
+      state: { ...state, after_key: last?.key ?? state.after_key, scanned: state.scanned + scanned, changed: state.changed + changed },
+      done: scanned === batch.length && batch.length < state.chunk_size,
     }
   },
   progress: (state) => ({ party: `${state.party.country_code}*${state.party.party_id}`, policy_version: state.version, locations_scanned: state.scanned, changed_locations: state.changed }),

@@ -51,17 +51,19 @@ function putOf(location: Location): PushChange {
  * - newly sees it: the whole location (PUT), since it has nothing to apply a PATCH to;
  * - no longer sees it: the withdrawn view (see withdrawnView);
  * - never saw it: nothing.
- * Each peer falls in exactly one case, so each gets one push for this write, in its outbox's order.
+ * Each peer falls in exactly one case, so each gets one push for this write, in its outbox's order. Returns how many
+ * pushes were queued.
  */
-export async function pushLocationChange(env: Env, before: SharedState | undefined, after: SharedState, written?: WrittenChange): Promise<void> {
+export async function pushLocationChange(env: Env, before: SharedState | undefined, after: SharedState, written?: WrittenChange): Promise<number> {
   const sawBefore = (peer: Peer) => before !== undefined && [before.policy, ...(before.alsoUnder ?? [])].some((policy) => mayView(policy, peer, before.location))
   const seesAfter = (peer: Peer) => mayView(after.policy, peer, after.location)
   const key = objectKey(after.location)
   const asWritten: PushChange = written ? { module: 'locations', ...written, from: ownerOf(after.location), objectKey: key } : putOf(after.location)
   const withdrawn = putOf(withdrawnView(after.location))
-  await Promise.all([
+  const queued = await Promise.all([
     publish(env, asWritten, (peer) => (sawBefore(peer) && seesAfter(peer) ? receivingParty(peer) : undefined)),
     publish(env, putOf(after.location), (peer) => (!sawBefore(peer) && seesAfter(peer) ? receivingParty(peer) : undefined)),
     publish(env, withdrawn, (peer) => (sawBefore(peer) && !seesAfter(peer) ? receivingParty(peer) : undefined)),
   ])
+  return queued.reduce((pushes, recipients) => pushes + recipients.length, 0)
 }

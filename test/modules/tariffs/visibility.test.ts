@@ -35,15 +35,18 @@ describe('the index of tariff references follows every write of own locations', 
   it('is set on PUT, replaced on a connector PATCH, and untouched by an older PUT that does not apply', async () => {
     const cpo = await hostParty('CPO')
     const key = (id: string) => `${cpo.country_code}*${cpo.party_id}*${id}`
-    await putOwn(locationUsing(cpo, 'IDX1', ['ta', 'TB'], '2026-02-01T10:00:00Z'))
+    const twoConnectors = locationUsing(cpo, 'IDX1', ['ta', 'TB'], '2026-02-01T10:00:00Z')
+    const [evse] = twoConnectors.evses!
+    // The same tariff on two connectors is one reference.
+    await putOwn({ ...twoConnectors, evses: [{ ...evse, connectors: [...evse.connectors, { ...evse.connectors[0], id: '2', tariff_ids: ['TA'] }] }] })
     expect(await refsOf(cpo, 'IDX1')).toEqual([key('TA'), key('TB')])
 
     const patch = await adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/IDX1/IDX1-E1/1`, { method: 'PATCH', body: { tariff_ids: ['TC'], last_updated: '2026-02-02T10:00:00Z' } })
     expect(patch.status, await patch.clone().text()).toBeLessThan(300)
-    expect(await refsOf(cpo, 'IDX1')).toEqual([key('TC')])
+    expect(await refsOf(cpo, 'IDX1')).toEqual([key('TA'), key('TC')]) // connector 2 still uses TA
 
     await adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/IDX1`, { method: 'PUT', body: locationUsing(cpo, 'IDX1', ['OLD'], '2026-01-01T10:00:00Z') })
-    expect(await refsOf(cpo, 'IDX1')).toEqual([key('TC')])
+    expect(await refsOf(cpo, 'IDX1')).toEqual([key('TA'), key('TC')])
   })
 })
 
