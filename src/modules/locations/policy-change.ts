@@ -7,6 +7,7 @@ import { listPeers } from '../../peers/store'
 import { assertHostedCpo } from './owner'
 import { mayView, type SharingPolicy } from './policy'
 import { getPolicy, putPolicy, type StoredPolicy } from './policy-store'
+import { republishTariffsForPolicy } from '../tariffs/push'
 import { pushLocationChange } from './push'
 import { OWN_SOURCE, partyLocationsAfter, upsertLocation } from './store'
 
@@ -58,7 +59,11 @@ export async function applySharingPolicy(env: Env, db: Database, party: PartyRef
   const state: PolicyChangeState = {
     party: owner, version: stored.version, before: dedupe(before), after: policy, changed_at: now.toISOString(), after_key: '', scanned: 0, changed: 0, chunk_size: chunkSize,
   }
-  return { stored, job: await startJob(env, POLICY_CHANGE_JOB, state, policyChangeJobId(owner, stored.version)) }
+  const job = await startJob(env, POLICY_CHANGE_JOB, state, policyChangeJobId(owner, stored.version))
+  // Tariffs follow the locations that use them (docs/tariffs.md): few per party, pushed here rather than in the job,
+  // so no earlier change is ever left half done for them and the replaced policy is all a peer's copy was pushed under.
+  await republishTariffsForPolicy(env, db, owner, replaced, policy)
+  return { stored, job }
 }
 
 /** The `before` policies of the previous change when its pushes had not finished; that job is stopped here. */

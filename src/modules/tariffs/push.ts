@@ -3,14 +3,16 @@ import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { SUPPORTED_VERSIONS } from '../../ocpi/versions'
-import type { Peer } from '../../peers/store'
+import { peerEndpoint } from '../../peers/extensions'
+import { listPeers, type Peer } from '../../peers/store'
 import { publish, publishTo } from '../../push/publish'
 import type { PushAudience, PushChange } from '../../push/types'
 import type { Role } from '../../ocpi/types'
 import { isIsoCurrency } from './currencies'
 import { tariffVersions, type Tariff } from './schema'
 import { listOwnNonIsoTariffs, peersAcceptingNonIsoCurrencies } from './store'
-import { mayViewTariff } from './visibility'
+import type { SharingPolicy } from '../locations/policy'
+import { mayViewTariff, tariffsChangingVisibility } from './visibility'
 
 /** The peer's party a push is addressed to (OCPI-to): the first of its roles in `roles` order, or none. */
 export function addressedRole(peer: Pick<Peer, 'roles'>, roles: readonly Role[]): PartyRef | undefined {
@@ -51,6 +53,22 @@ export async function republishNonIsoTariffs(env: Env, db: Database, peer: Peer,
   if (!to) return
   for (const tariff of await listOwnNonIsoTariffs(db)) {
     if (await mayViewTariff(db, peer, tariff)) await publishTo(env, peer.id, tariffChange(accepts ? 'PUT' : 'DELETE', tariff), to)
+  }
+}
+
+/**
+ * A CPO's sharing policy changed (locations/policy-change.ts): every peer gets the tariffs it may now see (PUT) and the
+ * deletion of those it no longer may (DELETE), as tariff visibility follows the locations (visibility.ts). Tariffs in
+ * non-ISO currencies only for peers that opted in, as always.
+ */
+export async function republishTariffsForPolicy(env: Env, db: Database, party: PartyRef, before: SharingPolicy | null, after: SharingPolicy) {
+  const optedIn = await peersAcceptingNonIsoCurrencies(db)
+  for (const peer of await listPeers(db)) {
+    const to = (peer.status === 'CONNECTED' || peer.status === 'OFFLINE') && peerEndpoint(peer, 'tariffs', 'RECEIVER') ? addressedRole(peer, TARIFF_RECEIVING_ROLES) : undefined
+    if (!to) continue
+    for (const { tariff, visible } of await tariffsChangingVisibility(db, peer, party, before, after)) {
+      if (isIsoCurrency(tariff.currency) || optedIn.has(peer.id)) await publishTo(env, peer.id, tariffChange(visible ? 'PUT' : 'DELETE', tariff), to)
+    }
   }
 }
 

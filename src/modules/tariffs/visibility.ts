@@ -1,11 +1,12 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { locations, locationTariffRefs, tariffs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import { listHostedParties } from '../../peers/parties'
-import { visibilityFor, type Viewer, type Visibility } from '../locations/policy'
+import { visibilityFor, type SharingPolicy, type Viewer, type Visibility } from '../locations/policy'
 import { listPolicies } from '../locations/policy-store'
 import { OWN_SOURCE, ownLocationsVisibleTo } from '../locations/store'
+import type { Tariff } from './schema'
 import { tariffKey } from './store'
 
 // Who sees which own tariff (docs/tariffs.md, "Who sees which tariff"): a tariff follows the locations that use it, so
@@ -54,4 +55,19 @@ export async function mayViewTariff(db: Database, viewer: Viewer, tariff: { coun
   const keys = { key: tariffKey(party, tariff.id), groupKey: tariffKey(party, tariff.tariff_group_id ?? tariff.id) }
   const row = await db.get<{ visible: number }>(sql`SELECT ${visibleUnder(views, keys)} AS visible`)
   return row.visible === 1
+}
+
+/**
+ * A party's sharing policy changed from `before` (null: none was set) to `after`: its own tariffs whose visibility for
+ * `viewer` differs, each with whether the viewer may now see it.
+ */
+export async function tariffsChangingVisibility(
+  db: Database, viewer: Viewer, party: PartyRef, before: SharingPolicy | null, after: SharingPolicy,
+): Promise<Array<{ tariff: Tariff; visible: boolean }>> {
+  const underPolicy = (policy: SharingPolicy | null) => ownTariffsVisibleTo([{ party, visibility: visibilityFor(policy ?? undefined, viewer) }])
+  const rows = await db
+    .select({ object: tariffs.object, before: sql<number>`${underPolicy(before)}`, after: sql<number>`${underPolicy(after)}` })
+    .from(tariffs)
+    .where(and(isNull(tariffs.peer_id), eq(tariffs.country_code, party.country_code.toUpperCase()), eq(tariffs.party_id, party.party_id.toUpperCase())))
+  return rows.filter((row) => Boolean(row.before) !== Boolean(row.after)).map((row) => ({ tariff: row.object, visible: Boolean(row.after) }))
 }

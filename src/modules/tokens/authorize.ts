@@ -40,7 +40,8 @@ export interface AuthorizeResult extends AuthorizationDecision {
 
 /**
  * The CPO-side decision of B3.1: look the token up in the cache, then decide by its whitelist (authorization-policy.ts),
- * asking the token's eMSP in real time when the whitelist says so, with a short timeout.
+ * asking the token's eMSP in real time when the whitelist says so, with a short timeout. Every decision is recorded
+ * (authorization-log.ts).
  */
 export async function authorizeAtChargePoint(env: Env, db: Database, request: AuthorizeRequest): Promise<AuthorizeResult> {
   const cpo = await askingCpo(db, request.party)

@@ -95,21 +95,40 @@ describe('tariff visibility follows the sharing policy of the locations using th
     expect((await list(blind)).ids).toEqual(['TA', 'ADHOC'])
   })
 
-  it('pushes (PUT and DELETE) a tariff only to the peers that may see it', async () => {
+  /**
+   * A CPO whose location L1 uses tariff T (ad-hoc tariff ADHOC is used nowhere), written after its policy hides
+   * everything from `hidden`; two holding peers, so a test reads exactly what each was pushed.
+   */
+  async function pushScenario(tariffId: string) {
     const owner = await hostParty('CPO')
     const roles = (party_id: string) => [{ role: 'EMSP' as const, country_code: 'DE', party_id }]
-    const sees = await holdingPeer({ roles: roles('SEE'), receivers: ['tariffs'] })
-    const sharedLess = await holdingPeer({ roles: roles('NOT'), receivers: ['tariffs'] })
-    await putPolicy(db(), owner, { default: 'all', peers: { [sharedLess.id]: 'none' } })
-    await putOwn(locationUsing(owner, 'P1', ['PT']))
-    await putTariff(owner, 'PT')
-    await putTariff(owner, 'PADHOC')
-    const pushed = async (peer: typeof sees) => (await peer.queued()).filter((push) => push.path[1] === owner.party_id).map((push) => `${push.method} ${push.path[2]}`)
-    expect(await pushed(sees)).toEqual(['PUT PT', 'PUT PADHOC'])
-    expect(await pushed(sharedLess)).toEqual(['PUT PADHOC'])
+    const seeing = await holdingPeer({ roles: roles('SEE'), receivers: ['tariffs'] })
+    const hidden = await holdingPeer({ roles: roles('NOT'), receivers: ['tariffs'] })
+    await putPolicy(db(), owner, { default: 'all', peers: { [hidden.id]: 'none' } })
+    await putOwn(locationUsing(owner, 'L1', [tariffId]))
+    await putTariff(owner, tariffId)
+    await putTariff(owner, `${tariffId}ADHOC`)
+    const pushed = async (peer: typeof seeing) => (await peer.queued()).filter((push) => push.path[1] === owner.party_id).map((push) => `${push.method} ${push.path[2]}`)
+    return { owner, seeing, hidden, pushed }
+  }
+
+  it('pushes (PUT and DELETE) a tariff only to the peers that may see it', async () => {
+    const { owner, seeing, hidden, pushed } = await pushScenario('PT')
+    expect(await pushed(seeing)).toEqual(['PUT PT', 'PUT PTADHOC'])
+    expect(await pushed(hidden)).toEqual(['PUT PTADHOC'])
 
     expect((await adminFetch(`/tariffs/${owner.country_code}/${owner.party_id}/PT`, { method: 'DELETE' })).status).toBe(200)
-    expect(await pushed(sees)).toEqual(['PUT PT', 'PUT PADHOC', 'DELETE PT'])
-    expect(await pushed(sharedLess)).toEqual(['PUT PADHOC'])
+    expect(await pushed(seeing)).toEqual(['PUT PT', 'PUT PTADHOC', 'DELETE PT'])
+    expect(await pushed(hidden)).toEqual(['PUT PTADHOC'])
+  })
+
+  it('on a sharing policy change, pushes the tariffs a peer now sees and deletes those it no longer does', async () => {
+    const { owner, seeing, hidden, pushed } = await pushScenario('QT')
+    await Promise.all([seeing.purge(), hidden.purge()])
+    const changed = await adminFetch(`/policies/${owner.country_code}/${owner.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [seeing.id]: 'none' } } })
+    expect(changed.status, await changed.clone().text()).toBeLessThan(300)
+    // The ad-hoc tariff is used nowhere: both kept seeing it, so neither gets it again.
+    expect(await pushed(seeing)).toEqual(['DELETE QT'])
+    expect(await pushed(hidden)).toEqual(['PUT QT'])
   })
 })
