@@ -11,7 +11,10 @@ export function driverToken(emsp: PartyRef, uid = unique('RFID'), whitelist: 'AL
   return { ...emsp, uid, type: 'RFID', contract_id: `${emsp.country_code}-${emsp.party_id}-C${unique('')}`, issuer: 'E2E eMSP', valid: true, whitelist }
 }
 
-export const cdrTokenOf = (token: ReturnType<typeof driverToken>) => ({ country_code: token.country_code, party_id: token.party_id, uid: token.uid, type: token.type, contract_id: token.contract_id })
+/** The token fields a CdrToken carries. */
+export type TokenIdentity = Pick<ReturnType<typeof driverToken>, 'country_code' | 'party_id' | 'uid' | 'type' | 'contract_id'>
+
+export const cdrTokenOf = (token: TokenIdentity) => ({ country_code: token.country_code, party_id: token.party_id, uid: token.uid, type: token.type, contract_id: token.contract_id })
 
 export function activeSession(token: ReturnType<typeof driverToken>, start = '2026-03-01T10:00:00Z') {
   return {
@@ -20,7 +23,7 @@ export function activeSession(token: ReturnType<typeof driverToken>, start = '20
   }
 }
 
-export function cdrOf(cpo: PartyRef, token: ReturnType<typeof driverToken>, sessionId: string, id = unique('CDR')) {
+export function cdrOf(cpo: PartyRef, token: TokenIdentity, sessionId: string, id = unique('CDR')) {
   return {
     id, start_date_time: '2026-03-01T10:00:00Z', end_date_time: '2026-03-01T10:30:00Z', session_id: sessionId, cdr_token: cdrTokenOf(token),
     auth_method: 'WHITELIST',

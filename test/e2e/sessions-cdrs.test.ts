@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakePeer } from './fake-peer'
+import { cdrOf, partyId } from './driver-records'
 import { a, b, unique } from './harness'
 
 // Sessions and CDRs between two real platforms: a hosts a CPO, b an eMSP whose driver charges at a. a pushes the
 // session (PUT, then PATCHes) and posts the CDR to b through its outbox; b stores them as received.
 
 const poll = { timeout: 20_000, interval: 250 }
-const partyId = () => unique('').slice(0, 3)
 
 describe.each(['2.2.1', '2.3.0'] as const)('sessions and CDRs from CPO platform a to eMSP platform b over %s', (version) => {
   const cpo = { country_code: 'NL', party_id: partyId() }
@@ -58,17 +58,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('sessions and CDRs from CPO platform 
 
   it('posts the CDR written on a to b', async () => {
     const cdrId = unique('CDR')
-    const cdr = {
-      id: cdrId, start_date_time: '2026-03-01T10:00:00Z', end_date_time: '2026-03-01T10:30:00Z', session_id: sessionId, cdr_token,
-      auth_method: 'WHITELIST',
-      cdr_location: {
-        id: 'LOC1', address: 'Stationsplein 1', city: 'Amsterdam', country: 'NLD', coordinates: { latitude: '52.378901', longitude: '4.900272' },
-        evse_uid: 'EVSE1', evse_id: `NL*${cpo.party_id}*E1`, connector_id: '1', connector_standard: 'IEC_62196_T2', connector_format: 'SOCKET', connector_power_type: 'AC_3_PHASE',
-      },
-      currency: 'EUR',
-      charging_periods: [{ start_date_time: '2026-03-01T10:00:00Z', dimensions: [{ type: 'ENERGY', volume: 7 }] }],
-      total_cost: { before_taxes: 2.8, taxes: [{ name: 'VAT', amount: 0.59 }] }, total_energy: 7, total_time: 0.5,
-    }
+    const cdr = cdrOf(cpo, cdr_token, sessionId, cdrId)
     expect((await a.adminRaw('POST', `/cdrs/${cpo.country_code}/${cpo.party_id}`, cdr)).status).toBe(201)
     await a.admin('PATCH', sessionPath, { status: 'COMPLETED', end_date_time: '2026-03-01T10:30:00Z', kwh: 7, last_updated: '2026-03-01T10:31:00Z' })
     await expect.poll(async () => (await b.adminRaw('GET', `/cdrs/${cpo.country_code}/${cpo.party_id}/${cdrId}?source=received`)).body, poll)
