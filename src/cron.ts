@@ -2,6 +2,7 @@ import type { Env } from './env'
 import { recheckOfflinePeers, rotateStaleCredentials } from './peers/registration'
 import { expiredGdprExportsJob } from './modules/x-gdpr/cron'
 import { pushClientInfoChanges } from './modules/hubclientinfo/push'
+import { feedsBuildJob } from './modules/x-feeds/cron'
 
 export interface ScheduledJob {
   name: string
@@ -14,6 +15,7 @@ export const scheduledJobs: ScheduledJob[] = [
   { name: 'offline-peers-recheck', run: (env) => recheckOfflinePeers(env) },
   expiredGdprExportsJob,
   { name: 'hubclientinfo-push', run: async (env) => void (await pushClientInfoChanges(env)) },
+  feedsBuildJob,
 ]
 
 export async function runScheduledJobs(env: Env, scheduledTime: number): Promise<void> {

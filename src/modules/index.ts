@@ -8,6 +8,7 @@ import { xDriverTariffs } from './x-driver-tariffs'
 import { tokens } from './tokens'
 import { xGdpr } from './x-gdpr'
 import { xTokenMigration } from './x-token-migration'
+import { xFeeds } from './x-feeds'
 
 /** Every module served, in the order listed in version details. Credentials is mounted by src/ocpi/app.ts. */
-export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, sessions, cdrs]
+export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, cdrs]

@@ -1,0 +1,7 @@
+import type { OcpiModule } from '../../ocpi/module'
+import { admin } from './admin'
+import { X_FEEDS } from './module-id'
+import { sender } from './sender'
+
+/** x-feeds (docs/extensions/x-feeds.md): compressed snapshots of a CPO's locations and tariffs for aggregators and NAPs. */
+export const xFeeds: OcpiModule = { id: X_FEEDS, sender, admin }
