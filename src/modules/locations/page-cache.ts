@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
+import type { PageQuery } from '../../ocpi/paging'
 import type { Visibility } from './policy'
 
 // Hot list pages in the Cache API (DESIGN "Hot pages"). The key is a digest of everything that decides the page: what
@@ -16,11 +17,33 @@ export interface PageKeyParts {
 }
 
 export async function pageCacheKey(c: Context<OcpiEnv>, parts: PageKeyParts): Promise<Request> {
-  const views = parts.views.map(({ party, visibility }) => [party.country_code, party.party_id, visibility.published, [...visibility.ids].sort()])
-  const material = JSON.stringify([c.var.version, c.env.PUBLIC_URL, c.req.url, parts.dataVersion, views])
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(material))
-  const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  const hex = await digestOf([c.var.version, c.env.PUBLIC_URL, c.req.url, parts.dataVersion, viewsMaterial(parts)])
   return new Request(`https://page-cache.ocpi-edge.invalid/locations/${hex}`)
+}
+
+// X-Total-Count is most of the cost of a page built from D1 (counting 100,000 index entries per page, bench/README.md),
+// and it is the same for every page of one sync. It is remembered per isolate under the same kind of key as pages:
+// what the peer may see, the data version and the date filter, so a write or policy change makes it unreachable.
+const totals = new Map<string, number>()
+const MAX_TOTALS = 1_000
+
+export function totalCacheKey(parts: PageKeyParts, page: Pick<PageQuery, 'date_from' | 'date_to'>): Promise<string> {
+  return digestOf([parts.dataVersion, viewsMaterial(parts), page.date_from ?? null, page.date_to ?? null])
+}
+
+export const knownTotal = (key: string): number | undefined => totals.get(key)
+
+export function rememberTotal(key: string, total: number) {
+  if (totals.size >= MAX_TOTALS) totals.delete(totals.keys().next().value!)
+  totals.set(key, total)
+}
+
+const viewsMaterial = (parts: PageKeyParts) =>
+  parts.views.map(({ party, visibility }) => [party.country_code, party.party_id, visibility.published, [...visibility.ids].sort()])
+
+async function digestOf(material: unknown): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(material)))
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
 /** A cached page as a fresh response: body and paging headers only, so request ids are this request's own. */

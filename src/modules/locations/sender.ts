@@ -13,7 +13,7 @@ import { findConnector, findEvse } from './merge'
 import { isVisible, visibilityFor, type Visibility } from './policy'
 import { listPolicies } from './policy-store'
 import { connectorVersions, evseVersions, locationVersions, type Location } from './schema'
-import { cachedPage, pageCacheKey, rememberPage } from './page-cache'
+import { cachedPage, knownTotal, pageCacheKey, rememberPage, rememberTotal, totalCacheKey } from './page-cache'
 import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownDataVersion, ownLocationsVisibleTo } from './store'
 
 // Sender interface (CPO): GET list and GET object. A peer only ever sees what its sharing policy lets it see, and an
@@ -54,7 +54,9 @@ export const sender = new Hono<OcpiEnv>()
     const key = await pageCacheKey(c, { views, dataVersion })
     const cached = await cachedPage(c, key)
     if (cached) return cached
-    const result = await listSerializedLocations(session.db, ownLocationsVisibleTo(views), page, c.var.version)
+    const totalKey = await totalCacheKey({ views, dataVersion }, page)
+    const result = await listSerializedLocations(session.db, ownLocationsVisibleTo(views), page, c.var.version, knownTotal(totalKey))
+    rememberTotal(totalKey, result.total)
     setPageHeaders(c, page, result, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
     const response = respondSerializedList(c, result.objects)
     rememberPage(c, key, response)

@@ -172,24 +172,26 @@ export function ownLocationsVisibleTo(parties: ReadonlyArray<{ party: PartyRef; 
 
 type ValueColumn = typeof locations.object | typeof locations.json_230 | typeof locations.json_221
 
-async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefined, page: PageQuery): Promise<Page<T>> {
-  const [rows, [{ total }]] = await db.batch([
-    db
-      .select({ value: column, last_updated: locations.last_updated, key: locations.key })
-      .from(locations)
-      .where(and(where, dateRange(paged, page), afterPosition(paged, page)))
-      .orderBy(...pageOrder(paged))
-      .limit(page.limit)
-      .offset(pageOffset(page)),
-    db.select({ total: count() }).from(locations).where(and(where, dateRange(paged, page))),
-  ])
+/** One page and the total the filter matches; a caller that already knows the total saves the count. */
+async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefined, page: PageQuery, knownTotal?: number): Promise<Page<T>> {
+  const rowsQuery = db
+    .select({ value: column, last_updated: locations.last_updated, key: locations.key })
+    .from(locations)
+    .where(and(where, dateRange(paged, page), afterPosition(paged, page)))
+    .orderBy(...pageOrder(paged))
+    .limit(page.limit)
+    .offset(pageOffset(page))
+  const [rows, total] =
+    knownTotal === undefined
+      ? await db.batch([rowsQuery, db.select({ total: count() }).from(locations).where(and(where, dateRange(paged, page)))]).then(([rows, [{ total }]]) => [rows, total] as const)
+      : [await rowsQuery, knownTotal]
   const last = rows.at(-1)
   return { objects: rows.map((row) => row.value as T), total, last: last && { last_updated: last.last_updated, key: last.key } }
 }
 
 /** A page of locations already serialized for `version`: served without converting or re-serializing. */
-export function listSerializedLocations(db: Database, where: SQL | undefined, page: PageQuery, version: OcpiVersion): Promise<Page<string>> {
-  return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, where, page)
+export function listSerializedLocations(db: Database, where: SQL | undefined, page: PageQuery, version: OcpiVersion, knownTotal?: number): Promise<Page<string>> {
+  return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, where, page, knownTotal)
 }
 
 export function listLocations(db: Database, where: SQL | undefined, page: PageQuery): Promise<Page<Location>> {

@@ -87,7 +87,7 @@ describe('locations Sender interface', () => {
     expect(stored).toMatchObject({ ...policy, version: 1 })
   })
 
-  it('never serves a list page older than the last write or policy change', async () => {
+  it('never serves a list page or total older than the last write or policy change', async () => {
     const cpoCached = uniqueParty()
     await hostCpo(cpoCached)
     await putOwn(sampleLocation(cpoCached, 'K1', { name: 'Before' }))
@@ -101,6 +101,9 @@ describe('locations Sender interface', () => {
     expect((await adminFetch(`/locations/${cpoCached.country_code}/${cpoCached.party_id}/K1`, { method: 'PATCH', body: { name: 'After' } })).status).toBe(200)
     const afterWrite = await get()
     expect((await afterWrite.json<OcpiBody>()).data[0].name).toBe('After')
+    // The total is remembered per visibility and data version: a new location must show in it at once.
+    await putOwn(sampleLocation(cpoCached, 'K2'))
+    expect((await get()).headers.get('X-Total-Count')).toBe('2')
 
     await adminFetch(`/policies/${cpoCached.country_code}/${cpoCached.party_id}`, { method: 'PUT', body: { default: 'none' } })
     expect((await (await get()).json<OcpiBody>()).data).toEqual([])
