@@ -3,10 +3,11 @@ import { z } from 'zod'
 import type { Env } from '../env'
 import { parseWith, readJson } from '../ocpi/body'
 import { OcpiError } from '../ocpi/errors'
-import { URL } from '../ocpi/types'
+import { isoOrNull, URL } from '../ocpi/types'
 import { SUPPORTED_VERSIONS } from '../ocpi/versions'
 import type { OutboxStats } from '../push/types'
 import { modules } from '../modules'
+import { CredentialsToken } from '../modules/credentials/schema'
 import { isCustomModule } from '../peers/extensions'
 import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer } from '../peers/registration'
 import { getPeer, listPeers, type Peer } from '../peers/store'
@@ -23,7 +24,7 @@ const implementedExtensions = () => modules.map((module) => module.id).filter(is
 const Invite = z.object({ name: z.string().max(100).optional(), extensions: Extensions.optional() })
 const Connect = z.object({
   versions_url: URL.pipe(z.url({ protocol: /^https?$/ })),
-  token_a: z.string().min(1).max(64).regex(/^[\x21-\x7E]+$/, 'Only printable non-whitespace ASCII characters allowed'),
+  token_a: CredentialsToken,
   version: z.enum(SUPPORTED_VERSIONS).optional(),
   name: z.string().max(100).optional(),
   extensions: Extensions.optional(),
@@ -88,8 +89,6 @@ async function outboxStats(env: Env, peerId: string): Promise<OutboxStats | null
     return null
   }
 }
-
-const isoOrNull = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString())
 
 /** An empty body is an empty object here (POST /peers/invite, /renew and /refresh take only optional fields). */
 const readOptionalJson = async (c: Context<AdminEnv>): Promise<unknown> => ((await c.req.raw.clone().text()).trim() === '' ? {} : readJson(c))

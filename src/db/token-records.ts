@@ -2,6 +2,7 @@ import { and, count, eq, exists, or, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { PartyRef } from '../ocpi/context'
 import type { Page, PageQuery } from '../ocpi/paging'
+import { toEpochMs } from '../ocpi/types'
 import type { Database } from './client'
 import { afterPosition, dateRange, pageOffset, pageOrder } from './paging'
 import { peerRoles } from './schema'
@@ -44,6 +45,25 @@ export interface RecordListFilter {
 
 /** CiStrings compare case-insensitively: keys and token columns are stored upper-cased. */
 export const recordKey = (ref: RecordRef) => [ref.country_code, ref.party_id, ref.id].map((part) => part.toUpperCase()).join('*')
+
+/** A charge record as sessions and CDRs both are: its CPO owner and id, the driver's token and when it last changed. */
+export interface TokenRecord extends RecordRef { cdr_token: TokenRef; last_updated: string }
+
+/** The shared columns (tokenRecordColumns) of a record's row: key and token columns upper-cased. */
+export function tokenRecordRow(source: RecordSource, record: TokenRecord, peerId: string | null) {
+  return {
+    source,
+    key: recordKey(record),
+    country_code: record.country_code.toUpperCase(),
+    party_id: record.party_id.toUpperCase(),
+    id: record.id,
+    peer_id: peerId,
+    token_country_code: record.cdr_token.country_code.toUpperCase(),
+    token_party_id: record.cdr_token.party_id.toUpperCase(),
+    token_uid: record.cdr_token.uid.toUpperCase(),
+    last_updated: toEpochMs(record.last_updated),
+  }
+}
 
 export const byRecordKey = (columns: TokenRecordColumns, source: RecordSource, ref: RecordRef) =>
   and(eq(columns.source, source), eq(columns.key, recordKey(ref)))

@@ -2,7 +2,8 @@ import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../env'
 import { jobKinds } from '../jobs'
 import { PermanentJobError, type JobSpec, type JobStatus, type JobView } from '../jobs/types'
-import { retryDelay } from '../push/outbox-policy'
+import { isoOrNull } from '../ocpi/types'
+import { configuredRetryDelay } from '../push/outbox-policy'
 
 // One bulk operation (a policy change's pushes, a pull sync from a peer) run in bounded chunks, one per alarm, so no
 // single request or invocation meets the Workers limits on subrequests and time (docs/jobs.md).
@@ -116,7 +117,7 @@ export class BackgroundJob extends DurableObject<Env> {
       await jobKinds[row.kind]?.failed?.(this.env, JSON.parse(row.state) as never, message).catch((error: unknown) => console.error('job failed hook', row.job_id, error))
       return this.ctx.storage.setAlarm(now + RETENTION_MS)
     }
-    const next = now + retryDelay(attempts, Number(this.env.OUTBOX_RETRY_BASE_MS) || 1000, Number(this.env.OUTBOX_RETRY_MAX_MS) || 300_000)
+    const next = now + configuredRetryDelay(this.env, attempts)
     this.ctx.storage.sql.exec(`UPDATE job SET attempts = ?, last_error = ?, updated_at = ?, next_attempt_at = ?`, attempts, message, now, next)
     await this.ctx.storage.setAlarm(next)
   }
@@ -133,8 +134,6 @@ export class BackgroundJob extends DurableObject<Env> {
     return this.ctx.storage.sql.exec<JobRow>('SELECT * FROM job').toArray()[0]
   }
 }
-
-const isoOrNull = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString())
 
 function toView(row: JobRow): JobView {
   const kind = jobKinds[row.kind]

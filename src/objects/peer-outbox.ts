@@ -1,12 +1,13 @@
 import { DurableObject } from 'cloudflare:workers'
 import { database } from '../db/client'
 import type { Env } from '../env'
-import type { PartyRef } from '../ocpi/context'
+import { samePartyRef, type PartyRef } from '../ocpi/context'
+import { isoOrNull } from '../ocpi/types'
 import { isSupportedVersion, type OcpiVersion } from '../ocpi/versions'
-import { ocpiRequest } from '../peers/client'
+import { clientTimeout, endpointUrl, ocpiRequest } from '../peers/client'
 import { peerEndpoint } from '../peers/extensions'
 import { getPeer, type Peer } from '../peers/store'
-import { mergePatch, outcomeOfError, outcomeOfResponse, receiverUrl, retryDelay, supersededBy, type DeliveryOutcome } from '../push/outbox-policy'
+import { mergePatch, outcomeOfError, outcomeOfResponse, configuredRetryDelay, supersededBy, type DeliveryOutcome } from '../push/outbox-policy'
 import type { OutboxStats, PushChange, QueuedPush } from '../push/types'
 import { replaceIdentifierValues } from '../modules/x-gdpr/replace-values'
 
@@ -119,7 +120,7 @@ export class PeerOutbox extends DurableObject<Env> {
         const change = JSON.parse(row.change) as PushChange
         return {
           seq: row.seq, module: change.module, method: change.method, path: change.path, object_key: row.object_key,
-          to: row.to_party ? (JSON.parse(row.to_party) as PartyRef) : null, enqueued_at: new Date(row.enqueued_at).toISOString(),
+          to: addressee(row) ?? null, enqueued_at: new Date(row.enqueued_at).toISOString(),
           attempts: row.attempts, in_flight: row.in_flight === 1, last_error: row.last_error,
         }
       })
@@ -148,10 +149,7 @@ export class PeerOutbox extends DurableObject<Env> {
    */
   takeAddressedTo(party: PartyRef): string[] {
     const rows = this.#sql.exec<PushRow>('SELECT * FROM pushes WHERE in_flight = 0 AND to_party IS NOT NULL ORDER BY seq').toArray()
-    const taken = rows.filter((row) => {
-      const to = JSON.parse(row.to_party!) as PartyRef
-      return to.country_code.toUpperCase() === party.country_code.toUpperCase() && to.party_id.toUpperCase() === party.party_id.toUpperCase()
-    })
+    const taken = rows.filter((row) => samePartyRef(addressee(row)!, party))
     for (const { seq } of taken) this.#sql.exec('DELETE FROM pushes WHERE seq = ?', seq)
     return taken.map((row) => row.change)
   }
@@ -196,7 +194,7 @@ export class PeerOutbox extends DurableObject<Env> {
       const row = this.#sql.exec<PushRow>('SELECT * FROM pushes ORDER BY seq LIMIT 1').toArray()[0]
       if (!row) return
       this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
-      const outcome = await this.#attempt(peer, JSON.parse(row.change) as PushChange, row.to_party ? (JSON.parse(row.to_party) as PartyRef) : undefined)
+      const outcome = await this.#attempt(peer, JSON.parse(row.change) as PushChange, addressee(row))
       if (outcome.kind === 'retry') {
         this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', outcome.error, row.seq)
         this.#recordError(outcome.error)
@@ -213,11 +211,11 @@ export class PeerOutbox extends DurableObject<Env> {
     const endpoint = peerEndpoint(peer, change.module, 'RECEIVER')
     if (!endpoint) return { kind: 'dropped', error: `${target}: peer offers no ${change.module} RECEIVER endpoint we may use (custom modules need an agreement)` }
     if (!(peer.version in change.bodies)) return { kind: 'dropped', error: `${target}: no body for OCPI ${peer.version}` }
-    const url = receiverUrl(endpoint.url, change.path, change.query)
+    const url = endpointUrl(endpoint.url, change.path, change.query)
     try {
       const response = await ocpiRequest({
         method: change.method, url, token: peer.outbound_token, body: change.bodies[peer.version] ?? undefined,
-        ...(change.routingHeaders === false ? {} : { from: change.from, to }), retries: 0, timeoutMs: Number(this.env.OCPI_CLIENT_TIMEOUT_MS) || undefined,
+        ...(change.routingHeaders === false ? {} : { from: change.from, to }), retries: 0, timeoutMs: clientTimeout(this.env),
       })
       const outcome = outcomeOfResponse(response)
       return outcome.kind === 'delivered' ? outcome : { ...outcome, error: `${change.method} ${url}: ${outcome.error}` }
@@ -244,9 +242,7 @@ export class PeerOutbox extends DurableObject<Env> {
 
   async #scheduleRetry(failures?: number) {
     const state = this.#sql.exec<{ failures: number }>('UPDATE outbox_state SET failures = failures + 1 RETURNING failures').one()
-    const baseMs = Number(this.env.OUTBOX_RETRY_BASE_MS) || 1_000
-    const maxMs = Number(this.env.OUTBOX_RETRY_MAX_MS) || 300_000
-    await this.ctx.storage.setAlarm(Date.now() + retryDelay(failures ?? state.failures, baseMs, maxMs))
+    await this.ctx.storage.setAlarm(Date.now() + configuredRetryDelay(this.env, failures ?? state.failures))
   }
 
   /** Removes queued PUTs/PATCHes of the same path that this PUT replaces, newest first, stopping at anything else. */
@@ -272,7 +268,7 @@ export class PeerOutbox extends DurableObject<Env> {
   #lastQueued(objectKey: string) {
     const row = this.#sql.exec<PushRow>('SELECT * FROM pushes WHERE object_key = ? ORDER BY seq DESC LIMIT 1', objectKey).toArray()[0]
     if (!row || row.in_flight) return undefined
-    return { seq: row.seq, change: JSON.parse(row.change) as PushChange, to: row.to_party ? (JSON.parse(row.to_party) as PartyRef) : undefined }
+    return { seq: row.seq, change: JSON.parse(row.change) as PushChange, to: addressee(row) }
   }
 
   #rememberPeer() {
@@ -302,4 +298,5 @@ function holdReason(peer: Peer | undefined): string {
   return `no usable OCPI version (${peer.version})`
 }
 
-const isoOrNull = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString())
+/** The party a queued push is addressed to (OCPI-to), when it has one. */
+const addressee = (row: PushRow): PartyRef | undefined => (row.to_party ? (JSON.parse(row.to_party) as PartyRef) : undefined)

@@ -12,7 +12,7 @@ import { agreedWith } from '../peers/extensions'
 import { toOcpiResponse } from './respond-error'
 import { isSupportedVersion, offeredVersions, type OcpiVersion } from './versions'
 
-const unknownEndpoint = () => new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
+export const unknownEndpoint = () => new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
 
 /** Paths a token A may open (credentials.asciidoc: only versions, version details and credentials). */
 const REGISTRATION_PATHS = new Set(['details', 'credentials'])

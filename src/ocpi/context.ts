@@ -21,6 +21,8 @@ export type OcpiEnv = {
   Bindings: Env
   Variables: {
     peer: PeerContext
+    /** The credentials token this request authenticated with, in clear (the candidate that matched). */
+    credentialsToken: string
     version: OcpiVersion
     db: Database
     requestId: string

@@ -69,6 +69,9 @@ export type BusinessDetails = z.infer<typeof BusinessDetails>
 export const CountryCode = CiString(2).regex(/^[A-Za-z]{2}$/, 'Must be an ISO-3166 alpha-2 country code')
 export const PartyId = CiString(3).regex(/^[A-Za-z0-9]{3}$/, 'Must be three alphanumeric characters')
 
+/** Epoch milliseconds as an RFC 3339 UTC DateTime; null stays null. */
+export const isoOrNull = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString())
+
 /** Parses an OCPI DateTime to epoch milliseconds, treating a missing zone designator as UTC. */
 export function toEpochMs(dateTime: string): number {
   const withZone = /(Z|[+-]\d{2}:\d{2})$/.test(dateTime) ? dateTime : `${dateTime}Z`

@@ -39,6 +39,16 @@ export class OcpiClientError extends Error {
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
+/** OCPI_CLIENT_TIMEOUT_MS, the timeout of every call we make to a peer. */
+export const clientTimeout = (env: { OCPI_CLIENT_TIMEOUT_MS?: string }) => Number(env.OCPI_CLIENT_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS
+
+/** A peer's endpoint URL followed by URL-encoded path segments (ids may hold '/' or '+') and the defined query values. */
+export function endpointUrl(endpoint: string, path: readonly string[] = [], query: Record<string, string | undefined> = {}): string {
+  const url = [endpoint.replace(/\/+$/, ''), ...path.map(encodeURIComponent)].join('/')
+  const entries = Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined)
+  return entries.length === 0 ? url : `${url}?${new URLSearchParams(entries)}`
+}
+
 /**
  * One OCPI call: Authorization, message IDs and routing headers, a timeout, retries with backoff for idempotent
  * methods, and the envelope unwrapped. Throws OcpiClientError when the peer cannot be reached or answers outside

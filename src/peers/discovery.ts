@@ -5,7 +5,7 @@ import { Version, VersionDetails } from '../modules/credentials/schema'
 import { modules } from '../modules'
 import { OcpiError } from '../ocpi/errors'
 import { offeredVersions, pickMutualVersion, type OcpiVersion } from '../ocpi/versions'
-import { OcpiClientError, ocpiRequest } from './client'
+import { clientTimeout, OcpiClientError, ocpiRequest } from './client'
 
 /** What we learn about a peer from its versions and version details endpoints. */
 export interface PeerDiscovery {
@@ -67,5 +67,3 @@ async function fetchOcpi<S extends z.ZodType>(env: Env, url: string, token: stri
     throw error
   }
 }
-
-export const clientTimeout = (env: Env) => Number(env.OCPI_CLIENT_TIMEOUT_MS) || 10_000

@@ -1,8 +1,7 @@
 import type { Env } from '../env'
 import type { PartyRef } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
-import { OcpiClientError, ocpiRequest, type OcpiResponse } from './client'
-import { clientTimeout } from './discovery'
+import { clientTimeout, endpointUrl, OcpiClientError, ocpiRequest, type OcpiResponse } from './client'
 import { peerEndpoint } from './extensions'
 import type { Peer } from './store'
 
@@ -29,9 +28,8 @@ export async function requestPeerModule<T = unknown>(env: Env, peer: Peer, reque
   if (peer.status !== 'CONNECTED' || !peer.outbound_token) throw new OcpiError(3001, `Peer ${peer.id} is ${peer.status}, not connected`)
   const endpoint = peerEndpoint(peer, request.module, request.role)
   if (!endpoint) throw new OcpiError(3003, `Peer ${peer.id} offers no ${request.module} ${request.role} endpoint we may use (custom modules need an agreement)`)
-  const base = endpoint.url.replace(/\/$/, '')
-  if (request.url && !request.url.startsWith(base)) throw new OcpiError(3001, `Peer ${peer.id} pointed outside its ${request.module} endpoint: ${request.url}`)
-  const url = request.url ?? withQuery([base, ...(request.path ?? []).map(encodeURIComponent)].join('/'), request.query)
+  if (request.url && !isBelow(request.url, endpoint.url)) throw new OcpiError(3001, `Peer ${peer.id} pointed outside its ${request.module} endpoint: ${request.url}`)
+  const url = request.url ?? endpointUrl(endpoint.url, request.path, request.query)
   try {
     return await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, body: request.body, from: request.from, to: request.to, timeoutMs: clientTimeout(env) })
   } catch (error) {
@@ -40,9 +38,16 @@ export async function requestPeerModule<T = unknown>(env: Env, peer: Peer, reque
   }
 }
 
-function withQuery(url: string, query: PeerModuleRequest['query']): string {
-  const entries = Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)
-  return entries.length === 0 ? url : `${url}?${new URLSearchParams(entries)}`
+/**
+ * True when `url` is on the endpoint's origin and at or below its path. A string prefix is not enough: a path-less
+ * endpoint https://peer.example would let https://peer.example.evil.test/ through, and our token with it.
+ */
+function isBelow(url: string, endpoint: string): boolean {
+  if (!URL.canParse(url) || !URL.canParse(endpoint)) return false
+  const target = new URL(url)
+  const root = new URL(endpoint)
+  const rootPath = root.pathname.replace(/\/+$/, '')
+  return target.origin === root.origin && (target.pathname === rootPath || target.pathname.startsWith(`${rootPath}/`))
 }
 
 /** The next page of a paged answer: Link rel="next" (transport_and_format, "Pagination"). */

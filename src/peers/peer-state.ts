@@ -23,8 +23,11 @@ export async function ourCredentials(env: Env, db: Database, token: string): Pro
   return { token, url: ourVersionsUrl(env), ...(hub ? { hub_party_id: `${hub.country_code}${hub.party_id}` } : {}), roles }
 }
 
+/** What registration learned about the peer's endpoints: none on a renewal in the same version, which keeps those stored. */
+type Discovered = Pick<PeerDiscovery, 'version'> & Partial<Pick<PeerDiscovery, 'endpoints'>>
+
 /** Everything that makes a peer CONNECTED with what it sent and what we discovered, for one batch. */
-export function connectedPeerStatements(db: Database, peerId: string, theirs: Credentials, discovery: PeerDiscovery, now: number) {
+export function connectedPeerStatements(db: Database, peerId: string, theirs: Credentials, discovery: Discovered, now: number) {
   return [
     ...replacePeerRolesStatements(db, peerId, theirs.roles),
     db.update(peers).set(connectedPeerFields(theirs, discovery, now)).where(eq(peers.id, peerId)),
@@ -32,11 +35,11 @@ export function connectedPeerStatements(db: Database, peerId: string, theirs: Cr
   ]
 }
 
-export const connectedPeerFields = (theirs: Credentials, discovery: PeerDiscovery, now: number) => ({
+export const connectedPeerFields = (theirs: Credentials, discovery: Discovered, now: number) => ({
   status: 'CONNECTED' as const,
   version: discovery.version,
   versions_url: theirs.url,
-  endpoints: discovery.endpoints,
+  ...(discovery.endpoints ? { endpoints: discovery.endpoints } : {}),
   outbound_token: theirs.token,
   hub_party_id: theirs.hub_party_id ?? null,
   credentials_rotated_at: now,

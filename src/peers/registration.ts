@@ -8,12 +8,12 @@ import { ownClientInfoStatements } from '../modules/hubclientinfo/store'
 import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import { OcpiError, type OcpiStatusCode } from '../ocpi/errors'
 import type { OcpiVersion } from '../ocpi/versions'
-import { ocpiRequest, OcpiClientError, type OcpiResponse } from './client'
+import { clientTimeout, ocpiRequest, OcpiClientError, type OcpiResponse } from './client'
 import { invalidatePushPeers, peerOutbox } from '../push/publish'
-import { clientTimeout, discoverPeer, type PeerDiscovery } from './discovery'
+import { discoverPeer, type PeerDiscovery } from './discovery'
 import { ourCredentialsRoles } from './parties'
 import { connectedPeerStatements, expireOtherTokensStatement, graceMs, isRegistered, ourCredentials, ourVersionsUrl, unregisteredPeerStatements } from './peer-state'
-import { getPeer, listPeers, replacePeerRolesStatements, type Peer } from './store'
+import { getPeer, listPeers, type Peer } from './store'
 
 // One function per action we take on a peer, called by the management routes, the cron job and (renewal) other
 // modules; what a peer does to us is in accept-registration.ts. Credentials, versions and hubclientinfo are
@@ -110,23 +110,8 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
     const theirs = acceptedCredentials(response, version, 'Credentials update')
     const now = Date.now()
     await runBatch(db, [
-      ...replacePeerRolesStatements(db, peerId, theirs.roles),
-      db
-        .update(peers)
-        .set({
-          status: 'CONNECTED',
-          version,
-          versions_url: theirs.url,
-          ...(discovery ? { endpoints: discovery.endpoints } : {}),
-          outbound_token: theirs.token,
-          hub_party_id: theirs.hub_party_id ?? null,
-          credentials_rotated_at: now,
-          last_error: null,
-          updated_at: now,
-        })
-        .where(eq(peers.id, peerId)),
+      ...connectedPeerStatements(db, peerId, theirs, discovery ?? { version }, now),
       expireOtherTokensStatement(db, peerId, tokenHash, now + graceMs(env)),
-      ...ownClientInfoStatements(db, theirs.roles, 'CONNECTED', now),
       auditEntry(db, { actor: options.actor ?? 'admin', action: 'credentials.renewed', subject: peerId, detail: { version } }, now),
     ])
   } catch (error) {

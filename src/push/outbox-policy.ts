@@ -1,4 +1,4 @@
-import type { PartyRef } from '../ocpi/context'
+import { samePartyRef, type PartyRef } from '../ocpi/context'
 import { OcpiClientError, type OcpiResponse } from '../peers/client'
 import type { PushChange } from './types'
 
@@ -46,6 +46,10 @@ export function retryDelay(failures: number, baseMs: number, maxMs: number, rand
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
 }
 
+/** retryDelay with the deployment's OUTBOX_RETRY_BASE_MS and OUTBOX_RETRY_MAX_MS (default 1 s and 5 min). */
+export const configuredRetryDelay = (env: { OUTBOX_RETRY_BASE_MS?: string; OUTBOX_RETRY_MAX_MS?: string }, failures: number) =>
+  retryDelay(failures, Number(env.OUTBOX_RETRY_BASE_MS) || 1_000, Number(env.OUTBOX_RETRY_MAX_MS) || 300_000)
+
 /**
  * A PATCH folded into an earlier, still undelivered PUT or PATCH of the same object and path: a shallow merge of the
  * bodies per version (the later fields win, including last_updated). Undefined when merging would change what a peer
@@ -68,15 +72,8 @@ export function supersededBy(earlier: PushChange, earlierTo: PartyRef | undefine
     samePath(earlier.path, later.path) && sameAddressee(earlierTo, laterTo)
 }
 
-/** The receiver endpoint URL followed by the URL-encoded path segments (ids may hold characters such as '/' or '+'). */
-export function receiverUrl(endpointUrl: string, path: readonly string[], query?: Record<string, string>): string {
-  const url = [endpointUrl.replace(/\/+$/, ''), ...path.map(encodeURIComponent)].join('/')
-  return query && Object.keys(query).length > 0 ? `${url}?${new URLSearchParams(query)}` : url
-}
-
 const samePath = (left: readonly string[], right: readonly string[]) => left.length === right.length && left.every((segment, index) => segment === right[index])
 
-const sameAddressee = (left: PartyRef | undefined, right: PartyRef | undefined) =>
-  left?.country_code.toUpperCase() === right?.country_code.toUpperCase() && left?.party_id.toUpperCase() === right?.party_id.toUpperCase()
+const sameAddressee = (left: PartyRef | undefined, right: PartyRef | undefined) => (left && right ? samePartyRef(left, right) : left === right)
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -77,6 +77,20 @@ describe('outbound calls per agreement', () => {
     expect((await requestPeerModule(env, peer(['x-gdpr']), request)).status_code).toBe(1000)
     expect(fetchSpy).toHaveBeenCalledOnce()
   })
+
+  it('follows a next-page URL only on the endpoint it belongs to, never to another host (3001, not called)', async () => {
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => Response.json({ data: [], status_code: 1000, timestamp: new Date().toISOString() }))
+    const pathless = { ...peer(['x-gdpr']), endpoints: [{ identifier: 'x-gdpr', role: 'RECEIVER' as const, url: 'https://peer.test' }] }
+    const request = { module: 'x-gdpr', role: 'RECEIVER' as const, method: 'GET' as const }
+    for (const url of ['https://peer.test.evil.example/ocpi?offset=10', 'http://peer.test/ocpi?offset=10', 'https://peer.test:8443/ocpi?offset=10']) {
+      await expect(requestPeerModule(env, pathless, { ...request, url })).rejects.toMatchObject({ status_code: 3001 })
+    }
+    await expect(requestPeerModule(env, peer(['x-gdpr']), { ...request, url: 'https://peer.test/ocpi/2.3.0/receiver/x-gdpr-other?offset=10' })).rejects.toMatchObject({ status_code: 3001 })
+    expect(fetchSpy).not.toHaveBeenCalled()
+    expect((await requestPeerModule(env, pathless, { ...request, url: 'https://peer.test/ocpi?offset=10' })).status_code).toBe(1000)
+    expect((await requestPeerModule(env, peer(['x-gdpr']), { ...request, url: 'https://peer.test/ocpi/2.3.0/receiver/x-gdpr?offset=10&limit=5' })).status_code).toBe(1000)
+    expect(fetchSpy).toHaveBeenCalledTimes(2)
+  })
 })
 
 describe('management API', () => {

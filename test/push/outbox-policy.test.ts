@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { OcpiClientError } from '../../src/peers/client'
-import { mergePatch, outcomeOfError, outcomeOfResponse, receiverUrl, retryDelay, supersededBy } from '../../src/push/outbox-policy'
+import { endpointUrl } from '../../src/peers/client'
+import { mergePatch, outcomeOfError, outcomeOfResponse, retryDelay, supersededBy } from '../../src/push/outbox-policy'
 import { EMSP, locationChange } from './fixtures'
 
 const answer = (status_code: number, http_status = 200) => ({ status_code, http_status, status_message: 'message', data: null, headers: new Headers() })
@@ -71,8 +72,8 @@ describe('coalescing rules', () => {
   })
 })
 
-describe('receiverUrl', () => {
+describe('endpointUrl', () => {
   it('appends URL-encoded path segments to the endpoint', () => {
-    expect(receiverUrl('https://x.example/ocpi/2.2.1/locations/', ['NL', 'CPO', 'A/B C+1'])).toBe('https://x.example/ocpi/2.2.1/locations/NL/CPO/A%2FB%20C%2B1')
+    expect(endpointUrl('https://x.example/ocpi/2.2.1/locations/', ['NL', 'CPO', 'A/B C+1'])).toBe('https://x.example/ocpi/2.2.1/locations/NL/CPO/A%2FB%20C%2B1')
   })
 })

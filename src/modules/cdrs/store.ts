@@ -1,8 +1,8 @@
+import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { cdrs } from '../../db/schema'
-import { byRecordKey, byToken, listRecords, recordKey, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
+import { byRecordKey, byToken, listRecords, tokenRecordRow, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
 import type { Page, PageQuery } from '../../ocpi/paging'
-import { toEpochMs } from '../../ocpi/types'
 import type { CDR } from './schema'
 
 export type { RecordRef as CdrRef, RecordSource as CdrSource, TokenRef } from '../../db/token-records'
@@ -21,8 +21,6 @@ type CdrRow = typeof cdrs.$inferSelect
 
 const storedColumns = { source: cdrs.source, object: cdrs.object, peer_id: cdrs.peer_id }
 
-export const cdrRefOf = (cdr: CDR): RecordRef => ({ country_code: cdr.country_code, party_id: cdr.party_id, id: cdr.id })
-
 export async function getCdr(db: Database, source: RecordSource, ref: RecordRef): Promise<StoredCdr | undefined> {
   const [row] = await db.select(storedColumns).from(cdrs).where(byRecordKey(cdrs, source, ref)).limit(1)
   return row ? toStored(row) : undefined
@@ -38,7 +36,7 @@ export const getReceivedCdr = (db: Database, ref: RecordRef) => getCdr(db, 'rece
 export async function insertCdr(db: Database, source: RecordSource, cdr: CDR, peerId: string | null = null): Promise<CdrWrite> {
   const inserted = await db.insert(cdrs).values(cdrRow(source, cdr, peerId)).onConflictDoNothing().returning({ key: cdrs.key })
   if (inserted.length > 0) return { outcome: 'created' }
-  const stored = await getCdr(db, source, cdrRefOf(cdr))
+  const stored = await getCdr(db, source, cdr)
   if (!stored) return insertCdr(db, source, cdr, peerId)
   return JSON.stringify(stored.cdr) === JSON.stringify(cdr) ? { outcome: 'duplicate' } : { outcome: 'conflict', stored: stored.cdr }
 }
@@ -67,9 +65,9 @@ export async function pseudonymizeCdrsOfToken(db: Database, token: TokenRef, pse
   if (found.length === 0) return 0
   const statements = found.map((stored) => {
     const cdr = withoutPersonalData(stored.cdr, pseudonym)
-    return db.update(cdrs).set({ object: cdr, token_uid: pseudonym.toUpperCase() }).where(byRecordKey(cdrs, stored.source, cdrRefOf(cdr)))
+    return db.update(cdrs).set({ object: cdr, token_uid: pseudonym.toUpperCase() }).where(byRecordKey(cdrs, stored.source, cdr))
   })
-  await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]])
+  await runBatch(db, statements)
   return found.length
 }
 
@@ -81,20 +79,7 @@ export function withoutPersonalData({ signed_data: _signedData, ...cdr }: CDR, p
 }
 
 function cdrRow(source: RecordSource, cdr: CDR, peerId: string | null): CdrRow {
-  return {
-    source,
-    key: recordKey(cdrRefOf(cdr)),
-    country_code: cdr.country_code.toUpperCase(),
-    party_id: cdr.party_id.toUpperCase(),
-    id: cdr.id,
-    peer_id: peerId,
-    token_country_code: cdr.cdr_token.country_code.toUpperCase(),
-    token_party_id: cdr.cdr_token.party_id.toUpperCase(),
-    token_uid: cdr.cdr_token.uid.toUpperCase(),
-    session_id: cdr.session_id ?? null,
-    last_updated: toEpochMs(cdr.last_updated),
-    object: cdr,
-  }
+  return { ...tokenRecordRow(source, cdr, peerId), session_id: cdr.session_id ?? null, object: cdr }
 }
 
 const toStored = (row: Pick<CdrRow, 'source' | 'object' | 'peer_id'>): StoredCdr => ({ source: row.source, cdr: row.object, peer_id: row.peer_id })

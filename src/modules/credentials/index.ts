@@ -1,9 +1,7 @@
 import { Hono, type Context } from 'hono'
-import { hashToken, tokenCandidates } from '../../ocpi/auth'
 import { readBody } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
-import { findPeerByTokenHash } from '../../peers/store'
 import { acceptCredentialsUpdate, acceptRegistration, acceptUnregistration } from '../../peers/accept-registration'
 import { ourCredentials } from '../../peers/peer-state'
 import { pushClientInfoChangesAfterWrites } from '../hubclientinfo/push'
@@ -11,14 +9,14 @@ import { credentialsFor, credentialsSchemas, type Credentials } from './schema'
 
 /**
  * The credentials module (credentials.asciidoc), symmetric and mounted by src/ocpi/app.ts at /ocpi/{version}/credentials.
- * Token A reaches it (authentication allows it here only); the rules per method live in src/peers/registration.ts.
+ * Token A reaches it (authentication allows it here only); the rules per method live in src/peers/accept-registration.ts.
  */
 export const credentials = new Hono<OcpiEnv>()
   // A registration changes the peer's connection status: a hosted HUB tells its other peers (mod_hub_client_info).
   .use('*', pushClientInfoChangesAfterWrites())
   // "Retrieves the credentials object to access the server's platform": we keep only hashes, so the token is the one
   // the peer authenticated this request with.
-  .get('/', async (c) => respond(c, credentialsFor(c.var.version, await ourCredentials(c.env, c.var.db, await presentedToken(c)))))
+  .get('/', async (c) => respond(c, credentialsFor(c.var.version, await ourCredentials(c.env, c.var.db, c.var.credentialsToken))))
   // A POST creates the peer's registration: 201 Created (status_codes: "201 - Created when the object has been newly
   // created in the server system"); a PUT updates an existing one: 200.
   .post('/', async (c) => {
@@ -36,13 +34,3 @@ export const credentials = new Hono<OcpiEnv>()
 
 /** The body in the shape of the version called; 2.2.1 bodies have no hub_party_id. */
 const readCredentials = async (c: Context<OcpiEnv>): Promise<Credentials> => readBody(c, credentialsSchemas[c.var.version])
-
-/** The credentials token of this request in clear: the candidate that authenticated as this peer. */
-async function presentedToken(c: Context<OcpiEnv>): Promise<string> {
-  const candidates = tokenCandidates(c.req.header('Authorization'))
-  for (const candidate of candidates) {
-    const found = await findPeerByTokenHash(c.var.db, await hashToken(candidate))
-    if (found?.peer.id === c.var.peer.id) return candidate
-  }
-  return candidates[0]
-}

@@ -9,7 +9,8 @@ import type { Connector, ConnectorPatch, EVSE, EVSEPatch, Location, LocationPatc
 /** 2003 for a write below an object that does not exist; HTTP 200, as only a GET of an unknown object is a 404. */
 export const unknownTarget = (what: string) => new OcpiError(2003, `Unknown ${what}`)
 
-const sameId = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
+/** CiString ids compare case-insensitively. */
+export const sameId = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
 const isOlder = (incoming: string, stored: string) => toEpochMs(incoming) < toEpochMs(stored)
 /** "the Receiver SHALL also set the new last_updated value on the parent": never moved backwards. */
 const later = (a: string, b: string) => (toEpochMs(a) >= toEpochMs(b) ? a : b)

@@ -4,7 +4,7 @@ import type { PartyRef } from '../../ocpi/context'
 import { OcpiError, invalid } from '../../ocpi/errors'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { findHostedParty } from '../../peers/parties'
-import { patchConnector, patchEvse, patchLocation } from './merge'
+import { patchConnector, patchEvse, patchLocation, sameId } from './merge'
 import { getPolicy } from './policy-store'
 import { locationPath, pushLocationChange } from './push'
 import {
@@ -67,8 +67,7 @@ export function stampLastUpdated(value: unknown, now: string): unknown {
 }
 
 export function assertIdsMatch(location: Pick<Location, 'country_code' | 'party_id' | 'id'>, party: PartyRef, id: string) {
-  const same = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
-  if (!same(location.country_code, party.country_code)) throw invalid('country_code', 'does not match the URL')
-  if (!same(location.party_id, party.party_id)) throw invalid('party_id', 'does not match the URL')
-  if (!same(location.id, id)) throw invalid('id', 'does not match the URL')
+  if (!sameId(location.country_code, party.country_code)) throw invalid('country_code', 'does not match the URL')
+  if (!sameId(location.party_id, party.party_id)) throw invalid('party_id', 'does not match the URL')
+  if (!sameId(location.id, id)) throw invalid('id', 'does not match the URL')
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
-import type { OcpiEnv, PartyRef } from '../../ocpi/context'
+import type { OcpiEnv } from '../../ocpi/context'
 import type { PageQuery } from '../../ocpi/paging'
-import type { Visibility } from './policy'
+import type { PartyView } from './policy'
 
 // Hot list pages in the Cache API (DESIGN "Hot pages"). The key is a digest of everything that decides the page: what
 // the peer may see of each serving party (the result of its policies and roles), the data version of own locations,
@@ -12,7 +12,7 @@ const PAGE_HEADERS = ['X-Total-Count', 'X-Limit', 'Link'] as const
 const MAX_AGE_SECONDS = 600
 
 export interface PageKeyParts {
-  views: ReadonlyArray<{ party: PartyRef; visibility: Visibility }>
+  views: readonly PartyView[]
   dataVersion: number
 }
 

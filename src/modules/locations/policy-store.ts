@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { sharingPolicies } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
-import type { SharingPolicy } from './policy'
+import { visibilityFor, type PartyView, type SharingPolicy, type Viewer } from './policy'
 
 export interface StoredPolicy { policy: SharingPolicy; version: number; updated_at: number }
 
@@ -18,10 +18,22 @@ export async function getPolicy(db: Database, party: PartyRef): Promise<StoredPo
   return row
 }
 
-/** Every stored policy, keyed `CC*PID`: few rows (one per hosted party that set one). */
+/** The key listPolicies files a party's policy under. */
+export const policyKey = (party: PartyRef) => `${party.country_code}*${party.party_id}`.toUpperCase()
+
+/** Every stored policy, keyed by policyKey: few rows (one per hosted party that set one). */
 export async function listPolicies(db: Database): Promise<Map<string, SharingPolicy>> {
   const rows = await db.select().from(sharingPolicies)
-  return new Map(rows.map((row) => [`${row.country_code}*${row.party_id}`, row.policy]))
+  return new Map(rows.map((row) => [policyKey(row), row.policy]))
+}
+
+/** What the viewer may see of each of these parties under the stored policies (read once, beside the parties). */
+export async function partyViews(db: Database, viewer: Viewer, parties: readonly PartyRef[] | Promise<readonly PartyRef[]>): Promise<PartyView[]> {
+  const [resolved, policies] = await Promise.all([parties, listPolicies(db)])
+  return resolved.map(({ country_code, party_id }) => ({
+    party: { country_code, party_id },
+    visibility: visibilityFor(policies.get(policyKey({ country_code, party_id })), viewer),
+  }))
 }
 
 export async function putPolicy(db: Database, party: PartyRef, policy: SharingPolicy, now = Date.now()): Promise<StoredPolicy> {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { PartyRef } from '../../ocpi/context'
 import { CiString, Role } from '../../ocpi/types'
 
 /**
@@ -27,6 +28,9 @@ export const DEFAULT_POLICY: SharingPolicy = { default: 'all' }
 
 /** What one peer may see of one party: every published location, plus these ids (upper-cased; CiString). */
 export interface Visibility { published: boolean; ids: ReadonlySet<string> }
+
+/** What one party shows one viewer. */
+export interface PartyView { party: PartyRef; visibility: Visibility }
 
 export interface Viewer { id: string; roles: ReadonlyArray<{ role: string }> }
 export interface Shareable { id: string; publish: boolean }

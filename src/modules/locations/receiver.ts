@@ -2,24 +2,22 @@ import { Hono, type Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError, invalid } from '../../ocpi/errors'
-import { assertPeerRepresents } from '../../ocpi/routing'
 import { readVersionedBody, toWire } from '../../ocpi/version-adapters'
-import { findConnector, findEvse, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
+import { findConnector, findEvse, sameId, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
 import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from './schema'
 import { getLocation, updateLocation, upsertLocation } from './store'
+import { assertPeerOwns } from '../tariffs/ownership'
 
 // Receiver interface (eMSP, NSP, NAP, ... any party that takes pushed locations). Locations are client owned objects:
-// the URL names the owning party, which must be one the pushing peer represents; what it pushes is kept under that
-// peer (source = peer id), so one peer can never overwrite another's data.
+// the URL names the owning party, which the pushing peer must represent as CPO (mod_locations, Data owner: CPO) or be a
+// hub for; what it pushes is kept under that peer (source = peer id), so one peer can never overwrite another's data.
 
-/** The owning party in the URL, refused (2001) unless the authenticated peer represents it. */
+/** The owning party in the URL, refused (2001) unless the authenticated peer represents it as CPO (or is a hub). */
 function ownerInUrl(c: Context<OcpiEnv>): PartyRef {
   const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
-  assertPeerRepresents(c, party)
+  assertPeerOwns(c, party, 'CPO')
   return party
 }
-
-const sameId = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
 
 /** "This SHALL be the same value as the country_code [party_id] in the Location object being pushed": 2001 otherwise. */
 function assertSame(field: string, inBody: string, inUrl: string) {

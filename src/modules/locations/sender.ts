@@ -10,8 +10,8 @@ import { addressedParty } from '../../ocpi/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { findConnector, findEvse } from './merge'
-import { isVisible, visibilityFor, type Visibility } from './policy'
-import { listPolicies } from './policy-store'
+import { isVisible } from './policy'
+import { partyViews } from './policy-store'
 import { connectorVersions, evseVersions, locationVersions, type Location } from './schema'
 import { cachedPage, knownTotal, pageCacheKey, rememberPage, rememberTotal, totalCacheKey } from './page-cache'
 import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownDataVersion, ownLocationsVisibleTo } from './store'
@@ -26,13 +26,7 @@ async function servingParties(c: Context<OcpiEnv>, db: Database): Promise<PartyR
 }
 
 /** Per serving party, what the calling peer may see of it. */
-async function peerVisibility(c: Context<OcpiEnv>, db: Database): Promise<Array<{ party: PartyRef; visibility: Visibility }>> {
-  const [parties, policies] = await Promise.all([servingParties(c, db), listPolicies(db)])
-  return parties.map((party) => ({
-    party: { country_code: party.country_code, party_id: party.party_id },
-    visibility: visibilityFor(policies.get(`${party.country_code}*${party.party_id}`.toUpperCase()), c.var.peer),
-  }))
-}
+const peerVisibility = (c: Context<OcpiEnv>, db: Database) => partyViews(db, c.var.peer, servingParties(c, db))
 
 /** The location with this id the peer may see, under whichever serving party holds it; 2003/404 otherwise. */
 async function visibleLocation(c: Context<OcpiEnv>, id: string): Promise<Location> {

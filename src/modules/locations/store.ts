@@ -9,7 +9,7 @@ import { toEpochMs } from '../../ocpi/types'
 import type { OcpiVersion } from '../../ocpi/versions'
 import { toWire } from '../../ocpi/version-adapters'
 import { unknownTarget } from './merge'
-import type { Visibility } from './policy'
+import type { PartyView } from './policy'
 import { locationVersions, type Location } from './schema'
 
 export { OWN_SOURCE }
@@ -158,7 +158,7 @@ export const ofParty = (party: PartyRef) =>
  * Own locations one peer may see: of the parties whose policy grants it their published locations, those; plus every
  * location a policy names for it by id.
  */
-export function ownLocationsVisibleTo(parties: ReadonlyArray<{ party: PartyRef; visibility: Visibility }>): SQL {
+export function ownLocationsVisibleTo(parties: readonly PartyView[]): SQL {
   const publishedOf = parties.filter(({ visibility }) => visibility.published).map(({ party }) => `${party.country_code}*${party.party_id}`.toUpperCase())
   const grantedKeys = parties.flatMap(({ party, visibility }) => [...visibility.ids].map((id) => locationKey(party, id)))
   const visible = [

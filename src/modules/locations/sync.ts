@@ -5,7 +5,8 @@ import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion } from '../../ocpi/versions'
 import { fromWire } from '../../ocpi/version-adapters'
 import { ocpiRequest } from '../../peers/client'
-import { getPeer, type Peer } from '../../peers/store'
+import { getPeer } from '../../peers/store'
+import { representsAs } from '../tariffs/ownership'
 import { locationVersions, type Location } from './schema'
 import { upsertReceivedLocations } from './store'
 
@@ -22,7 +23,7 @@ export interface SyncResult {
   stored: number
   /** Older than what a push already delivered: kept as it was. */
   unchanged: number
-  /** Locations of parties the peer does not represent: not stored. */
+  /** Locations of parties the peer does not represent as CPO (the data owner, as on push): not stored. */
   not_represented: number
   invalid: Array<{ id?: string; path?: string; message: string }>
 }
@@ -35,10 +36,6 @@ export interface LocationSyncState extends SyncResult {
 
 const MAX_PAGES = 10_000
 const MAX_INVALID_SHOWN = 20
-
-const represents = (peer: Peer, party: { country_code: string; party_id: string }) =>
-  peer.roles.some((role) => role.role === 'HUB') ||
-  peer.roles.some((role) => role.country_code.toUpperCase() === party.country_code.toUpperCase() && role.party_id.toUpperCase() === party.party_id.toUpperCase())
 
 function nextLink(headers: Headers): string | undefined {
   return /<([^>]+)>\s*;\s*rel="?next"?/i.exec(headers.get('Link') ?? '')?.[1]
@@ -92,7 +89,7 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
         }
         continue
       }
-      if (represents(peer, location)) represented.push(location)
+      if (representsAs(peer.roles, location, 'CPO')) represented.push(location)
       else next.not_represented++
     }
     const stored = await upsertReceivedLocations(db, peer.id, represented)

@@ -1,11 +1,12 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm'
+import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { sessions } from '../../db/schema'
-import { byRecordKey, byToken, listRecords, recordKey, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
+import { byRecordKey, byToken, listRecords, recordKey, tokenRecordRow, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
-import { applySessionPatch, type ChargingPreferences, type Session, type SessionPatch } from './schema'
+import { applySessionPatch, type ChargingPreferences, type Session, type SessionPatch, type SessionStatus } from './schema'
 
 export type { RecordRef as SessionRef, RecordSource as SessionSource, TokenRef } from '../../db/token-records'
 
@@ -24,10 +25,11 @@ type SessionRow = typeof sessions.$inferInsert
 
 const storedColumns = { source: sessions.source, object: sessions.object, peer_id: sessions.peer_id, revision: sessions.revision }
 
+/** Sessions that can still change, and so still get PATCHes and a CDR (mod_sessions SessionStatus). */
+const UNFINISHED: SessionStatus[] = ['PENDING', 'RESERVATION', 'ACTIVE']
+
 // A PATCH reads, merges and writes back on the revision it read; a concurrent write makes it read again.
 const PATCH_ATTEMPTS = 5
-
-export const sessionRefOf = (session: Session): RecordRef => ({ country_code: session.country_code, party_id: session.party_id, id: session.id })
 
 export async function getSession(db: Database, source: RecordSource, ref: RecordRef): Promise<StoredSession | undefined> {
   const [row] = await db.select(storedColumns).from(sessions).where(byRecordKey(sessions, source, ref)).limit(1)
@@ -53,7 +55,7 @@ export async function putSession(db: Database, source: RecordSource, session: Se
     })
     .returning({ revision: sessions.revision })
   if (stored.length > 0) return { outcome: 'stored', session, created: stored[0].revision === 1 }
-  const current = await getSession(db, source, sessionRefOf(session))
+  const current = await getSession(db, source, session)
   return current ? { outcome: 'stale', session: current.session } : { outcome: 'unknown' }
 }
 
@@ -106,6 +108,20 @@ export async function listSessionsOfToken(db: Database, token: TokenRef, source?
   return rows.map(toStored)
 }
 
+/** Own sessions that can still change, of the drivers of this token party: token migration re-sends them to its new platform. */
+export async function listUnfinishedOwnSessionsOfTokenParty(db: Database, party: PartyRef): Promise<Session[]> {
+  const rows = await db
+    .select({ object: sessions.object })
+    .from(sessions)
+    .where(and(
+      eq(sessions.source, 'own'),
+      eq(sessions.token_country_code, party.country_code.toUpperCase()),
+      eq(sessions.token_party_id, party.party_id.toUpperCase()),
+      inArray(sessions.status, UNFINISHED),
+    ))
+  return rows.map((row) => row.object)
+}
+
 /**
  * GDPR right to be forgotten: replaces the token's uid and contract_id in every session started with it (own and
  * received) by `pseudonym`, so the sessions stay countable and billable but no longer point at the driver. Returns how
@@ -119,28 +135,14 @@ export async function pseudonymizeSessionsOfToken(db: Database, token: TokenRef,
     return db
       .update(sessions)
       .set({ object: session, token_uid: pseudonym.toUpperCase(), revision: sql`${sessions.revision} + 1` })
-      .where(byRecordKey(sessions, stored.source, sessionRefOf(session)))
+      .where(byRecordKey(sessions, stored.source, session))
   })
-  await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]])
+  await runBatch(db, statements)
   return found.length
 }
 
 function sessionRow(source: RecordSource, session: Session, peerId: string | null, revision: number): SessionRow {
-  return {
-    source,
-    key: recordKey(sessionRefOf(session)),
-    country_code: session.country_code.toUpperCase(),
-    party_id: session.party_id.toUpperCase(),
-    id: session.id,
-    peer_id: peerId,
-    token_country_code: session.cdr_token.country_code.toUpperCase(),
-    token_party_id: session.cdr_token.party_id.toUpperCase(),
-    token_uid: session.cdr_token.uid.toUpperCase(),
-    status: session.status,
-    last_updated: toEpochMs(session.last_updated),
-    revision,
-    object: session,
-  }
+  return { ...tokenRecordRow(source, session, peerId), status: session.status, revision, object: session }
 }
 
 function updatableColumns({ source, key, ...columns }: SessionRow) {

@@ -3,8 +3,8 @@ import type { Database } from '../../db/client'
 import { locations, locationTariffRefs, tariffs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import { listHostedParties } from '../../peers/parties'
-import { visibilityFor, type SharingPolicy, type Viewer, type Visibility } from '../locations/policy'
-import { listPolicies } from '../locations/policy-store'
+import { visibilityFor, type PartyView, type SharingPolicy, type Viewer } from '../locations/policy'
+import { partyViews } from '../locations/policy-store'
 import { OWN_SOURCE, ownLocationsVisibleTo } from '../locations/store'
 import type { Tariff } from './schema'
 import { tariffKey } from './store'
@@ -17,13 +17,7 @@ import { tariffKey } from './store'
 // A currency variant (`{id}~{currency}`) counts the references of its base tariff as its own.
 
 /** What one peer may see of each hosted CPO party (or only of `parties`), under the current sharing policies. */
-export async function peerViews(db: Database, viewer: Viewer, parties?: PartyRef[]): Promise<Array<{ party: PartyRef; visibility: Visibility }>> {
-  const [hosted, policies] = await Promise.all([parties ?? cposHosted(db), listPolicies(db)])
-  return hosted.map(({ country_code, party_id }) => ({
-    party: { country_code, party_id },
-    visibility: visibilityFor(policies.get(`${country_code}*${party_id}`.toUpperCase()), viewer),
-  }))
-}
+export const peerViews = (db: Database, viewer: Viewer, parties?: PartyRef[]): Promise<PartyView[]> => partyViews(db, viewer, parties ?? cposHosted(db))
 
 const cposHosted = async (db: Database) => (await listHostedParties(db)).filter((party) => party.role === 'CPO')
 
@@ -35,7 +29,7 @@ const storedTariffKeys: TariffKeys = {
   groupKey: sql`${tariffs.country_code} || '*' || ${tariffs.party_id} || '*' || upper(coalesce(${tariffs.tariff_group_id}, ${tariffs.id}))`,
 }
 
-function visibleUnder(views: Array<{ party: PartyRef; visibility: Visibility }>, keys: TariffKeys): SQL {
+function visibleUnder(views: PartyView[], keys: TariffKeys): SQL {
   const references = sql`${locationTariffRefs.tariff_key} IN (${keys.key}, ${keys.groupKey})`
   return sql`(NOT EXISTS (SELECT 1 FROM ${locationTariffRefs} WHERE ${references}) OR EXISTS (SELECT 1 FROM ${locationTariffRefs}
     JOIN ${locations} ON ${locations.source} = ${OWN_SOURCE} AND ${locations.key} = ${locationTariffRefs.location_key}
@@ -43,7 +37,7 @@ function visibleUnder(views: Array<{ party: PartyRef; visibility: Visibility }>,
 }
 
 /** The condition on `tariffs` rows a peer's list is filtered by (in the query: X-Total-Count and paging stay exact). */
-export const ownTariffsVisibleTo = (views: Array<{ party: PartyRef; visibility: Visibility }>): SQL => visibleUnder(views, storedTariffKeys)
+export const ownTariffsVisibleTo = (views: PartyView[]): SQL => visibleUnder(views, storedTariffKeys)
 
 /**
  * Whether the peer may see one own tariff, stored or just deleted (a DELETE goes only to peers that could see it): the

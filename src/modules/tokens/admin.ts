@@ -70,8 +70,9 @@ export const tokensAdmin = new Hono<AdminEnv>()
   })
   .get('/tokens', async (c) => {
     const query = parseWith(ListQuery, c.req.query())
-    const page = await listTokens(c.var.db, { source: query.source, party: query.party, peerId: query.peer_id }, parsePageQuery(c))
-    c.header('X-Total-Count', String(page.total))
+    const pageQuery = parsePageQuery(c)
+    const page = await listTokens(c.var.db, { source: query.source, party: query.party, peerId: query.peer_id }, pageQuery)
+    setPageHeaders(c, pageQuery, page, { publicUrl: c.env.PUBLIC_URL })
     return c.json(page.objects.map(adminView))
   })
   .get('/tokens/:country_code/:party_id/:token_uid', async (c) => {

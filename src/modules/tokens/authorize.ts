@@ -69,7 +69,8 @@ interface ChargePointDecision {
 }
 
 async function decideAtChargePoint(env: Env, db: Database, cpo: PartyRef, request: AuthorizeRequest): Promise<ChargePointDecision> {
-  const cached = pickCached(await findReceivedTokensByUid(db, request.token_uid, request.type), request.token_party)
+  // Several eMSPs may have issued the same uid; a named owner picks one, otherwise the most recently updated wins.
+  const [cached] = await findReceivedTokensByUid(db, request.token_uid, request.type, request.token_party)
   // Where the charge point is matters only to a cached token limited to some countries: skip the read otherwise.
   const whereMatters = !request.country_code && request.location_id && !!cached?.allowed_countries?.length
   const country_code = request.country_code ?? (whereMatters ? await ownLocationCountry(db, cpo, request.location_id!) : undefined)
@@ -123,12 +124,6 @@ async function askingCpo(db: Database, party: PartyRef | undefined): Promise<Par
   }
   if (cpos.length === 1) return { country_code: cpos[0].country_code, party_id: cpos[0].party_id }
   throw new OcpiError(2001, `party is required: this platform hosts ${cpos.length} CPOs`, { path: 'party' })
-}
-
-/** Several eMSPs may have issued the same uid; a named owner picks one, otherwise the most recently updated wins. */
-function pickCached(candidates: StoredToken[], owner: PartyRef | undefined): StoredToken | undefined {
-  if (!owner) return candidates[0]
-  return candidates.find((candidate) => candidate.token.country_code.toUpperCase() === owner.country_code && candidate.token.party_id.toUpperCase() === owner.party_id)
 }
 
 /**

@@ -54,8 +54,6 @@ function pathRef(c: Context<OcpiEnv>, type: string): TokenRef {
   return { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')!, uid: c.req.param('token_uid')!, type }
 }
 
-
-
 /** With OCPI-to headers the push must address a party we host (4001 otherwise); without them, our cache is platform-wide. */
 async function assertAddressedPartyIsHosted(c: Context<OcpiEnv>) {
   if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) await addressedParty(c)

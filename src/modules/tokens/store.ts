@@ -1,4 +1,5 @@
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { afterPosition, dateRange, pageOffset, pageOrder } from '../../db/paging'
 import { tokens, type AccountStatus } from '../../db/schema'
@@ -52,7 +53,7 @@ export async function putOwnTokens(db: Database, owned: { token: Token; rules?: 
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     statements.push(db.insert(tokens).values(rows.slice(start, start + ROWS_PER_INSERT)).onConflictDoUpdate({ target: [tokens.source, tokens.key], set: takenFromIncoming }))
   }
-  if (statements.length > 0) await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]])
+  await runBatch(db, statements)
 }
 
 /**
@@ -77,12 +78,21 @@ export async function putReceivedTokens(db: Database, peerId: string, received: 
   return results.reduce((stored, result) => stored + result.length, 0)
 }
 
-/** Received tokens with this uid (any owner), newest first: what a charge point that read a card asks about. */
-export async function findReceivedTokensByUid(db: Database, uid: string, type?: string): Promise<StoredToken[]> {
+/**
+ * Received tokens with this uid, newest first: what a charge point that read a card asks about. Of any owner unless
+ * `owner` is given; filtered here, not after the limit, so a uid many eMSPs share never hides the owner's token.
+ */
+export async function findReceivedTokensByUid(db: Database, uid: string, type?: string, owner?: PartyRef): Promise<StoredToken[]> {
   const rows = await db
     .select(storedColumns)
     .from(tokens)
-    .where(and(eq(tokens.source, 'received'), eq(tokens.uid, uid.toUpperCase()), type ? eq(tokens.type, type.toUpperCase()) : undefined))
+    .where(and(
+      eq(tokens.source, 'received'),
+      eq(tokens.uid, uid.toUpperCase()),
+      type ? eq(tokens.type, type.toUpperCase()) : undefined,
+      owner ? eq(tokens.country_code, owner.country_code.toUpperCase()) : undefined,
+      owner ? eq(tokens.party_id, owner.party_id.toUpperCase()) : undefined,
+    ))
     .orderBy(sql`${tokens.last_updated} DESC`)
     .limit(10)
   return rows.map(toStored)
@@ -121,6 +131,10 @@ export async function moveReceivedTokensOfParty(db: Database, party: PartyRef, p
     .returning({ key: tokens.key })
   return moved.length
 }
+
+/** Token migration, old platform: the party's own tokens are deleted once the new platform holds them (a statement, for the caller's batch). */
+export const deleteOwnTokensOfParty = (db: Database, party: PartyRef) =>
+  db.delete(tokens).where(and(eq(tokens.source, 'own'), eq(tokens.country_code, party.country_code.toUpperCase()), eq(tokens.party_id, party.party_id.toUpperCase())))
 
 /** GDPR right to be forgotten: removes a token entirely; returns whether it was stored. */
 export const eraseOwnToken = (db: Database, ref: TokenRef) => eraseToken(db, 'own', ref)

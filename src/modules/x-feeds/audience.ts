@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client'
 import type { PeerContext, PartyRef } from '../../ocpi/context'
 import { visibilityFor, type Viewer, type Visibility } from '../locations/policy'
-import { listPolicies } from '../locations/policy-store'
+import { listPolicies, policyKey } from '../locations/policy-store'
 import { peerAcceptsNonIsoCurrencies } from '../tariffs/store'
 import type { FeedModule } from './sources'
 
@@ -30,16 +30,18 @@ export type FeedRefusal = string
 export async function feedAccessOf(db: Database, peer: PeerContext): Promise<(party: PartyRef, module: FeedModule) => FeedRefusal | undefined> {
   const [policies, acceptsNonIso] = await Promise.all([listPolicies(db), peerAcceptsNonIsoCurrencies(db, peer.id)])
   return (party, module) => {
-    const view = visibilityFor(policies.get(`${party.country_code}*${party.party_id}`.toUpperCase()), peer)
+    const view = visibilityFor(policies.get(policyKey(party)), peer)
     if (!isPublishedView(view)) return `The data-sharing policy of ${party.country_code}*${party.party_id} gives you a view no feed is built for; pull /${module} page by page`
     if (module === 'tariffs' && acceptsNonIso) return 'You receive tariffs in non-ISO currencies, which feeds leave out; pull /tariffs page by page'
     return undefined
   }
 }
 
-/** Whether any of these viewers (the peers agreed to x-feeds) would be served the party's feeds: else none is built. */
-export async function hasAudience(db: Database, party: PartyRef, viewers: readonly Viewer[]): Promise<boolean> {
+/**
+ * Decides whether any of these viewers (the peers agreed to x-feeds) would be served a party's feeds: else none is
+ * built. Reads the policies once, for every party of a build.
+ */
+export async function partiesWithAudience(db: Database, viewers: readonly Viewer[]): Promise<(party: PartyRef) => boolean> {
   const policies = await listPolicies(db)
-  const policy = policies.get(`${party.country_code}*${party.party_id}`.toUpperCase())
-  return viewers.some((viewer) => isPublishedView(visibilityFor(policy, viewer)))
+  return (party) => viewers.some((viewer) => isPublishedView(visibilityFor(policies.get(policyKey(party)), viewer)))
 }

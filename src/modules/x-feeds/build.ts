@@ -5,7 +5,7 @@ import { offeredVersions } from '../../ocpi/versions'
 import { agreedWith } from '../../peers/extensions'
 import { listHostedParties } from '../../peers/parties'
 import { listPeers } from '../../peers/store'
-import { hasAudience, PUBLISHED_AUDIENCE } from './audience'
+import { partiesWithAudience, PUBLISHED_AUDIENCE } from './audience'
 import { X_FEEDS } from './module-id'
 import { FEED_MODULES, feedSources, type FeedSource } from './sources'
 import { deleteSnapshots, insertSnapshot, latestSnapshot, listSnapshots, snapshotKey, type FeedId, type FeedSnapshot } from './store'
@@ -25,11 +25,11 @@ export interface BuildOutcome { feed: FeedId; status: BuildStatus; snapshot?: Fe
 export async function buildFeeds(env: Env, now = Date.now()): Promise<BuildOutcome[]> {
   const db = database(env.DB)
   const [hosted, peers] = await Promise.all([listHostedParties(db), listPeers(db)])
-  const viewers = peers.filter((peer) => peer.status !== 'PENDING' && agreedWith(peer, X_FEEDS))
+  const hasAudience = await partiesWithAudience(db, peers.filter((peer) => peer.status !== 'PENDING' && agreedWith(peer, X_FEEDS)))
   const outcomes: BuildOutcome[] = []
   for (const { country_code, party_id } of hosted.filter((party) => party.role === 'CPO')) {
     const party = { country_code, party_id }
-    const audience = await hasAudience(db, party, viewers)
+    const audience = hasAudience(party)
     for (const module of FEED_MODULES) {
       const fingerprint = audience ? await feedSources[module].fingerprint(db, party) : ''
       for (const version of offeredVersions(env)) {

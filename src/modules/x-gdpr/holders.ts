@@ -40,13 +40,7 @@ export interface PersonalDataHolder {
   erase(scope: GdprScope): Promise<number>
 }
 
-const sameParty = (scope: GdprScope, record: { country_code: string; party_id: string }) =>
-  record.country_code.toUpperCase() === scope.subject.country_code && record.party_id.toUpperCase() === scope.subject.party_id
-
-async function receivedTokens(scope: GdprScope) {
-  const found = await findReceivedTokensByUid(scope.db, scope.subject.uid, scope.subject.type)
-  return found.filter((stored) => sameParty(scope, stored.token))
-}
+const receivedTokens = (scope: GdprScope) => findReceivedTokensByUid(scope.db, scope.subject.uid, scope.subject.type, scope.subject)
 
 /** The CPO's token cache: removed outright (a forgotten token cannot be authorized locally anyway). */
 export const tokenCacheHolder: PersonalDataHolder = {

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { auditEntry, runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
-import { parties, tokens } from '../../db/schema'
+import { parties } from '../../db/schema'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
@@ -9,7 +9,7 @@ import type { Page, PageQuery } from '../../ocpi/paging'
 import { findHostedParty, invalidateHostedParties } from '../../peers/parties'
 import { getPeer } from '../../peers/store'
 import { invalidatePushPeers } from '../../push/publish'
-import { listOwnTokensOfParty } from '../tokens/store'
+import { deleteOwnTokensOfParty, listOwnTokensOfParty } from '../tokens/store'
 import { publishRolesTo } from './roles'
 import type { PartyHandover, TokenHandover } from './schema'
 import { createMigration, findMigration, updateMigration, type PartyMigration } from './store'
@@ -80,7 +80,7 @@ export async function completeHandover(env: Env, db: Database, migration: PartyM
   const party = { country_code: migration.country_code, party_id: migration.party_id }
   const migrated_at = new Date().toISOString()
   await runBatch(db, [
-    db.delete(tokens).where(and(eq(tokens.source, 'own'), eq(tokens.country_code, party.country_code), eq(tokens.party_id, party.party_id))),
+    deleteOwnTokensOfParty(db, party),
     db.delete(parties).where(and(eq(parties.country_code, party.country_code), eq(parties.party_id, party.party_id), eq(parties.role, migration.role))),
     auditEntry(db, { actor: `peer:${migration.peer_id}`, action: 'migration.migrated_out', subject: `party:${party.country_code}*${party.party_id}`, detail: { migration_id: migration.id, tokens: tokenCount } }),
   ])

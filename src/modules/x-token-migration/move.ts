@@ -1,7 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm'
 import { auditEntry } from '../../db/batch'
 import type { Database } from '../../db/client'
-import { sessions } from '../../db/schema'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { toEpochMs } from '../../ocpi/types'
@@ -9,12 +7,10 @@ import { peerOutbox, publishTo } from '../../push/publish'
 import type { PushChange } from '../../push/types'
 import { listPeers, peersRepresenting } from '../../peers/store'
 import { publishSessionPut } from '../sessions/push'
+import { listUnfinishedOwnSessionsOfTokenParty } from '../sessions/store'
 import { moveReceivedTokensOfParty } from '../tokens/store'
 import type { PartyMove, PartyMoveResult } from './schema'
 import { recordPartyMove } from './store'
-
-/** Sessions that can still change, and so still get PATCHes and a CDR (mod_sessions SessionStatus). */
-const UNFINISHED = ['PENDING', 'RESERVATION', 'ACTIVE']
 
 /**
  * CPO side of a PartyMove from `newPeerId`, which (by its credentials roles) now represents the party: the token cache
@@ -54,10 +50,7 @@ async function retargetQueuedPushes(env: Env, db: Database, party: PartyRef, new
 
 /** Each unfinished session goes out again as a whole PUT, to the peers that now represent the party (the new platform). */
 async function resendUnfinishedSessions(env: Env, db: Database, party: PartyRef): Promise<number> {
-  const rows = await db
-    .select({ object: sessions.object })
-    .from(sessions)
-    .where(and(eq(sessions.source, 'own'), eq(sessions.token_country_code, party.country_code), eq(sessions.token_party_id, party.party_id), inArray(sessions.status, UNFINISHED)))
-  for (const { object: session } of rows) await publishSessionPut(env, db, session)
-  return rows.length
+  const unfinished = await listUnfinishedOwnSessionsOfTokenParty(db, party)
+  for (const session of unfinished) await publishSessionPut(env, db, session)
+  return unfinished.length
 }

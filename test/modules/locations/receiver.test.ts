@@ -38,6 +38,16 @@ describe('locations Receiver interface', () => {
     expect((await response.json<OcpiBody>()).status_code).toBe(2001)
   })
 
+  it('refuses a push for a party the peer represents in another role than CPO (Data owner: CPO)', async () => {
+    const emsp = uniqueParty('DE')
+    const emspPeer = await registeredPeer({ roles: [{ role: 'EMSP', ...emsp, business_details: { name: 'Not a CPO' } }] })
+    const url = `/ocpi/2.3.0/receiver/locations/${emsp.country_code}/${emsp.party_id}/E1`
+    const pushed = await ocpiFetch(url, { token: emspPeer.token, method: 'PUT', body: sampleLocation(emsp, 'E1') })
+    expect((await pushed.json<OcpiBody>()).status_code).toBe(2001)
+    const listed = await (await adminFetch(`/locations?source=${emspPeer.id}`)).json<any[]>()
+    expect(listed).toEqual([])
+  })
+
   it('refuses invalid objects with the field path, storing nothing', async () => {
     const invalid = { ...sampleLocation(pusher, 'R3'), coordinates: { latitude: '52.3', longitude: '4.9' } }
     expect((await call('PUT', '/R3', invalid)).body).toMatchObject({ status_code: 2001, data: { path: 'coordinates.latitude' } })

@@ -44,6 +44,18 @@ describe('POST /admin/v1/authorize: the CPO side decides by whitelist, asking th
     expect(peer.received).toHaveLength(0)
   })
 
+  it('a named owner finds its cached token however many newer tokens of other eMSPs share the uid', async () => {
+    await cache('SHR1', { whitelist: 'ALWAYS', last_updated: '2020-01-01T00:00:00Z' })
+    for (let index = 0; index < 11; index++) {
+      await putReceivedToken(db(), peerId, rfidToken({ country_code: 'NL', party_id: `H${String(index).padStart(2, '0')}` }, 'SHR1', { whitelist: 'NEVER', last_updated: '2024-01-01T00:00:00Z' }) as any)
+    }
+    const peer = fakePeer(() => ocpiAnswer(3000))
+    restoreFetch = peer.restore
+    const { body } = await authorize({ token_uid: 'SHR1', token_party: `${emsp.country_code}*${emsp.party_id}` })
+    expect(body).toMatchObject({ allowed: true, source: 'whitelist', token: { ...emsp, uid: 'SHR1' } })
+    expect(peer.received).toHaveLength(0)
+  })
+
   it('ALLOWED: asks the owner in real time, with LocationReferences and routing headers, and returns its authorization_reference', async () => {
     const token = rfidToken(emsp, 'RT1')
     await cache('RT1')
@@ -171,6 +183,24 @@ describe('owner writes and reads', () => {
     expect((await list.json<any[]>()).length).toBeLessThanOrEqual(2)
     expect((await admin('GET', `/tokens/${emsp.country_code}/${emsp.party_id}/APP1?type=APP_USER`)).body).toMatchObject({ uid: 'APP1' })
     expect((await admin('GET', `/tokens/${emsp.country_code}/${emsp.party_id}/APP1?type=APP_USER&source=received`)).status).toBe(404)
+  })
+})
+
+describe('GET /admin/v1/tokens pages like the other management lists', () => {
+  it('sends X-Limit and a Link that reaches every token of the party once', async () => {
+    const emsp = await hostParty('EMSP')
+    for (const uid of ['PG1', 'PG2', 'PG3']) await writeOwnToken(rfidToken(emsp, uid))
+    const seen: string[] = []
+    let path: string | undefined = `/tokens?party=${emsp.country_code}*${emsp.party_id}&source=own&limit=2`
+    while (path) {
+      const response = await adminFetch(path)
+      expect(response.headers.get('X-Total-Count')).toBe('3')
+      expect(response.headers.get('X-Limit')).toBe('2')
+      seen.push(...(await response.json<any[]>()).map((token) => token.uid))
+      const next = response.headers.get('Link')?.match(/<([^>]+)>/)?.[1]
+      path = next ? new URL(next).pathname.replace('/admin/v1', '') + new URL(next).search : undefined
+    }
+    expect(seen.sort()).toEqual(['PG1', 'PG2', 'PG3'])
   })
 })
 

@@ -118,6 +118,26 @@ describe('x-gdpr receiver (CPO side)', () => {
   })
 })
 
+describe('x-gdpr receiver, a uid other eMSPs issued too', () => {
+  it('finds and forgets the asking party\'s token however many newer tokens of other parties share its uid', async () => {
+    const sharedUid = 'GDPRSHARED01'
+    const asking = { country_code: 'DE', party_id: 'GDS' }
+    const peer = await peerRepresenting([asking], [], ['x-gdpr'])
+    const others = await peerRepresenting([{ country_code: 'NL', party_id: 'OTS' }])
+    await putReceivedToken(db, peer.id, Token.parse({ ...tokenExample, ...asking, uid: sharedUid, last_updated: '2020-01-01T00:00:00Z' }))
+    const otherParties = Array.from({ length: 11 }, (_, index) => ({ country_code: 'NL', party_id: `S${String(index).padStart(2, '0')}` }))
+    for (const other of otherParties) await putReceivedToken(db, others.id, Token.parse({ ...tokenExample, ...other, uid: sharedUid, last_updated: '2024-01-01T00:00:00Z' }))
+
+    const access = await (await gdpr(peer, 'POST', `DE/GDS/${sharedUid}/access`)).json<{ data: any }>()
+    expect(access.data.records.tokens).toMatchObject([{ ...asking, uid: sharedUid }])
+    const forget = await (await gdpr(peer, 'POST', `DE/GDS/${sharedUid}/forget`)).json<{ status_code: number; data: any }>()
+    expect(forget.status_code).toBe(1000)
+    expect(forget.data.erased.tokens).toBe(1)
+    expect(await getReceivedToken(db, { ...asking, uid: sharedUid, type: 'RFID' })).toBeUndefined()
+    for (const other of otherParties) expect(await getReceivedToken(db, { ...other, uid: sharedUid, type: 'RFID' })).toBeDefined()
+  })
+})
+
 describe('replaceIdentifierValues', () => {
   it('replaces whole string values at any depth, in any case, and counts them', () => {
     const { value, replaced } = replaceIdentifierValues({ path: ['DE', 'GDP', 'ab1'], body: { cdr_token: { uid: 'AB1', note: 'xab1' } } }, ['AB1'], 'P')
