@@ -4,7 +4,7 @@ import { runScheduledJobs } from './cron'
 import type { Env } from './env'
 import { ocpi, unknownEndpoint } from './ocpi/app'
 import type { OcpiEnv } from './ocpi/context'
-import { ourVersionsUrl } from './peers/peer-state'
+import { ourVersionsUrl } from './ocpi/urls'
 import { toOcpiResponse } from './ocpi/respond-error'
 
 // Not strict: peers build URLs from endpoint URLs with and without a trailing slash (the spec's own hubclientinfo

@@ -1,3 +1,4 @@
+import { publicBase as publicBaseOf } from './urls'
 import { Hono, type Context } from 'hono'
 import { database } from '../db/client'
 import { credentials } from '../modules/credentials'
@@ -82,4 +83,4 @@ function servedToPeer(module: OcpiModule) {
   }
 }
 
-export const publicBase = (c: Context) => c.env.PUBLIC_URL.replace(/\/$/, '')
+const publicBase = (c: Context) => publicBaseOf(c.env)

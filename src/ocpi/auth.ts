@@ -1,3 +1,4 @@
+import { toHex } from './urls'
 import { OcpiError } from './errors'
 
 const encoder = new TextEncoder()
@@ -5,7 +6,7 @@ const encoder = new TextEncoder()
 /** SHA-256 hex of a credentials token: the only form in which tokens we issue are stored. */
 export async function hashToken(token: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(token))
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  return toHex(digest)
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

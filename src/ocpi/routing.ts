@@ -25,10 +25,17 @@ export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
   })
 }
 
-/** True when the authenticated peer may speak for this party: one of its credentials roles, or it is a hub. */
-export function peerRepresents(c: Context<OcpiEnv>, party: PartyRef): boolean {
-  const roles = c.var.peer.roles
-  return roles.some((role) => role.role === 'HUB') || roles.some((role) => samePartyRef(role, party))
+/**
+ * Whether a peer with these credentials roles speaks for `party` — in `role` when given (the role that owns the
+ * module's data: CPO for locations, tariffs, sessions and CDRs; EMSP for tokens) — or is a hub.
+ */
+export const representsAs = (roles: ReadonlyArray<PartyRef & { role: string }>, party: PartyRef, role?: Role) =>
+  roles.some((candidate) => candidate.role === 'HUB') ||
+  roles.some((candidate) => (!role || candidate.role === role) && samePartyRef(candidate, party))
+
+/** True when the authenticated peer may speak for this party (in `role`, when given), or it is a hub. */
+export function peerRepresents(c: Context<OcpiEnv>, party: PartyRef, role?: Role): boolean {
+  return representsAs(c.var.peer.roles, party, role)
 }
 
 /**
@@ -48,9 +55,13 @@ export function requestingParty(c: Context<OcpiEnv>): PartyRef | undefined {
   return distinct.size === 1 ? { country_code: only.country_code.toUpperCase(), party_id: only.party_id.toUpperCase() } : undefined
 }
 
-/** Refuses a push or request about objects of a party the peer does not represent (transport_and_format, "Errors"). */
-export function assertPeerRepresents(c: Context<OcpiEnv>, party: PartyRef) {
-  if (!peerRepresents(c, party)) {
-    throw new OcpiError(2001, `Party ${party.country_code}*${party.party_id} is not one of this peer's registered roles`, { path: 'country_code' })
+/**
+ * Refuses a push or request about objects of a party the peer does not represent (transport_and_format, "Errors"), in
+ * the module's data-owner role when given: 2001, and nothing is read or written.
+ */
+export function assertPeerRepresents(c: Context<OcpiEnv>, party: PartyRef, role?: Role) {
+  if (!peerRepresents(c, party, role)) {
+    const roles = role ? `${role} roles` : 'registered roles'
+    throw new OcpiError(2001, `Party ${party.country_code}*${party.party_id} is not one of this peer's ${roles}`, { path: 'country_code' })
   }
 }

@@ -1,3 +1,4 @@
+import { ourVersionsUrl } from '../ocpi/urls'
 import { and, eq, exists, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Env } from '../env'
 import { auditEntry } from '../db/batch'
@@ -11,7 +12,6 @@ import { replacePeerRolesStatements } from './store'
 
 // The peer states registration moves between, as statements for one D1 batch, shared by both directions.
 
-export const ourVersionsUrl = (env: Env) => `${env.PUBLIC_URL.replace(/\/$/, '')}/ocpi/versions`
 export const graceMs = (env: Env) => (Number(env.TOKEN_GRACE_SECONDS) || 3600) * 1000
 export const isRegistered = (status: PeerStatus) => status === 'CONNECTED' || status === 'OFFLINE'
 

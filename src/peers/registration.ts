@@ -1,3 +1,4 @@
+import { ourVersionsUrl } from '../ocpi/urls'
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm'
 import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
@@ -12,7 +13,7 @@ import { clientTimeout, ocpiRequest, OcpiClientError, type OcpiResponse } from '
 import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer, type PeerDiscovery } from './discovery'
 import { ourCredentialsRoles } from './parties'
-import { connectedPeerStatements, expireOtherTokensStatement, graceMs, isRegistered, ourCredentials, ourVersionsUrl, unregisteredPeerStatements } from './peer-state'
+import { connectedPeerStatements, expireOtherTokensStatement, graceMs, isRegistered, ourCredentials, unregisteredPeerStatements } from './peer-state'
 import { getPeer, listPeers, type Peer } from './store'
 
 // One function per action we take on a peer, called by the management routes, the cron job and (renewal) other

@@ -1,3 +1,4 @@
+import { publicBase } from '../../ocpi/urls'
 import { Hono, type Context } from 'hono'
 import { readJson } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
@@ -38,6 +39,6 @@ export const receiver = new Hono<OcpiEnv>()
 
 /** Where this platform serves a received CDR: {cdrs receiver endpoint}/{country_code}/{party_id}/{id}. */
 function cdrUrl(c: Context<OcpiEnv>, cdr: CDR): string {
-  const base = `${c.env.PUBLIC_URL.replace(/\/$/, '')}/ocpi/${c.var.version}/${interfacePath({ id: 'cdrs' }, 'RECEIVER')}`
+  const base = `${publicBase(c.env)}/ocpi/${c.var.version}/${interfacePath({ id: 'cdrs' }, 'RECEIVER')}`
   return [base, cdr.country_code, cdr.party_id, cdr.id].map((part, index) => (index === 0 ? part : encodeURIComponent(part))).join('/')
 }

@@ -63,7 +63,7 @@ function namedFromParty(c: Context<OcpiEnv>): PartyRef | undefined {
  * for a party this platform serves: the OCPI-to party when named, else the token's eMSP.
  */
 export async function assertMayReceive(c: Context<OcpiEnv>, record: { country_code: string; party_id: string; cdr_token: CdrToken }) {
-  assertPeerRepresents(c, record)
+  assertPeerRepresents(c, record, 'CPO')
   if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) {
     await addressedParty(c)
     return
@@ -73,9 +73,9 @@ export async function assertMayReceive(c: Context<OcpiEnv>, record: { country_co
   }
 }
 
-/** Receiver side, GET by URL: a peer only reads records of a CPO it represents; anything else is unknown to it. */
+/** Receiver side, GET by URL: a peer only reads records of a CPO it represents as CPO; anything else is unknown to it. */
 export function assertPeerOwns(c: Context<OcpiEnv>, owner: PartyRef, what: string) {
-  if (!peerRepresents(c, owner)) throw OcpiError.unknownObject(what)
+  if (!peerRepresents(c, owner, 'CPO')) throw OcpiError.unknownObject(what)
 }
 
 /** A pushed object's ids, when present, must be those of its URL (transport_and_format, "Errors": advised 2001). */

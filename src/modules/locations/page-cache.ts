@@ -1,3 +1,4 @@
+import { toHex } from '../../ocpi/urls'
 import type { Context } from 'hono'
 import type { OcpiEnv } from '../../ocpi/context'
 import type { PageQuery } from '../../ocpi/paging'
@@ -43,7 +44,7 @@ const viewsMaterial = (parts: PageKeyParts) =>
 
 async function digestOf(material: unknown): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(material)))
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  return toHex(digest)
 }
 
 /** A cached page as a fresh response: body and paging headers only, so request ids are this request's own. */

@@ -6,7 +6,7 @@ import { isSupportedVersion } from '../../ocpi/versions'
 import { fromWire } from '../../ocpi/version-adapters'
 import { ocpiRequest } from '../../peers/client'
 import { getPeer } from '../../peers/store'
-import { representsAs } from '../tariffs/ownership'
+import { representsAs } from '../../ocpi/routing'
 import { locationVersions, type Location } from './schema'
 import { upsertReceivedLocations } from './store'
 

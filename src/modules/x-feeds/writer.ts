@@ -1,3 +1,4 @@
+import { toHex as hex } from '../../ocpi/urls'
 // Writes one feed to R2 as gzip-compressed NDJSON while it is being read, holding at most one upload part in memory:
 // lines go through CompressionStream('gzip') and, uncompressed, through a SHA-256 DigestStream; compressed output is
 // cut into fixed-size multipart parts (R2 wants every part but the last of one size and at least 5 MiB). A feed
@@ -8,8 +9,6 @@ export const PART_SIZE = 8 * 1024 * 1024
 export interface WrittenObject { size: number; sha256: string }
 
 const encoder = new TextEncoder()
-
-const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 
 /** Collects compressed bytes into parts of exactly `partSize` and uploads them as they fill. */
 class PartUploader {

@@ -1,3 +1,4 @@
+import { toHex } from '../../ocpi/urls'
 import { OcpiError } from '../../ocpi/errors'
 import type { GdprSubject } from './schema'
 
@@ -14,5 +15,5 @@ export async function pseudonymOf(key: string | undefined, subject: Pick<GdprSub
   const hmacKey = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
   const message = `${subject.country_code}*${subject.party_id}*${subject.uid}`.toUpperCase()
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, encoder.encode(message)))
-  return `GDPR-${[...mac].map((byte) => byte.toString(16).padStart(2, '0')).join('').slice(0, 31).toUpperCase()}`
+  return `GDPR-${toHex(mac).slice(0, 31).toUpperCase()}`
 }

@@ -1,3 +1,4 @@
+import { publicBase } from '../../ocpi/urls'
 import { Hono, type Context } from 'hono'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
@@ -18,8 +19,7 @@ import { GdprRequestBody, GdprSubject } from './schema'
 export const receiver = new Hono<OcpiEnv>()
   .post('/:country_code/:party_id/:uid/access', async (c) => {
     const { subject, request_id } = await readRequest(c)
-    // Not publicBase from src/ocpi/app: that module imports every module, this one included.
-    const exportBaseUrl = `${c.env.PUBLIC_URL.replace(/\/$/, '')}/ocpi/${c.var.version}/receiver/x-gdpr`
+    const exportBaseUrl = `${publicBase(c.env)}/ocpi/${c.var.version}/receiver/x-gdpr`
     return respond(c, await accessPersonalData(c.var.db, c.env, subject, { peerId: c.var.peer.id, request_id, exportBaseUrl }))
   })
   .post('/:country_code/:party_id/:uid/forget', async (c) => {
@@ -36,7 +36,7 @@ export const receiver = new Hono<OcpiEnv>()
 
 async function readRequest(c: Context<OcpiEnv>) {
   const subject = parseWith(GdprSubject, { ...c.req.param(), ...(c.req.query('type') ? { type: c.req.query('type') } : {}) })
-  assertPeerRepresents(c, subject)
+  assertPeerRepresents(c, subject, 'EMSP')
   // The body is optional; Hono caches it, so readJson parses the same text.
   const body = (await c.req.text()).trim() === '' ? {} : parseWith(GdprRequestBody, await readJson(c))
   return { subject, request_id: body.request_id }

@@ -37,6 +37,14 @@ describe('Sessions Receiver (eMSP side)', () => {
     expect((await ocpiFetch(url('NOPE'), { token: cpoPeer.token })).status).toBe(404)
   })
 
+  it('refuses a session pushed by a peer that holds the party only as an eMSP: sessions belong to a CPO', async () => {
+    const emspOnly = { country_code: 'NL', party_id: uniquePartyId() }
+    const peer = await registeredPeer({ roles: [roleOf('EMSP', emspOnly)] })
+    const response = await ocpiFetch(url('R1', emspOnly), { token: peer.token, method: 'PUT', body: sessionOf(emspOnly, emsp, 'R1') })
+    expect(await response.json<OcpiBody>()).toMatchObject({ status_code: 2001 })
+    expect((await adminFetch(`/sessions/${emspOnly.country_code}/${emspOnly.party_id}/R1?source=received`)).status).toBe(404)
+  })
+
   it('refuses a push for a CPO the peer does not represent, ids differing from the URL, or a token party not served here', async () => {
     const session = sessionOf(cpo, emsp, 'S2')
     const foreign = await ocpiFetch(url('S2'), { token: otherPeer.token, method: 'PUT', body: session })

@@ -37,6 +37,14 @@ describe.each(['2.3.0', '2.2.1'] as const)('tokens receiver (CPO) over %s', (ver
     expect((await response.json<OcpiBody>()).status_code).toBe(2003)
   })
 
+  it('refuses tokens pushed by a peer that holds the party only as a CPO: tokens belong to an eMSP', async () => {
+    const cpoOnly = { country_code: 'NL', party_id: uniquePartyId() }
+    const cpoPeer = await registeredPeer({ roles: [roleOf('CPO', cpoOnly)], version })
+    const response = await ocpiFetch(url('ROLE1', '', cpoOnly), { method: 'PUT', token: cpoPeer.token, body: rfidToken(cpoOnly, 'ROLE1') })
+    expect(await response.json<OcpiBody>()).toMatchObject({ status_code: 2001 })
+    expect(await getReceivedToken(db(), { ...cpoOnly, uid: 'ROLE1', type: 'RFID' })).toBeUndefined()
+  })
+
   it('refuses ids that differ between URL and body, and parties the peer does not represent', async () => {
     expect(await send('PUT', url('OTHER1'), rfidToken(emsp, 'RCV9'))).toMatchObject({ status_code: 2001, data: { path: 'uid' } })
     expect(await send('PUT', url('RCV1', '?type=APP_USER'), rfidToken(emsp, 'RCV1'))).toMatchObject({ status_code: 2001, data: { path: 'type' } })
