@@ -31,3 +31,7 @@ export class OcpiError extends Error {
 }
 
 export const invalid = (path: string, message: string) => new OcpiError(2001, `${path}: ${message}`, { path })
+
+/** An owner write older than what is stored: never applied (management API answers HTTP 409). */
+export const staleWrite = (what: string) =>
+  new OcpiError(2001, `${what} holds a newer last_updated: an older write never overwrites it`, { path: 'last_updated', http_status: 409 })

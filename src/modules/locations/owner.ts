@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
-import { OcpiError, invalid } from '../../ocpi/errors'
+import { OcpiError, invalid, staleWrite } from '../../ocpi/errors'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { findHostedParty } from '../../peers/parties'
 import { patchConnector, patchEvse, patchLocation, sameId } from './merge'
@@ -22,13 +22,12 @@ export async function assertHostedCpo(db: Database, party: PartyRef) {
   }
 }
 
-const stale = (what: string) => new OcpiError(2001, `${what}: last_updated is older than the stored one`, { path: 'last_updated', http_status: 409 })
 
 /** PUT of a whole location. Returns whether it was new. */
 export async function writeOwnLocation(env: Env, db: Database, location: Location): Promise<{ created: boolean }> {
   await assertHostedCpo(db, location)
   const [before, policy] = await Promise.all([getLocation(db, OWN_SOURCE, location, location.id), getPolicy(db, location)])
-  if (!(await upsertLocation(db, OWN_SOURCE, location))) throw stale(`Location ${location.id}`)
+  if (!(await upsertLocation(db, OWN_SOURCE, location))) throw staleWrite(`Location ${location.id}`)
   await pushLocationChange(env, before && { location: before.location, policy: policy?.policy }, { location, policy: policy?.policy })
   return { created: !before }
 }
@@ -46,7 +45,7 @@ export async function patchOwnLocation(env: Env, db: Database, party: PartyRef, 
     if (change.level === 'evse') return patchEvse(location, change.evse_uid, change.patch)
     return patchConnector(location, change.evse_uid, change.connector_id, change.patch)
   })
-  if (!result.after) throw stale(`Location ${id}`)
+  if (!result.after) throw staleWrite(`Location ${id}`)
   const path = [...locationPath(result.after), ...(change.level === 'location' ? [] : [change.evse_uid]), ...(change.level === 'connector' ? [change.connector_id] : [])]
   const bodies =
     change.level === 'location' ? wireBodies(locationPatchVersions, change.patch)

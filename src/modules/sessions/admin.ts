@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
-import { OcpiError } from '../../ocpi/errors'
+import { OcpiError, staleWrite } from '../../ocpi/errors'
 import { setPageHeaders } from '../../ocpi/paging'
 import { findHostedParty } from '../../peers/parties'
 import { AdminSource, parseRecordListQuery } from '../cdrs/admin-query'
@@ -25,7 +25,7 @@ export const admin = new Hono<AdminEnv>()
     assertSameIds(ref, body)
     const session: Session = { ...body, ...ref, last_updated: body.last_updated ?? new Date().toISOString() }
     const written = await putOwnSession(c.var.db, session)
-    if (written.outcome !== 'stored') throw staleWrite(ref)
+    if (written.outcome !== 'stored') throw staleWrite(`Session ${ref.id}`)
     await publishSessionPut(c.env, c.var.db, session)
     return c.json(session, written.created ? 201 : 200)
   })
@@ -36,7 +36,7 @@ export const admin = new Hono<AdminEnv>()
     const patch: SessionPatch = { ...body, last_updated: body.last_updated ?? new Date().toISOString() }
     const written = await patchSession(c.var.db, 'own', ref, patch)
     if (written.outcome === 'unknown') throw new OcpiError(2003, `Unknown session ${ref.id}`)
-    if (written.outcome === 'stale') throw staleWrite(ref)
+    if (written.outcome === 'stale') throw staleWrite(`Session ${ref.id}`)
     await publishSessionPatch(c.env, c.var.db, written.session, patch)
     return c.json(written.session)
   })
@@ -66,6 +66,4 @@ async function hostedSessionRef(c: Context<AdminEnv>): Promise<SessionRef> {
   return { country_code: party.country_code, party_id: party.party_id, id: ref.id }
 }
 
-const staleWrite = (ref: SessionRef) =>
-  new OcpiError(2001, `Session ${ref.id} holds a newer last_updated: an older write never overwrites it`, { http_status: 409, path: 'last_updated' })
 

@@ -4,9 +4,9 @@ import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
-import { OcpiError } from '../../ocpi/errors'
+import { OcpiError, staleWrite } from '../../ocpi/errors'
 import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
-import type { Role } from '../../ocpi/types'
+import { toEpochMs, type Role } from '../../ocpi/types'
 import { findHostedParty } from '../../peers/parties'
 import { getPeer } from '../../peers/store'
 import { publishTariffChanges, republishNonIsoTariffs } from './push'
@@ -28,6 +28,8 @@ export const admin = new Hono<AdminEnv>()
     const hosted: HostedTariff = { ...body, ...party, id: tariffId, last_updated: body.last_updated ?? new Date().toISOString() }
     const problem = variantProblem(hosted)
     if (problem) throw new OcpiError(2001, `${problem.path}: ${problem.message}`, { path: problem.path })
+    const stored = await findTariff(c.var.db, party, tariffId)
+    if (stored?.peer_id === null && toEpochMs(stored.object.last_updated) > toEpochMs(hosted.last_updated)) throw staleWrite(`Tariff ${tariffId}`)
     const written = publishedTariffs(hosted)
     await assertIdsFree(c, party, tariffId, written)
     const removed = await replaceOwnTariffGroup(c.var.db, party, tariffId, written)

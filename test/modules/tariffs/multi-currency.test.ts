@@ -110,3 +110,15 @@ describe('multi-currency publication', () => {
     expect(await cpoOnly.queued()).toEqual([])
   })
 })
+
+describe('owner writes', () => {
+  it('refuses an owner write older than the stored tariff with HTTP 409, as locations and sessions do', async () => {
+    const cpo = await hostParty('CPO')
+    const path = `/tariffs/${cpo.country_code}/${cpo.party_id}/ORDER1`
+    expect((await adminFetch(path, { method: 'PUT', body: tariffBody({ last_updated: '2026-02-01T00:00:00Z' }) })).status).toBe(200)
+    const older = await adminFetch(path, { method: 'PUT', body: tariffBody({ last_updated: '2026-01-01T00:00:00Z' }) })
+    expect(older.status).toBe(409)
+    expect(await json(older)).toMatchObject({ error: { code: 2001, path: 'last_updated' } })
+    expect(await json(await adminFetch(path))).toMatchObject({ last_updated: '2026-02-01T00:00:00Z' })
+  })
+})
