@@ -65,3 +65,9 @@ export function assertPeerRepresents(c: Context<OcpiEnv>, party: PartyRef, role?
     throw new OcpiError(2001, `Party ${party.country_code}*${party.party_id} is not one of this peer's ${roles}`, { path: 'country_code' })
   }
 }
+
+/** The `{country_code}/{party_id}` of a request path, upper-cased as parties are stored. */
+export const partyInPath = (c: Context): PartyRef => ({
+  country_code: c.req.param('country_code')!.toUpperCase(),
+  party_id: c.req.param('party_id')!.toUpperCase(),
+})

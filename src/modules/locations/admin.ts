@@ -1,3 +1,4 @@
+import { partyInPath } from '../../ocpi/routing'
 import { partyQuery } from '../../admin/party-param'
 import { and, ne, type SQL } from 'drizzle-orm'
 import { Hono, type Context } from 'hono'
@@ -22,7 +23,6 @@ import { LOCATION_SYNC_JOB, planLocationSync } from './sync'
 // Management routes (DESIGN "Management API"): owner writes in 2.3.0 shapes, reads of own and received locations,
 // charge point migration, pull sync from a peer, and the data-sharing policy of a party.
 
-const partyIn = (c: Context): PartyRef => ({ country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() })
 const now = () => new Date().toISOString()
 
 /** `party=CC*PID` */
@@ -55,32 +55,32 @@ export const admin = new Hono<AdminEnv>()
   })
   .get('/locations/:country_code/:party_id/:location_id', async (c) => {
     const source = c.req.query('source') ?? OWN_SOURCE
-    const stored = await getLocation(c.var.db, source, partyIn(c), c.req.param('location_id'))
+    const stored = await getLocation(c.var.db, source, partyInPath(c), c.req.param('location_id'))
     if (!stored) throw OcpiError.unknownObject(`Location ${c.req.param('location_id')} (source ${source})`)
     return c.json(stored.location)
   })
   .put('/locations/:country_code/:party_id/:location_id', async (c) => {
     const location = parseWith(Location, stampLastUpdated(await readJson(c), now()))
-    assertIdsMatch(location, partyIn(c), c.req.param('location_id'))
+    assertIdsMatch(location, partyInPath(c), c.req.param('location_id'))
     const { created } = await writeOwnLocation(c.env, c.var.db, location)
     return c.json(location, created ? 201 : 200)
   })
   .patch('/locations/:country_code/:party_id/:location_id', async (c) => {
     const patch = await readPatch(c, LocationPatch)
-    return c.json(await patchOwnLocation(c.env, c.var.db, partyIn(c), c.req.param('location_id'), { level: 'location', patch }))
+    return c.json(await patchOwnLocation(c.env, c.var.db, partyInPath(c), c.req.param('location_id'), { level: 'location', patch }))
   })
   .patch('/locations/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const patch = await readPatch(c, EVSEPatch)
-    return c.json(await patchOwnLocation(c.env, c.var.db, partyIn(c), c.req.param('location_id'), { level: 'evse', evse_uid: c.req.param('evse_uid'), patch }))
+    return c.json(await patchOwnLocation(c.env, c.var.db, partyInPath(c), c.req.param('location_id'), { level: 'evse', evse_uid: c.req.param('evse_uid'), patch }))
   })
   .patch('/locations/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
     const patch = await readPatch(c, ConnectorPatch)
     const { location_id, evse_uid, connector_id } = c.req.param()
-    return c.json(await patchOwnLocation(c.env, c.var.db, partyIn(c), location_id, { level: 'connector', evse_uid, connector_id, patch }))
+    return c.json(await patchOwnLocation(c.env, c.var.db, partyInPath(c), location_id, { level: 'connector', evse_uid, connector_id, patch }))
   })
   .post('/locations/:country_code/:party_id/:location_id/move', async (c) => {
     const request = parseWith(MoveRequest, await readJson(c))
-    return c.json(await moveLocation(c.env, c.var.db, partyIn(c), c.req.param('location_id'), request))
+    return c.json(await moveLocation(c.env, c.var.db, partyInPath(c), c.req.param('location_id'), request))
   })
   .post('/locations/sync/:peer_id', async (c) => {
     const request = parseWith(SyncRequest, c.req.header('Content-Type')?.includes('json') ? await readJson(c) : {})
@@ -88,12 +88,12 @@ export const admin = new Hono<AdminEnv>()
     return c.json(jobAccepted(job), 202)
   })
   .get('/policies/:country_code/:party_id', async (c) => {
-    const stored = await getPolicy(c.var.db, partyIn(c))
+    const stored = await getPolicy(c.var.db, partyInPath(c))
     return c.json(stored ? { ...stored.policy, version: stored.version } : { ...DEFAULT_POLICY, version: 0 })
   })
   .put('/policies/:country_code/:party_id', async (c) => {
     const policy = parseWith(SharingPolicy, await readJson(c))
-    const { stored, job } = await applySharingPolicy(c.env, c.var.db, partyIn(c), policy)
+    const { stored, job } = await applySharingPolicy(c.env, c.var.db, partyInPath(c), policy)
     // Pulls see the new policy from now on; the pushes to peers run as a job (docs/jobs.md).
     return c.json({ ...stored.policy, version: stored.version, ...jobAccepted(job) }, 202)
   })

@@ -6,7 +6,7 @@ import { readVersionedBody, toWire } from '../../ocpi/version-adapters'
 import { findConnector, findEvse, sameId, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
 import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from './schema'
 import { getLocation, updateLocation, upsertLocation } from './store'
-import { assertPeerRepresents } from '../../ocpi/routing'
+import { assertPeerRepresents, partyInPath } from '../../ocpi/routing'
 
 // Receiver interface (eMSP, NSP, NAP, ... any party that takes pushed locations). Locations are client owned objects:
 // the URL names the owning party, which the pushing peer must represent as CPO (mod_locations, Data owner: CPO) or be a
@@ -14,7 +14,7 @@ import { assertPeerRepresents } from '../../ocpi/routing'
 
 /** The owning party in the URL, refused (2001) unless the authenticated peer represents it as CPO (or is a hub). */
 function ownerInUrl(c: Context<OcpiEnv>): PartyRef {
-  const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
+  const party = partyInPath(c)
   assertPeerRepresents(c, party, 'CPO')
   return party
 }

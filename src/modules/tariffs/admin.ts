@@ -1,3 +1,4 @@
+import { partyInPath } from '../../ocpi/routing'
 import { partyQuery } from '../../admin/party-param'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
@@ -54,7 +55,7 @@ export const admin = new Hono<AdminEnv>()
     return c.json(page.objects)
   })
   .get('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {
-    const party = { country_code: c.req.param('country_code').toUpperCase(), party_id: c.req.param('party_id').toUpperCase() }
+    const party = partyInPath(c)
     const row = await findTariff(c.var.db, party, c.req.param('tariff_id'))
     if (!row) throw new OcpiError(2003, `Unknown tariff ${c.req.param('tariff_id')}`)
     // An own base tariff is shown as written, with its currency variants; anything else as published or received.
@@ -76,7 +77,7 @@ export const admin = new Hono<AdminEnv>()
 
 /** The party in the URL, which must be hosted here with `role`: only an owner writes its objects. */
 export async function hostedPartyFromPath(c: Context<AdminEnv>, role: Role): Promise<PartyRef> {
-  const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
+  const party = partyInPath(c)
   if (!(await findHostedParty(c.var.db, party, role))) throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not a ${role} hosted here`)
   return party
 }

@@ -4,7 +4,7 @@ import { samePartyRef } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
-import { addressedParty } from '../../ocpi/routing'
+import { addressedParty, partyInPath } from '../../ocpi/routing'
 import { assertPeerRepresents } from '../../ocpi/routing'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { readJson } from '../../ocpi/body'
@@ -45,7 +45,7 @@ export const receiver = new Hono<OcpiEnv>()
 
 /** The owner party and tariff id from the URL, after checking the peer speaks for that party and we are the addressee. */
 async function objectAddress(c: Context<OcpiEnv>): Promise<{ party: PartyRef; tariffId: string }> {
-  const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
+  const party = partyInPath(c)
   assertPeerRepresents(c, party, 'CPO')
   // With OCPI-to headers the receiver must be a party hosted here (4001 otherwise); without them the platform receives.
   if (c.req.header(OCPI_TO_COUNTRY)) await addressedParty(c)

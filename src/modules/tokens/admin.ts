@@ -1,3 +1,4 @@
+import { partyInPath } from '../../ocpi/routing'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
@@ -101,7 +102,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
 
 /** Owner writes are for tokens of an eMSP hosted here. */
 async function hostedEmsp(c: Context<AdminEnv>): Promise<PartyRef> {
-  const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
+  const party = partyInPath(c)
   if (!(await findHostedParty(c.var.db, party, 'EMSP'))) {
     throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not an eMSP hosted here`, { http_status: 404, path: 'party_id' })
   }

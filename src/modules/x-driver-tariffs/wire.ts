@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
-import { addressedParty } from '../../ocpi/routing'
+import { addressedParty, partyInPath } from '../../ocpi/routing'
 import { assertPeerRepresents } from '../../ocpi/routing'
 
 /** Driver tariffs name a driver's token: only CPOs (and hubs serving them) are told, as with Tokens. */
@@ -14,7 +14,7 @@ export function assertPeerIsCpo(c: Context<OcpiEnv>) {
 
 /** {country_code}/{party_id}/{token_uid} of a receiver request, after checking the peer speaks for that eMSP. */
 export async function driverTariffAddress(c: Context<OcpiEnv>): Promise<{ party: PartyRef; tokenUid: string }> {
-  const party = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase() }
+  const party = partyInPath(c)
   assertPeerRepresents(c, party, 'EMSP')
   if (c.req.header(OCPI_TO_COUNTRY)) await addressedParty(c, 'CPO')
   const tokenUid = c.req.param('token_uid')!
