@@ -21,7 +21,7 @@ export const partiesAdmin = new Hono<AdminEnv>()
     invalidateHostedParties()
     await runBatch(c.var.db, ownClientInfoStatements(c.var.db, [row], 'CONNECTED', row.created_at))
     // B8.2: our credentials roles changed; every connected peer learns them through a credentials PUT.
-    c.executionCtx.waitUntil(publishRolesToPeers(c.env))
+    c.executionCtx.waitUntil(publishRolesToPeers(c.env).catch((error) => console.error('publishing roles to peers failed', error)))
     return c.json(toParty(inserted[0]), 201)
   })
   .get('/parties', async (c) => c.json((await listHostedParties(c.var.db)).map(toParty)))

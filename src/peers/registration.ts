@@ -199,14 +199,17 @@ export async function setPeerExtensions(env: Env, peerId: string, extensions: st
   return (await getPeer(db, peerId))!
 }
 
-/** B8.2: our roles changed (a party was hosted): tell every connected peer through a credentials PUT. Never rejects. */
-export async function publishRolesToPeers(env: Env): Promise<void> {
-  try {
-    const connected = (await listPeers(database(env.DB))).filter((peer) => peer.status === 'CONNECTED')
-    await Promise.allSettled(connected.map((peer) => renewCredentials(env, peer.id, { actor: 'roles-changed' })))
-  } catch (error) {
-    console.error('publishing roles to peers failed', error)
-  }
+/**
+ * Sends our current roles to every connected peer (credentials PUT, B8.2) and reports each peer's outcome, so callers
+ * such as a party migration can show which peers still have to be told.
+ */
+export async function publishRolesToPeers(env: Env, actor = 'roles-changed'): Promise<Record<string, string>> {
+  const connected = (await listPeers(database(env.DB))).filter((peer) => peer.status === 'CONNECTED')
+  const results = await Promise.allSettled(connected.map((peer) => renewCredentials(env, peer.id, { actor })))
+  return Object.fromEntries(connected.map((peer, index) => {
+    const result = results[index]
+    return [peer.id, result.status === 'fulfilled' ? 'UPDATED' : `FAILED: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`]
+  }))
 }
 
 const DAY_MS = 24 * 3600 * 1000

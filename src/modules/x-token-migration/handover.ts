@@ -10,7 +10,7 @@ import { findHostedParty, invalidateHostedParties } from '../../peers/parties'
 import { getPeer } from '../../peers/store'
 import { invalidatePushPeers } from '../../push/publish'
 import { deleteOwnTokensOfParty, listOwnTokensOfParty } from '../tokens/store'
-import { publishRolesTo } from './roles'
+import { publishRolesToPeers } from '../../peers/registration'
 import type { PartyHandover, TokenHandover } from './schema'
 import { createMigration, findMigration, updateMigration, type PartyMigration } from './store'
 
@@ -87,7 +87,7 @@ export async function completeHandover(env: Env, db: Database, migration: PartyM
   invalidateHostedParties()
   invalidatePushPeers()
   const migrated = await updateMigration(db, migration.id, { status: 'MIGRATED_OUT', tokens: tokenCount, detail: { ...migration.detail, migrated_at } })
-  const credentials_updates = await publishRolesTo(env, db)
+  const credentials_updates = await publishRolesToPeers(env, 'migration')
   return updateMigration(db, migration.id, { detail: { ...migrated.detail, credentials_updates } })
 }
 

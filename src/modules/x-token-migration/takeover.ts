@@ -15,7 +15,7 @@ import { getPeer, listPeers, type Peer } from '../../peers/store'
 import { invalidatePushPeers } from '../../push/publish'
 import { ownClientInfoStatements } from '../hubclientinfo/store'
 import { putOwnTokens } from '../tokens/store'
-import { publishRolesTo } from './roles'
+import { publishRolesToPeers } from '../../peers/registration'
 import { REPUSH_PAGE_SIZE, repushTokenPage } from './repush'
 import { PartyHandover, TokenHandover, type PartyMove } from './schema'
 import { createMigration, findMigration, getMigration, updateMigration, type PartyMigration } from './store'
@@ -157,7 +157,7 @@ async function announce(env: Env, db: Database, state: ImportState): Promise<Imp
   invalidatePushPeers()
   const imported = await updateMigration(db, state.migration_id, { status: 'IMPORTED', last_error: null })
   await auditEntry(db, { actor: 'admin', action: 'migration.imported', subject: `party:${party.country_code}*${party.party_id}`, detail: { migration_id: imported.id, from_peer_id: state.peer_id, tokens: imported.tokens } })
-  const credentials_updates = await publishRolesTo(env, db)
+  const credentials_updates = await publishRolesToPeers(env, 'migration')
   const move: PartyMove = { ...party, role: handover.role, moved_at: new Date().toISOString() }
   const announcements: Record<string, string> = {}
   for (const peer of await listPeers(db)) {
