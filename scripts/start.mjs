@@ -1,6 +1,6 @@
 // `npm start`: apply local D1 migrations, serve on :8787 with local D1/DO/R2, seed the demo platform once it answers.
 import { spawn } from 'node:child_process'
-import { runWrangler, waitUntilServing } from './wrangler-process.mjs'
+import { offlineEnv, runWrangler, waitUntilServing } from './wrangler-process.mjs'
 import { seedDemo } from './seed.mjs'
 
 const port = Number(process.env.PORT ?? 8787)
@@ -8,7 +8,7 @@ const url = `http://localhost:${port}`
 await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { stdio: 'inherit' })
 const dev = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'dev', '--port', String(port), '--var', `PUBLIC_URL:${url}`], {
   stdio: 'inherit',
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  env: offlineEnv(),
 })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code) => process.exit(code ?? 0))

@@ -15,3 +15,4 @@ export function startPlatform(options: {
   script?: string
 }): Promise<RunningPlatform>
 export function buildWorker(outdir: string): Promise<string>
+export function offlineEnv(): NodeJS.ProcessEnv

@@ -2,7 +2,10 @@
 import { spawn } from 'node:child_process'
 
 const WRANGLER = 'node_modules/wrangler/bin/wrangler.js'
-const wranglerEnv = () => ({ ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' })
+// Offline by design: no metrics, and no fetch of the `Request.cf` placeholder from the internet at every start.
+const offlineEnv = () => ({ ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' })
+export { offlineEnv }
+const wranglerEnv = () => ({ ...offlineEnv(), CI: 'true' })
 
 export function runWrangler(args, options = {}) {
   return new Promise((resolve, reject) => {
@@ -58,7 +61,7 @@ export async function startPlatform({ port, inspectorPort, persistTo, adminToken
     process.execPath,
     [WRANGLER, 'dev', ...scriptArgs, '--port', String(port), '--inspector-port', String(inspectorPort), '--ip', '127.0.0.1',
       '--persist-to', persistTo, '--show-interactive-dev-session=false', ...varArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, detached: true },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: offlineEnv(), detached: true },
   )
   let output = ''
   const keep = (chunk) => (output = (output + chunk).slice(-20_000))
