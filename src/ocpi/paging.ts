@@ -56,7 +56,11 @@ export function setPageHeaders(c: Context, query: PageQuery, page: Page<unknown>
   c.header('X-Total-Count', String(page.total))
   c.header('X-Limit', String(query.limit))
   const served = query.offset + page.objects.length
-  if (page.objects.length === 0 || served >= page.total || page.objects.length < query.limit) return
+  const full = page.objects.length > 0 && page.objects.length === query.limit
+  // With a keyset position only a short page ends the list: an object updated mid-sync moves behind the cursor, so it
+  // is counted once in X-Total-Count but served twice, and `served >= total` would drop the Link before its new state.
+  const more = page.last ? full : full && served < page.total
+  if (!more) return
   const next = new URL(c.req.path, options.publicUrl)
   const params = new URL(c.req.url).searchParams
   for (const [name, value] of params) if (name !== 'offset' && name !== 'cursor' && name !== 'limit') next.searchParams.set(name, value)

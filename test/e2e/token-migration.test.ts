@@ -67,9 +67,10 @@ describe.each(['2.2.1', '2.3.0'] as const)('x-token-migration over %s: eMSP part
     expect(started).toMatchObject({ status: 202, body: { direction: 'IMPORT', job_id: expect.any(String), status_url: expect.stringContaining('/admin/v1/jobs/') } })
     importId = started.body.id
     // A background job: a token page per step, then the announcements and the re-push (docs/jobs.md).
-    expect((await c.jobDone(started.body)).progress).toMatchObject({ phase: 'repush', tokens: 2, token_pages: 2, tokens_repushed: 2 })
+    // Two tokens a page each, then the empty page that ends a keyset-paged list after a full one (src/ocpi/paging.ts).
+    expect((await c.jobDone(started.body)).progress).toMatchObject({ phase: 'repush', tokens: 2, token_pages: 3, tokens_repushed: 2 })
     const migration = await c.admin('GET', `/migrations/${importId}`)
-    expect(migration).toMatchObject({ direction: 'IMPORT', status: 'ANNOUNCED', tokens: 2, last_error: null, detail: { token_pages: 2 } })
+    expect(migration).toMatchObject({ direction: 'IMPORT', status: 'ANNOUNCED', tokens: 2, last_error: null, detail: { token_pages: 3 } })
     expect(migration.detail.announcements[aOnC]).toBe('ACCEPTED')
     expect(migration.detail.tokens_pushed_to).toContain(aOnC)
     expect(await c.admin('GET', `/migrations/${importId}`)).toMatchObject({ status: 'ANNOUNCED' })

@@ -165,7 +165,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('tokens and authorization between two
     const offered = (onB.body as { type: string; uid: string }[]).filter((own) => version === '2.3.0' || own.type !== 'EMAID')
     // A background job, one page per step (docs/jobs.md).
     const report = (await a.jobDone(await a.admin('POST', `/tokens/sync/${peerOnA}`, { party: partyString(emsp), limit: 2 }))).progress
-    expect(report.parties).toEqual([{ ...emsp, pages: Math.ceil(offered.length / 2), received: offered.length, stored: expect.any(Number), rejected: 0 }])
+    // Only a short page ends a keyset-paged list (src/ocpi/paging.ts), so a full last page is followed by an empty one.
+    expect(report.parties).toEqual([{ ...emsp, pages: Math.floor(offered.length / 2) + 1, received: offered.length, stored: expect.any(Number), rejected: 0 }])
     expect((await receivedOnA(u('PRE1'))).body).toMatchObject({ uid: u('PRE1'), whitelist: 'ALWAYS' })
   })
 

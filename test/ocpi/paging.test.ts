@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hubClientInfo } from '../../src/db/schema'
 import { db, ocpiFetch, registeredPeer, type OcpiBody } from './fixtures'
@@ -51,6 +52,23 @@ describe('paging', () => {
       query = link ? new URL(/^<([^>]+)>/.exec(link)![1]).search.slice(1) : undefined
     }
     expect(seen).toEqual(['AAA', 'BBB', 'CCC', 'DDD', 'EEE'])
+  })
+
+  it('still links to the rest when an object already served is updated mid-sync, so its new state arrives', async () => {
+    const seen: string[] = []
+    let query: string | undefined = `${range}&limit=1`
+    while (query) {
+      const current = await page(query)
+      seen.push(...current.ids)
+      if (seen.length === 1) {
+        // AAA moves behind the cursor: X-Total-Count stays 5, but 6 objects are served before the list ends.
+        await db().update(hubClientInfo).set({ last_updated: windowStart + 50 }).where(and(eq(hubClientInfo.country_code, 'ZZ'), eq(hubClientInfo.party_id, 'AAA')))
+      }
+      const link = current.response.headers.get('Link')
+      query = link ? new URL(/^<([^>]+)>/.exec(link)![1]).search.slice(1) : undefined
+    }
+    expect(seen).toEqual(['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'AAA'])
+    await db().update(hubClientInfo).set({ last_updated: windowStart }).where(and(eq(hubClientInfo.country_code, 'ZZ'), eq(hubClientInfo.party_id, 'AAA')))
   })
 
   it('serves a plain offset without a cursor', async () => {
