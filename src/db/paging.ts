@@ -1,6 +1,6 @@
 import { and, asc, gt, gte, lt, or, eq, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
-import type { PageQuery } from '../ocpi/paging'
+import type { Page, PageQuery } from '../ocpi/paging'
 
 /** The two columns every paged table orders by: last_updated (epoch ms) then a unique key. */
 export interface PagedColumns { last_updated: SQLiteColumn; key: SQLiteColumn }
@@ -30,3 +30,9 @@ export const pageOrder = (columns: PagedColumns) => [asc(columns.last_updated), 
 
 /** Offset applies only without a cursor; with one the keyset condition already positions the page. */
 export const pageOffset = (page: PageQuery) => (page.after ? 0 : page.offset)
+
+/** A page from its rows in keyset order and the filter's total; the last row's position feeds the Link cursor. */
+export function pageFrom<Row extends { last_updated: number; key: string }, T>(rows: Row[], total: number, toObject: (row: Row) => T): Page<T> {
+  const last = rows.at(-1)
+  return { objects: rows.map(toObject), total, last: last && { last_updated: last.last_updated, key: last.key } }
+}

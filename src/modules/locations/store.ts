@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { afterPosition, dateRange, pageOffset, pageOrder } from '../../db/paging'
+import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
 import { locationDataVersions, locations, OWN_SOURCE } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
@@ -185,8 +185,7 @@ async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefin
     knownTotal === undefined
       ? await db.batch([rowsQuery, db.select({ total: count() }).from(locations).where(and(where, dateRange(paged, page)))]).then(([rows, [{ total }]]) => [rows, total] as const)
       : [await rowsQuery, knownTotal]
-  const last = rows.at(-1)
-  return { objects: rows.map((row) => row.value as T), total, last: last && { last_updated: last.last_updated, key: last.key } }
+  return pageFrom(rows, total, (row) => row.value as T)
 }
 
 /** A page of locations already serialized for `version`: served without converting or re-serializing. */

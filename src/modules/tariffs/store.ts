@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { afterPosition, dateRange, pageOffset, pageOrder } from '../../db/paging'
+import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
 import { tariffPeerSettings, tariffs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
@@ -55,8 +55,7 @@ export async function listTariffs(db: Database, page: PageQuery, filter: TariffL
       .where(and(where, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
     db.select({ total: count() }).from(tariffs).where(where),
   ])
-  const last = rows.at(-1)
-  return { objects: rows.map((row) => row.object), total, last: last && { last_updated: last.last_updated, key: last.key } }
+  return pageFrom(rows, total, (row) => row.object)
 }
 
 export async function findTariff(db: Database, party: PartyRef, id: string): Promise<TariffRow | undefined> {

@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
-import { afterPosition, dateRange, pageOffset, pageOrder } from '../../db/paging'
+import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
 import { tokens, type AccountStatus } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
@@ -113,8 +113,7 @@ export async function listTokens(db: Database, filter: TokenListFilter, page: Pa
     db.select(storedColumns).from(tokens).where(and(where, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
     db.select({ total: count() }).from(tokens).where(where),
   ])
-  const last = rows.at(-1)
-  return { objects: rows.map(toStored), total, last: last ? { last_updated: last.last_updated, key: last.key } : undefined }
+  return pageFrom(rows, total, toStored)
 }
 
 export const listOwnTokensOfParty = (db: Database, party: PartyRef, page: PageQuery, types?: readonly string[]) =>

@@ -1,6 +1,6 @@
 import { and, count, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { afterPosition, dateRange, pageOffset, pageOrder } from '../../db/paging'
+import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
 import { driverTariffs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
@@ -35,8 +35,7 @@ export async function listDriverTariffs(db: Database, page: PageQuery, filter: {
       .where(and(where, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
     db.select({ total: count() }).from(driverTariffs).where(where),
   ])
-  const last = rows.at(-1)
-  return { objects: rows.map((row) => row.object), total, last: last && { last_updated: last.last_updated, key: last.key } }
+  return pageFrom(rows, total, (row) => row.object)
 }
 
 export async function findDriverTariff(db: Database, party: PartyRef, tokenUid: string): Promise<DriverTariffRow | undefined> {
