@@ -22,6 +22,11 @@ export interface Env {
   /** WhitelistType ALLOWED tokens: 'realtime' (ask the eMSP, cache as fallback) or 'local' (decide from the cache). */
   AUTHORIZE_ALLOWED_WHITELIST: string
   ADMIN_TOKEN: string
+  /** Outbound URL policy and limits (docs/security.md): "true" or host:port list for local use only; unset refuses. */
+  ALLOW_PRIVATE_PEER_URLS?: string
+  PEER_RESPONSE_MAX_BYTES?: string
+  PEER_RETRY_AFTER_MAX_MS?: string
+  INBOUND_BODY_MAX_BYTES?: string
   CSMS_WEBHOOK_URL?: string
   /** Secret HMAC key for x-gdpr pseudonyms (`wrangler secret put GDPR_PSEUDONYM_KEY`); .dev.vars sets a local default. */
   GDPR_PSEUDONYM_KEY?: string
