@@ -114,7 +114,7 @@ async function attemptRequest<T>(request: OcpiRequest, settings: OutboundSetting
     })
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-    throw new OcpiClientError(timedOut ? 'timeout' : 'network', `${where}: ${timedOut ? 'timed out' : 'network error'}`)
+    throw new OcpiClientError(timedOut ? 'timeout' : 'network', `${where}: ${timedOut ? 'timed out' : printable(String(error))}`)
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel()
