@@ -134,7 +134,9 @@ async function attemptRequest<T>(request: OcpiRequest, settings: OutboundSetting
   if (response.status >= 500 || response.status === 429) {
     throw new OcpiClientError('http', `${where}: HTTP ${response.status} ${printable(body.status_message)}`.trim(), response.status, body.status_code, retryAfter)
   }
-  return { http_status: response.status, status_code: body.status_code, status_message: body.status_message, data: body.data as T, headers: response.headers, url: new URL(request.url).href }
+  // The peer's status_message reaches logs and management answers: printable and short, whatever it sent.
+  const status_message = typeof body.status_message === 'string' ? printable(body.status_message) : undefined
+  return { http_status: response.status, status_code: body.status_code, status_message, data: body.data as T, headers: response.headers, url: new URL(request.url).href }
 }
 
 /**

@@ -19,16 +19,6 @@ import { env } from 'cloudflare:workers'
 
 const RUNS = { numRuns: 300 }
 
-/** Runs `parse` and fails the property on any throw other than the expected error class. */
-function onlyThrows<T>(errorClass: abstract new (...args: never[]) => Error, parse: () => T): T | undefined {
-  try {
-    return parse()
-  } catch (error) {
-    if (error instanceof errorClass) return undefined
-    throw error
-  }
-}
-
 const headerText = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('', ' ', 'Token', 'Token ', 'Token ===', 'token  YQ==  ', 'Token ZXhhbXBsZS10b2tlbgo='))
 
 describe('Authorization header', () => {
@@ -70,7 +60,7 @@ describe('Link header', () => {
   })
 
   it('finds the next link among others, whatever the order', () => {
-    fc.assert(fc.property(fc.webUrl(), fc.webUrl(), fc.boolean(), (next, other) => {
+    fc.assert(fc.property(fc.webUrl(), fc.webUrl(), (next, other) => {
       expect(nextLinkOf(`<${other}>; rel="prev", <${next}>; rel="next"`)).toBe(next)
       expect(nextLinkOf(`<${next}>; title="x"; rel=next`)).toBe(next)
     }), RUNS)
@@ -131,7 +121,7 @@ describe('DateTime', () => {
 
 describe('outbound URL and Retry-After', () => {
   it('the URL policy never throws', () => {
-    fc.assert(fc.property(fc.oneof(fc.webUrl({ withUserInfo: true, withQueryParameters: true }), fc.string({ maxLength: 100 }), fc.ipV4().map((ip) => `http://${ip}/`), fc.ipV6().map((ip) => `http://[${ip}]/`)), (url) => {
+    fc.assert(fc.property(fc.oneof(fc.webUrl({ authoritySettings: { withUserInfo: true }, withQueryParameters: true }), fc.string({ maxLength: 100 }), fc.ipV4().map((ip) => `http://${ip}/`), fc.ipV6().map((ip) => `http://[${ip}]/`)), (url) => {
       const problem = peerUrlProblem(url, REFUSE_PRIVATE)
       expect(problem === undefined || typeof problem === 'string').toBe(true)
     }), RUNS)
@@ -159,7 +149,7 @@ describe("a peer's answer", () => {
   it('the client returns an envelope or throws OcpiClientError', async () => {
     await fc.assert(fc.asyncProperty(answer, async (reply) => {
       serve(reply)
-      const response = await onlyThrows(OcpiClientError, () => ocpiRequest({ method: 'GET', url: 'https://peer.example/x', retries: 0, settings })).catch((error) => {
+      const response = await ocpiRequest({ method: 'GET', url: 'https://peer.example/x', retries: 0, settings }).catch((error) => {
         if (error instanceof OcpiClientError) return undefined
         throw error
       })
