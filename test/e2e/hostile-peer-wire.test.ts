@@ -9,9 +9,10 @@ import { PLATFORMS } from './platforms'
 // this machine. `secret` stands for the operator's internal service: whatever the peer tries, it must never be called.
 // `collector` is an allowed peer address too, so a Link leading there is refused by the paging rule itself.
 
-const hostilePort = PLATFORMS.a.port + 700
-const collectorPort = PLATFORMS.a.port + 701
-const secretPort = PLATFORMS.a.port + 702
+// E2E_PORT_BASE + 50..52: clear of every run's platform (base + 1..4) and inspector (base + 501..504) ports.
+const hostilePort = PLATFORMS.a.port + 49
+const collectorPort = PLATFORMS.a.port + 50
+const secretPort = PLATFORMS.a.port + 51
 const role = { country_code: 'NL', party_id: unique('').slice(0, 3), role: 'CPO' }
 const hostile = new HostilePeer(hostilePort, role)
 const collector = new Target(collectorPort)
