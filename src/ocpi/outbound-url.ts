@@ -104,7 +104,7 @@ function ipv6Kind(literal: string): string | undefined {
   if (zeros(8)) return 'unspecified'
   if (zeros(7) && groups[7] === 1) return 'loopback'
   // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address.
-  if (zeros(5) && groups[5] === 0xffff) return ipv4Kind(embeddedIpv4) ?? undefined
+  if (zeros(5) && groups[5] === 0xffff) return ipv4Kind(embeddedIpv4)
   if (zeros(6)) return ipv4Kind(embeddedIpv4) ?? 'IPv4-compatible'
   if (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((group) => group === 0)) return ipv4Kind(embeddedIpv4)
   if (groups[0] === 0x2002) return ipv4Kind(((groups[1] << 16) >>> 0) + groups[2]) // 6to4 embeds the IPv4 in groups 1-2
