@@ -9,7 +9,7 @@ import { findHostedParty } from '../../peers/parties'
 import { AdminSource, parseRecordListQuery } from './admin-query'
 import { publishCdr } from './push'
 import { assertSameIds } from './routing'
-import { CDR } from './schema'
+import { CDR } from '../../ocpi/objects/cdr'
 import { getCdr, insertOwnCdr, listCdrs } from './store'
 
 /** Management bodies use the 2.3.0 shape; the owner may be left to the URL and last_updated to the clock. */

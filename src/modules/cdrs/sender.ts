@@ -5,7 +5,7 @@ import { respond } from '../../ocpi/envelope'
 import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
 import { toWire } from '../../ocpi/version-adapters'
 import { addressedOwners, visibleTokenPartiesFilter } from './routing'
-import { cdrVersions } from './schema'
+import { cdrVersions } from '../../ocpi/objects/cdr'
 import { listCdrs } from './store'
 
 /**

@@ -5,7 +5,7 @@ import { respond } from '../../ocpi/envelope'
 import { acceptCredentialsUpdate, acceptRegistration, acceptUnregistration } from '../../peers/accept-registration'
 import { ourCredentials } from '../../peers/peer-state'
 import { pushClientInfoChangesAfterWrites } from '../hubclientinfo/push'
-import { credentialsFor, credentialsSchemas, type Credentials } from './schema'
+import { credentialsFor, credentialsSchemas, type Credentials } from '../../ocpi/objects/credentials'
 
 /**
  * The credentials module (credentials.asciidoc), symmetric and mounted by src/ocpi/app.ts at /ocpi/{version}/credentials.

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith } from '../../ocpi/body'
-import { listAllClientInfo } from './store'
+import { listAllClientInfo } from '../../peers/client-info-store'
 
 const Query = z.object({
   source: z.enum(['own', 'received']).optional(),

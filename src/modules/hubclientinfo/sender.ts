@@ -3,7 +3,7 @@ import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
-import { listOwnClientInfo } from './store'
+import { listOwnClientInfo } from '../../peers/client-info-store'
 
 /**
  * HubClientInfo Sender interface: the connection status of every party reachable through this platform (our hosted

@@ -1,4 +1,4 @@
-import { partyInPath } from '../../ocpi/routing'
+import { partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
 import { and, ne, type SQL } from 'drizzle-orm'
 import { Hono, type Context } from 'hono'
@@ -15,7 +15,7 @@ import { assertIdsMatch, patchOwnLocation, stampLastUpdated, writeOwnLocation } 
 import { applySharingPolicy } from './policy-change'
 import { DEFAULT_POLICY, SharingPolicy } from './policy'
 import { getPolicy } from './policy-store'
-import { ConnectorPatch, EVSEPatch, Location, LocationPatch } from './schema'
+import { ConnectorPatch, EVSEPatch, Location, LocationPatch } from '../../ocpi/objects/location'
 import { OWN_SOURCE, fromSource, getLocation, listLocations, ofParty } from './store'
 import { LOCATION_SYNC_JOB, planLocationSync } from './sync'
 

@@ -10,7 +10,7 @@ import type { OcpiVersion } from '../../ocpi/versions'
 import { toWire } from '../../ocpi/version-adapters'
 import { unknownTarget } from './merge'
 import type { PartyView } from './policy'
-import { locationVersions, type Location } from './schema'
+import { locationVersions, type Location } from '../../ocpi/objects/location'
 
 export { OWN_SOURCE }
 

@@ -7,7 +7,7 @@ import { findHostedParty } from '../../peers/parties'
 import { AdminSource, parseRecordListQuery } from '../cdrs/admin-query'
 import { assertSameIds } from '../cdrs/routing'
 import { publishSessionPatch, publishSessionPut } from './push'
-import { Session, SessionPatch } from './schema'
+import { Session, SessionPatch } from '../../ocpi/objects/session'
 import { getSession, listSessions, patchSession, putOwnSession, type SessionRef } from './store'
 
 /** Management bodies use the 2.3.0 shape; the ids may be left to the URL and last_updated to the clock. */

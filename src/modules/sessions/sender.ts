@@ -10,7 +10,7 @@ import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { addressedOwners, peerMaySee, visibleTokenPartiesFilter } from '../cdrs/routing'
 import { getLocation, OWN_SOURCE } from '../locations/store'
-import { ChargingPreferences, sessionVersions, type ChargingPreferencesResponse, type Session } from './schema'
+import { ChargingPreferences, sessionVersions, type ChargingPreferencesResponse, type Session } from '../../ocpi/objects/session'
 import { findOwnSession, listSessions, setChargingPreferences } from './store'
 
 /**

@@ -1,4 +1,4 @@
-import { partyInPath } from '../../ocpi/routing'
+import { partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
@@ -12,7 +12,7 @@ import { findHostedParty } from '../../peers/parties'
 import { getPeer } from '../../peers/store'
 import { publishTariffChanges, republishNonIsoTariffs } from './push'
 import { deleteOwnTariffGroup, findTariff, findTariffs, type TariffRow, listOwnTariffGroup, listTariffs, peerAcceptsNonIsoCurrencies, replaceOwnTariffGroup, setPeerAcceptsNonIsoCurrencies } from './store'
-import type { Tariff } from './schema'
+import type { Tariff } from '../../ocpi/objects/tariff'
 import { HostedTariff, hostedTariffOf, publishedTariffs, variantProblem } from './variants'
 
 // The owner writes its fields from the URL and the clock when the body leaves them out.

@@ -6,7 +6,7 @@ import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
 import { isIsoCurrency } from './currencies'
-import type { Tariff } from './schema'
+import type { Tariff } from '../../ocpi/objects/tariff'
 
 export type TariffRow = typeof tariffs.$inferSelect
 const paged = { last_updated: tariffs.last_updated, key: tariffs.key }

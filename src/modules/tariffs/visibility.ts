@@ -6,7 +6,7 @@ import { listHostedParties } from '../../peers/parties'
 import { visibilityFor, type PartyView, type SharingPolicy, type Viewer } from '../locations/policy'
 import { partyViews } from '../locations/policy-store'
 import { OWN_SOURCE, ownLocationsVisibleTo } from '../locations/store'
-import type { Tariff } from './schema'
+import type { Tariff } from '../../ocpi/objects/tariff'
 import { tariffKey } from './store'
 
 // Who sees which own tariff (docs/tariffs.md, "Who sees which tariff"): a tariff follows the locations that use it, so

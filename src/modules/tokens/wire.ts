@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { readJson } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
-import { TokenType, TokenType221, type Token } from './schema'
+import { TokenType, TokenType221, type Token } from '../../ocpi/objects/token'
 import type { TokenRef } from './store'
 
 // Request helpers shared by the OCPI interfaces and the management routes of the tokens module.

@@ -6,7 +6,7 @@ import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
 import { partyQuery } from '../../admin/party-param'
 import { hostedPartyFromPath } from '../tariffs/admin'
 import { publishDriverTariffChange } from './push'
-import { DriverTariff, DriverTariffFields } from './schema'
+import { DriverTariff, DriverTariffFields } from '../../ocpi/objects/driver-tariff'
 import { deleteDriverTariff, findDriverTariff, listDriverTariffs, putOwnDriverTariff } from './store'
 
 const DriverTariffBody = DriverTariffFields.partial({ country_code: true, party_id: true, token_uid: true, last_updated: true })

@@ -5,7 +5,7 @@ import { driverTariffs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
-import type { DriverTariff } from './schema'
+import type { DriverTariff } from '../../ocpi/objects/driver-tariff'
 
 export type DriverTariffRow = typeof driverTariffs.$inferSelect
 const paged = { last_updated: driverTariffs.last_updated, key: driverTariffs.key }

@@ -2,8 +2,8 @@ import type { Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
-import { addressedParty, partyInPath } from '../../ocpi/routing'
-import { assertPeerRepresents } from '../../ocpi/routing'
+import { addressedParty, partyInPath } from '../../peers/routing'
+import { assertPeerRepresents } from '../../peers/routing'
 
 /** Driver tariffs name a driver's token: only CPOs (and hubs serving them) are told, as with Tokens. */
 export function assertPeerIsCpo(c: Context<OcpiEnv>) {

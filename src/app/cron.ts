@@ -1,8 +1,8 @@
-import type { Env } from './env'
-import { recheckOfflinePeers, rotateStaleCredentials } from './peers/registration'
-import { expiredGdprExportsJob } from './modules/x-gdpr/cron'
-import { pushClientInfoChanges } from './modules/hubclientinfo/push'
-import { feedsBuildJob } from './modules/x-feeds/cron'
+import type { Env } from '../env'
+import { recheckOfflinePeers, rotateStaleCredentials } from '../peers/registration'
+import { expiredGdprExportsJob } from '../modules/x-gdpr/cron'
+import { pushClientInfoChanges } from '../modules/hubclientinfo/push'
+import { feedsBuildJob } from '../modules/x-feeds/cron'
 
 export interface ScheduledJob {
   name: string

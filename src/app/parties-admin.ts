@@ -4,11 +4,11 @@ import { parties } from '../db/schema'
 import { parseWith, readJson } from '../ocpi/body'
 import { OcpiError } from '../ocpi/errors'
 import { BusinessDetails, CountryCode, PartyId, Role } from '../ocpi/types'
-import type { AdminEnv } from './context'
+import type { AdminEnv } from '../admin/context'
 import { listHostedParties, invalidateHostedParties } from '../peers/parties'
 import { publishRolesToPeers } from '../peers/registration'
 import { runBatch } from '../db/batch'
-import { ownClientInfoStatements } from '../modules/hubclientinfo/store'
+import { ownClientInfoStatements } from '../peers/client-info-store'
 
 const NewParty = z.object({ country_code: CountryCode, party_id: PartyId, role: Role, business_details: BusinessDetails })
 

@@ -1,10 +1,10 @@
 import type { Context } from 'hono'
-import { findHostedParty, listHostedParties } from '../peers/parties'
-import type { OcpiEnv, PartyRef } from './context'
-import { samePartyRef } from './context'
-import { OcpiError } from './errors'
-import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from './headers'
-import type { Role } from './types'
+import { findHostedParty, listHostedParties } from './parties'
+import type { OcpiEnv, PartyRef } from '../ocpi/context'
+import { samePartyRef } from '../ocpi/context'
+import { OcpiError } from '../ocpi/errors'
+import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../ocpi/headers'
+import type { Role } from '../ocpi/types'
 
 /**
  * The hosted party a request addresses: the OCPI-to headers (transport_and_format, "Message Routing"), or, without

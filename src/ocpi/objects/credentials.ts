@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { BusinessDetails, CiString, Role, URL } from '../../ocpi/types'
-import type { OcpiVersion } from '../../ocpi/versions'
+import { BusinessDetails, CiString, Role, URL } from '../types'
+import type { OcpiVersion } from '../versions'
 
 /** "only printable non-whitespace ASCII characters" (credentials.asciidoc, Credentials object). */
 export const CredentialsToken = z

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { CiString, DateTime, DisplayText, OcpiString, URL } from '../../ocpi/types'
-import type { VersionAdapters } from '../../ocpi/version-adapters'
+import { CiString, DateTime, DisplayText, OcpiString, URL } from '../types'
+import type { VersionAdapters } from '../version-adapters'
 
 // Locations module objects (mod_locations.asciidoc). The 2.3.0 shape is canonical; 2.2.1 differs by the fields and
 // enum values 2.3.0 added (changelog "Changes between 2.2.1-d2 and 2.3.0") and by 2.2.1's closed enums.
