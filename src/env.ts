@@ -34,7 +34,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends OcpiEdgeEnv {}
     interface GlobalProps {
-      mainModule: typeof import('./index')
+      mainModule: typeof import('./app')
       durableNamespaces: 'PeerOutbox' | 'ChargingSession' | 'CommandTracker' | 'BackgroundJob'
     }
   }

@@ -9,7 +9,7 @@ import { toEpochMs } from '../../ocpi/types'
 import type { OcpiVersion } from '../../ocpi/versions'
 import { toWire } from '../../ocpi/version-adapters'
 import { unknownTarget } from './merge'
-import type { PartyView } from './policy'
+import type { PartyView } from '../../ocpi/objects/sharing-policy'
 import { locationVersions, type Location } from '../../ocpi/objects/location'
 
 export { OWN_SOURCE }
