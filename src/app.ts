@@ -20,14 +20,10 @@ app.notFound((c) =>
 )
 app.get('/', (c) => c.json({ name: 'ocpi-edge', versions_url: ourVersionsUrl(c.env) }))
 
-export default {
+/** The worker: OCPI and the management API over HTTP, the scheduled jobs on the cron trigger. */
+export const worker = {
   fetch: app.fetch,
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduledJobs(env, controller.scheduledTime))
   },
 } satisfies ExportedHandler<Env>
-
-export { PeerOutbox } from './objects/peer-outbox'
-export { ChargingSession } from './objects/charging-session'
-export { CommandTracker } from './objects/command-tracker'
-export { BackgroundJob } from './objects/background-job'

@@ -34,7 +34,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends OcpiEdgeEnv {}
     interface GlobalProps {
-      mainModule: typeof import('./app')
+      mainModule: typeof import('./index')
       durableNamespaces: 'PeerOutbox' | 'ChargingSession' | 'CommandTracker' | 'BackgroundJob'
     }
   }

@@ -41,3 +41,9 @@ export interface JobView {
 
 /** Thrown by a step when trying again cannot help (e.g. the peer was deleted): the job fails at once. */
 export class PermanentJobError extends Error {}
+
+/** Work the cron trigger runs (src/app/cron.ts), each job isolated so one failure does not stop the others. */
+export interface ScheduledJob {
+  name: string
+  run(env: Env, scheduledTime: number): Promise<void>
+}

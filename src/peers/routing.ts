@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { AdminEnv } from '../admin/context'
 import { findHostedParty, listHostedParties } from './parties'
 import type { OcpiEnv, PartyRef } from '../ocpi/context'
 import { samePartyRef } from '../ocpi/context'
@@ -71,3 +72,10 @@ export const partyInPath = (c: Context): PartyRef => ({
   country_code: c.req.param('country_code')!.toUpperCase(),
   party_id: c.req.param('party_id')!.toUpperCase(),
 })
+
+/** The party in the URL, which must be hosted here with `role`: only an owner writes its objects. */
+export async function hostedPartyFromPath(c: Context<AdminEnv>, role: Role): Promise<PartyRef> {
+  const party = partyInPath(c)
+  if (!(await findHostedParty(c.var.db, party, role))) throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not a ${role} hosted here`)
+  return party
+}

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { Database } from '../../db/client'
 import { openReadSession } from '../../db/session'
 import { readBody } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
@@ -41,7 +42,7 @@ export const sender = new Hono<OcpiEnv>()
  * not have the capability CHARGING_PREFERENCES_CAPABLE, the receiver should respond with an HTTP status of 404 and an
  * OCPI status code of 2001"; a session that is over cannot take preferences any more.
  */
-async function preferencesAnswer(db: OcpiEnv['Variables']['db'], session: Session, preferences: ChargingPreferences): Promise<ChargingPreferencesResponse> {
+async function preferencesAnswer(db: Database, session: Session, preferences: ChargingPreferences): Promise<ChargingPreferencesResponse> {
   const stored = await getLocation(db, OWN_SOURCE, session, session.location_id)
   const evse = stored?.location.evses?.find((candidate) => candidate.uid.toUpperCase() === session.evse_uid.toUpperCase())
   if (!evse?.capabilities?.includes('CHARGING_PREFERENCES_CAPABLE')) {

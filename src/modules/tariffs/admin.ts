@@ -1,4 +1,4 @@
-import { partyInPath } from '../../peers/routing'
+import { hostedPartyFromPath, partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
@@ -8,7 +8,6 @@ import type { PartyRef } from '../../ocpi/context'
 import { OcpiError, staleWrite } from '../../ocpi/errors'
 import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
 import { toEpochMs, type Role } from '../../ocpi/types'
-import { findHostedParty } from '../../peers/parties'
 import { getPeer } from '../../peers/store'
 import { publishTariffChanges, republishNonIsoTariffs } from './push'
 import { deleteOwnTariffGroup, findTariff, findTariffs, type TariffRow, listOwnTariffGroup, listTariffs, peerAcceptsNonIsoCurrencies, replaceOwnTariffGroup, setPeerAcceptsNonIsoCurrencies } from './store'
@@ -74,13 +73,6 @@ export const admin = new Hono<AdminEnv>()
     }
     return c.json({ peer_id: peer.id, ...settings })
   })
-
-/** The party in the URL, which must be hosted here with `role`: only an owner writes its objects. */
-export async function hostedPartyFromPath(c: Context<AdminEnv>, role: Role): Promise<PartyRef> {
-  const party = partyInPath(c)
-  if (!(await findHostedParty(c.var.db, party, role))) throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not a ${role} hosted here`)
-  return party
-}
 
 function assertMatches(body: Partial<PartyRef & { id: string }>, party: PartyRef, tariffId: string) {
   if (body.country_code && body.country_code.toUpperCase() !== party.country_code) throw new OcpiError(2001, 'country_code differs from the URL', { path: 'country_code' })
