@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core'
 import type { PeerStatus } from '../../ocpi/context'
 import type { CredentialsRole, Endpoint } from '../../ocpi/objects/credentials'
-import type { BusinessDetails, Role } from '../../ocpi/types'
+import type { Role } from '../../ocpi/types'
+import type { BusinessDetails } from '../../ocpi/objects/business-details'
 
 export type { CredentialsRole, Endpoint, PeerStatus }
 

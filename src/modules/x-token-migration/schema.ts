@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { BusinessDetails, CountryCode, DateTime, PartyId, Role } from '../../ocpi/types'
+import { CountryCode, DateTime, PartyId, Role } from '../../ocpi/types'
+import { BusinessDetails } from '../../ocpi/objects/business-details'
 import { Token } from '../../ocpi/objects/token'
 
 // x-token-migration objects (docs/extensions/x-token-migration.md). One shape for 2.2.1 and 2.3.0 connections: tokens
