@@ -1,8 +1,8 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { listOwnClientInfo } from '../../peers/client-info-store'
 
 /**
@@ -13,6 +13,5 @@ export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
   const session = openReadSession(c.env.DB, query.bookmark)
   const page = await listOwnClientInfo(session.db, query)
-  setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-  return respond(c, page.objects)
+  return respondPage(c, query, { ...page, bookmark: session.bookmark() })
 })

@@ -1,3 +1,4 @@
+import { respondAdminPage } from '../../ocpi/page-response'
 import { partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
 import { and, ne, type SQL } from 'drizzle-orm'
@@ -7,7 +8,7 @@ import type { AdminEnv } from '../../admin/context'
 import { locations } from '../../db/schema'
 import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { DateTime } from '../../ocpi/types'
 import { jobAccepted, startJob } from '../../jobs/start'
 import { MoveRequest, moveLocation } from './migration'
@@ -49,8 +50,7 @@ export const admin = new Hono<AdminEnv>()
   .get('/locations', async (c) => {
     const page = parsePageQuery(c)
     const result = await listLocations(c.var.db, and(sourceFilter(c.req.query('source')), partyFilter(c.req.query('party'))), page)
-    setPageHeaders(c, page, result, { publicUrl: new URL(c.req.url).origin })
-    return c.json(result.objects)
+    return respondAdminPage(c, page, result)
   })
   .get('/locations/:country_code/:party_id/:location_id', async (c) => {
     const source = c.req.query('source') ?? OWN_SOURCE

@@ -1,11 +1,12 @@
+import { respondSerializedPage } from '../../ocpi/page-response'
 import { Hono, type Context } from 'hono'
 import type { Database } from '../../db/client'
 import { openReadSession } from '../../db/session'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
-import { respond, respondSerializedList } from '../../ocpi/envelope'
+import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { addressedParty } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
@@ -51,8 +52,7 @@ export const sender = new Hono<OcpiEnv>()
     const totalKey = await totalCacheKey({ views, dataVersion }, page)
     const result = await listSerializedLocations(session.db, ownLocationsVisibleTo(views), page, c.var.version, knownTotal(totalKey))
     rememberTotal(totalKey, result.total)
-    setPageHeaders(c, page, result, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-    const response = respondSerializedList(c, result.objects)
+    const response = respondSerializedPage(c, page, { ...result, bookmark: session.bookmark() })
     rememberPage(c, key, response)
     return response
   })

@@ -1,3 +1,4 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import type { Database } from '../../db/client'
 import { openReadSession } from '../../db/session'
@@ -5,7 +6,7 @@ import { readBody } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
 import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
@@ -24,8 +25,7 @@ export const sender = new Hono<OcpiEnv>()
     const session = openReadSession(c.env.DB, query.bookmark)
     const filter = { source: 'own' as const, owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }
     const page = await listSessions(session.db, filter, query)
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-    return respond(c, page.objects.map((object) => toWire(sessionVersions, c.var.version, object)))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (object) => toWire(sessionVersions, c.var.version, object))
   })
   .put('/:session_id/charging_preferences', async (c) => {
     const preferences = await readBody(c, ChargingPreferences)

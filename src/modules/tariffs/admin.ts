@@ -1,3 +1,4 @@
+import { respondAdminPage } from '../../ocpi/page-response'
 import { hostedPartyFromPath, partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
 import { Hono, type Context } from 'hono'
@@ -6,7 +7,7 @@ import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError, staleWrite } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { toEpochMs, type Role } from '../../ocpi/types'
 import { getPeer } from '../../peers/store'
 import { publishTariffChanges, republishNonIsoTariffs } from './push'
@@ -50,8 +51,7 @@ export const admin = new Hono<AdminEnv>()
     const source = c.req.query('source') ?? 'own'
     if (source !== 'own' && source !== 'received') throw new OcpiError(2001, 'source: must be own or received', { path: 'source' })
     const page = await listTariffs(c.var.db, query, { source, party: partyQuery(c.req.query('party')), peerId: c.req.query('peer') || undefined, includeNonIso: true })
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL })
-    return c.json(page.objects)
+    return respondAdminPage(c, query, page)
   })
   .get('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {
     const party = partyInPath(c)

@@ -1,3 +1,4 @@
+import { respondAdminPage } from '../../ocpi/page-response'
 import { partyInPath } from '../../peers/routing'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
@@ -5,7 +6,7 @@ import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { DateTime } from '../../ocpi/types'
 import { jobAccepted, startJob } from '../../jobs/start'
 import { findHostedParty } from '../../peers/parties'
@@ -73,8 +74,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
     const query = parseWith(ListQuery, c.req.query())
     const pageQuery = parsePageQuery(c)
     const page = await listTokens(c.var.db, { source: query.source, party: query.party, peerId: query.peer_id }, pageQuery)
-    setPageHeaders(c, pageQuery, page, { publicUrl: c.env.PUBLIC_URL })
-    return c.json(page.objects.map(adminView))
+    return respondAdminPage(c, pageQuery, { ...page, objects: page.objects.map(adminView) })
   })
   .get('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const ref = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id'), uid: c.req.param('token_uid'), type: c.req.query('type') ?? 'RFID' }
@@ -96,8 +96,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
     const query = parseWith(AuthorizationListQuery, c.req.query())
     const page = parsePageQuery(c)
     const result = await listAuthorizations(c.var.db, query, page)
-    setPageHeaders(c, page, result, { publicUrl: c.env.PUBLIC_URL })
-    return c.json(result.objects)
+    return respondAdminPage(c, page, result)
   })
 
 /** Owner writes are for tokens of an eMSP hosted here. */

@@ -1,9 +1,9 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
 import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { addressedParty } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { driverTariffVersions } from '../../ocpi/objects/driver-tariff'
@@ -18,6 +18,5 @@ export const sender = new Hono<OcpiEnv>()
     const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'EMSP') : undefined
     const session = openReadSession(c.env.DB, query.bookmark)
     const page = await listDriverTariffs(session.db, query, { source: 'own', party })
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-    return respond(c, page.objects.map((tariff) => toWire(driverTariffVersions, c.var.version, tariff)))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(driverTariffVersions, c.var.version, tariff))
   })
