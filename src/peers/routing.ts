@@ -79,3 +79,10 @@ export async function hostedPartyFromPath(c: Context<AdminEnv>, role: Role): Pro
   if (!(await findHostedParty(c.var.db, party, role))) throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not a ${role} hosted here`)
   return party
 }
+
+/** Objects that name a driver's token (tokens, driver tariffs) go to CPOs and to hubs serving them, never to other eMSPs. */
+export function assertPeerIsCpoOrHub(c: Context<OcpiEnv>, what: string) {
+  if (!c.var.peer.roles.some((role) => role.role === 'CPO' || role.role === 'HUB')) {
+    throw new OcpiError(2000, `${what} are shared with CPO and hub peers only`)
+  }
+}

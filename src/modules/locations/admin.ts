@@ -1,3 +1,4 @@
+import { readObjectBody } from '../../ocpi/object-body'
 import { respondAdminPage } from '../../ocpi/page-response'
 import { partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
@@ -39,9 +40,7 @@ function sourceFilter(value: string | undefined): SQL | undefined {
 }
 
 async function readPatch<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const body = await readJson(c)
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new OcpiError(2001, 'Body must be a JSON object')
-  return parseWith(schema, stampLastUpdated(body, now()))
+  return parseWith(schema, stampLastUpdated(await readObjectBody(c), now()))
 }
 
 const SyncRequest = z.object({ date_from: DateTime.optional(), limit: z.number().int().min(1).max(1000).optional() })

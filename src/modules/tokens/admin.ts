@@ -17,7 +17,7 @@ import { publishTokenPatch, publishTokenPut } from './push'
 import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from '../../ocpi/objects/token'
 import { getOwnToken, getReceivedToken, listTokens, putOwnToken, tokenKey, type StoredToken, type TokenRef } from './store'
 import { planTokenSync, TOKEN_SYNC_JOB } from './sync'
-import { assertSameToken, readObjectBody } from './wire'
+import { assertSameToken, readTokenBody } from './wire'
 
 // Management routes of the tokens module (DESIGN, "Management API"): owner writes of hosted eMSPs (stored, then pushed
 // to CPO peers), reads of own and received tokens, a pull from a peer, and the charge point's authorize question.
@@ -40,7 +40,7 @@ const SyncRequest = z.object({ party: PartyParam.optional(), date_from: DateTime
 export const tokensAdmin = new Hono<AdminEnv>()
   .put('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const party = await hostedEmsp(c)
-    const input = parseWith(AdminToken, { country_code: party.country_code, party_id: party.party_id, uid: c.req.param('token_uid'), ...(await readObjectBody(c)) })
+    const input = parseWith(AdminToken, { country_code: party.country_code, party_id: party.party_id, uid: c.req.param('token_uid'), ...(await readTokenBody(c)) })
     const { allowed_countries, account_status, ...fields } = input
     const token: Token = { ...fields, country_code: fields.country_code.toUpperCase(), party_id: fields.party_id.toUpperCase(), last_updated: fields.last_updated ?? now() }
     assertSameToken(pathRef(c, party, c.req.query('type') ?? token.type), token)
@@ -50,7 +50,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
   })
   .patch('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const party = await hostedEmsp(c)
-    const value = await readObjectBody(c)
+    const value = await readTokenBody(c)
     const input = parseWith(AdminTokenPatch, value)
     const ref = pathRef(c, party, c.req.query('type') ?? input.type ?? 'RFID')
     const stored = await getOwnToken(c.var.db, ref)

@@ -8,12 +8,13 @@ import { addressedParty } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { driverTariffVersions } from '../../ocpi/objects/driver-tariff'
 import { listDriverTariffs } from './store'
-import { assertPeerIsCpo } from './wire'
+import { assertPeerIsCpoOrHub } from '../../peers/routing'
 
 /** x-driver-tariffs Sender interface (eMSP): driver tariffs of the hosted eMSPs (or the addressed one), date-paged. */
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
-    assertPeerIsCpo(c)
+    // Driver tariffs name a driver's token: told to CPOs only, as Tokens are.
+    assertPeerIsCpoOrHub(c, 'Driver tariffs')
     const query = parsePageQuery(c)
     const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'EMSP') : undefined
     const session = openReadSession(c.env.DB, query.bookmark)
