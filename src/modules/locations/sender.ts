@@ -15,7 +15,7 @@ import { isVisible } from '../../ocpi/objects/sharing-policy'
 import { partyViews } from './policy-store'
 import { connectorVersions, evseVersions, locationVersions, type Location } from '../../ocpi/objects/location'
 import { cachedPage, knownTotal, pageCacheKey, rememberPage, rememberTotal, totalCacheKey } from './page-cache'
-import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownDataVersion, ownLocationsVisibleTo } from './store'
+import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownDataVersion } from './store'
 
 // Sender interface (CPO): GET list and GET object. A peer only ever sees what its sharing policy lets it see, and an
 // object it may not see is answered exactly like one that does not exist (2003, HTTP 404).
@@ -50,7 +50,7 @@ export const sender = new Hono<OcpiEnv>()
     const cached = await cachedPage(c, key)
     if (cached) return cached
     const totalKey = await totalCacheKey({ views, dataVersion }, page)
-    const result = await listSerializedLocations(session.db, ownLocationsVisibleTo(views), page, c.var.version, knownTotal(totalKey))
+    const result = await listSerializedLocations(session.db, views, page, c.var.version, knownTotal(totalKey))
     rememberTotal(totalKey, result.total)
     const response = respondSerializedPage(c, page, { ...result, bookmark: session.bookmark() })
     rememberPage(c, key, response)
