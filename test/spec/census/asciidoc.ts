@@ -68,8 +68,10 @@ export function parseAsciidoc(file: string, text: string): SpecDefinition[] {
     if (!header) return
     const name = heading.replace(/\s+(Object|object|class|Class|enum|Enum|OpenEnum|type|Type)$/, '').trim()
     const columns = header.map((cell) => cell.toLowerCase().replace(/\.$/, ''))
-    if (columns[0] === 'value') {
-      const values = body.map(([value]) => value!.replace(/[`*]/g, '').trim()).filter((value) => /^[A-Za-z0-9_/.+-]+$/.test(value))
+    // Enum tables list values in a `Value` column; ModuleID lists them in a `ModuleID` column next to the module name.
+    const valueColumn = columns[0] === 'value' ? 0 : columns.indexOf('moduleid')
+    if (valueColumn >= 0) {
+      const values = body.map((row) => row[valueColumn]!.replace(/[`*]/g, '').trim()).filter((value) => /^[A-Za-z0-9_/.+-]+$/.test(value))
       definitions.push({ kind: 'enum', anchor, name, file, open: /OpenEnum/i.test(match[2]!), values })
       return
     }

@@ -63,7 +63,9 @@ export function runCensus(definitions: Map<string, SpecDefinition>, roots: Recor
       const target = definitions.get(field.type)
       const expected = target ? target.kind : PRIMITIVES[field.type]
       const actual = kindOf(value)
-      if (expected && expected !== actual && !(expected === 'string' && actual === 'enum')) differ(where, 'type', expected, actual)
+      // A string read where the spec has an enum is reported once, by the enum comparison ("not an enum").
+      const reportedByEnum = expected === 'enum' && actual === 'string'
+      if (expected && expected !== actual && !(expected === 'string' && actual === 'enum') && !reportedByEnum) differ(where, 'type', expected, actual)
       if (target && (actual === 'object' || actual === 'enum' || target.kind === 'enum')) visit(target.anchor, value)
       if (field.max_length !== undefined && actual === 'string' && maxLength(value) !== field.max_length) differ(where, 'length', field.max_length, maxLength(value) ?? 'unlimited')
     }
