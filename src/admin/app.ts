@@ -7,6 +7,7 @@ import { requireAdminToken } from './auth'
 import type { AdminEnv } from './context'
 import { toAdminResponse } from './errors'
 import { partiesAdmin } from './parties'
+import { openApiAdmin } from './openapi'
 import { peersAdmin } from './peers'
 
 export const admin = new Hono<AdminEnv>()
@@ -17,6 +18,7 @@ admin.use('*', async (c, next) => {
   await next()
 })
 admin.use('*', pushClientInfoChangesAfterWrites())
+admin.route('/', openApiAdmin)
 admin.route('/', partiesAdmin)
 admin.route('/', peersAdmin)
 admin.route('/', jobsAdmin)
