@@ -6,7 +6,7 @@ import { peerEndpoint } from '../../peers/extensions'
 import { firstPageUrl, nextPageAfter, type NextPage } from '../../peers/paged-pull'
 import type { Peer } from '../../peers/store'
 import type { RealtimeOutcome } from './authorization-policy'
-import { allowedCountriesFromWire, AllowedType, authorizationInfoVersions, tokenVersions, type AuthorizationInfo, type LocationReferences, type Token } from './schema'
+import { allowedCountriesFromWire, AllowedType, authorizationInfoVersions, tokenVersions, type AuthorizationInfo, type LocationReferences, type Token } from '../../ocpi/objects/token'
 
 // Outbound calls of the CPO side to an eMSP peer's Tokens Sender interface.
 
