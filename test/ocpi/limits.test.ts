@@ -55,6 +55,15 @@ describe('inbound body limit', () => {
   })
 })
 
+describe('bodies read by hand', () => {
+  it('a tokens sync request with broken JSON is HTTP 400, not 500', async () => {
+    const response = await exports.default.fetch('http://localhost/admin/v1/tokens/sync/no-such-peer', {
+      method: 'POST', body: '{"limit": ', headers: { Authorization: 'Bearer test-admin-token', 'Content-Type': 'application/json' },
+    })
+    expect(response.status).toBe(400)
+  })
+})
+
 describe('message IDs', () => {
   it('echoes sane IDs and replaces one that is too long or not printable', async () => {
     const sane = await ocpiFetch('/ocpi/versions', { token, headers: { 'X-Request-ID': 'req-1', 'X-Correlation-ID': 'corr-1' } })
