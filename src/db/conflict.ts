@@ -6,7 +6,7 @@ import { OcpiError } from '../ocpi/errors'
 /** Compare-and-swap rounds before a write gives up. Each lost round means another writer committed in between. */
 export const CAS_ATTEMPTS = 64
 /** Upper bound of the random wait after the n-th lost round: spreads writers that would otherwise retry in step. */
-const maxWaitMs = (attempt: number) => Math.min(100, 2 * (attempt + 1))
+const maxWaitMs = (attempt: number) => Math.min(20, attempt)
 
 /**
  * The object kept changing under every attempt (or D1 refused the write as a constraint conflict). Not a server fault:

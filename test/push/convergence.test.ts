@@ -3,7 +3,8 @@ import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it } from 'vitest'
 import { patchConnector, patchEvse, patchLocation } from '../../src/modules/locations/merge'
 import type { Location } from '../../src/modules/locations/schema'
-import { applySessionPatch, type Session } from '../../src/modules/sessions/schema'
+import { mergeSessionWrite } from '../../src/modules/sessions/merge'
+import type { Session } from '../../src/modules/sessions/schema'
 import { toEpochMs } from '../../src/ocpi/types'
 import { invalidatePushPeers, peerOutbox } from '../../src/push/publish'
 import { hostCpo, putOwn, sampleLocation, uniqueParty } from '../modules/locations/fixtures'
@@ -55,7 +56,7 @@ function applyingPeer() {
     }
     if (!stored) return
     if (module === 'sessions') {
-      if (toEpochMs(push.body.last_updated) >= toEpochMs(stored.last_updated)) objects.set(key, applySessionPatch(stored, push.body))
+      if (toEpochMs(push.body.last_updated) >= toEpochMs(stored.last_updated)) objects.set(key, mergeSessionWrite(stored, push.body) ?? stored)
       return
     }
     const next =
