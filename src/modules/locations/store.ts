@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gt, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { retryOnConflict } from '../../db/conflict'
+import { assertStorable, LOCATION_MAX_BYTES } from '../../db/limits'
 import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
 import { locationDataVersions, locations, OWN_SOURCE } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
@@ -29,6 +30,7 @@ export const locationKey = (party: PartyRef, id: string) => `${party.country_cod
 
 /** The row one location is stored as: key, indexed columns, canonical JSON and its serialization per OCPI version. */
 export function locationRow(source: string, location: Location) {
+  assertStorable(`Location ${location.id}`, location, LOCATION_MAX_BYTES, location.evses?.length ? 'evses' : '')
   return {
     source,
     key: locationKey(location, location.id),

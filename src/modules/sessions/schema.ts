@@ -17,7 +17,7 @@ const sessionFields = {
   id: CiString(36),
   start_date_time: DateTime,
   end_date_time: DateTime.optional(),
-  kwh: z.number(),
+  kwh: z.number().min(0), // energy charged so far: never negative
   cdr_token: CdrToken,
   auth_method: AuthMethod,
   authorization_reference: CiString(36).optional(),

@@ -6,6 +6,7 @@ import { byRecordKey, byToken, listRecords, recordKey, tokenRecordRow, type Reco
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { retryOnConflict } from '../../db/conflict'
+import { assertStorable, SESSION_MAX_BYTES } from '../../db/limits'
 import { mergeSessionWrite } from './merge'
 import type { ChargingPreferences, Session, SessionPatch, SessionStatus } from './schema'
 
@@ -151,6 +152,7 @@ export async function pseudonymizeSessionsOfToken(db: Database, token: TokenRef,
 }
 
 function sessionRow(source: RecordSource, session: Session, peerId: string | null, revision: number): SessionRow {
+  assertStorable(`Session ${session.id}`, session, SESSION_MAX_BYTES, session.charging_periods?.length ? 'charging_periods' : '')
   return { ...tokenRecordRow(source, session, peerId), status: session.status, revision, object: session }
 }
 
