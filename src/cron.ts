@@ -3,6 +3,7 @@ import { recheckOfflinePeers, rotateStaleCredentials } from './peers/registratio
 import { expiredGdprExportsJob } from './modules/x-gdpr/cron'
 import { pushClientInfoChanges } from './modules/hubclientinfo/push'
 import { feedsBuildJob } from './modules/x-feeds/cron'
+import { logError } from './ocpi/log'
 
 export interface ScheduledJob {
   name: string
@@ -21,6 +22,6 @@ export const scheduledJobs: ScheduledJob[] = [
 export async function runScheduledJobs(env: Env, scheduledTime: number): Promise<void> {
   const results = await Promise.allSettled(scheduledJobs.map((job) => job.run(env, scheduledTime)))
   results.forEach((result, index) => {
-    if (result.status === 'rejected') console.error(`scheduled job ${scheduledJobs[index].name} failed`, result.reason)
+    if (result.status === 'rejected') logError(`scheduled job ${scheduledJobs[index].name} failed`, result.reason)
   })
 }

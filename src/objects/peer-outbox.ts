@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { database } from '../db/client'
 import type { Env } from '../env'
 import { samePartyRef, type PartyRef } from '../ocpi/context'
+import { redact } from '../ocpi/log'
 import { isoOrNull } from '../ocpi/types'
 import { isSupportedVersion, type OcpiVersion } from '../ocpi/versions'
 import { clientTimeout, endpointUrl, ocpiRequest } from '../peers/client'
@@ -217,7 +218,7 @@ export class PeerOutbox extends DurableObject<Env> {
       this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
       const outcome = await this.#attempt(peer, JSON.parse(row.change) as PushChange, addressee(row))
       if (outcome.kind === 'retry') {
-        this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', outcome.error, row.seq)
+        this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', redact(outcome.error), row.seq)
         this.#recordError(outcome.error)
         return this.#scheduleRetry()
       }
@@ -251,14 +252,14 @@ export class PeerOutbox extends DurableObject<Env> {
     if (outcome.kind === 'delivered') {
       this.#sql.exec('UPDATE outbox_state SET delivered = delivered + 1, failures = 0, last_delivery_at = ?', now)
     } else if (outcome.kind === 'rejected') {
-      this.#sql.exec('UPDATE outbox_state SET rejected = rejected + 1, failures = 0, last_error = ?, last_error_at = ?', outcome.error, now)
+      this.#sql.exec('UPDATE outbox_state SET rejected = rejected + 1, failures = 0, last_error = ?, last_error_at = ?', redact(outcome.error), now)
     } else {
-      this.#sql.exec('UPDATE outbox_state SET dropped = dropped + 1, last_error = ?, last_error_at = ?', outcome.error, now)
+      this.#sql.exec('UPDATE outbox_state SET dropped = dropped + 1, last_error = ?, last_error_at = ?', redact(outcome.error), now)
     }
   }
 
   #recordError(error: string) {
-    this.#sql.exec('UPDATE outbox_state SET last_error = ?, last_error_at = ?', error, Date.now())
+    this.#sql.exec('UPDATE outbox_state SET last_error = ?, last_error_at = ?', redact(error), Date.now())
   }
 
   async #scheduleRetry(failures?: number) {
