@@ -50,6 +50,12 @@ function applyingPeer() {
     views.set(url.host, objects)
     const key = `${module}/${id}`
     const stored = objects.get(key)
+    if (module === 'tokens') {
+      if (stored && toEpochMs(push.body.last_updated) < toEpochMs(stored.last_updated)) return
+      if (push.method === 'PUT') objects.set(key, push.body)
+      else if (stored) objects.set(key, { ...stored, ...push.body })
+      return
+    }
     if (push.method === 'PUT' && below.length === 0) {
       if (!stored || toEpochMs(push.body.last_updated) >= toEpochMs(stored.last_updated)) objects.set(key, push.body)
       return
@@ -166,5 +172,31 @@ describe('convergence of peers with the database under concurrent owner writes',
     await drain(peers.map(({ id }) => id))
     const committed = await (await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/S1`)).json<Session>()
     for (const index of peers.keys()) expect(peer.views.get(`sess${index}.example.com`)?.get('sessions/S1'), `peer${index}`).toEqual(committed)
+  })
+
+  it('leaves every CPO peer with the committed token after concurrent token PATCHes', async () => {
+    const peer = applyingPeer()
+    const emsp = uniqueParty('DE')
+    await adminFetch('/parties', { method: 'POST', body: { ...emsp, role: 'EMSP', business_details: { name: 'eMSP' } } })
+    const peers = await Promise.all(Array.from({ length: PEERS }, (_, index) => insertPeer({
+      baseUrl: `https://tok${index}.example.com/ocpi/2.3.0`,
+      roles: [{ role: 'CPO', country_code: 'NL', party_id: `C${index}P`, business_details: { name: 'CPO' } }],
+      endpoints: [{ identifier: 'tokens', role: 'RECEIVER', url: `https://tok${index}.example.com/ocpi/2.3.0/receiver/tokens` }],
+    })))
+    invalidatePushPeers()
+    const token = { country_code: emsp.country_code, party_id: emsp.party_id, uid: 'RACETOKEN', type: 'RFID', contract_id: 'DE-X-C1', issuer: 'Issuer', valid: true, whitelist: 'ALLOWED', last_updated: '2026-01-01T10:00:00Z' }
+    const path = `/tokens/${emsp.country_code}/${emsp.party_id}/RACETOKEN?type=RFID`
+    expect((await adminFetch(path, { method: 'PUT', body: token })).status).toBe(200)
+    await drain(peers.map(({ id }) => id))
+
+    const base = Date.parse('2026-01-01T14:00:00Z')
+    const changes = [{ visual_number: 'V1' }, { issuer: 'Other issuer' }, { group_id: 'G1' }, { language: 'nl' }, { whitelist: 'ALWAYS' }, { valid: false }, { default_profile_type: 'GREEN' }, { visual_number: 'V8' }]
+    const statuses = await Promise.all(changes.map(async (change, writer) =>
+      (await adminFetch(path, { method: 'PATCH', body: { ...change, last_updated: new Date(base + writer).toISOString() } })).status))
+    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true)
+
+    await drain(peers.map(({ id }) => id))
+    const committed = await (await adminFetch(path)).json()
+    for (const index of peers.keys()) expect(peer.views.get(`tok${index}.example.com`)?.get('tokens/RACETOKEN'), `peer${index}`).toEqual(committed)
   })
 })
