@@ -1,6 +1,6 @@
 import { toEpochMs } from '../../ocpi/types'
-import type { ChargingPeriod } from '../cdrs/schema'
-import type { Session, SessionPatch } from './schema'
+import type { ChargingPeriod } from '../../ocpi/objects/cdr'
+import type { Session, SessionPatch } from '../../ocpi/objects/session'
 
 // The merge rule for sessions (docs/sessions-cdrs.md, "Merge rules"). Scalar fields are state: the write with the
 // newest last_updated wins (ties: the later arrival), as for every OCPI object. Charging periods are data: mod_sessions

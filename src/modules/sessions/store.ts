@@ -7,8 +7,8 @@ import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { retryOnConflict } from '../../db/conflict'
 import { assertStorable, SESSION_MAX_BYTES } from '../../db/limits'
+import type { ChargingPreferences, Session, SessionPatch, SessionStatus } from '../../ocpi/objects/session'
 import { mergeSessionWrite } from './merge'
-import type { ChargingPreferences, Session, SessionPatch, SessionStatus } from './schema'
 
 export type { RecordRef as SessionRef, RecordSource as SessionSource, TokenRef } from '../../db/token-records'
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { mergeSessionWrite } from '../../../src/modules/sessions/merge'
-import type { Session } from '../../../src/modules/sessions/schema'
+import type { Session } from '../../../src/ocpi/objects/session'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
 
