@@ -190,7 +190,18 @@ export class PeerOutbox extends DurableObject<Env> {
     return changed
   }
 
+  /** The delivery run in progress in this instance, if any. */
+  #running: Promise<void> | undefined
+
   override async alarm(): Promise<void> {
+    // One run at a time: a second one (an alarm fired while a forced run is still sending) would reset the first one's
+    // in-flight mark and send the same head again, possibly after a newer push. It waits for the running one instead.
+    if (this.#running) return this.#running
+    this.#running = this.#run().finally(() => (this.#running = undefined))
+    return this.#running
+  }
+
+  async #run(): Promise<void> {
     // Never throw: a thrown alarm is retried a few times by the runtime and then given up, and pushes must not be.
     try {
       await this.#deliverBatch()

@@ -84,6 +84,7 @@ async function drain(peerIds: string[]) {
     const ran = await Promise.all(peerIds.map((id) => runDurableObjectAlarm(peerOutbox(env, id))))
     const depths = await Promise.all(peerIds.map(async (id) => (await peerOutbox(env, id).stats()).depth))
     if (!ran.some(Boolean) && depths.every((depth) => depth === 0)) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
   }
   throw new Error('outboxes did not drain')
 }

@@ -76,7 +76,7 @@ describe('coalescing rules', () => {
 
 describe('binding pushes to versions', () => {
   const snapshot = { path: ['NL', 'CPO', 'LOC1'], bodies: { '2.3.0': { id: 'LOC1', name: 'whole' }, '2.2.1': { id: 'LOC1', name: 'whole' } } }
-  const patchAt = (version: number) => ({ ...locationChange('PATCH', 'LOC1', { name: `v${version}` }, ['EVSE1']), version, snapshot })
+  const patchAt = (version: number) => ({ ...locationChange('PATCH', 'LOC1', { name: `v${version}`, last_updated: '2026-01-01T00:00:00Z' }, ['EVSE1']), version, snapshot })
 
   it('queues a PATCH that directly follows the newest queued version as it is', () => {
     expect(placeByVersion(patchAt(4), 3)).toEqual({ kind: 'queue', change: patchAt(4) })
