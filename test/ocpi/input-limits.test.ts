@@ -79,7 +79,12 @@ describe('session input limits', () => {
   })
 
   it('refuses a session with 100,000 charging periods with the limit, on PUT and when PATCHes add up past it', async () => {
-    const refused = await (await ocpiFetch(url('HUGE'), { token: peer.token, method: 'PUT', body: session('HUGE', { charging_periods: periods(100_000) }) })).json<OcpiBody>()
+    // 100,000 periods are larger than INBOUND_BODY_MAX_BYTES: refused before parsing, HTTP 413 with an envelope.
+    const huge = await ocpiFetch(url('HUGE'), { token: peer.token, method: 'PUT', body: session('HUGE', { charging_periods: periods(100_000) }) })
+    expect(huge.status).toBe(413)
+    expect(await huge.json<OcpiBody>()).toMatchObject({ status_code: 2000 })
+    // Within the body limit but past what one session row may hold: 2001 naming the field and the limit.
+    const refused = await (await ocpiFetch(url('LARGE'), { token: peer.token, method: 'PUT', body: session('LARGE', { charging_periods: periods(20_000) }) })).json<OcpiBody>()
     expect(refused).toMatchObject({ status_code: 2001, data: { path: 'charging_periods' } })
     expect(refused.status_message).toContain(String(SESSION_MAX_BYTES))
     await ocpiFetch(url('GROW'), { token: peer.token, method: 'PUT', body: session('GROW', { charging_periods: periods(9_000) }) })

@@ -95,7 +95,7 @@ const sessionOf = (party: { country_code: string; party_id: string }, id: string
   auth_method: 'WHITELIST', location_id: 'LOC', evse_uid: 'E1', connector_id: '1', currency: 'EUR', status: 'ACTIVE', last_updated,
 })
 
-describe('convergence of peers with the database under concurrent owner writes', () => {
+describe('convergence of peers with the database under concurrent owner writes', { timeout: 60_000 }, () => {
   it(`leaves every peer with the committed state after ${WRITERS} concurrent PATCHes on each of ${LOCATIONS} locations`, async () => {
     const peer = applyingPeer()
     const cpo = uniqueParty()
