@@ -19,6 +19,7 @@ export const HUNDRED = new Decimal('100')
 export const SECONDS_PER_HOUR = new Decimal('3600')
 export const WH_PER_KWH = new Decimal('1000')
 const MS_PER_SECOND = new Decimal('1000')
+const SECONDS_PER_MS = new Decimal('0.001')
 
 /**
  * "Numbers in OCPI are formatted as JSON numbers. Unless mentioned otherwise, numbers use 4 decimals" (types,
@@ -55,7 +56,7 @@ export const max = (a: Decimal, b: Decimal): Decimal => (a.gte(b) ? a : b)
 export const min = (a: Decimal, b: Decimal): Decimal => (a.lte(b) ? a : b)
 
 /** OCPI DateTime (UTC, zone designator optional) to epoch seconds, to the millisecond. */
-export const epochSecondsOf = (dateTime: string): Decimal => fromNumber(toEpochMs(dateTime)).div(MS_PER_SECOND)
+export const epochSecondsOf = (dateTime: string): Decimal => fromNumber(toEpochMs(dateTime)).times(SECONDS_PER_MS)
 
 /** Whole epoch seconds at or before an instant: local times and dates change only on whole seconds. */
 export const wholeSeconds = (epochSeconds: Decimal): number => epochSeconds.round(0, Decimal.roundDown).toNumber()

@@ -65,8 +65,10 @@ export function costOf(before: Decimal, taxes: Tax[]): Cost {
  */
 export function allocate(total: Decimal, weights: Decimal[]): Decimal[] {
   const weightSum = sum(weights)
-  if (weightSum.eq(ZERO)) return weights.map((_, index) => (index === 0 ? total : ZERO))
-  const exact = weights.map((weight) => total.times(weight).div(weightSum))
+  if (weights.length === 1 || weightSum.eq(ZERO)) return weights.map((_, index) => (index === 0 ? total : ZERO))
+  // One quotient (40 decimals) for all parts: a share off in its 40th decimal can only move a unit between parts.
+  const perWeight = total.div(weightSum)
+  const exact = weights.map((weight) => perWeight.times(weight))
   const shares = exact.map((share) => share.round(MONEY_DECIMALS, Decimal.roundDown))
   let left = total.minus(sum(shares))
   const byRemainder = exact.map((share, index) => ({ index, remainder: share.minus(shares[index]) })).sort((a, b) => b.remainder.cmp(a.remainder))

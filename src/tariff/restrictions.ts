@@ -86,14 +86,22 @@ export function stateOf(piece: Piece, phaseStart: Decimal, timeZone: string): Pi
  * minimum (or maximum) is compared when it reports one, else its average, else its other extreme. A period
  * that reports nothing about current or power does not match such a restriction.
  */
-function atLeast(limit: Decimal | undefined, ...values: Array<Decimal | undefined>): boolean {
+type Reading = Decimal | undefined | (() => Decimal | undefined)
+const firstKnown = (readings: Reading[]) => {
+  for (const reading of readings) {
+    const value = typeof reading === 'function' ? reading() : reading
+    if (value !== undefined) return value
+  }
+  return undefined
+}
+function atLeast(limit: Decimal | undefined, ...readings: Reading[]): boolean {
   if (limit === undefined) return true
-  const value = values.find((candidate) => candidate !== undefined)
+  const value = firstKnown(readings)
   return value !== undefined && value.gte(limit)
 }
-function below(limit: Decimal | undefined, ...values: Array<Decimal | undefined>): boolean {
+function below(limit: Decimal | undefined, ...readings: Reading[]): boolean {
   if (limit === undefined) return true
-  const value = values.find((candidate) => candidate !== undefined)
+  const value = firstKnown(readings)
   return value !== undefined && value.lt(limit)
 }
 

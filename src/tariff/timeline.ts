@@ -14,7 +14,8 @@ export interface Measures {
   current?: Decimal
   minPower?: Decimal
   maxPower?: Decimal
-  power?: Decimal
+  /** average power: the POWER dimension, or else energy over charging time (computed when a restriction asks) */
+  power(): Decimal | undefined
 }
 
 export interface Piece {
@@ -49,14 +50,19 @@ function volumesOf(period: ChargingPeriod, index: number): Map<CdrDimensionType,
   return volumes
 }
 
+const NO_MEASURES: Measures = { power: () => undefined }
+
 function measuresOf(volumes: Map<CdrDimensionType, Decimal>): Measures {
   const energy = volumes.get('ENERGY')
   const hours = volumes.get('TIME')
-  // Without a POWER figure, the period's average power is its energy over its charging time.
-  const averagePower = volumes.get('POWER') ?? (energy && hours && hours.gt(ZERO) ? energy.div(hours) : undefined)
+  let averagePower: Decimal | undefined | null = null
   return {
     minCurrent: volumes.get('MIN_CURRENT'), maxCurrent: volumes.get('MAX_CURRENT'), current: volumes.get('CURRENT'),
-    minPower: volumes.get('MIN_POWER'), maxPower: volumes.get('MAX_POWER'), power: averagePower,
+    minPower: volumes.get('MIN_POWER'), maxPower: volumes.get('MAX_POWER'),
+    // Without a POWER figure, the period's average power is its energy over its charging time.
+    power: () => (averagePower === null
+      ? (averagePower = volumes.get('POWER') ?? (energy && hours && hours.gt(ZERO) ? energy.div(hours) : undefined))
+      : averagePower),
   }
 }
 
@@ -123,7 +129,7 @@ export function buildTimeline(usage: SessionUsage): Timeline {
     }
     if (charging.length === 0) {
       const at = epochSecondsOf(usage.start_date_time)
-      pieces.unshift({ period: null, kind: 'CHARGING', timeBilled: false, start: at, end: at, energy: totalEnergy, measures: {} })
+      pieces.unshift({ period: null, kind: 'CHARGING', timeBilled: false, start: at, end: at, energy: totalEnergy, measures: NO_MEASURES })
     }
   }
 
@@ -133,7 +139,7 @@ export function buildTimeline(usage: SessionUsage): Timeline {
   if (!hasReservation && pieces.length === 0) {
     // A session with nothing measured still owes its FLAT fee: one empty piece at its start to evaluate it on.
     const at = epochSecondsOf(usage.start_date_time)
-    pieces.push({ period: null, kind: 'CHARGING', timeBilled: false, start: at, end: at, energy: ZERO, measures: {} })
+    pieces.push({ period: null, kind: 'CHARGING', timeBilled: false, start: at, end: at, energy: ZERO, measures: NO_MEASURES })
   }
 
   let cumulative = ZERO
