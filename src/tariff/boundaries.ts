@@ -39,7 +39,8 @@ export function instantBoundaries(elements: CompiledElement[], timeline: Timelin
     if (element.endSecond !== undefined) secondsOfDay.add(element.endSecond)
     if (element.startDate !== undefined || element.endDate !== undefined || element.weekdays !== undefined) needsMidnights = true
   }
-  if (needsMidnights) secondsOfDay.add(0)
+  // Midnight is an edge of every date and weekday, and of a time window open on one side (only end_time: from 00:00).
+  if (needsMidnights || secondsOfDay.size > 0) secondsOfDay.add(0)
   if (secondsOfDay.size > 0) {
     const first = pieces.reduce((earliest, piece) => (piece.start.lt(earliest) ? piece.start : earliest), pieces[0].start)
     const last = pieces.reduce((latest, piece) => (piece.end.gt(latest) ? piece.end : latest), pieces[0].end)

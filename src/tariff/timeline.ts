@@ -158,6 +158,15 @@ export function buildTimeline(usage: SessionUsage): Timeline {
   }
 }
 
+/**
+ * A point found by interpolation, to 9 decimals (a nanosecond, a microwatt-hour): however a period was cut before,
+ * the same point reads the same. Kept inside the piece it cuts.
+ */
+function within(value: Decimal, low: Decimal, high: Decimal): Decimal {
+  const rounded = value.round(9, Decimal.roundHalfUp)
+  return rounded.lt(low) ? low : rounded.gt(high) ? high : rounded
+}
+
 /** Cuts pieces at instants (sorted ascending): the energy at a cut lies on the piece's line. */
 export function cutAtInstants(pieces: Piece[], instants: Decimal[]): Piece[] {
   if (instants.length === 0) return pieces
@@ -169,7 +178,7 @@ export function cutAtInstants(pieces: Piece[], instants: Decimal[]): Piece[] {
       const instant = instants[index]
       const energy = piece.energyEnd.eq(piece.energyStart)
         ? piece.energyStart
-        : piece.energyStart.plus(piece.energyEnd.minus(piece.energyStart).times(instant.minus(piece.start)).div(piece.end.minus(piece.start)))
+        : within(piece.energyStart.plus(piece.energyEnd.minus(piece.energyStart).times(instant.minus(piece.start)).div(piece.end.minus(piece.start))), piece.energyStart, piece.energyEnd)
       result.push({ ...piece, end: instant, energyEnd: energy })
       piece = { ...piece, start: instant, energyStart: energy }
     }
@@ -187,7 +196,7 @@ export function cutAtEnergies(pieces: Piece[], energies: Decimal[]): Piece[] {
     let piece = original
     for (let index = firstAbove(piece.energyStart); index < energies.length && energies[index].lt(piece.energyEnd); index++) {
       const energy = energies[index]
-      const instant = piece.start.plus(piece.end.minus(piece.start).times(energy.minus(piece.energyStart)).div(piece.energyEnd.minus(piece.energyStart)))
+      const instant = within(piece.start.plus(piece.end.minus(piece.start).times(energy.minus(piece.energyStart)).div(piece.energyEnd.minus(piece.energyStart))), piece.start, piece.end)
       result.push({ ...piece, end: instant, energyEnd: energy })
       piece = { ...piece, start: instant, energyStart: energy }
     }

@@ -75,17 +75,16 @@ interface Run {
   cuts: number[]
 }
 
-const measures = fc.subarray([
-  fc.integer({ min: 0, max: 64 }).map((volume): CdrDimension => ({ type: 'MIN_CURRENT', volume })),
-  fc.integer({ min: 0, max: 64 }).map((volume): CdrDimension => ({ type: 'MAX_CURRENT', volume })),
-  decimal(50, 1).map((volume): CdrDimension => ({ type: 'MAX_POWER', volume })),
-]).chain((picked) => (picked.length === 0 ? fc.constant([]) : fc.tuple(...picked)))
+const measures: fc.Arbitrary<CdrDimension[]> = fc.record(
+  { MIN_CURRENT: fc.integer({ min: 0, max: 64 }), MAX_CURRENT: fc.integer({ min: 0, max: 64 }), MAX_POWER: decimal(50, 1) },
+  { requiredKeys: [] },
+).map((picked) => Object.entries(picked).map(([type, volume]) => ({ type: type as CdrDimension['type'], volume })))
 
-const run = (kind: Run['kind']) => fc.record({
+const run = (kind: Run['kind']): fc.Arbitrary<Run> => fc.record({
   kind: fc.constant(kind),
   hundredths: fc.integer({ min: 1, max: 150 }),
   watts: kind === 'CHARGING' ? fc.integer({ min: 0, max: 50_000 }) : fc.constant(0),
-  measures: kind === 'CHARGING' ? measures : fc.constant([]),
+  measures: kind === 'CHARGING' ? measures : fc.constant<CdrDimension[]>([]),
   cuts: fc.uniqueArray(fc.integer({ min: 1, max: 149 }), { maxLength: 3 }),
 })
 
