@@ -63,5 +63,9 @@ export const wholeSeconds = (epochSeconds: Decimal): number => epochSeconds.roun
 export const fromWholeSeconds = (epochSeconds: number): Decimal => fromNumber(epochSeconds)
 
 /** An instant as an OCPI DateTime, to the millisecond (rounded down). */
-export const dateTimeOf = (epochSeconds: Decimal): string =>
-  new Date(epochSeconds.times(MS_PER_SECOND).round(0, Decimal.roundDown).toNumber()).toISOString()
+const dateTimes = new WeakMap<Decimal, string>()
+export function dateTimeOf(epochSeconds: Decimal): string {
+  let text = dateTimes.get(epochSeconds)
+  if (text === undefined) dateTimes.set(epochSeconds, (text = new Date(epochSeconds.times(MS_PER_SECOND).round(0, Decimal.roundDown).toNumber()).toISOString()))
+  return text
+}

@@ -11,7 +11,6 @@ export interface LocalTime {
   secondOfDay: number
 }
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
 const SECONDS_PER_DAY = 86_400
 const BUCKET_SECONDS = 900
 
@@ -66,15 +65,19 @@ function offsetAt(epochSeconds: number, timeZone: string): number {
 
 const pad = (value: number, length = 2) => String(value).padStart(length, '0')
 
+const dates = new Map<number, { date: string; weekday: number }>()
+
 export function localTimeAt(epochSeconds: number, timeZone: string): LocalTime {
   const local = epochSeconds + offsetAt(epochSeconds, timeZone)
   const day = Math.floor(local / SECONDS_PER_DAY)
-  const date = new Date(day * SECONDS_PER_DAY * 1000)
-  return {
-    date: `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`,
-    weekday: WEEKDAYS.indexOf(date.toUTCString().slice(0, 3)),
-    secondOfDay: local - day * SECONDS_PER_DAY,
+  let known = dates.get(day)
+  if (!known) {
+    const date = new Date(day * SECONDS_PER_DAY * 1000)
+    known = { date: `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`, weekday: (date.getUTCDay() + 6) % 7 }
+    if (dates.size > 10_000) dates.clear()
+    dates.set(day, known)
   }
+  return { date: known.date, weekday: known.weekday, secondOfDay: local - day * SECONDS_PER_DAY }
 }
 
 /**
