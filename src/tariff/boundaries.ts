@@ -1,5 +1,5 @@
 import { type Decimal, fromWholeSeconds, wholeSeconds } from './decimal'
-import { instantOf, localTimeAt, nextDate } from './local-time'
+import { instantsOf, localTimeAt, nextDate, offsetChanges, startOfDate } from './local-time'
 import type { CompiledElement } from './restrictions'
 import type { Timeline } from './timeline'
 import { PricingError } from './types'
@@ -44,13 +44,16 @@ export function instantBoundaries(elements: CompiledElement[], timeline: Timelin
   if (secondsOfDay.size > 0) {
     const first = pieces.reduce((earliest, piece) => (piece.start.lt(earliest) ? piece.start : earliest), pieces[0].start)
     const last = pieces.reduce((latest, piece) => (piece.end.gt(latest) ? piece.end : latest), pieces[0].end)
+    const firstSecond = wholeSeconds(first)
     const lastSecond = wholeSeconds(last)
-    let date = localTimeAt(wholeSeconds(first), timeZone).date
-    for (let days = 0; instantOf(date, 0, timeZone) <= lastSecond; days++) {
+    let date = localTimeAt(firstSecond, timeZone).date
+    for (let days = 0; startOfDate(date, timeZone) <= lastSecond; days++) {
       if (days > MAX_DAYS) throw new PricingError(`A session longer than ${MAX_DAYS} days is not priced`, 'charging_periods')
-      for (const second of secondsOfDay) instants.push(fromWholeSeconds(instantOf(date, second, timeZone)))
+      for (const second of secondsOfDay) for (const instant of instantsOf(date, second, timeZone)) instants.push(fromWholeSeconds(instant))
       date = nextDate(date)
     }
+    // Where clocks change, the local time of day jumps: a stretch must not run across that either.
+    for (const instant of offsetChanges(firstSecond, lastSecond, timeZone)) instants.push(fromWholeSeconds(instant))
   }
   return ascendingUnique(instants)
 }

@@ -81,17 +81,16 @@ export function localTimeAt(epochSeconds: number, timeZone: string): LocalTime {
 }
 
 /**
- * The instant a local date and time of day occurs. A time skipped by a forward clock change maps to the instant
- * after the gap; a time that occurs twice maps to its first occurrence.
+ * Every instant a local date and time of day occurs: one; two when clocks moved back over it (both are edges of a
+ * time window); or, when clocks moved forward over it, the first instant whose wall clock reads later.
  */
-export function instantOf(date: string, secondOfDay: number, timeZone: string): number {
+export function instantsOf(date: string, secondOfDay: number, timeZone: string): number[] {
   const [year, month, day] = date.split('-').map(Number)
   const localAsUtc = Date.UTC(year, month - 1, day) / 1000 + secondOfDay
-  const earlier = localAsUtc - offsetAt(localAsUtc - SECONDS_PER_DAY / 2, timeZone)
-  const later = localAsUtc - offsetAt(localAsUtc + SECONDS_PER_DAY / 2, timeZone)
-  const candidates = [earlier, later].filter((instant) => instant + offsetAt(instant, timeZone) === localAsUtc)
-  if (candidates.length > 0) return Math.min(...candidates)
-  // In a gap (clocks moved forward over this time): the first instant whose wall clock reads later than it.
+  const earlier = localAsUtc - offsetAt(localAsUtc + SECONDS_PER_DAY / 2, timeZone)
+  const later = localAsUtc - offsetAt(localAsUtc - SECONDS_PER_DAY / 2, timeZone)
+  const matching = [...new Set([earlier, later])].filter((instant) => instant + offsetAt(instant, timeZone) === localAsUtc).sort((a, b) => a - b)
+  if (matching.length > 0) return matching
   let low = Math.min(earlier, later)
   let high = Math.max(earlier, later)
   while (high - low > 1) {
@@ -99,7 +98,31 @@ export function instantOf(date: string, secondOfDay: number, timeZone: string): 
     if (middle + offsetAt(middle, timeZone) > localAsUtc) high = middle
     else low = middle
   }
-  return high
+  return [high]
+}
+
+/** The first instant of a local date (its midnight, or the first instant after a clock change skipped it). */
+export const startOfDate = (date: string, timeZone: string): number => instantsOf(date, 0, timeZone)[0]
+
+/** Instants in [from, to) where the UTC offset changes: the wall clock jumps there, across any time window edge. */
+export function offsetChanges(from: number, to: number, timeZone: string): number[] {
+  const changes: number[] = []
+  let start = from
+  while (start < to) {
+    const end = Math.min(start + SECONDS_PER_DAY, to)
+    if (offsetAt(start, timeZone) !== offsetAt(end, timeZone)) {
+      let low = start
+      let high = end
+      while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2)
+        if (offsetAt(middle, timeZone) === offsetAt(start, timeZone)) low = middle
+        else high = middle
+      }
+      changes.push(high)
+    }
+    start = end
+  }
+  return changes
 }
 
 /** The local date after `date`. */

@@ -40,6 +40,21 @@ describe('time of day, dates and weekdays (local time of the Location)', () => {
     expect(billed(priceSession(tariff, usageOf('2024-03-30T22:00:00Z', [{ charge: 480, kwh: 10 }]), amsterdam))).toEqual([['2', '10800'], ['1', '18000']])
   })
 
+  it('a window starting at a time the spring clock change skips starts when the clock passes it (03:00 on 2024-03-31)', () => {
+    const tariff = tariffOf([perHour(1, { start_time: '02:30', end_time: '06:00' }), perHour(2)])
+    // 01:30 CET (00:30Z) to 04:00 CEST (02:00Z): 30 minutes before the change at 2, the hour from 03:00 at 1.
+    expect(billed(priceSession(tariff, usageOf('2024-03-31T00:30:00Z', [{ charge: 90, kwh: 10 }]), amsterdam))).toEqual([['2', '1800'], ['1', '3600']])
+  })
+
+  it('a window edge the autumn clock change repeats is an edge both times (02:30 twice on 2024-10-27)', () => {
+    const tariff = tariffOf([perHour(1, { start_time: '02:30', end_time: '06:00' }), perHour(2)])
+    // 02:00 CEST (00:00Z) to 03:00 CET (02:00Z), two real hours: 02:00-02:30 CEST at 2, 02:30-03:00 CEST at 1,
+    // then the clock reads 02:00 again: 02:00-02:30 CET at 2, 02:30-03:00 CET at 1.
+    const breakdown = priceSession(tariff, usageOf('2024-10-27T00:00:00Z', [{ charge: 120, kwh: 10 }]), amsterdam)
+    expect(billed(breakdown)).toEqual([['2', '3600'], ['1', '3600']])
+    expect(breakdown.periods.map((period) => period.start_date_time)).toEqual(['2024-10-27T00:00:00.000Z', '2024-10-27T00:30:00.000Z', '2024-10-27T01:00:00.000Z', '2024-10-27T01:30:00.000Z'])
+  })
+
   it('start_date is inclusive and end_date exclusive, in local dates', () => {
     const tariff = tariffOf([perHour(1, { start_date: '2024-05-07', end_date: '2024-05-08' }), perHour(2)])
     // 2024-05-06 23:00 local to 2024-05-08 01:00 local: only the 24 hours of the 7th at 1.
