@@ -7,6 +7,8 @@ import { session, tariff, timeZone, usageOf } from './arbitraries'
 // For any tariff and any session (test/tariff/arbitraries.ts), the properties a bill must have.
 
 const NUM_RUNS = 300
+// Generous: a loaded machine (the whole suite, other work) can slow 300 runs well past vitest's default 5 s.
+const TIMEOUT_MS = 60_000
 
 function costsOf(breakdown: TariffBreakdown): Array<[string, Cost]> {
   return [
@@ -32,7 +34,7 @@ describe('pricing properties', () => {
       const v230 = cdrCosts(breakdown, '2.3.0').total_cost
       expect(new Big(v221.incl_vat!).minus(v221.excl_vat).eq(sumOf(v230.taxes!.map((tax) => String(tax.amount))))).toBe(true)
     }), { numRuns: NUM_RUNS })
-  })
+  }, TIMEOUT_MS)
 
   it('incl >= excl >= 0, everywhere in the breakdown', () => {
     fc.assert(fc.property(arbitrary, ({ tariff, session, timeZone }) => {
@@ -43,7 +45,7 @@ describe('pricing properties', () => {
         for (const tax of cost.taxes) expect(new Big(tax.amount).gte(0), path).toBe(true)
       }
     }), { numRuns: NUM_RUNS })
-  })
+  }, TIMEOUT_MS)
 
   it('periods add up to their components, and components to the totals (before min_price/max_price)', () => {
     fc.assert(fc.property(arbitrary, ({ tariff, session, timeZone }) => {
@@ -57,7 +59,7 @@ describe('pricing properties', () => {
       const byType = sumOf((['total_fixed_cost', 'total_energy_cost', 'total_time_cost', 'total_parking_cost', 'total_reservation_cost'] as const).map((field) => breakdown[field].after_taxes))
       expect(byType.eq(unlimited.after_taxes)).toBe(true)
     }), { numRuns: NUM_RUNS })
-  })
+  }, TIMEOUT_MS)
 
   it('the breakdown round-trips through JSON, and its wire prices read back as the same decimals', () => {
     fc.assert(fc.property(arbitrary, ({ tariff, session, timeZone }) => {
@@ -67,7 +69,7 @@ describe('pricing properties', () => {
       expect(new Big(wire.total_cost.before_taxes).eq(breakdown.total_cost.before_taxes)).toBe(true)
       expect(wire.total_cost.taxes.map((tax: { amount: number }) => new Big(tax.amount).toFixed())).toEqual(breakdown.total_cost.taxes.map((tax) => tax.amount))
     }), { numRuns: NUM_RUNS })
-  })
+  }, TIMEOUT_MS)
 
   it('cutting the session\'s periods differently never changes the price', () => {
     fc.assert(fc.property(arbitrary, ({ tariff, session, timeZone }) => {
@@ -77,5 +79,5 @@ describe('pricing properties', () => {
         expect(fine[field], field).toEqual(coarse[field])
       }
     }), { numRuns: NUM_RUNS })
-  })
+  }, TIMEOUT_MS)
 })
