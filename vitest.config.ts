@@ -12,8 +12,16 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', 'test/architecture/**', 'test/**/*.node.test.ts'],
           setupFiles: ['./test/apply-migrations.ts'],
+        },
+      },
+      {
+        // Checks of the repository itself that need Node (files, child processes): the import graph, generated files, the spec census.
+        test: {
+          name: 'node',
+          include: ['test/architecture/**/*.test.ts', 'test/**/*.node.test.ts'],
+          environment: 'node',
         },
       },
       {

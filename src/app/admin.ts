@@ -1,0 +1,28 @@
+import { Hono } from 'hono'
+import { database } from '../db/client'
+import { jobsAdmin } from '../jobs/admin'
+import { modules } from './modules'
+import { pushClientInfoChangesAfterWrites } from '../modules/hubclientinfo/push'
+import { requireAdminToken } from '../admin/auth'
+import type { AdminEnv } from '../admin/context'
+import { toAdminResponse } from '../admin/errors'
+import { partiesAdmin } from './parties-admin'
+import { peersAdmin } from './peers-admin'
+import { openApiAdmin } from './openapi'
+
+export const admin = new Hono<AdminEnv>()
+
+admin.use('*', requireAdminToken())
+admin.use('*', async (c, next) => {
+  c.set('db', database(c.env.DB))
+  await next()
+})
+admin.use('*', pushClientInfoChangesAfterWrites())
+admin.route('/', openApiAdmin)
+admin.route('/', partiesAdmin)
+admin.route('/', peersAdmin)
+admin.route('/', jobsAdmin)
+for (const module of modules) if (module.admin) admin.route('/', module.admin)
+
+admin.notFound((c) => c.json({ error: { code: 404, message: 'Unknown management route' } }, 404))
+admin.onError(toAdminResponse)

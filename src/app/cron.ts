@@ -1,0 +1,22 @@
+import type { Env } from '../env'
+import type { ScheduledJob } from '../jobs/types'
+import { recheckOfflinePeers, rotateStaleCredentials } from '../peers/registration'
+import { expiredGdprExportsJob } from '../modules/x-gdpr/cron'
+import { pushClientInfoChanges } from '../modules/hubclientinfo/push'
+import { feedsBuildJob } from '../modules/x-feeds/cron'
+
+/** Jobs run by the cron trigger, each isolated so one failure does not stop the others. */
+export const scheduledJobs: ScheduledJob[] = [
+  { name: 'credentials-renewal', run: (env, scheduledTime) => rotateStaleCredentials(env, scheduledTime) },
+  { name: 'offline-peers-recheck', run: (env) => recheckOfflinePeers(env) },
+  expiredGdprExportsJob,
+  { name: 'hubclientinfo-push', run: async (env) => void (await pushClientInfoChanges(env)) },
+  feedsBuildJob,
+]
+
+export async function runScheduledJobs(env: Env, scheduledTime: number): Promise<void> {
+  const results = await Promise.allSettled(scheduledJobs.map((job) => job.run(env, scheduledTime)))
+  results.forEach((result, index) => {
+    if (result.status === 'rejected') console.error(`scheduled job ${scheduledJobs[index].name} failed`, result.reason)
+  })
+}

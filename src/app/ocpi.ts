@@ -1,0 +1,86 @@
+import { publicBase as publicBaseOf } from '../ocpi/urls'
+import { Hono, type Context } from 'hono'
+import { database } from '../db/client'
+import { credentials } from '../modules/credentials'
+import { modules } from './modules'
+import { authenticatePeer } from '../peers/authenticate'
+import type { OcpiEnv } from '../ocpi/context'
+import { respond } from '../ocpi/envelope'
+import { OcpiError } from '../ocpi/errors'
+import { messageIds } from '../ocpi/headers'
+import { interfacePath, type OcpiModule } from '../ocpi/module'
+import { agreedWith } from '../peers/extensions'
+import { toOcpiResponse } from '../ocpi/respond-error'
+import { isSupportedVersion, offeredVersions, type OcpiVersion } from '../ocpi/versions'
+
+export const unknownEndpoint = () => new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
+
+/** Paths a token A may open (credentials.asciidoc: only versions, version details and credentials). */
+const REGISTRATION_PATHS = new Set(['details', 'credentials'])
+
+export const ocpi = new Hono<OcpiEnv>()
+
+ocpi.use('*', messageIds())
+ocpi.use('*', async (c, next) => {
+  c.set('db', database(c.env.DB))
+  await next()
+})
+
+ocpi.get('/versions', authenticatePeer({ allowTokenA: true }), (c) =>
+  respond(c, offeredVersions(c.env).map((version) => ({ version, url: `${publicBase(c)}/ocpi/${version}/details` }))),
+)
+
+ocpi.use('/:version/*', async (c, next) => {
+  const version = c.req.param('version')
+  if (!isSupportedVersion(version) || !offeredVersions(c.env).includes(version)) {
+    throw new OcpiError(3002, `Unsupported version: ${version}`, { http_status: 404 })
+  }
+  c.set('version', version)
+  const segment = c.req.path.split('/')[3] ?? ''
+  return authenticatePeer({ allowTokenA: REGISTRATION_PATHS.has(segment) })(c, next)
+})
+
+ocpi.get('/:version/details', (c) => respond(c, versionDetails(c, c.var.version)))
+ocpi.route('/:version/credentials', credentials)
+
+for (const module of modules) {
+  for (const role of ['SENDER', 'RECEIVER'] as const) {
+    const app = role === 'SENDER' ? module.sender : module.receiver
+    if (!app) continue
+    const path = `/:version/${interfacePath(module, role)}`
+    ocpi.use(path, servedToPeer(module))
+    ocpi.use(`${path}/*`, servedToPeer(module))
+    ocpi.route(path, app)
+  }
+}
+
+ocpi.notFound(() => {
+  throw unknownEndpoint()
+})
+ocpi.onError(toOcpiResponse)
+
+/** Custom modules are listed only to a peer that agreed to them (version_information_endpoint, "Custom Modules"). */
+export function versionDetails(c: Context<OcpiEnv>, version: OcpiVersion) {
+  const base = `${publicBase(c)}/ocpi/${version}`
+  const endpoints = [{ identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` }]
+  for (const module of modules) {
+    if (module.versions && !module.versions.includes(version)) continue
+    if (!agreedWith(c.var.peer, module.id)) continue
+    if (module.sender) endpoints.push({ identifier: module.id, role: 'SENDER', url: `${base}/${interfacePath(module, 'SENDER')}` })
+    if (module.receiver) endpoints.push({ identifier: module.id, role: 'RECEIVER', url: `${base}/${interfacePath(module, 'RECEIVER')}` })
+  }
+  return { version, endpoints }
+}
+
+/** A module outside its versions is 404; so is a custom module the peer has no agreement for, as if it did not exist. */
+function servedToPeer(module: OcpiModule) {
+  return async (c: Context<OcpiEnv>, next: () => Promise<void>) => {
+    if (module.versions && !module.versions.includes(c.var.version)) {
+      throw new OcpiError(2000, `Module ${module.id} is not available in ${c.var.version}`, { http_status: 404 })
+    }
+    if (!agreedWith(c.var.peer, module.id)) throw unknownEndpoint()
+    await next()
+  }
+}
+
+const publicBase = (c: Context) => publicBaseOf(c.env)

@@ -1,0 +1,88 @@
+import type { Context } from 'hono'
+import type { AdminEnv } from '../admin/context'
+import { findHostedParty, listHostedParties } from './parties'
+import type { OcpiEnv, PartyRef } from '../ocpi/context'
+import { samePartyRef } from '../ocpi/context'
+import { OcpiError } from '../ocpi/errors'
+import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../ocpi/headers'
+import type { Role } from '../ocpi/types'
+
+/**
+ * The hosted party a request addresses: the OCPI-to headers (transport_and_format, "Message Routing"), or, without
+ * them, the only hosted party with the role. Unknown receiver: 4001.
+ */
+export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
+  const country_code = c.req.header(OCPI_TO_COUNTRY)
+  const party_id = c.req.header(OCPI_TO_PARTY)
+  if (country_code && party_id) {
+    const party = await findHostedParty(c.var.db, { country_code, party_id }, role)
+    if (!party) throw new OcpiError(4001, `Unknown receiver ${country_code}*${party_id}${role ? ` with role ${role}` : ''}`)
+    return party
+  }
+  const candidates = (await listHostedParties(c.var.db)).filter((party) => !role || party.role === role)
+  if (candidates.length === 1) return candidates[0]
+  throw new OcpiError(2001, `${OCPI_TO_COUNTRY}/${OCPI_TO_PARTY} headers are required: this platform hosts ${candidates.length} ${role ?? ''} parties`.replace(/\s+/g, ' '), {
+    path: OCPI_TO_COUNTRY,
+  })
+}
+
+/**
+ * Whether a peer with these credentials roles speaks for `party` — in `role` when given (the role that owns the
+ * module's data: CPO for locations, tariffs, sessions and CDRs; EMSP for tokens) — or is a hub.
+ */
+export const representsAs = (roles: ReadonlyArray<PartyRef & { role: string }>, party: PartyRef, role?: Role) =>
+  roles.some((candidate) => candidate.role === 'HUB') ||
+  roles.some((candidate) => (!role || candidate.role === role) && samePartyRef(candidate, party))
+
+/** True when the authenticated peer may speak for this party (in `role`, when given), or it is a hub. */
+export function peerRepresents(c: Context<OcpiEnv>, party: PartyRef, role?: Role): boolean {
+  return representsAs(c.var.peer.roles, party, role)
+}
+
+/**
+ * The peer's party a request comes from: OCPI-from headers (must be one of its roles), or its only party.
+ * A peer naming a party it does not represent gets 2001 and nothing is read or written.
+ */
+export function requestingParty(c: Context<OcpiEnv>): PartyRef | undefined {
+  const country_code = c.req.header(OCPI_FROM_COUNTRY)
+  const party_id = c.req.header(OCPI_FROM_PARTY)
+  if (country_code && party_id) {
+    const party = { country_code: country_code.toUpperCase(), party_id: party_id.toUpperCase() }
+    if (!peerRepresents(c, party)) throw new OcpiError(2001, `This peer does not represent ${country_code}*${party_id}`, { path: OCPI_FROM_COUNTRY })
+    return party
+  }
+  const distinct = new Map(c.var.peer.roles.map((role) => [`${role.country_code}*${role.party_id}`.toUpperCase(), role]))
+  const [only] = distinct.values()
+  return distinct.size === 1 ? { country_code: only.country_code.toUpperCase(), party_id: only.party_id.toUpperCase() } : undefined
+}
+
+/**
+ * Refuses a push or request about objects of a party the peer does not represent (transport_and_format, "Errors"), in
+ * the module's data-owner role when given: 2001, and nothing is read or written.
+ */
+export function assertPeerRepresents(c: Context<OcpiEnv>, party: PartyRef, role?: Role) {
+  if (!peerRepresents(c, party, role)) {
+    const roles = role ? `${role} roles` : 'registered roles'
+    throw new OcpiError(2001, `Party ${party.country_code}*${party.party_id} is not one of this peer's ${roles}`, { path: 'country_code' })
+  }
+}
+
+/** The `{country_code}/{party_id}` of a request path, upper-cased as parties are stored. */
+export const partyInPath = (c: Context): PartyRef => ({
+  country_code: c.req.param('country_code')!.toUpperCase(),
+  party_id: c.req.param('party_id')!.toUpperCase(),
+})
+
+/** The party in the URL, which must be hosted here with `role`: only an owner writes its objects. */
+export async function hostedPartyFromPath(c: Context<AdminEnv>, role: Role): Promise<PartyRef> {
+  const party = partyInPath(c)
+  if (!(await findHostedParty(c.var.db, party, role))) throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not a ${role} hosted here`)
+  return party
+}
+
+/** Objects that name a driver's token (tokens, driver tariffs) go to CPOs and to hubs serving them, never to other eMSPs. */
+export function assertPeerIsCpoOrHub(c: Context<OcpiEnv>, what: string) {
+  if (!c.var.peer.roles.some((role) => role.role === 'CPO' || role.role === 'HUB')) {
+    throw new OcpiError(2000, `${what} are shared with CPO and hub peers only`)
+  }
+}
