@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import { importAppCode } from '../seed/app-code.mjs'
 
-const TARIFF = 'test/fixtures/spec/2.3.0/tariff_4_complex.json'
+const TARIFF = 'test/fixtures/spec/2.3.0/examples/tariff_4_complex.json'
 const TIME_ZONE = 'Europe/Berlin'
 const PERIODS = 100
 const PERIOD_SECONDS = 170

@@ -1,8 +1,8 @@
-import type { ChargingPeriod } from '../modules/cdrs/schema'
+import type { ChargingPeriod } from '../ocpi/objects/cdr'
 
 // The engine reads the canonical (2.3.0-shaped) objects; these are their one home.
-export type { CdrDimension, CdrDimensionType, ChargingPeriod } from '../modules/cdrs/schema'
-export type { PriceComponent, Tariff, TariffElement, TariffRestrictions, TaxIncluded } from '../modules/tariffs/schema'
+export type { CdrDimension, CdrDimensionType, ChargingPeriod } from '../ocpi/objects/cdr'
+export type { PriceComponent, Tariff, TariffElement, TariffRestrictions, TaxIncluded } from '../ocpi/objects/tariff'
 export type { Price, Price221 } from '../ocpi/types'
 
 /**

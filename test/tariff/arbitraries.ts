@@ -1,6 +1,6 @@
 import fc from 'fast-check'
-import type { CdrDimension, ChargingPeriod } from '../../src/modules/cdrs/schema'
-import type { PriceComponent, Tariff, TariffElement, TariffRestrictions } from '../../src/modules/tariffs/schema'
+import type { CdrDimension, ChargingPeriod } from '../../src/ocpi/objects/cdr'
+import type { PriceComponent, Tariff, TariffElement, TariffRestrictions } from '../../src/ocpi/objects/tariff'
 import type { SessionUsage } from '../../src/tariff'
 
 // Arbitrary tariffs and sessions for the property tests. Durations are multiples of 36 seconds (hundredths of an

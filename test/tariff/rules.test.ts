@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Tariff, TariffElement } from '../../src/modules/tariffs/schema'
+import type { Tariff, TariffElement } from '../../src/ocpi/objects/tariff'
 import { cdrCosts, priceSession, PricingError } from '../../src/tariff'
 import { amounts, usageOf } from './usage'
 

@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import type { Tariff } from '../../src/modules/tariffs/schema'
+import type { Tariff } from '../../src/ocpi/objects/tariff'
 import { cdrCosts, priceSession, type TariffBreakdown } from '../../src/tariff'
 import { amounts, canonical, type Step, usageOf } from './usage'
 
 // Every worked example of mod_tariffs (and the step_size examples of mod_cdrs) in 2.2.1 and 2.3.0, priced from the
-// spec's own example tariffs (copied unaltered to test/fixtures/spec/). Figures in the comments are quoted from the
+// spec's own example tariffs (unaltered in test/fixtures/spec/<version>/examples/). Figures in the comments are quoted from the
 // chapter; where the chapter contradicts its own rules, the test says so and asserts what the rules give.
 
 const fixtures = {
-  '2.2.1': import.meta.glob<unknown>('../fixtures/spec/2.2.1/tariff*.json', { eager: true, import: 'default' }),
-  '2.3.0': import.meta.glob<unknown>('../fixtures/spec/2.3.0/tariff*.json', { eager: true, import: 'default' }),
+  '2.2.1': import.meta.glob<unknown>('../fixtures/spec/2.2.1/examples/tariff*.json', { eager: true, import: 'default' }),
+  '2.3.0': import.meta.glob<unknown>('../fixtures/spec/2.3.0/examples/tariff*.json', { eager: true, import: 'default' }),
 }
 type Version = keyof typeof fixtures
 
 const priced = new Set<string>()
 function tariff(version: Version, name: string): Tariff {
-  const example = fixtures[version][`../fixtures/spec/${version}/${name}.json`]
+  const example = fixtures[version][`../fixtures/spec/${version}/examples/${name}.json`]
   if (!example) throw new Error(`no example ${name} in ${version}`)
   priced.add(`${version}/${name}`)
   return canonical(example, version)
@@ -263,8 +263,8 @@ describe('step_size rules of mod_tariffs (PriceComponent) and mod_cdrs (CDR obje
 
 describe('mod_cdrs example CDR', () => {
   const cdrs = {
-    '2.2.1': import.meta.glob<Record<string, never>>('../fixtures/spec/2.2.1/cdr_example.json', { eager: true, import: 'default' }),
-    '2.3.0': import.meta.glob<Record<string, never>>('../fixtures/spec/2.3.0/cdr_example.json', { eager: true, import: 'default' }),
+    '2.2.1': import.meta.glob<Record<string, never>>('../fixtures/spec/2.2.1/examples/cdr_example.json', { eager: true, import: 'default' }),
+    '2.3.0': import.meta.glob<Record<string, never>>('../fixtures/spec/2.3.0/examples/cdr_example.json', { eager: true, import: 'default' }),
   }
 
   it.each(['2.2.1', '2.3.0'] as const)('%s: 1.973 hours at € 2.00 per hour, step_size 300, bill 2 hours: the CDR\'s own totals', (version) => {

@@ -1,5 +1,5 @@
-import { tariffFrom221, type Tariff, type Tariff221 } from '../../src/modules/tariffs/schema'
-import type { CdrDimension } from '../../src/modules/cdrs/schema'
+import { tariffFrom221, type Tariff, type Tariff221 } from '../../src/ocpi/objects/tariff'
+import type { CdrDimension } from '../../src/ocpi/objects/cdr'
 import type { Cost, SessionUsage } from '../../src/tariff'
 
 /** One charging period: minutes of reservation, charging and parking (in that order), energy, and other dimensions. */
