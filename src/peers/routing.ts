@@ -52,8 +52,8 @@ export function requestingParty(c: Context<OcpiEnv>): PartyRef | undefined {
     return party
   }
   const distinct = new Map(c.var.peer.roles.map((role) => [`${role.country_code}*${role.party_id}`.toUpperCase(), role]))
-  const [only] = distinct.values()
-  return distinct.size === 1 ? { country_code: only.country_code.toUpperCase(), party_id: only.party_id.toUpperCase() } : undefined
+  const [only, ...others] = distinct.values()
+  return only && others.length === 0 ? { country_code: only.country_code.toUpperCase(), party_id: only.party_id.toUpperCase() } : undefined
 }
 
 /**
