@@ -58,7 +58,8 @@ export async function putSession(db: Database, source: RecordSource, session: Se
       setWhere: lte(sessions.last_updated, row.last_updated),
     })
     .returning({ revision: sessions.revision })
-  if (stored.length > 0) return { outcome: 'stored', session, created: stored[0].revision === 1, revision: stored[0].revision }
+  const [written] = stored
+  if (written) return { outcome: 'stored', session, created: written.revision === 1, revision: written.revision }
   return mergeIntoSession(db, source, session, { charging_periods: session.charging_periods, last_updated: session.last_updated }, null)
 }
 
