@@ -52,10 +52,16 @@ export function connectedPeerStatements(
   const audited = auditedDecisions(decisions).map(({ action, detail }) => ({ actor, action, subject: peerId, detail }))
   return [
     ...replacePeerRolesStatements(db, peerId, granted, pendingRoles(decisions, now), condition),
-    peerFieldsStatement(db, peerId, connectedPeerFields(theirs, discovery, now), condition),
+    peerFieldsStatement(db, peerId, { ...connectedPeerFields(theirs, discovery, now), hub_party_id: grantedHubPartyId(theirs, granted) }, condition),
     ...(granted.length === 0 ? [] : [condition ? ownClientInfoStatementWhere(db, granted, 'CONNECTED', now, condition) : ownClientInfoStatements(db, granted, 'CONNECTED', now)].flat()),
     ...audited.map((entry) => (condition ? auditEntryWhere(db, entry, now, condition) : auditEntry(db, entry, now))),
   ]
+}
+
+/** 2.3.0 hub_party_id, kept only when it names a HUB role granted to the peer: claiming it grants nothing. */
+function grantedHubPartyId(theirs: Credentials, granted: readonly Peer['roles'][number][]): string | null {
+  const claimed = theirs.hub_party_id?.toUpperCase()
+  return claimed && granted.some((role) => role.role === 'HUB' && `${role.country_code}${role.party_id}`.toUpperCase() === claimed) ? claimed : null
 }
 
 export const connectedPeerFields = (theirs: Credentials, discovery: Discovered, now: number) => ({
