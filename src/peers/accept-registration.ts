@@ -1,8 +1,6 @@
-import { and, eq } from 'drizzle-orm'
 import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { peers } from '../db/schema'
 import type { Credentials } from '../modules/credentials/schema'
 import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import type { PeerContext } from '../ocpi/context'
@@ -14,7 +12,7 @@ import { freePartiesTaken, refusal } from './grants'
 import { ourCredentialsRoles } from './parties'
 import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles } from './peer-state'
 import {
-  auditEntryWhere, deleteTokenAStatement, expireOtherTokensStatement, getPeer, issueTokenWhere, partiesStillFree, tokenAOutstanding, tokenIssued,
+  auditEntryWhere, deleteTokenAStatement, expireOtherTokensStatement, getPeer, issueTokenWhere, registrationStillOpen, tokenIssued,
   tokenStatement, unregisteredPeerStatements, type Peer,
 } from './store'
 
@@ -46,7 +44,7 @@ export async function acceptRegistration(
   // statement runs only if that token exists, so a loser's batch writes nothing at all.
   const won = tokenIssued(db, tokenHash)
   const [issued] = await db.batch([
-    issueTokenWhere(db, { hash: tokenHash, peerId: peer.id, now }, and(tokenAOutstanding(db, peer.id), eq(peers.status, 'PENDING'), partiesStillFree(db, peer.id, freePartiesTaken(decisions)))),
+    issueTokenWhere(db, { hash: tokenHash, peerId: peer.id, now }, registrationStillOpen(db, peer.id, freePartiesTaken(decisions))),
     // "The CREDENTIALS_TOKEN_A can then be thrown away, it MAY no longer be used."
     deleteTokenAStatement(db, peer.id, won),
     ...connectedPeerStatements(db, { peerId: peer.id, theirs, discovery, decisions, actor, now }, won),

@@ -148,6 +148,10 @@ export function partiesStillFree(db: Database, peerId: string, parties: readonly
     AND (${peerRoles.country_code} || '*' || ${peerRoles.party_id}) IN (SELECT value FROM json_each(${keys})))`
 }
 
+/** A registration may still complete: token A outstanding, the peer PENDING, and the free parties it takes still free. */
+export const registrationStillOpen = (db: Database, peerId: string, freeParties: readonly PartyRef[]) =>
+  and(tokenAOutstanding(db, peerId), eq(peers.status, 'PENDING'), partiesStillFree(db, peerId, freeParties))
+
 /** Our token C for the peer, inserted only while `condition` holds (INSERT ... SELECT ... WHERE, so it fits a batch). */
 export function issueTokenWhere(db: Database, token: { hash: string; peerId: string; now: number }, condition: SQL | undefined) {
   return db.insert(credentialsTokens).select(

@@ -90,6 +90,16 @@ describe('credentials POST: which roles a peer gets', () => {
     expect((await register(token_a, [role('EMSP', 'DE', partyId())])).status).toBe(201)
   })
 
+  it('refuses the same hub registering a second time under another peer, so pushes never go out twice', async () => {
+    await hostParty()
+    stubPeer()
+    const hub = role('HUB', 'DE', partyId())
+    const first = await invite({ grants: [{ country_code: hub.country_code, party_id: hub.party_id, role: 'HUB' }] })
+    expect((await register(first.token_a, [hub])).status).toBe(201)
+    const second = await invite()
+    await expectRefusedPost(await register(second.token_a, [hub]), second.peer_id, hub)
+  })
+
   it('refuses a party this platform hosts', async () => {
     const hosted = await hostParty()
     stubPeer()
