@@ -49,7 +49,9 @@ describe.each(['2.2.1', '2.3.0'] as const)('registration over %s', (version) => 
     expect(onA).toMatchObject({ status: 'CONNECTED', version, initiated_by: 'them', versions_url: b.versionsUrl })
     expect(onA.roles).toContainEqual(expect.objectContaining(partyB))
     expect(onA.endpoints).toContainEqual({ identifier: 'credentials', role: 'SENDER', url: `${b.url}/ocpi/${version}/credentials` })
-    expect(onA.endpoints).toContainEqual({ identifier: 'hubclientinfo', role: 'SENDER', url: `${b.url}/ocpi/${version}/sender/hubclientinfo` })
+    // b hosts no HUB party: it offers the hubclientinfo Receiver, and no Sender listing its connections (docs/security.md).
+    expect(onA.endpoints).toContainEqual({ identifier: 'hubclientinfo', role: 'RECEIVER', url: `${b.url}/ocpi/${version}/receiver/hubclientinfo` })
+    expect(onA.endpoints).not.toContainEqual(expect.objectContaining({ identifier: 'hubclientinfo', role: 'SENDER' }))
     expect(onA.outbox).toMatchObject({ depth: expect.any(Number) })
     expect(JSON.stringify(onA)).not.toContain(invite.token_a)
 
