@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { auditLog, credentialsTokens, hubClientInfo, peerRoles, peers } from '../../src/db/schema'
 import { hashToken } from '../../src/ocpi/auth'
 import type { Role as RoleName } from '../../src/ocpi/types'
-import { connectToPeer } from '../../src/peers/registration'
+import { connectToPeer, renewCredentials } from '../../src/peers/registration'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../ocpi/fixtures'
 
 // The role-grant rule (docs/security.md, "Role grants"): a peer's roles are granted by the operator or, on a first
@@ -241,6 +241,19 @@ describe('we register with a peer (connect)', () => {
     const before = await db().select({ id: peers.id }).from(peers)
     await expect(connectToPeer(env, { versions_url: `${PEER}/versions`, token_a: 'their-a' })).rejects.toMatchObject({ status_code: 2001 })
     expect(await db().select({ id: peers.id }).from(peers)).toEqual(before)
+  })
+
+  it("renews with a peer whose answer names another peer's party: the renewal stands, that party is not taken", async () => {
+    const own = role('EMSP', 'DE', partyId())
+    const taken = role('CPO', 'DE', partyId())
+    await registeredPeer({ roles: [taken] })
+    const { id } = await registeredPeer({
+      roles: [own], fields: { versions_url: `${PEER}/versions`, endpoints: [{ identifier: 'credentials', role: 'SENDER', url: `${PEER}/2.3.0/credentials` }] },
+    })
+    stubPeer((request) => (request.method === 'PUT' ? envelope(credentials('renewed', [own, taken])) : envelope(undefined)))
+    const renewed = await renewCredentials(env, id)
+    expect(renewed).toMatchObject({ outbound_token: 'renewed', roles: [own], pending_roles: [] })
+    expect(await audit(id)).toContain('peer.role.refused')
   })
 
   it('accepts the HTTP 200 some peers answer our POST with, as well as 201', async () => {
