@@ -53,7 +53,7 @@ export function connectedPeerStatements(
   return [
     ...replacePeerRolesStatements(db, peerId, granted, pendingRoles(decisions, now), condition),
     peerFieldsStatement(db, peerId, { ...connectedPeerFields(theirs, discovery, now), hub_party_id: grantedHubPartyId(theirs, granted) }, condition),
-    ...(granted.length === 0 ? [] : [condition ? ownClientInfoStatementWhere(db, granted, 'CONNECTED', now, condition) : ownClientInfoStatements(db, granted, 'CONNECTED', now)].flat()),
+    ...(granted.length === 0 ? [] : condition ? [ownClientInfoStatementWhere(db, granted, 'CONNECTED', now, condition)] : ownClientInfoStatements(db, granted, 'CONNECTED', now)),
     ...audited.map((entry) => (condition ? auditEntryWhere(db, entry, now, condition) : auditEntry(db, entry, now))),
   ]
 }
@@ -64,13 +64,12 @@ function grantedHubPartyId(theirs: Credentials, granted: readonly Peer['roles'][
   return claimed && granted.some((role) => role.role === 'HUB' && `${role.country_code}${role.party_id}`.toUpperCase() === claimed) ? claimed : null
 }
 
-export const connectedPeerFields = (theirs: Credentials, discovery: Discovered, now: number) => ({
+const connectedPeerFields = (theirs: Credentials, discovery: Discovered, now: number) => ({
   status: 'CONNECTED' as const,
   version: discovery.version,
   versions_url: theirs.url,
   ...(discovery.endpoints ? { endpoints: discovery.endpoints } : {}),
   outbound_token: theirs.token,
-  hub_party_id: theirs.hub_party_id ?? null,
   credentials_rotated_at: now,
   last_error: null,
   updated_at: now,
