@@ -12,9 +12,13 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', 'test/architecture/**'],
           setupFiles: ['./test/apply-migrations.ts'],
         },
+      },
+      {
+        // Checks over the source tree itself (import graph), in Node.
+        test: { name: 'architecture', include: ['test/architecture/**/*.test.ts'], environment: 'node' },
       },
       {
         // End to end: real `wrangler dev` platforms talking OCPI to each other over localhost.

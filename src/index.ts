@@ -1,32 +1,5 @@
-import { Hono, type Context } from 'hono'
-import { admin } from './admin/app'
-import { runScheduledJobs } from './cron'
-import type { Env } from './env'
-import { ocpi, unknownEndpoint } from './ocpi/app'
-import type { OcpiEnv } from './ocpi/context'
-import { ourVersionsUrl } from './ocpi/urls'
-import { toOcpiResponse } from './ocpi/respond-error'
-
-// Not strict: peers build URLs from endpoint URLs with and without a trailing slash (the spec's own hubclientinfo
-// examples end in `hubclientinfo/?date_from=`).
-const app = new Hono<{ Bindings: Env }>({ strict: false })
-app.route('/ocpi', ocpi)
-app.route('/admin/v1', admin)
-// Hono calls only the top-level app's notFound; the context is the one the OCPI middleware (message IDs) already ran on.
-app.notFound((c) =>
-  c.req.path.startsWith('/ocpi/')
-    ? toOcpiResponse(unknownEndpoint(), c as unknown as Context<OcpiEnv>)
-    : c.json({ error: { code: 404, message: 'Unknown route' } }, 404),
-)
-app.get('/', (c) => c.json({ name: 'ocpi-edge', versions_url: ourVersionsUrl(c.env) }))
-
-export default {
-  fetch: app.fetch,
-  async scheduled(controller, env, ctx) {
-    ctx.waitUntil(runScheduledJobs(env, controller.scheduledTime))
-  },
-} satisfies ExportedHandler<Env>
-
+// The worker's entry (wrangler.toml `main`): the handlers and the Durable Object classes, composed in src/app.ts.
+export { worker as default } from './app'
 export { PeerOutbox } from './objects/peer-outbox'
 export { ChargingSession } from './objects/charging-session'
 export { CommandTracker } from './objects/command-tracker'

@@ -1,4 +1,4 @@
 import type { Env } from '../env'
-import type { Database } from '../db/client'
 
-export type AdminEnv = { Bindings: Env; Variables: { db: Database } }
+/** Management routes: `c.var.db` is typed by src/db/client.ts. */
+export type AdminEnv = { Bindings: Env }

@@ -1,5 +1,6 @@
-import { and, asc, gt, gte, lt, or, eq, type SQL } from 'drizzle-orm'
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { and, asc, count, gt, gte, lt, or, eq, type SQL } from 'drizzle-orm'
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import type { Database } from './client'
 import type { Page, PageQuery } from '../ocpi/paging'
 
 /** The two columns every paged table orders by: last_updated (epoch ms) then a unique key. */
@@ -35,4 +36,18 @@ export const pageOffset = (page: PageQuery) => (page.after ? 0 : page.offset)
 export function pageFrom<Row extends { last_updated: number; key: string }, T>(rows: Row[], total: number, toObject: (row: Row) => T): Page<T> {
   const last = rows.at(-1)
   return { objects: rows.map(toObject), total, last: last && { last_updated: last.last_updated, key: last.key } }
+}
+
+/** A table holding one object per row, with the paging columns. */
+export type ObjectTable = SQLiteTable & PagedColumns & { object: SQLiteColumn }
+
+/** One page of a table's objects matching `where` (and the page's dates), and their total, in one round trip. */
+export async function objectPage<T>(db: Database, table: ObjectTable, where: SQL | undefined, page: PageQuery): Promise<Page<T>> {
+  const matching = and(where, dateRange(table, page))
+  const [rows, [counted]] = await db.batch([
+    db.select({ key: table.key, last_updated: table.last_updated, object: table.object }).from(table)
+      .where(and(matching, afterPosition(table, page))).orderBy(...pageOrder(table)).limit(page.limit).offset(pageOffset(page)),
+    db.select({ total: count() }).from(table).where(matching),
+  ])
+  return pageFrom(rows as { key: string; last_updated: number; object: T }[], counted?.total ?? 0, (row) => row.object)
 }

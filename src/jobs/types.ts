@@ -4,7 +4,7 @@ import type { Env } from '../env'
 export interface StepResult<State> { state: State; done: boolean }
 
 /**
- * A kind of background job, contributed by the module that owns the work (src/jobs/index.ts lists them). `step` does
+ * A kind of background job, contributed by the module that owns the work (src/objects/job-kinds.ts lists them). `step` does
  * one chunk that fits in one alarm (one page of a pull, a few hundred locations) and throws when the chunk failed; the
  * BackgroundJob retries the same state with backoff, so a step must be safe to run again after it threw.
  */
@@ -41,3 +41,9 @@ export interface JobView {
 
 /** Thrown by a step when trying again cannot help (e.g. the peer was deleted): the job fails at once. */
 export class PermanentJobError extends Error {}
+
+/** Work the cron trigger runs (src/app/cron.ts), each job isolated so one failure does not stop the others. */
+export interface ScheduledJob {
+  name: string
+  run(env: Env, scheduledTime: number): Promise<void>
+}

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../env'
-import { jobKinds } from '../jobs'
+import { jobKinds } from './job-kinds'
 import { PermanentJobError, type JobSpec, type JobStatus, type JobView } from '../jobs/types'
 import { isoOrNull } from '../ocpi/types'
 import { configuredRetryDelay } from '../push/outbox-policy'

@@ -1,7 +1,9 @@
 import type { Env } from '../env'
-import type { Database } from '../db/client'
-import type { CredentialsRole, PeerStatus } from '../db/schema'
+import type { CredentialsRole } from './objects/credentials'
 import type { OcpiVersion } from './versions'
+
+/** Our record of a peer's registration (not an OCPI enum: the management API's `status`). */
+export type PeerStatus = 'PENDING' | 'CONNECTED' | 'OFFLINE' | 'SUSPENDED'
 
 export interface PartyRef { country_code: string; party_id: string }
 
@@ -24,7 +26,6 @@ export type OcpiEnv = {
     /** The credentials token this request authenticated with, in clear (the candidate that matched). */
     credentialsToken: string
     version: OcpiVersion
-    db: Database
     requestId: string
     correlationId: string
   }

@@ -1,10 +1,10 @@
 import type { Context, Hono } from 'hono'
-import type { AdminEnv } from '../admin/context'
+import type { Env } from '../env'
 import type { OcpiEnv } from './context'
 import type { OcpiVersion } from './versions'
 
 /**
- * One OCPI module (or `x-` extension). The list in src/modules/index.ts drives both the routes and
+ * One OCPI module (or `x-` extension). The list in src/app/modules.ts drives both the routes and
  * /ocpi/{version}/details, so details lists exactly what is mounted.
  */
 export interface OcpiModule {
@@ -19,7 +19,7 @@ export interface OcpiModule {
   /** Interface implemented by the receiver of data (peers push to it). */
   receiver?: Hono<OcpiEnv>
   /** Management routes, mounted under /admin/v1. */
-  admin?: Hono<AdminEnv>
+  admin?: Hono<{ Bindings: Env }>
 }
 
 export const interfacePath = (module: Pick<OcpiModule, 'id'>, role: 'SENDER' | 'RECEIVER') => `${role.toLowerCase()}/${module.id}`

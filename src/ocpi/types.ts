@@ -20,6 +20,10 @@ export const DateTime = z
 
 export const Decimal = z.number()
 
+/** 2.3.0 OpenEnum (types.asciidoc "OpenEnum"): the known values, or any other string a party defines. */
+export const openEnum = <const Values extends readonly [string, ...string[]]>(values: Values) =>
+  z.union([z.enum(values), z.string().min(1).max(255)])
+
 export const DisplayText = z.object({ language: z.string().length(2), text: OcpiString(512) })
 export type DisplayText = z.infer<typeof DisplayText>
 
@@ -51,20 +55,6 @@ export function priceTo221(price: Price): Price221 {
 
 export const Role = z.enum(['CPO', 'EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP', 'PTP'])
 export type Role = z.infer<typeof Role>
-
-export const ImageCategory = z.enum(['CHARGER', 'ENTRANCE', 'LOCATION', 'NETWORK', 'OPERATOR', 'OTHER', 'OWNER'])
-export const Image = z.object({
-  url: URL,
-  thumbnail: URL.optional(),
-  category: ImageCategory,
-  type: CiString(4),
-  width: z.number().int().optional(),
-  height: z.number().int().optional(),
-})
-export type Image = z.infer<typeof Image>
-
-export const BusinessDetails = z.object({ name: OcpiString(100), website: URL.optional(), logo: Image.optional() })
-export type BusinessDetails = z.infer<typeof BusinessDetails>
 
 export const CountryCode = CiString(2).regex(/^[A-Za-z]{2}$/, 'Must be an ISO-3166 alpha-2 country code')
 export const PartyId = CiString(3).regex(/^[A-Za-z0-9]{3}$/, 'Must be three alphanumeric characters')

@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
+import { readObjectBody } from './object-body'
 import type { z } from 'zod'
-import { readJson, parseWith } from './body'
+import { parseWith } from './body'
 import type { OcpiEnv } from './context'
-import { OcpiError } from './errors'
 import { SUPPORTED_VERSIONS, type OcpiVersion } from './versions'
 
 /**
@@ -37,7 +37,5 @@ export function wireBodies<Canonical>(adapters: VersionAdapters<Canonical>, cano
 /** Reads the request body in the caller's negotiated version (c.var.version) and returns it canonical. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function readVersionedBody<Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>): Promise<Canonical> {
-  const value = await readJson(c)
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OcpiError(2001, 'Request body must be a JSON object')
-  return fromWire(adapters, c.var.version, value)
+  return fromWire(adapters, c.var.version, await readObjectBody(c))
 }

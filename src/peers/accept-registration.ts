@@ -1,7 +1,7 @@
 import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import type { Credentials } from '../modules/credentials/schema'
+import type { Credentials } from '../ocpi/objects/credentials'
 import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import type { PeerContext } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'

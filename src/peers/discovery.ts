@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Env } from '../env'
 import type { Endpoint } from '../db/schema'
-import { Version, VersionDetails } from '../modules/credentials/schema'
-import { modules } from '../modules'
+import { Version, VersionDetails } from '../ocpi/objects/credentials'
+import { servedModules } from './served-modules'
 import { OcpiError } from '../ocpi/errors'
 import { offeredVersions, pickMutualVersion, type OcpiVersion } from '../ocpi/versions'
 import { clientTimeout, OcpiClientError, ocpiRequest } from './client'
@@ -38,7 +38,7 @@ export async function discoverPeer(env: Env, versionsUrl: string, token: string,
 
 /** Module identifiers both sides serve in `version`, credentials aside. */
 export function mutualModules(version: OcpiVersion, endpoints: readonly Endpoint[]): string[] {
-  const ours = new Set(modules.filter((module) => !module.versions || module.versions.includes(version)).map((module) => module.id))
+  const ours = new Set(servedModules().filter((module) => !module.versions || module.versions.includes(version)).map((module) => module.id))
   return [...new Set(endpoints.map((endpoint) => endpoint.identifier))].filter((identifier) => identifier !== 'credentials' && ours.has(identifier))
 }
 

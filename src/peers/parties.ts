@@ -1,7 +1,7 @@
 import { auditEntry, runBatch } from '../db/batch'
 import type { Database } from '../db/client'
 import { parties, type CredentialsRole } from '../db/schema'
-import { ownClientInfoStatements } from '../modules/hubclientinfo/store'
+import { ownClientInfoStatements } from './client-info-store'
 import type { PartyRef } from '../ocpi/context'
 import type { Role } from '../ocpi/types'
 

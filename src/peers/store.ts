@@ -2,7 +2,7 @@ import { and, eq, exists, gt, inArray, isNotNull, isNull, lt, ne, or, sql, type 
 import { auditEntry } from '../db/batch'
 import type { Database } from '../db/client'
 import { auditLog, credentialsTokens, peerRoles, peers, type CredentialsRole, type PeerStatus, type PendingRole, type RoleGrant } from '../db/schema'
-import { ownClientInfoStatementWhere, ownClientInfoStatements } from '../modules/hubclientinfo/store'
+import { ownClientInfoStatementWhere, ownClientInfoStatements } from './client-info-store'
 import { hashToken } from '../ocpi/auth'
 import type { PartyRef } from '../ocpi/context'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { Credentials, Credentials221, Version, VersionDetails } from '../../src/modules/credentials/schema'
+import { Credentials, Credentials221, Version, VersionDetails } from '../../src/ocpi/objects/credentials'
 
 // The spec's own examples, read unaltered from shared/ocpi-spec, must parse with our schemas.
 const glob = {

@@ -6,7 +6,7 @@ import type { OcpiEnv } from '../../src/ocpi/context'
 import { envelope, respond } from '../../src/ocpi/envelope'
 import { messageIds } from '../../src/ocpi/headers'
 import { toOcpiResponse } from '../../src/ocpi/respond-error'
-import { addressedParty } from '../../src/ocpi/routing'
+import { addressedParty } from '../../src/peers/routing'
 import { ocpiFetch, registeredPeer, type OcpiBody } from './fixtures'
 
 const hubRole = { role: 'HUB' as const, country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }

@@ -1,5 +1,5 @@
 import { sqliteTable, text, primaryKey, index } from 'drizzle-orm/sqlite-core'
-import type { CDR } from '../../modules/cdrs/schema'
+import type { CDR } from '../../ocpi/objects/cdr'
 import { tokenRecordColumns } from './token-record-columns'
 
 /**

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core'
-import type { BusinessDetails, Role } from '../../ocpi/types'
+import type { PeerStatus } from '../../ocpi/context'
+import type { CredentialsRole, Endpoint } from '../../ocpi/objects/credentials'
+import type { Role } from '../../ocpi/types'
+import type { BusinessDetails } from '../../ocpi/objects/business-details'
 
-export type PeerStatus = 'PENDING' | 'CONNECTED' | 'OFFLINE' | 'SUSPENDED'
-export interface Endpoint { identifier: string; role: 'SENDER' | 'RECEIVER'; url: string }
-export interface CredentialsRole { role: Role; country_code: string; party_id: string; business_details: BusinessDetails }
+export type { CredentialsRole, Endpoint, PeerStatus }
 /** A party and role the operator lets a peer hold (docs/security.md, "Role grants"). */
 export interface RoleGrant { country_code: string; party_id: string; role: Role }
 /** A role a peer named that waits for the operator: `reason` says why it was not granted at once. */

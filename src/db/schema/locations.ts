@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core'
-import type { Location } from '../../modules/locations/schema'
+import type { Location } from '../../ocpi/objects/location'
 
 /** `source` of locations owned by hosted parties; received locations carry the id of the peer that sent them. */
 export const OWN_SOURCE = 'own'

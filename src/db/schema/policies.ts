@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, primaryKey } from 'drizzle-orm/sqlite-core'
-import type { SharingPolicy } from '../../modules/locations/policy'
+import type { SharingPolicy } from '../../ocpi/objects/sharing-policy'
 
 /** Data-sharing policy of a hosted party (B1.5): which peers and roles see which of its locations. */
 export const sharingPolicies = sqliteTable('sharing_policies', {

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core'
-import type { ChargingPreferences, Session } from '../../modules/sessions/schema'
+import type { ChargingPreferences, Session } from '../../ocpi/objects/session'
 import { tokenRecordColumns } from './token-record-columns'
 
 /** Sessions of hosted CPOs ('own', pushed to and pulled by the eMSP of the token) and sessions received from CPO peers ('received'). */

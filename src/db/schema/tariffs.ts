@@ -1,6 +1,6 @@
 import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core'
-import type { Tariff } from '../../modules/tariffs/schema'
-import type { DriverTariff } from '../../modules/x-driver-tariffs/schema'
+import type { Tariff } from '../../ocpi/objects/tariff'
+import type { DriverTariff } from '../../ocpi/objects/driver-tariff'
 
 /**
  * Tariffs owned by hosted CPO parties (peer_id null) and received from peers. `key` is `CC*PID*ID` upper-cased

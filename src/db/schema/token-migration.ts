@@ -1,5 +1,6 @@
 import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core'
-import type { BusinessDetails, Role } from '../../ocpi/types'
+import type { Role } from '../../ocpi/types'
+import type { BusinessDetails } from '../../ocpi/objects/business-details'
 
 export type PartyMigrationDirection = 'EXPORT' | 'IMPORT'
 /**

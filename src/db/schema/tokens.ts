@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core'
-import type { Token } from '../../modules/tokens/schema'
+import type { Token } from '../../ocpi/objects/token'
 
 /** Account states an eMSP can put a valid token in without invalidating it (answered by real-time authorize). */
 export type AccountStatus = 'BLOCKED' | 'EXPIRED' | 'NO_CREDIT'

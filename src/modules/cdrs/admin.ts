@@ -1,15 +1,15 @@
+import { respondAdminPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
-import { setPageHeaders } from '../../ocpi/paging'
 import { CiString, DateTime } from '../../ocpi/types'
 import { findHostedParty } from '../../peers/parties'
 import { AdminSource, parseRecordListQuery } from './admin-query'
 import { publishCdr } from './push'
 import { assertSameIds } from './routing'
-import { CDR } from './schema'
+import { CDR } from '../../ocpi/objects/cdr'
 import { getCdr, insertOwnCdr, listCdrs } from './store'
 
 /** Management bodies use the 2.3.0 shape; the owner may be left to the URL and last_updated to the clock. */
@@ -33,8 +33,7 @@ export const admin = new Hono<AdminEnv>()
   .get('/cdrs', async (c) => {
     const { filter, page: query } = parseRecordListQuery(c)
     const page = await listCdrs(c.var.db, filter, query)
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL })
-    return c.json(page.objects)
+    return respondAdminPage(c, query, page)
   })
   .get('/cdrs/:country_code/:party_id/:cdr_id', async (c) => {
     const { source } = parseWith(AdminSource, c.req.query())

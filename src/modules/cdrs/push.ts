@@ -3,7 +3,7 @@ import type { Env } from '../../env'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { publish } from '../../push/publish'
 import { tokenPartyAudience } from './routing'
-import { cdrVersions, type CDR } from './schema'
+import { cdrVersions, type CDR } from '../../ocpi/objects/cdr'
 
 /**
  * Posts a hosted CPO's CDR to the peers representing the token's eMSP ("A CPO is not required to send all CDRs to all

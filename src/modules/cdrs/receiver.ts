@@ -7,7 +7,7 @@ import { OcpiError } from '../../ocpi/errors'
 import { interfacePath } from '../../ocpi/module'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { assertMayReceive, assertPeerOwns } from './routing'
-import { cdrVersions, type CDR } from './schema'
+import { cdrVersions, type CDR } from '../../ocpi/objects/cdr'
 import { getReceivedCdr, insertReceivedCdr } from './store'
 
 /**

@@ -4,11 +4,11 @@ import type { RecordListFilter } from '../../db/token-records'
 import { samePartyRef, type OcpiEnv, type PartyRef } from '../../ocpi/context'
 import { invalid, OcpiError } from '../../ocpi/errors'
 import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
-import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty } from '../../ocpi/routing'
+import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty } from '../../peers/routing'
 import { findHostedParty } from '../../peers/parties'
 import { peersRepresenting } from '../../peers/store'
 import type { PushAudience } from '../../push/types'
-import type { CdrToken } from './schema'
+import type { CdrToken } from '../../ocpi/objects/cdr'
 
 // Who may see, send and receive sessions and CDRs. Both belong to a CPO (country_code/party_id) and concern the token
 // of one eMSP (cdr_token.country_code/party_id): the CPO sends them to that eMSP, and only to it.

@@ -1,11 +1,11 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { toWire } from '../../ocpi/version-adapters'
 import { addressedOwners, visibleTokenPartiesFilter } from './routing'
-import { cdrVersions } from './schema'
+import { cdrVersions } from '../../ocpi/objects/cdr'
 import { listCdrs } from './store'
 
 /**
@@ -16,6 +16,5 @@ export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
   const session = openReadSession(c.env.DB, query.bookmark)
   const page = await listCdrs(session.db, { source: 'own', owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }, query)
-  setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-  return respond(c, page.objects.map((cdr) => toWire(cdrVersions, c.var.version, cdr)))
+  return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdr))
 })

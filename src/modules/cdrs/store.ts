@@ -3,7 +3,7 @@ import type { Database } from '../../db/client'
 import { cdrs } from '../../db/schema'
 import { byRecordKey, byToken, listRecords, tokenRecordRow, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
 import type { Page, PageQuery } from '../../ocpi/paging'
-import type { CDR } from './schema'
+import type { CDR } from '../../ocpi/objects/cdr'
 
 export type { RecordRef as CdrRef, RecordSource as CdrSource, TokenRef } from '../../db/token-records'
 

@@ -5,10 +5,10 @@ import { respond } from '../../ocpi/envelope'
 import { acceptCredentialsUpdate, acceptRegistration, acceptUnregistration } from '../../peers/accept-registration'
 import { ourCredentials } from '../../peers/peer-state'
 import { pushClientInfoChangesAfterWrites } from '../hubclientinfo/push'
-import { credentialsFor, credentialsSchemas, type Credentials } from './schema'
+import { credentialsFor, credentialsSchemas, type Credentials } from '../../ocpi/objects/credentials'
 
 /**
- * The credentials module (credentials.asciidoc), symmetric and mounted by src/ocpi/app.ts at /ocpi/{version}/credentials.
+ * The credentials module (credentials.asciidoc), symmetric and mounted by src/app/ocpi.ts at /ocpi/{version}/credentials.
  * Token A reaches it (authentication allows it here only); the rules per method live in src/peers/accept-registration.ts.
  */
 export const credentials = new Hono<OcpiEnv>()

@@ -9,8 +9,8 @@ import { listHostedParties } from '../../peers/parties'
 import type { Peer } from '../../peers/store'
 import { publish } from '../../push/publish'
 import type { PushAudience, PushChange } from '../../push/types'
-import type { ClientInfo } from './schema'
-import { toClientInfo } from './store'
+import type { ClientInfo } from '../../ocpi/objects/client-info'
+import { toClientInfo } from '../../peers/client-info-store'
 
 const CHANGES_PER_ROUND = 100
 

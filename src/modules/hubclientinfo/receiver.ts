@@ -4,8 +4,8 @@ import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { toEpochMs } from '../../ocpi/types'
 import { readBody } from '../../ocpi/body'
-import { ClientInfo } from './schema'
-import { getReceivedClientInfo, putReceivedClientInfo } from './store'
+import { ClientInfo } from '../../ocpi/objects/client-info'
+import { getReceivedClientInfo, putReceivedClientInfo } from '../../peers/client-info-store'
 
 /**
  * HubClientInfo Receiver interface: a hub pushes the connection status of the parties behind it ("Data owner: Hub").

@@ -1,9 +1,9 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
-import { listOwnClientInfo } from './store'
+import { parsePageQuery } from '../../ocpi/paging'
+import { listOwnClientInfo } from '../../peers/client-info-store'
 
 /**
  * HubClientInfo Sender interface: the connection status of every party reachable through this platform (our hosted
@@ -13,6 +13,5 @@ export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
   const session = openReadSession(c.env.DB, query.bookmark)
   const page = await listOwnClientInfo(session.db, query)
-  setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-  return respond(c, page.objects)
+  return respondPage(c, query, { ...page, bookmark: session.bookmark() })
 })

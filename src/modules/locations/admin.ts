@@ -1,22 +1,22 @@
-import { partyInPath } from '../../ocpi/routing'
+import { readObjectBody } from '../../ocpi/object-body'
+import { respondAdminPage } from '../../ocpi/page-response'
+import { partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
-import { and, ne, type SQL } from 'drizzle-orm'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
-import { locations } from '../../db/schema'
 import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { DateTime } from '../../ocpi/types'
 import { jobAccepted, startJob } from '../../jobs/start'
 import { MoveRequest, moveLocation } from './migration'
 import { assertIdsMatch, patchOwnLocation, stampLastUpdated, writeOwnLocation } from './owner'
 import { applySharingPolicy } from './policy-change'
-import { DEFAULT_POLICY, SharingPolicy } from './policy'
+import { DEFAULT_POLICY, SharingPolicy } from '../../ocpi/objects/sharing-policy'
 import { getPolicy } from './policy-store'
-import { ConnectorPatch, EVSEPatch, Location, LocationPatch } from './schema'
-import { OWN_SOURCE, fromSource, getLocation, listLocations, ofParty } from './store'
+import { ConnectorPatch, EVSEPatch, Location, LocationPatch } from '../../ocpi/objects/location'
+import { OWN_SOURCE, getLocation, listLocations } from './store'
 import { LOCATION_SYNC_JOB, planLocationSync } from './sync'
 
 // Management routes (DESIGN "Management API"): owner writes in 2.3.0 shapes, reads of own and received locations,
@@ -24,23 +24,9 @@ import { LOCATION_SYNC_JOB, planLocationSync } from './sync'
 
 const now = () => new Date().toISOString()
 
-/** `party=CC*PID` */
-function partyFilter(value: string | undefined): SQL | undefined {
-  const party = partyQuery(value)
-  return party && ofParty(party)
-}
-
-/** `source=own` (hosted parties), `received` (from any peer), or a peer_id; absent: all. */
-function sourceFilter(value: string | undefined): SQL | undefined {
-  if (!value) return undefined
-  if (value === 'received') return ne(locations.source, OWN_SOURCE)
-  return fromSource(value)
-}
 
 async function readPatch<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const body = await readJson(c)
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new OcpiError(2001, 'Body must be a JSON object')
-  return parseWith(schema, stampLastUpdated(body, now()))
+  return parseWith(schema, stampLastUpdated(await readObjectBody(c), now()))
 }
 
 const SyncRequest = z.object({ date_from: DateTime.optional(), limit: z.number().int().min(1).max(1000).optional() })
@@ -48,9 +34,8 @@ const SyncRequest = z.object({ date_from: DateTime.optional(), limit: z.number()
 export const admin = new Hono<AdminEnv>()
   .get('/locations', async (c) => {
     const page = parsePageQuery(c)
-    const result = await listLocations(c.var.db, and(sourceFilter(c.req.query('source')), partyFilter(c.req.query('party'))), page)
-    setPageHeaders(c, page, result, { publicUrl: new URL(c.req.url).origin })
-    return c.json(result.objects)
+    const result = await listLocations(c.var.db, { source: c.req.query('source') || undefined, party: partyQuery(c.req.query('party')) }, page)
+    return respondAdminPage(c, page, result)
   })
   .get('/locations/:country_code/:party_id/:location_id', async (c) => {
     const source = c.req.query('source') ?? OWN_SOURCE

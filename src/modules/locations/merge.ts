@@ -1,6 +1,6 @@
 import { OcpiError, invalid } from '../../ocpi/errors'
 import { toEpochMs } from '../../ocpi/types'
-import type { Connector, ConnectorPatch, EVSE, EVSEPatch, Location, LocationPatch } from './schema'
+import type { Connector, ConnectorPatch, EVSE, EVSEPatch, Location, LocationPatch } from '../../ocpi/objects/location'
 
 // Pure rules for writes below or beside a whole Location (mod_locations, Receiver PUT and PATCH), shared by the
 // receiver (peer pushes) and the owner's management writes. Each returns the new Location, or undefined when the

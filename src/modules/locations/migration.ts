@@ -8,7 +8,7 @@ import { findEvse, putEvse } from './merge'
 import { assertHostedCpo, writeOwnLocation } from './owner'
 import { getPolicy } from './policy-store'
 import { pushLocationChange } from './push'
-import type { EVSE, Location } from './schema'
+import type { EVSE, Location } from '../../ocpi/objects/location'
 import { OWN_SOURCE, getLocation, updateLocation } from './store'
 
 // Charge point migration (B1.1): a location, or some of its EVSEs, changes hands between two hosted CPO parties.

@@ -10,7 +10,7 @@ import { locationPath, pushLocationChange } from './push'
 import {
   connectorPatchVersions, evsePatchVersions, locationPatchVersions,
   type ConnectorPatch, type EVSEPatch, type Location, type LocationPatch,
-} from './schema'
+} from '../../ocpi/objects/location'
 import { OWN_SOURCE, getLocation, updateLocation, upsertLocation } from './store'
 
 // Owner writes of hosted CPO parties: stored first, then pushed to every peer according to the party's sharing

@@ -2,7 +2,7 @@ import { toHex } from '../../ocpi/urls'
 import type { Context } from 'hono'
 import type { OcpiEnv } from '../../ocpi/context'
 import type { PageQuery } from '../../ocpi/paging'
-import type { PartyView } from './policy'
+import type { PartyView } from '../../ocpi/objects/sharing-policy'
 
 // Hot list pages in the Cache API (DESIGN "Hot pages"). The key is a digest of everything that decides the page: what
 // the peer may see of each serving party (the result of its policies and roles), the data version of own locations,

@@ -5,9 +5,8 @@ import type { JobKind, JobView } from '../../jobs/types'
 import type { PartyRef } from '../../ocpi/context'
 import { listPeers } from '../../peers/store'
 import { assertHostedCpo } from './owner'
-import { mayView, type SharingPolicy } from './policy'
+import { mayView, type SharingPolicy } from '../../ocpi/objects/sharing-policy'
 import { getPolicy, putPolicy, type StoredPolicy } from './policy-store'
-import { republishTariffsForPolicy } from '../tariffs/push'
 import { pushLocationChange } from './push'
 import { OWN_SOURCE, partyLocationsAfter, upsertLocation } from './store'
 
@@ -16,6 +15,13 @@ import { OWN_SOURCE, partyLocationsAfter, upsertLocation } from './store'
 // locations does not fit in one request (docs/jobs.md).
 
 export const POLICY_CHANGE_JOB = 'locations.policy-change'
+
+/** What else follows a party's sharing policy (the tariffs its locations use), registered by src/app/modules.ts. */
+export type SharingPolicyListener = (env: Env, db: Database, party: PartyRef, replaced: SharingPolicy | null, policy: SharingPolicy) => Promise<unknown>
+const policyListeners: SharingPolicyListener[] = []
+export function onSharingPolicyChange(listener: SharingPolicyListener): void {
+  policyListeners.push(listener)
+}
 const LOCATIONS_PER_STEP = 200
 /**
  * Each queued push is a call to a peer's outbox, and an invocation (here: one alarm) may make only so many
@@ -62,7 +68,7 @@ export async function applySharingPolicy(env: Env, db: Database, party: PartyRef
   const job = await startJob(env, POLICY_CHANGE_JOB, state, policyChangeJobId(owner, stored.version))
   // Tariffs follow the locations that use them (docs/tariffs.md): few per party, pushed here rather than in the job,
   // so no earlier change is ever left half done for them and the replaced policy is all a peer's copy was pushed under.
-  await republishTariffsForPolicy(env, db, owner, replaced, policy)
+  for (const listener of policyListeners) await listener(env, db, owner, replaced, policy)
   return { stored, job }
 }
 

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { sharingPolicies } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
-import { visibilityFor, type PartyView, type SharingPolicy, type Viewer } from './policy'
+import { visibilityFor, type PartyView, type SharingPolicy, type Viewer } from '../../ocpi/objects/sharing-policy'
 
 export interface StoredPolicy { policy: SharingPolicy; version: number; updated_at: number }
 

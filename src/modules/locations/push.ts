@@ -5,8 +5,8 @@ import { wireBodies } from '../../ocpi/version-adapters'
 import type { Peer } from '../../peers/store'
 import { publish } from '../../push/publish'
 import type { PushChange } from '../../push/types'
-import { mayView, type SharingPolicy } from './policy'
-import { locationVersions, type Location } from './schema'
+import { mayView, type SharingPolicy } from '../../ocpi/objects/sharing-policy'
+import { locationVersions, type Location } from '../../ocpi/objects/location'
 
 /** A location as one side of a change: the object and the policy of its party that governed who saw it. */
 export interface SharedState {

@@ -4,9 +4,9 @@ import { respond } from '../../ocpi/envelope'
 import { OcpiError, invalid } from '../../ocpi/errors'
 import { readVersionedBody, toWire } from '../../ocpi/version-adapters'
 import { findConnector, findEvse, sameId, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
-import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from './schema'
+import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from '../../ocpi/objects/location'
 import { getLocation, updateLocation, upsertLocation } from './store'
-import { assertPeerRepresents, partyInPath } from '../../ocpi/routing'
+import { assertPeerRepresents, partyInPath } from '../../peers/routing'
 
 // Receiver interface (eMSP, NSP, NAP, ... any party that takes pushed locations). Locations are client owned objects:
 // the URL names the owning party, which the pushing peer must represent as CPO (mod_locations, Data owner: CPO) or be a

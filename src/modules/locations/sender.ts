@@ -1,20 +1,21 @@
+import { respondSerializedPage } from '../../ocpi/page-response'
 import { Hono, type Context } from 'hono'
 import type { Database } from '../../db/client'
 import { openReadSession } from '../../db/session'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
-import { respond, respondSerializedList } from '../../ocpi/envelope'
+import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
-import { addressedParty } from '../../ocpi/routing'
+import { parsePageQuery } from '../../ocpi/paging'
+import { addressedParty } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { findConnector, findEvse } from './merge'
-import { isVisible } from './policy'
+import { isVisible } from '../../ocpi/objects/sharing-policy'
 import { partyViews } from './policy-store'
-import { connectorVersions, evseVersions, locationVersions, type Location } from './schema'
+import { connectorVersions, evseVersions, locationVersions, type Location } from '../../ocpi/objects/location'
 import { cachedPage, knownTotal, pageCacheKey, rememberPage, rememberTotal, totalCacheKey } from './page-cache'
-import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownDataVersion, ownLocationsVisibleTo } from './store'
+import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownDataVersion } from './store'
 
 // Sender interface (CPO): GET list and GET object. A peer only ever sees what its sharing policy lets it see, and an
 // object it may not see is answered exactly like one that does not exist (2003, HTTP 404).
@@ -49,10 +50,9 @@ export const sender = new Hono<OcpiEnv>()
     const cached = await cachedPage(c, key)
     if (cached) return cached
     const totalKey = await totalCacheKey({ views, dataVersion }, page)
-    const result = await listSerializedLocations(session.db, ownLocationsVisibleTo(views), page, c.var.version, knownTotal(totalKey))
+    const result = await listSerializedLocations(session.db, views, page, c.var.version, knownTotal(totalKey))
     rememberTotal(totalKey, result.total)
-    setPageHeaders(c, page, result, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-    const response = respondSerializedList(c, result.objects)
+    const response = respondSerializedPage(c, page, { ...result, bookmark: session.bookmark() })
     rememberPage(c, key, response)
     return response
   })

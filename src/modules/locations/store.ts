@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, gt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
 import { locationDataVersions, locations, OWN_SOURCE } from '../../db/schema'
@@ -9,8 +9,8 @@ import { toEpochMs } from '../../ocpi/types'
 import type { OcpiVersion } from '../../ocpi/versions'
 import { toWire } from '../../ocpi/version-adapters'
 import { unknownTarget } from './merge'
-import type { PartyView } from './policy'
-import { locationVersions, type Location } from './schema'
+import type { PartyView } from '../../ocpi/objects/sharing-policy'
+import { locationVersions, type Location } from '../../ocpi/objects/location'
 
 export { OWN_SOURCE }
 
@@ -188,13 +188,20 @@ async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefin
   return pageFrom(rows, total, (row) => row.value as T)
 }
 
-/** A page of locations already serialized for `version`: served without converting or re-serializing. */
-export function listSerializedLocations(db: Database, where: SQL | undefined, page: PageQuery, version: OcpiVersion, knownTotal?: number): Promise<Page<string>> {
-  return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, where, page, knownTotal)
+/**
+ * A page of the own locations these party views let a peer see, already serialized for `version`: served without
+ * converting or re-serializing.
+ */
+export function listSerializedLocations(db: Database, visibleTo: readonly PartyView[], page: PageQuery, version: OcpiVersion, knownTotal?: number): Promise<Page<string>> {
+  return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, ownLocationsVisibleTo(visibleTo), page, knownTotal)
 }
 
-export function listLocations(db: Database, where: SQL | undefined, page: PageQuery): Promise<Page<Location>> {
-  return pageOf<Location>(db, locations.object, where, page)
+/** Whose locations a management list shows: `own`, `received` (from any peer) or one peer's id; absent: all. */
+export interface LocationListFilter { source?: string; party?: PartyRef }
+
+export function listLocations(db: Database, filter: LocationListFilter, page: PageQuery): Promise<Page<Location>> {
+  const source = !filter.source ? undefined : filter.source === 'received' ? ne(locations.source, OWN_SOURCE) : fromSource(filter.source)
+  return pageOf<Location>(db, locations.object, and(source, filter.party && ofParty(filter.party)), page)
 }
 
 /** One batch of a party's locations in one source, in key order after `afterKey` (policy changes walk them in chunks). */

@@ -6,8 +6,8 @@ import { isSupportedVersion } from '../../ocpi/versions'
 import { fromWire } from '../../ocpi/version-adapters'
 import { ocpiRequest } from '../../peers/client'
 import { getPeer } from '../../peers/store'
-import { representsAs } from '../../ocpi/routing'
-import { locationVersions, type Location } from './schema'
+import { representsAs } from '../../peers/routing'
+import { locationVersions, type Location } from '../../ocpi/objects/location'
 import { upsertReceivedLocations } from './store'
 
 // Pull from a peer's locations Sender interface (B1.2-B1.4: NSPs, NAPs and aggregators that poll rather than take

@@ -1,13 +1,13 @@
+import { respondAdminPage } from '../../ocpi/page-response'
 import { Hono, type Context } from 'hono'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError, staleWrite } from '../../ocpi/errors'
-import { setPageHeaders } from '../../ocpi/paging'
 import { findHostedParty } from '../../peers/parties'
 import { AdminSource, parseRecordListQuery } from '../cdrs/admin-query'
 import { assertSameIds } from '../cdrs/routing'
 import { publishSessionPatch, publishSessionPut } from './push'
-import { Session, SessionPatch } from './schema'
+import { Session, SessionPatch } from '../../ocpi/objects/session'
 import { getSession, listSessions, patchSession, putOwnSession, type SessionRef } from './store'
 
 /** Management bodies use the 2.3.0 shape; the ids may be left to the URL and last_updated to the clock. */
@@ -43,8 +43,7 @@ export const admin = new Hono<AdminEnv>()
   .get('/sessions', async (c) => {
     const { filter, page: query } = parseRecordListQuery(c)
     const page = await listSessions(c.var.db, filter, query)
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL })
-    return c.json(page.objects)
+    return respondAdminPage(c, query, page)
   })
   .get('/sessions/:country_code/:party_id/:session_id', async (c) => {
     const { source } = parseWith(AdminSource, c.req.query())

@@ -5,7 +5,7 @@ import { OcpiError } from '../../ocpi/errors'
 import { readJson } from '../../ocpi/body'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { assertMayReceive, assertPeerOwns, assertSameIds } from '../cdrs/routing'
-import { sessionPatchVersions, sessionVersions } from './schema'
+import { sessionPatchVersions, sessionVersions } from '../../ocpi/objects/session'
 import { getReceivedSession, patchSession, putReceivedSession, type SessionRef } from './store'
 
 /**

@@ -1,16 +1,18 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
+import type { Database } from '../../db/client'
 import { openReadSession } from '../../db/session'
 import { readBody } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
 import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { addressedOwners, peerMaySee, visibleTokenPartiesFilter } from '../cdrs/routing'
 import { getLocation, OWN_SOURCE } from '../locations/store'
-import { ChargingPreferences, sessionVersions, type ChargingPreferencesResponse, type Session } from './schema'
+import { ChargingPreferences, sessionVersions, type ChargingPreferencesResponse, type Session } from '../../ocpi/objects/session'
 import { findOwnSession, listSessions, setChargingPreferences } from './store'
 
 /**
@@ -23,8 +25,7 @@ export const sender = new Hono<OcpiEnv>()
     const session = openReadSession(c.env.DB, query.bookmark)
     const filter = { source: 'own' as const, owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }
     const page = await listSessions(session.db, filter, query)
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-    return respond(c, page.objects.map((object) => toWire(sessionVersions, c.var.version, object)))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (object) => toWire(sessionVersions, c.var.version, object))
   })
   .put('/:session_id/charging_preferences', async (c) => {
     const preferences = await readBody(c, ChargingPreferences)
@@ -41,7 +42,7 @@ export const sender = new Hono<OcpiEnv>()
  * not have the capability CHARGING_PREFERENCES_CAPABLE, the receiver should respond with an HTTP status of 404 and an
  * OCPI status code of 2001"; a session that is over cannot take preferences any more.
  */
-async function preferencesAnswer(db: OcpiEnv['Variables']['db'], session: Session, preferences: ChargingPreferences): Promise<ChargingPreferencesResponse> {
+async function preferencesAnswer(db: Database, session: Session, preferences: ChargingPreferences): Promise<ChargingPreferencesResponse> {
   const stored = await getLocation(db, OWN_SOURCE, session, session.location_id)
   const evse = stored?.location.evses?.find((candidate) => candidate.uid.toUpperCase() === session.evse_uid.toUpperCase())
   if (!evse?.capabilities?.includes('CHARGING_PREFERENCES_CAPABLE')) {

@@ -6,7 +6,7 @@ import { byRecordKey, byToken, listRecords, recordKey, tokenRecordRow, type Reco
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
-import { applySessionPatch, type ChargingPreferences, type Session, type SessionPatch, type SessionStatus } from './schema'
+import { applySessionPatch, type ChargingPreferences, type Session, type SessionPatch, type SessionStatus } from '../../ocpi/objects/session'
 
 export type { RecordRef as SessionRef, RecordSource as SessionSource, TokenRef } from '../../db/token-records'
 

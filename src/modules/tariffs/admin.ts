@@ -1,4 +1,5 @@
-import { partyInPath } from '../../ocpi/routing'
+import { respondAdminPage } from '../../ocpi/page-response'
+import { hostedPartyFromPath, partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
@@ -6,13 +7,12 @@ import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError, staleWrite } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
-import { toEpochMs, type Role } from '../../ocpi/types'
-import { findHostedParty } from '../../peers/parties'
+import { parsePageQuery } from '../../ocpi/paging'
+import { toEpochMs } from '../../ocpi/types'
 import { getPeer } from '../../peers/store'
 import { publishTariffChanges, republishNonIsoTariffs } from './push'
 import { deleteOwnTariffGroup, findTariff, findTariffs, type TariffRow, listOwnTariffGroup, listTariffs, peerAcceptsNonIsoCurrencies, replaceOwnTariffGroup, setPeerAcceptsNonIsoCurrencies } from './store'
-import type { Tariff } from './schema'
+import type { Tariff } from '../../ocpi/objects/tariff'
 import { HostedTariff, hostedTariffOf, publishedTariffs, variantProblem } from './variants'
 
 // The owner writes its fields from the URL and the clock when the body leaves them out.
@@ -51,8 +51,7 @@ export const admin = new Hono<AdminEnv>()
     const source = c.req.query('source') ?? 'own'
     if (source !== 'own' && source !== 'received') throw new OcpiError(2001, 'source: must be own or received', { path: 'source' })
     const page = await listTariffs(c.var.db, query, { source, party: partyQuery(c.req.query('party')), peerId: c.req.query('peer') || undefined, includeNonIso: true })
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL })
-    return c.json(page.objects)
+    return respondAdminPage(c, query, page)
   })
   .get('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {
     const party = partyInPath(c)
@@ -74,13 +73,6 @@ export const admin = new Hono<AdminEnv>()
     }
     return c.json({ peer_id: peer.id, ...settings })
   })
-
-/** The party in the URL, which must be hosted here with `role`: only an owner writes its objects. */
-export async function hostedPartyFromPath(c: Context<AdminEnv>, role: Role): Promise<PartyRef> {
-  const party = partyInPath(c)
-  if (!(await findHostedParty(c.var.db, party, role))) throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not a ${role} hosted here`)
-  return party
-}
 
 function assertMatches(body: Partial<PartyRef & { id: string }>, party: PartyRef, tariffId: string) {
   if (body.country_code && body.country_code.toUpperCase() !== party.country_code) throw new OcpiError(2001, 'country_code differs from the URL', { path: 'country_code' })

@@ -9,9 +9,9 @@ import { publish, publishTo } from '../../push/publish'
 import type { PushAudience, PushChange } from '../../push/types'
 import type { Role } from '../../ocpi/types'
 import { isIsoCurrency } from './currencies'
-import { tariffVersions, type Tariff } from './schema'
+import { tariffVersions, type Tariff } from '../../ocpi/objects/tariff'
 import { listOwnNonIsoTariffs, peersAcceptingNonIsoCurrencies } from './store'
-import type { SharingPolicy } from '../locations/policy'
+import type { SharingPolicy } from '../../ocpi/objects/sharing-policy'
 import { mayViewTariff, tariffsChangingVisibility } from './visibility'
 
 /** The peer's party a push is addressed to (OCPI-to): the first of its roles in `roles` order, or none. */

@@ -1,13 +1,14 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
-import { addressedParty } from '../../ocpi/routing'
+import { parsePageQuery } from '../../ocpi/paging'
+import { addressedParty } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
-import { tariffVersions } from './schema'
+import { tariffVersions } from '../../ocpi/objects/tariff'
 import { findTariff, listTariffs, peerAcceptsNonIsoCurrencies } from './store'
 import { mayViewTariff, ownTariffsVisibleTo, peerViews } from './visibility'
 
@@ -24,8 +25,7 @@ export const sender = new Hono<OcpiEnv>()
     const session = openReadSession(c.env.DB, query.bookmark)
     const [includeNonIso, views] = await Promise.all([peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id), peerViews(session.db, c.var.peer, party && [party])])
     const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso, visibleTo: ownTariffsVisibleTo(views) })
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-    return respond(c, page.objects.map((tariff) => toWire(tariffVersions, c.var.version, tariff)))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(tariffVersions, c.var.version, tariff))
   })
   // Not in the spec's Sender interface (GET list only): a convenience for receivers checking one tariff, same visibility.
   .get('/:country_code/:party_id/:tariff_id', async (c) => {

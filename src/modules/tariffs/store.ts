@@ -1,12 +1,12 @@
-import { and, count, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
+import { objectPage, pageOrder } from '../../db/paging'
 import { tariffPeerSettings, tariffs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
 import { isIsoCurrency } from './currencies'
-import type { Tariff } from './schema'
+import type { Tariff } from '../../ocpi/objects/tariff'
 
 export type TariffRow = typeof tariffs.$inferSelect
 const paged = { last_updated: tariffs.last_updated, key: tariffs.key }
@@ -48,14 +48,8 @@ export async function listTariffs(db: Database, page: PageQuery, filter: TariffL
     filter.party ? eq(tariffs.party_id, filter.party.party_id.toUpperCase()) : undefined,
     filter.includeNonIso ? undefined : eq(tariffs.iso_currency, true),
     filter.visibleTo,
-    dateRange(paged, page),
   )
-  const [rows, [{ total }]] = await db.batch([
-    db.select({ key: tariffs.key, last_updated: tariffs.last_updated, object: tariffs.object }).from(tariffs)
-      .where(and(where, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
-    db.select({ total: count() }).from(tariffs).where(where),
-  ])
-  return pageFrom(rows, total, (row) => row.object)
+  return objectPage<Tariff>(db, tariffs, where, page)
 }
 
 export async function findTariff(db: Database, party: PartyRef, id: string): Promise<TariffRow | undefined> {

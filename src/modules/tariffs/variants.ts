@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { DisplayText } from '../../ocpi/types'
-import { Currency, PriceLimit, Tariff, TariffElement, withoutUndefined } from './schema'
+import { Currency, PriceLimit, Tariff, TariffElement, withoutUndefined } from '../../ocpi/objects/tariff'
 import type { TariffRow } from './store'
 
 // Multi-currency tariffs (docs/extensions/multi-currency-tariffs.md). A hosted tariff may declare the same offer in other

@@ -3,10 +3,10 @@ import type { Database } from '../../db/client'
 import { locations, locationTariffRefs, tariffs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import { listHostedParties } from '../../peers/parties'
-import { visibilityFor, type PartyView, type SharingPolicy, type Viewer } from '../locations/policy'
+import { visibilityFor, type PartyView, type SharingPolicy, type Viewer } from '../../ocpi/objects/sharing-policy'
 import { partyViews } from '../locations/policy-store'
 import { OWN_SOURCE, ownLocationsVisibleTo } from '../locations/store'
-import type { Tariff } from './schema'
+import type { Tariff } from '../../ocpi/objects/tariff'
 import { tariffKey } from './store'
 
 // Who sees which own tariff (docs/tariffs.md, "Who sees which tariff"): a tariff follows the locations that use it, so

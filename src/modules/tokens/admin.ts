@@ -1,11 +1,12 @@
-import { partyInPath } from '../../ocpi/routing'
+import { respondAdminPage } from '../../ocpi/page-response'
+import { partyInPath } from '../../peers/routing'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { DateTime } from '../../ocpi/types'
 import { jobAccepted, startJob } from '../../jobs/start'
 import { findHostedParty } from '../../peers/parties'
@@ -13,10 +14,10 @@ import { PartyParam } from '../../admin/party-param'
 import { listAuthorizations } from './authorization-log'
 import { authorizeAtChargePoint, AuthorizeRequest } from './authorize'
 import { publishTokenPatch, publishTokenPut } from './push'
-import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from './schema'
+import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from '../../ocpi/objects/token'
 import { getOwnToken, getReceivedToken, listTokens, putOwnToken, tokenKey, type StoredToken, type TokenRef } from './store'
 import { planTokenSync, TOKEN_SYNC_JOB } from './sync'
-import { assertSameToken, readObjectBody } from './wire'
+import { assertSameToken, readTokenBody } from './wire'
 
 // Management routes of the tokens module (DESIGN, "Management API"): owner writes of hosted eMSPs (stored, then pushed
 // to CPO peers), reads of own and received tokens, a pull from a peer, and the charge point's authorize question.
@@ -39,7 +40,7 @@ const SyncRequest = z.object({ party: PartyParam.optional(), date_from: DateTime
 export const tokensAdmin = new Hono<AdminEnv>()
   .put('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const party = await hostedEmsp(c)
-    const input = parseWith(AdminToken, { country_code: party.country_code, party_id: party.party_id, uid: c.req.param('token_uid'), ...(await readObjectBody(c)) })
+    const input = parseWith(AdminToken, { country_code: party.country_code, party_id: party.party_id, uid: c.req.param('token_uid'), ...(await readTokenBody(c)) })
     const { allowed_countries, account_status, ...fields } = input
     const token: Token = { ...fields, country_code: fields.country_code.toUpperCase(), party_id: fields.party_id.toUpperCase(), last_updated: fields.last_updated ?? now() }
     assertSameToken(pathRef(c, party, c.req.query('type') ?? token.type), token)
@@ -49,7 +50,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
   })
   .patch('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const party = await hostedEmsp(c)
-    const value = await readObjectBody(c)
+    const value = await readTokenBody(c)
     const input = parseWith(AdminTokenPatch, value)
     const ref = pathRef(c, party, c.req.query('type') ?? input.type ?? 'RFID')
     const stored = await getOwnToken(c.var.db, ref)
@@ -73,8 +74,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
     const query = parseWith(ListQuery, c.req.query())
     const pageQuery = parsePageQuery(c)
     const page = await listTokens(c.var.db, { source: query.source, party: query.party, peerId: query.peer_id }, pageQuery)
-    setPageHeaders(c, pageQuery, page, { publicUrl: c.env.PUBLIC_URL })
-    return c.json(page.objects.map(adminView))
+    return respondAdminPage(c, pageQuery, { ...page, objects: page.objects.map(adminView) })
   })
   .get('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const ref = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id'), uid: c.req.param('token_uid'), type: c.req.query('type') ?? 'RFID' }
@@ -96,8 +96,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
     const query = parseWith(AuthorizationListQuery, c.req.query())
     const page = parsePageQuery(c)
     const result = await listAuthorizations(c.var.db, query, page)
-    setPageHeaders(c, page, result, { publicUrl: c.env.PUBLIC_URL })
-    return c.json(result.objects)
+    return respondAdminPage(c, page, result)
   })
 
 /** Owner writes are for tokens of an eMSP hosted here. */

@@ -1,5 +1,5 @@
 import type { AccountStatus } from '../../db/schema'
-import type { AllowedType, WhitelistType } from './schema'
+import type { AllowedType, WhitelistType } from '../../ocpi/objects/token'
 
 /**
  * Who may charge: the pure rules of B3.1 (local authorization), no I/O, tested alone.

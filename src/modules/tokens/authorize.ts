@@ -11,7 +11,7 @@ import { decideFromRealtime, planAuthorization, unknownTokenWithoutOwner, type A
 import { recordAuthorization, type AuthorizationEntry } from './authorization-log'
 import { requestRealtimeAuthorization, tokensSenderOf, type RealtimeResult, type TokensSender } from './emsp-client'
 import { ownLocationCountry } from './location-country'
-import { isTokenTypeIn221, TokenType, type LocationReferences, type Token } from './schema'
+import { isTokenTypeIn221, TokenType, type LocationReferences, type Token } from '../../ocpi/objects/token'
 import { findReceivedTokensByUid, putReceivedToken, type StoredToken } from './store'
 
 /** What a charge point (the built-in simulator or a CSMS) asks: may this token charge here? */

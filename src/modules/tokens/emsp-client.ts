@@ -5,7 +5,7 @@ import { ocpiRequest, OcpiClientError } from '../../peers/client'
 import { peerEndpoint } from '../../peers/extensions'
 import type { Peer } from '../../peers/store'
 import type { RealtimeOutcome } from './authorization-policy'
-import { allowedCountriesFromWire, AllowedType, authorizationInfoVersions, tokenVersions, type AuthorizationInfo, type LocationReferences, type Token } from './schema'
+import { allowedCountriesFromWire, AllowedType, authorizationInfoVersions, tokenVersions, type AuthorizationInfo, type LocationReferences, type Token } from '../../ocpi/objects/token'
 
 // Outbound calls of the CPO side to an eMSP peer's Tokens Sender interface.
 

@@ -4,12 +4,12 @@ import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
-import { addressedParty, assertPeerRepresents } from '../../ocpi/routing'
+import { addressedParty, assertPeerRepresents } from '../../peers/routing'
 import { toEpochMs } from '../../ocpi/types'
 import { fromWire } from '../../ocpi/version-adapters'
-import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token, tokenPatchVersions, tokenToWire, tokenVersions } from './schema'
+import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token, tokenPatchVersions, tokenToWire, tokenVersions } from '../../ocpi/objects/token'
 import { getReceivedToken, putReceivedToken, type TokenRef } from './store'
-import { assertSameToken, readObjectBody, tokenTypeQuery } from './wire'
+import { assertSameToken, readTokenBody, tokenTypeQuery } from './wire'
 
 /**
  * Tokens Receiver interface (CPO): the eMSP pushes its tokens into our cache. Tokens are never deleted: the eMSP sends
@@ -24,7 +24,7 @@ export const receiver = new Hono<OcpiEnv>()
     return respond(c, tokenToWire(c.var.version, stored.token, stored.allowed_countries))
   })
   .put('/:country_code/:party_id/:token_uid', async (c) => {
-    const value = await readObjectBody(c)
+    const value = await readTokenBody(c)
     const token = fromWire(tokenVersions, c.var.version, value)
     // `type` in the URL defaults to RFID, but many eMSPs omit it when pushing other types: then the body's type counts.
     const ref = pathRef(c, tokenTypeQuery(c) ?? token.type)
@@ -35,7 +35,7 @@ export const receiver = new Hono<OcpiEnv>()
     return respond(c, null)
   })
   .patch('/:country_code/:party_id/:token_uid', async (c) => {
-    const value = await readObjectBody(c)
+    const value = await readTokenBody(c)
     const patch = fromWire(tokenPatchVersions, c.var.version, value)
     const ref = pathRef(c, tokenTypeQuery(c) ?? patch.type ?? 'RFID')
     assertPeerRepresents(c, ref, 'EMSP')

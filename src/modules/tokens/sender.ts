@@ -1,16 +1,17 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono, type Context } from 'hono'
 import { openReadSession } from '../../db/session'
 import { parseWith, readJson } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
-import { addressedParty, requestingParty } from '../../ocpi/routing'
+import { parsePageQuery } from '../../ocpi/paging'
+import { addressedParty, requestingParty } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { recordAuthorization } from './authorization-log'
 import { emspAuthorization } from './authorization-policy'
 import { receivedLocationCountry } from './location-country'
-import { AuthorizationInfo, authorizationInfoVersions, LocationReferences, TOKEN_TYPES_221, tokenToWire } from './schema'
+import { AuthorizationInfo, authorizationInfoVersions, LocationReferences, TOKEN_TYPES_221, tokenToWire } from '../../ocpi/objects/token'
 import { getOwnToken, listOwnTokensOfParty } from './store'
 import { assertMayReceiveTokens, tokenTypeQuery } from './wire'
 
@@ -27,8 +28,7 @@ export const sender = new Hono<OcpiEnv>()
     // 2.2.1 has a closed TokenType without EMAID: such tokens are not offered to 2.2.1 peers (filtered in the query,
     // so X-Total-Count and the paging stay exact).
     const page = await listOwnTokensOfParty(session.db, party, query, c.var.version === '2.2.1' ? TOKEN_TYPES_221 : undefined)
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-    return respond(c, page.objects.map((stored) => tokenToWire(c.var.version, stored.token, stored.allowed_countries)))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (stored) => tokenToWire(c.var.version, stored.token, stored.allowed_countries))
   })
   .post('/:token_uid/authorize', async (c) => {
     assertMayReceiveTokens(c)

@@ -6,7 +6,7 @@ import { tokens, type AccountStatus } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
-import type { Token } from './schema'
+import type { Token } from '../../ocpi/objects/token'
 
 /** What identifies a token: its owner, uid and type (mod_tokens: "The combination of uid and type should be unique"). */
 export interface TokenRef { country_code: string; party_id: string; uid: string; type: string }

@@ -1,8 +1,9 @@
+import { assertPeerIsCpoOrHub } from '../../peers/routing'
+import { readObjectBody } from '../../ocpi/object-body'
 import type { Context } from 'hono'
-import { readJson } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
-import { TokenType, TokenType221, type Token } from './schema'
+import { TokenType, TokenType221, type Token } from '../../ocpi/objects/token'
 import type { TokenRef } from './store'
 
 // Request helpers shared by the OCPI interfaces and the management routes of the tokens module.
@@ -17,18 +18,10 @@ export function tokenTypeQuery(c: Context<OcpiEnv>): string | undefined {
 }
 
 /** Tokens are shared with CPOs (and hubs that serve them), never with other eMSPs (mod_tokens: "gives CPOs knowledge"). */
-export function assertMayReceiveTokens(c: Context<OcpiEnv>) {
-  if (!c.var.peer.roles.some((role) => role.role === 'CPO' || role.role === 'HUB')) {
-    throw new OcpiError(2000, 'Tokens are shared with CPO and hub peers only')
-  }
-}
+export const assertMayReceiveTokens = (c: Context<OcpiEnv>) => assertPeerIsCpoOrHub(c, 'Tokens')
 
-/** A JSON object body (a Token or a partial one); 2001 for anything else. */
-export async function readObjectBody(c: Context): Promise<Record<string, unknown>> {
-  const value = await readJson(c)
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OcpiError(2001, 'Request body must be a Token object')
-  return value as Record<string, unknown>
-}
+/** A Token or a partial one; 2001 for any other JSON. */
+export const readTokenBody = (c: Context) => readObjectBody(c, 'a Token object')
 
 /** mod_tokens, PUT: country_code and party_id in the URL "SHALL be the same value as ... in the Token object"; uid and type too. */
 export function assertSameToken(ref: TokenRef, token: Token) {

@@ -1,12 +1,13 @@
+import { respondAdminPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { partyQuery } from '../../admin/party-param'
-import { hostedPartyFromPath } from '../tariffs/admin'
+import { hostedPartyFromPath } from '../../peers/routing'
 import { publishDriverTariffChange } from './push'
-import { DriverTariff, DriverTariffFields } from './schema'
+import { DriverTariff, DriverTariffFields } from '../../ocpi/objects/driver-tariff'
 import { deleteDriverTariff, findDriverTariff, listDriverTariffs, putOwnDriverTariff } from './store'
 
 const DriverTariffBody = DriverTariffFields.partial({ country_code: true, party_id: true, token_uid: true, last_updated: true })
@@ -35,8 +36,7 @@ export const admin = new Hono<AdminEnv>()
     const source = c.req.query('source') ?? 'own'
     if (source !== 'own' && source !== 'received') throw new OcpiError(2001, 'source: must be own or received', { path: 'source' })
     const page = await listDriverTariffs(c.var.db, query, { source, party: partyQuery(c.req.query('party')) })
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL })
-    return c.json(page.objects)
+    return respondAdminPage(c, query, page)
   })
   .get('/driver-tariffs/:country_code/:party_id/:token_uid', async (c) => {
     const party = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id') }

@@ -3,7 +3,7 @@ import { wireBodies } from '../../ocpi/version-adapters'
 import { SUPPORTED_VERSIONS } from '../../ocpi/versions'
 import { publish } from '../../push/publish'
 import { addressedRole } from '../tariffs/push'
-import { driverTariffVersions, type DriverTariff } from './schema'
+import { driverTariffVersions, type DriverTariff } from '../../ocpi/objects/driver-tariff'
 import { X_DRIVER_TARIFFS } from './module-id'
 
 /** Pushes an owner write to every CPO peer (or hub) that offers an x-driver-tariffs receiver. */

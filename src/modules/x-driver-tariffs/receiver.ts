@@ -5,7 +5,7 @@ import { samePartyRef } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
-import { driverTariffVersions } from './schema'
+import { driverTariffVersions } from '../../ocpi/objects/driver-tariff'
 import { deleteDriverTariff, findDriverTariff, putReceivedDriverTariff } from './store'
 import { driverTariffAddress } from './wire'
 

@@ -1,23 +1,23 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
 import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
-import { addressedParty } from '../../ocpi/routing'
+import { parsePageQuery } from '../../ocpi/paging'
+import { addressedParty } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
-import { driverTariffVersions } from './schema'
+import { driverTariffVersions } from '../../ocpi/objects/driver-tariff'
 import { listDriverTariffs } from './store'
-import { assertPeerIsCpo } from './wire'
+import { assertPeerIsCpoOrHub } from '../../peers/routing'
 
 /** x-driver-tariffs Sender interface (eMSP): driver tariffs of the hosted eMSPs (or the addressed one), date-paged. */
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
-    assertPeerIsCpo(c)
+    // Driver tariffs name a driver's token: told to CPOs only, as Tokens are.
+    assertPeerIsCpoOrHub(c, 'Driver tariffs')
     const query = parsePageQuery(c)
     const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'EMSP') : undefined
     const session = openReadSession(c.env.DB, query.bookmark)
     const page = await listDriverTariffs(session.db, query, { source: 'own', party })
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: session.bookmark() })
-    return respond(c, page.objects.map((tariff) => toWire(driverTariffVersions, c.var.version, tariff)))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(driverTariffVersions, c.var.version, tariff))
   })

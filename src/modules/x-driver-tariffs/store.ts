@@ -1,14 +1,13 @@
-import { and, count, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm'
+import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
+import { objectPage } from '../../db/paging'
 import { driverTariffs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
-import type { DriverTariff } from './schema'
+import type { DriverTariff } from '../../ocpi/objects/driver-tariff'
 
 export type DriverTariffRow = typeof driverTariffs.$inferSelect
-const paged = { last_updated: driverTariffs.last_updated, key: driverTariffs.key }
 
 /** `CC*PID*TOKEN_UID` upper-cased (CiStrings). */
 export const driverTariffKey = (party: PartyRef, tokenUid: string) => `${party.country_code}*${party.party_id}*${tokenUid}`.toUpperCase()
@@ -28,14 +27,8 @@ export async function listDriverTariffs(db: Database, page: PageQuery, filter: {
     filter.source === 'own' ? isNull(driverTariffs.peer_id) : isNotNull(driverTariffs.peer_id),
     filter.party ? eq(driverTariffs.country_code, filter.party.country_code.toUpperCase()) : undefined,
     filter.party ? eq(driverTariffs.party_id, filter.party.party_id.toUpperCase()) : undefined,
-    dateRange(paged, page),
   )
-  const [rows, [{ total }]] = await db.batch([
-    db.select({ key: driverTariffs.key, last_updated: driverTariffs.last_updated, object: driverTariffs.object }).from(driverTariffs)
-      .where(and(where, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
-    db.select({ total: count() }).from(driverTariffs).where(where),
-  ])
-  return pageFrom(rows, total, (row) => row.object)
+  return objectPage<DriverTariff>(db, driverTariffs, where, page)
 }
 
 export async function findDriverTariff(db: Database, party: PartyRef, tokenUid: string): Promise<DriverTariffRow | undefined> {

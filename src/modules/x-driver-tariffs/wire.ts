@@ -2,15 +2,8 @@ import type { Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
-import { addressedParty, partyInPath } from '../../ocpi/routing'
-import { assertPeerRepresents } from '../../ocpi/routing'
+import { addressedParty, assertPeerRepresents, partyInPath } from '../../peers/routing'
 
-/** Driver tariffs name a driver's token: only CPOs (and hubs serving them) are told, as with Tokens. */
-export function assertPeerIsCpo(c: Context<OcpiEnv>) {
-  if (!c.var.peer.roles.some((role) => role.role === 'CPO' || role.role === 'HUB')) {
-    throw new OcpiError(2000, 'Driver tariffs are shared with CPO and hub peers only')
-  }
-}
 
 /** {country_code}/{party_id}/{token_uid} of a receiver request, after checking the peer speaks for that eMSP. */
 export async function driverTariffAddress(c: Context<OcpiEnv>): Promise<{ party: PartyRef; tokenUid: string }> {

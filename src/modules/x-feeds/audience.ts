@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client'
 import type { PeerContext, PartyRef } from '../../ocpi/context'
-import { visibilityFor, type Viewer, type Visibility } from '../locations/policy'
+import { visibilityFor, type Viewer, type Visibility } from '../../ocpi/objects/sharing-policy'
 import { listPolicies, policyKey } from '../locations/policy-store'
 import { peerAcceptsNonIsoCurrencies } from '../tariffs/store'
 import type { FeedModule } from './sources'

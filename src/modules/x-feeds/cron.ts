@@ -1,4 +1,4 @@
-import type { ScheduledJob } from '../../cron'
+import type { ScheduledJob } from '../../jobs/types'
 import { buildFeeds } from './build'
 
 /** Feeds follow the data within one cron period; unchanged feeds cost a few counts. */

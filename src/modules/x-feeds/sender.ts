@@ -1,8 +1,8 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono, type Context } from 'hono'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { feedAccessOf } from './audience'
 import { entityTag, toFeed } from './manifest'
 import { isFeedModule } from './sources'
@@ -47,9 +47,8 @@ export const sender = new Hono<OcpiEnv>()
     const refusal = await feedAccessOf(c.var.db, c.var.peer)
     const served = latest.filter((snapshot) => refusal(snapshot, snapshot.module) === undefined)
     const objects = served.slice(query.offset, query.offset + query.limit)
-    setPageHeaders(c, query, { objects, total: served.length }, { publicUrl: c.env.PUBLIC_URL })
-    // This list's own URL, resolved as the paging Link is (not publicBase: src/ocpi/app imports every module).
+    // This list's own URL, resolved as the paging Link is.
     const listUrl = new URL(c.req.path, c.env.PUBLIC_URL).toString().replace(/\/$/, '')
-    return respond(c, objects.map((snapshot) => toFeed(snapshot, listUrl)))
+    return respondPage(c, query, { objects, total: served.length }, (snapshot) => toFeed(snapshot, listUrl))
   })
   .get('/:country_code/:party_id/:module', download)

@@ -5,8 +5,8 @@ import type { PartyRef } from '../../ocpi/context'
 import type { PageQuery } from '../../ocpi/paging'
 import type { OcpiVersion } from '../../ocpi/versions'
 import { toWire } from '../../ocpi/version-adapters'
-import { listSerializedLocations, ownDataVersion, ownLocationsVisibleTo } from '../locations/store'
-import { tariffVersions } from '../tariffs/schema'
+import { listSerializedLocations, ownDataVersion } from '../locations/store'
+import { tariffVersions } from '../../ocpi/objects/tariff'
 import { listTariffs } from '../tariffs/store'
 import { ownTariffsVisibleTo } from '../tariffs/visibility'
 import { PUBLISHED_VIEW } from './audience'
@@ -39,7 +39,7 @@ const locationSource: FeedSource = {
   // Every own location write bumps the data version (location_data_versions) in the same batch.
   fingerprint: async (db) => `locations:${await ownDataVersion(db)}`,
   async page(db, party, version, query) {
-    const page = await listSerializedLocations(db, ownLocationsVisibleTo(audienceOf(party)), query, version)
+    const page = await listSerializedLocations(db, audienceOf(party), query, version)
     return { lines: page.objects, last_updated: page.last?.last_updated, next: nextQuery(query, page) }
   },
 }

@@ -1,4 +1,4 @@
-import type { ScheduledJob } from '../../cron'
+import type { ScheduledJob } from '../../jobs/types'
 import { database } from '../../db/client'
 import { deleteExpiredExports } from './exports'
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CiString, CountryCode, DateTime, PartyId } from '../../ocpi/types'
-import { TokenType } from '../tokens/schema'
+import { TokenType } from '../../ocpi/objects/token'
 
 // x-gdpr objects (docs/extensions/x-gdpr.md). One shape for 2.2.1 and 2.3.0: the extension is ours, not versioned by OCPI.
 

@@ -3,7 +3,7 @@ import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { invalid } from '../../ocpi/errors'
 import { readBody } from '../../ocpi/body'
-import { assertPeerRepresents } from '../../ocpi/routing'
+import { assertPeerRepresents } from '../../peers/routing'
 import { acceptPartyMove } from './move'
 import { PartyMove } from './schema'
 

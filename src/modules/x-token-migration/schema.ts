@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { BusinessDetails, CountryCode, DateTime, PartyId, Role } from '../../ocpi/types'
-import { Token } from '../tokens/schema'
+import { CountryCode, DateTime, PartyId, Role } from '../../ocpi/types'
+import { BusinessDetails } from '../../ocpi/objects/business-details'
+import { Token } from '../../ocpi/objects/token'
 
 // x-token-migration objects (docs/extensions/x-token-migration.md). One shape for 2.2.1 and 2.3.0 connections: tokens
 // travel in the 2.3.0 shape (a superset), so an EMAID token is not lost on a 2.2.1 connection between two platforms.

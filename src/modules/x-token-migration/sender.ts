@@ -1,8 +1,9 @@
+import { respondPage } from '../../ocpi/page-response'
 import { Hono, type Context } from 'hono'
 import { readBody } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
-import { parsePageQuery, setPageHeaders } from '../../ocpi/paging'
+import { parsePageQuery } from '../../ocpi/paging'
 import { completeHandover, handoverFor, handoverObject, handoverTokens } from './handover'
 import { HandoverCompletion } from './schema'
 
@@ -17,8 +18,7 @@ export const sender = new Hono<OcpiEnv>()
     const migration = await offered(c)
     const query = parsePageQuery(c)
     const page = await handoverTokens(c.var.db, migration, query)
-    setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL })
-    return respond(c, page.objects)
+    return respondPage(c, query, page)
   })
   .post('/:country_code/:party_id/complete', async (c) => {
     const { tokens_received } = await readBody(c, HandoverCompletion)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { env } from 'cloudflare:workers'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 
 const hubRole = { role: 'HUB' as const, country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }
@@ -49,5 +50,23 @@ describe('hubclientinfo sender', () => {
     const response = await ocpiFetch(`/ocpi/2.3.0/sender/hubclientinfo?date_from=${encodeURIComponent(since)}&limit=1000`, { token })
     const body = await response.json<OcpiBody<{ party_id: string }[]>>()
     expect(body.data).toContainEqual(expect.objectContaining({ country_code: 'FR', party_id: party.party_id, role: 'CPO', status: 'CONNECTED' }))
+  })
+})
+
+describe('hubclientinfo management list', () => {
+  it('is paged like every list: X-Total-Count, X-Limit and a Link under PUBLIC_URL', async () => {
+    const { token } = await registeredPeer({ roles: [hubRole] })
+    for (const party of [partyId(), partyId()]) {
+      await ocpiFetch(`/ocpi/2.3.0/receiver/hubclientinfo/BE/${party}`, { token, method: 'PUT', body: clientInfo(party, 'CONNECTED', '2024-05-01T10:00:00Z') })
+    }
+    const first = await adminFetch('/hubclientinfo?source=received&limit=1')
+    expect(await first.json()).toHaveLength(1)
+    expect(Number(first.headers.get('X-Total-Count'))).toBeGreaterThanOrEqual(2)
+    expect(first.headers.get('X-Limit')).toBe('1')
+    const next = /<([^>]+)>; rel="next"/.exec(first.headers.get('Link') ?? '')?.[1]
+    expect(next).toBeDefined()
+    expect(new URL(next!).origin).toBe(new URL(env.PUBLIC_URL).origin)
+    expect(new URL(next!).searchParams.get('source')).toBe('received')
+    expect(new URL(next!).searchParams.get('offset')).toBe('1')
   })
 })

@@ -1,5 +1,5 @@
 import { adminFetch } from '../../ocpi/fixtures'
-import type { Location } from '../../../src/modules/locations/schema'
+import type { Location } from '../../../src/ocpi/objects/location'
 
 export interface Party { country_code: string; party_id: string }
 

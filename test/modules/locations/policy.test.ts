@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SharingPolicy, mayView, visibilityFor } from '../../../src/modules/locations/policy'
+import { SharingPolicy, mayView, visibilityFor } from '../../../src/ocpi/objects/sharing-policy'
 
 const emsp = { id: 'peer-emsp', roles: [{ role: 'EMSP' }] }
 const nap = { id: 'peer-nap', roles: [{ role: 'NAP' }] }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { locationTariffRefs } from '../../../src/db/schema'
-import type { Location } from '../../../src/modules/locations/schema'
+import type { Location } from '../../../src/ocpi/objects/location'
 import { putPolicy } from '../../../src/modules/locations/policy-store'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { purgeTestOutboxes } from '../../push/fixtures'

@@ -3,7 +3,7 @@ import {
   decideFromRealtime, emspAuthorization, outsideAllowedCountries, planAuthorization, unknownTokenWithoutOwner,
   type AuthorizationDecision, type CachedToken, type RealtimeOutcome,
 } from '../../../src/modules/tokens/authorization-policy'
-import type { WhitelistType } from '../../../src/modules/tokens/schema'
+import type { WhitelistType } from '../../../src/ocpi/objects/token'
 
 const cached = (whitelist: WhitelistType, fields: Partial<CachedToken> = {}): CachedToken => ({ valid: true, whitelist, allowed_countries: null, ...fields })
 const allow = (source: AuthorizationDecision['source']): AuthorizationDecision => ({ allowed: true, reason: 'ALLOWED', source })

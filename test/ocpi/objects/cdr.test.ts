@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import cdr221 from '../../../../shared/ocpi-spec/2.2.1/examples/cdr_example.json'
 import cdr230 from '../../../../shared/ocpi-spec/2.3.0/examples/cdr_example.json'
-import { CDR, CDR221, cdrVersions } from '../../../src/modules/cdrs/schema'
+import { CDR, CDR221, cdrVersions } from '../../../src/ocpi/objects/cdr'
 import { withoutPersonalData } from '../../../src/modules/cdrs/store'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 

@@ -1,13 +1,9 @@
-import type { Env } from './env'
-import { recheckOfflinePeers, rotateStaleCredentials } from './peers/registration'
-import { expiredGdprExportsJob } from './modules/x-gdpr/cron'
-import { pushClientInfoChanges } from './modules/hubclientinfo/push'
-import { feedsBuildJob } from './modules/x-feeds/cron'
-
-export interface ScheduledJob {
-  name: string
-  run(env: Env, scheduledTime: number): Promise<void>
-}
+import type { Env } from '../env'
+import type { ScheduledJob } from '../jobs/types'
+import { recheckOfflinePeers, rotateStaleCredentials } from '../peers/registration'
+import { expiredGdprExportsJob } from '../modules/x-gdpr/cron'
+import { pushClientInfoChanges } from '../modules/hubclientinfo/push'
+import { feedsBuildJob } from '../modules/x-feeds/cron'
 
 /** Jobs run by the cron trigger, each isolated so one failure does not stop the others. */
 export const scheduledJobs: ScheduledJob[] = [

@@ -1,13 +1,13 @@
 import { Hono } from 'hono'
 import { database } from '../db/client'
 import { jobsAdmin } from '../jobs/admin'
-import { modules } from '../modules'
+import { modules } from './modules'
 import { pushClientInfoChangesAfterWrites } from '../modules/hubclientinfo/push'
-import { requireAdminToken } from './auth'
-import type { AdminEnv } from './context'
-import { toAdminResponse } from './errors'
-import { partiesAdmin } from './parties'
-import { peersAdmin } from './peers'
+import { requireAdminToken } from '../admin/auth'
+import type { AdminEnv } from '../admin/context'
+import { toAdminResponse } from '../admin/errors'
+import { partiesAdmin } from './parties-admin'
+import { peersAdmin } from './peers-admin'
 
 export const admin = new Hono<AdminEnv>()
 

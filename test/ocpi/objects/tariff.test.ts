@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseWith } from '../../../src/ocpi/body'
 import { OcpiError } from '../../../src/ocpi/errors'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
-import { Tariff, Tariff221, tariffTo221, tariffVersions } from '../../../src/modules/tariffs/schema'
+import { Tariff, Tariff221, tariffTo221, tariffVersions } from '../../../src/ocpi/objects/tariff'
 
 // The spec's own tariff examples (read unaltered from shared/ocpi-spec) survive wire -> canonical -> wire unchanged.
 const examples = {

@@ -6,14 +6,14 @@ import { OcpiError } from '../ocpi/errors'
 import { isoOrNull, URL } from '../ocpi/types'
 import { SUPPORTED_VERSIONS } from '../ocpi/versions'
 import type { OutboxStats } from '../push/types'
-import { modules } from '../modules'
-import { CredentialsToken } from '../modules/credentials/schema'
+import { modules } from './modules'
+import { CredentialsToken } from '../ocpi/objects/credentials'
 import { CountryCode, PartyId, Role } from '../ocpi/types'
 import { approvePendingRoles, rejectPendingRoles } from '../peers/role-review'
 import { isCustomModule } from '../peers/extensions'
 import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer } from '../peers/registration'
 import { getPeer, listPeers, type Peer } from '../peers/store'
-import type { AdminEnv } from './context'
+import type { AdminEnv } from '../admin/context'
 
 /** Custom modules agreed with the peer: only x- modules this platform implements, each once. */
 const Extensions = z.array(

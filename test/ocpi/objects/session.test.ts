@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   applySessionPatch, ChargingPreferences, Session, Session221, SessionPatch, sessionPatchVersions, sessionVersions,
-} from '../../../src/modules/sessions/schema'
+} from '../../../src/ocpi/objects/session'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 
 // Spec examples, read unaltered from the shared spec folder.

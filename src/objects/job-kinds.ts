@@ -2,7 +2,7 @@ import { policyChangeJob, POLICY_CHANGE_JOB } from '../modules/locations/policy-
 import { locationSyncJob, LOCATION_SYNC_JOB } from '../modules/locations/sync'
 import { tokenSyncJob, TOKEN_SYNC_JOB } from '../modules/tokens/sync'
 import { importJob, IMPORT_JOB } from '../modules/x-token-migration/takeover'
-import type { JobKind } from './types'
+import type { JobKind } from '../jobs/types'
 
 /** Every kind of background job, by name: each module contributes the step function of its own bulk work. */
 export const jobKinds: Record<string, JobKind<never>> = {

@@ -1,13 +1,12 @@
 import { z } from 'zod'
-import { CiString, DateTime, DisplayText, OcpiString, URL } from '../../ocpi/types'
-import type { VersionAdapters } from '../../ocpi/version-adapters'
+import { CiString, DateTime, DisplayText, openEnum, OcpiString, URL } from '../types'
+import { BusinessDetails, BusinessDetails221, businessDetailsTo221, Image, Image221, imageTo221 } from './business-details'
+import { isTokenTypeIn221, TokenType, TokenType221 } from './token'
+import type { VersionAdapters } from '../version-adapters'
 
 // Locations module objects (mod_locations.asciidoc). The 2.3.0 shape is canonical; 2.2.1 differs by the fields and
 // enum values 2.3.0 added (changelog "Changes between 2.2.1-d2 and 2.3.0") and by 2.2.1's closed enums.
 
-/** 2.3.0 OpenEnum (types.asciidoc "OpenEnum"): the known values, or any other string a party defines. */
-const openEnum = <const Values extends readonly [string, ...string[]]>(values: Values) =>
-  z.union([z.enum(values), z.string().min(1).max(255)])
 
 // ---- enums: the 2.2.1 value sets, then what 2.3.0 added ----
 
@@ -31,10 +30,7 @@ const FACILITIES = [
 const PARKING_RESTRICTIONS_221 = ['EV_ONLY', 'PLUGGED', 'DISABLED', 'CUSTOMERS', 'MOTORCYCLES'] as const
 const PARKING_RESTRICTIONS = [...PARKING_RESTRICTIONS_221, 'EMPLOYEES', 'TAXIS', 'TENANTS'] as const
 const PARKING_TYPES = ['ALONG_MOTORWAY', 'PARKING_GARAGE', 'PARKING_LOT', 'ON_DRIVEWAY', 'ON_STREET', 'UNDERGROUND_GARAGE'] as const
-const IMAGE_CATEGORIES = ['CHARGER', 'ENTRANCE', 'LOCATION', 'NETWORK', 'OPERATOR', 'OTHER', 'OWNER'] as const
 const ENVIRONMENTAL_IMPACT_CATEGORIES = ['NUCLEAR_WASTE', 'CARBON_DIOXIDE'] as const
-const TOKEN_TYPES_221 = ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'] as const
-const TOKEN_TYPES = [...TOKEN_TYPES_221, 'EMAID'] as const
 const VEHICLE_TYPES = [
   'MOTORCYCLE', 'PERSONAL_VEHICLE', 'PERSONAL_VEHICLE_WITH_TRAILER', 'VAN', 'SEMI_TRACTOR', 'RIGID', 'TRUCK_WITH_TRAILER', 'BUS', 'DISABLED',
 ] as const
@@ -55,15 +51,11 @@ export const ParkingRestriction = openEnum(PARKING_RESTRICTIONS)
 export const ParkingRestriction221 = z.enum(PARKING_RESTRICTIONS_221)
 export const ParkingType = openEnum(PARKING_TYPES)
 export const ParkingType221 = z.enum(PARKING_TYPES)
-export const ImageCategory = openEnum(IMAGE_CATEGORIES)
-export const ImageCategory221 = z.enum(IMAGE_CATEGORIES)
 export const EnvironmentalImpactCategory = openEnum(ENVIRONMENTAL_IMPACT_CATEGORIES)
 export const EnvironmentalImpactCategory221 = z.enum(ENVIRONMENTAL_IMPACT_CATEGORIES)
 export const VehicleType = openEnum(VEHICLE_TYPES)
 export const EVSEPosition = z.enum(['LEFT', 'RIGHT', 'CENTER'])
 export const ParkingDirection = z.enum(['PARALLEL', 'PERPENDICULAR', 'ANGLE'])
-export const TokenType = openEnum(TOKEN_TYPES)
-export const TokenType221 = z.enum(TOKEN_TYPES_221)
 
 // ---- classes ----
 
@@ -75,19 +67,6 @@ export const GeoLocation = z.object({
 export type GeoLocation = z.infer<typeof GeoLocation>
 export const AdditionalGeoLocation = GeoLocation.extend({ name: DisplayText.optional() })
 
-const imageFields = {
-  url: URL,
-  thumbnail: URL.optional(),
-  type: CiString(4),
-  width: z.number().int().max(99999).optional(),
-  height: z.number().int().max(99999).optional(),
-}
-export const Image = z.object({ ...imageFields, category: ImageCategory })
-export type Image = z.infer<typeof Image>
-export const Image221 = z.object({ ...imageFields, category: ImageCategory221 })
-export const BusinessDetails = z.object({ name: OcpiString(100), website: URL.optional(), logo: Image.optional() })
-export type BusinessDetails = z.infer<typeof BusinessDetails>
-export const BusinessDetails221 = BusinessDetails.extend({ logo: Image221.optional() })
 
 const period = /^([0-1][0-9]|2[0-3]):[0-5][0-9]$/
 export const RegularHours = z.object({
@@ -283,18 +262,13 @@ const isCapability221 = knownIn(CAPABILITIES)
 const isFacility221 = knownIn(FACILITIES)
 const isParkingRestriction221 = knownIn(PARKING_RESTRICTIONS_221)
 const isParkingType221 = knownIn(PARKING_TYPES)
-const isImageCategory221 = knownIn(IMAGE_CATEGORIES)
 const isImpactCategory221 = knownIn(ENVIRONMENTAL_IMPACT_CATEGORIES)
-const isTokenType221 = knownIn(TOKEN_TYPES_221)
 
 /** Sets `key` only when the value is defined, so converted objects carry no `undefined` members. */
 function withOptional<T extends object, K extends string, V>(object: T, key: K, value: V | undefined): T & { [k in K]?: V } {
   return value === undefined ? object : { ...object, [key]: value }
 }
 
-// An image category added by a 2.3.0 party has no 2.2.1 equivalent: OTHER is the closed enum's catch-all.
-const imageTo221 = (image: Image) => ({ ...image, category: isImageCategory221(image.category) ? image.category : 'OTHER' })
-const businessDetailsTo221 = (details: BusinessDetails) => withOptional(details, 'logo', details.logo && imageTo221(details.logo))
 const energyMixTo221 = (mix: EnergyMix) =>
   withOptional(mix, 'environ_impact', mix.environ_impact?.filter((impact) => isImpactCategory221(impact.category)))
 
@@ -336,7 +310,7 @@ export function locationTo221<L extends Partial<Location>>({ parking_places: _pa
   if (location.publish_allowed_to) {
     // An EMAID publish token has no 2.2.1 type: keep its other identifying fields, which still match a token there.
     converted.publish_allowed_to = location.publish_allowed_to
-      .map(({ uid, type, ...token }) => (type === undefined || isTokenType221(type) ? { uid, type, ...token } : token))
+      .map(({ uid, type, ...token }) => (type === undefined || isTokenTypeIn221(type) ? { uid, type, ...token } : token))
       .map((token) => Object.fromEntries(Object.entries(token).filter(([, value]) => value !== undefined)))
       .filter((token) => Object.keys(token).some((field) => field === 'uid' || field === 'visual_number' || field === 'group_id'))
   }

@@ -1,10 +1,11 @@
 import type { Context } from 'hono'
-import { findHostedParty, listHostedParties } from '../peers/parties'
-import type { OcpiEnv, PartyRef } from './context'
-import { samePartyRef } from './context'
-import { OcpiError } from './errors'
-import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from './headers'
-import type { Role } from './types'
+import type { AdminEnv } from '../admin/context'
+import { findHostedParty, listHostedParties } from './parties'
+import type { OcpiEnv, PartyRef } from '../ocpi/context'
+import { samePartyRef } from '../ocpi/context'
+import { OcpiError } from '../ocpi/errors'
+import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../ocpi/headers'
+import type { Role } from '../ocpi/types'
 
 /**
  * The hosted party a request addresses: the OCPI-to headers (transport_and_format, "Message Routing"), or, without
@@ -71,3 +72,17 @@ export const partyInPath = (c: Context): PartyRef => ({
   country_code: c.req.param('country_code')!.toUpperCase(),
   party_id: c.req.param('party_id')!.toUpperCase(),
 })
+
+/** The party in the URL, which must be hosted here with `role`: only an owner writes its objects. */
+export async function hostedPartyFromPath(c: Context<AdminEnv>, role: Role): Promise<PartyRef> {
+  const party = partyInPath(c)
+  if (!(await findHostedParty(c.var.db, party, role))) throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not a ${role} hosted here`)
+  return party
+}
+
+/** Objects that name a driver's token (tokens, driver tariffs) go to CPOs and to hubs serving them, never to other eMSPs. */
+export function assertPeerIsCpoOrHub(c: Context<OcpiEnv>, what: string) {
+  if (!c.var.peer.roles.some((role) => role.role === 'CPO' || role.role === 'HUB')) {
+    throw new OcpiError(2000, `${what} are shared with CPO and hub peers only`)
+  }
+}

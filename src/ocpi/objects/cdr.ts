@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { CiString, DateTime, OcpiString, Price, Price221, priceFrom221, priceTo221 } from '../../ocpi/types'
-import type { VersionAdapters } from '../../ocpi/version-adapters'
-import { ConnectorFormat, ConnectorType, ConnectorType221, GeoLocation, PowerType } from '../locations/schema'
-import { Currency, Tariff, Tariff221, tariffFrom221, tariffTo221, TaxIncluded } from '../tariffs/schema'
-import { isTokenTypeIn221, TokenType, TokenType221 } from '../tokens/schema'
+import { CiString, DateTime, OcpiString, Price, Price221, priceFrom221, priceTo221 } from '../types'
+import type { VersionAdapters } from '../version-adapters'
+import { ConnectorFormat, ConnectorType, ConnectorType221, GeoLocation, PowerType } from './location'
+import { Currency, Tariff, Tariff221, tariffFrom221, tariffTo221, TaxIncluded } from './tariff'
+import { isTokenTypeIn221, TokenType, TokenType221 } from './token'
 
 // mod_cdrs.asciidoc, "Object description" and "Data types". The 2.3.0 shape is canonical. The classes Sessions share
 // with CDRs (CdrToken, ChargingPeriod, CdrDimension, AuthMethod) are defined here, where the spec defines them.

@@ -1,11 +1,11 @@
 import { and, count, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
-import type { Database } from '../../db/client'
-import { afterPosition, dateRange, pageOffset, pageOrder } from '../../db/paging'
-import { hubClientInfo, type ConnectionStatus } from '../../db/schema'
-import type { PartyRef } from '../../ocpi/context'
-import type { Page, PageQuery } from '../../ocpi/paging'
-import type { Role } from '../../ocpi/types'
-import type { ClientInfo } from './schema'
+import type { Database } from '../db/client'
+import { afterPosition, dateRange, pageOffset, pageOrder } from '../db/paging'
+import { hubClientInfo, type ConnectionStatus } from '../db/schema'
+import type { PartyRef } from '../ocpi/context'
+import type { Page, PageQuery } from '../ocpi/paging'
+import type { Role } from '../ocpi/types'
+import type { ClientInfo } from '../ocpi/objects/client-info'
 
 type ClientInfoRow = typeof hubClientInfo.$inferSelect
 const paged = { last_updated: hubClientInfo.last_updated, key: hubClientInfo.key }

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import {
   ConnectorPatch, ConnectorPatch221, EVSE, EVSE221, EVSEPatch, EVSEPatch221, EnergyMix, EnergyMix221, Hours, Location, Location221,
   LocationPatch, LocationPatch221, locationVersions,
-} from '../../../src/modules/locations/schema'
+} from '../../../src/ocpi/objects/location'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 
 // The spec's examples, read unaltered from the sibling shared/ folder (never copied into the repo).

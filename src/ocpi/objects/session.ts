@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { CiString, DateTime, OcpiString, Price, Price221, priceFrom221, priceTo221 } from '../../ocpi/types'
-import type { VersionAdapters } from '../../ocpi/version-adapters'
-import { AuthMethod, CdrToken, CdrToken221, cdrTokenTo221, ChargingPeriod } from '../cdrs/schema'
-import { Currency } from '../tariffs/schema'
-import { ProfileType } from '../tokens/schema'
+import { CiString, DateTime, OcpiString, Price, Price221, priceFrom221, priceTo221 } from '../types'
+import type { VersionAdapters } from '../version-adapters'
+import { AuthMethod, CdrToken, CdrToken221, cdrTokenTo221, ChargingPeriod } from './cdr'
+import { Currency } from './tariff'
+import { ProfileType } from './token'
 
 // mod_sessions.asciidoc, "Object description" and "Data types". 2.2.1 and 2.3.0 differ only in the types they use:
 // Price (2.3.0 "Support for North American taxes") and TokenType inside the CdrToken.

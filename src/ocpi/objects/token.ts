@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { CiString, CountryCode, DateTime, DisplayText, OcpiString } from '../../ocpi/types'
-import type { VersionAdapters } from '../../ocpi/version-adapters'
-import type { OcpiVersion } from '../../ocpi/versions'
+import { CiString, CountryCode, DateTime, DisplayText, OcpiString } from '../types'
+import type { VersionAdapters } from '../version-adapters'
+import type { OcpiVersion } from '../versions'
 
 // mod_tokens.asciidoc, "Object description" and "Data types". The 2.3.0 shape is canonical.
 

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono'
-import { findPeerByTokenHash } from '../peers/store'
-import { constantTimeEqual, hashToken, tokenCandidates } from './auth'
-import type { OcpiEnv } from './context'
-import { OcpiError } from './errors'
+import { findPeerByTokenHash } from './store'
+import { constantTimeEqual, hashToken, tokenCandidates } from '../ocpi/auth'
+import type { OcpiEnv } from '../ocpi/context'
+import { OcpiError } from '../ocpi/errors'
 
 /**
  * Authorization: Token <base64 token> (raw tokens tolerated). The token is looked up by its SHA-256, then the stored

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { BusinessDetails, CiString, Role, URL } from '../../ocpi/types'
-import type { OcpiVersion } from '../../ocpi/versions'
+import { CiString, Role, URL } from '../types'
+import { BusinessDetails, BusinessDetails221, businessDetailsTo221 } from './business-details'
+import type { OcpiVersion } from '../versions'
 
 /** "only printable non-whitespace ASCII characters" (credentials.asciidoc, Credentials object). */
 export const CredentialsToken = z
@@ -11,9 +12,10 @@ export const CredentialsToken = z
 
 export const CredentialsRole = z.object({ role: Role, business_details: BusinessDetails, party_id: CiString(3), country_code: CiString(2) })
 export type CredentialsRole = z.infer<typeof CredentialsRole>
+const CredentialsRole221 = CredentialsRole.extend({ business_details: BusinessDetails221 })
 
 /** "Every role needs a unique combination of: role, party_id and country_code." */
-const uniqueRoles = z.array(CredentialsRole).min(1).superRefine((roles, context) => {
+const uniqueRoles = <Role extends z.ZodType<CredentialsRole>>(role: Role) => z.array(role).min(1).superRefine((roles, context) => {
   const seen = new Set<string>()
   roles.forEach((role, index) => {
     const key = `${role.role}:${role.country_code.toUpperCase()}*${role.party_id.toUpperCase()}`
@@ -27,11 +29,11 @@ export const Credentials = z.object({
   token: CredentialsToken,
   url: URL,
   hub_party_id: CiString(5).optional(),
-  roles: uniqueRoles,
+  roles: uniqueRoles(CredentialsRole),
 })
 export type Credentials = z.infer<typeof Credentials>
 
-export const Credentials221 = Credentials.omit({ hub_party_id: true })
+export const Credentials221 = Credentials.omit({ hub_party_id: true }).extend({ roles: uniqueRoles(CredentialsRole221) })
 export type Credentials221 = z.infer<typeof Credentials221>
 
 export const credentialsSchemas = { '2.3.0': Credentials, '2.2.1': Credentials221 } as const satisfies Record<OcpiVersion, z.ZodType>
@@ -40,7 +42,7 @@ export const credentialsSchemas = { '2.3.0': Credentials, '2.2.1': Credentials22
 export function credentialsFor(version: OcpiVersion, credentials: Credentials): Credentials | Credentials221 {
   if (version === '2.3.0') return credentials
   const { hub_party_id: _dropped, ...rest } = credentials
-  return rest
+  return { ...rest, roles: rest.roles.map((role) => ({ ...role, business_details: businessDetailsTo221(role.business_details) })) }
 }
 
 // Versions module (version_information_endpoint.asciidoc): VersionNumber and ModuleID are OpenEnums in 2.3.0, so any

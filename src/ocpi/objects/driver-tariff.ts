@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { CiString, DateTime, DisplayText, URL } from '../../ocpi/types'
-import type { VersionAdapters } from '../../ocpi/version-adapters'
-import { Currency, PriceLimit, TariffElement, TaxIncluded } from '../tariffs/schema'
+import { CiString, DateTime, DisplayText, URL } from '../types'
+import type { VersionAdapters } from '../version-adapters'
+import { Currency, PriceLimit, TariffElement, TaxIncluded } from './tariff'
 
 // x-driver-tariffs (docs/extensions/x-driver-tariffs.md): the tariff an eMSP charges one driver (token), for display on the
 // Charging Station, and the limits of a pre-paid driver. Owned by the eMSP, pushed to CPOs. Same shape in 2.2.1 and 2.3.0.

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CiString, DateTime, Role } from '../../ocpi/types'
+import { CiString, DateTime, Role } from '../types'
 
 export const ConnectionStatus = z.enum(['CONNECTED', 'OFFLINE', 'PLANNED', 'SUSPENDED'])
 

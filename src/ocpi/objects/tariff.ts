@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { CiString, DateTime, DisplayText, Price221, URL } from '../../ocpi/types'
-import type { VersionAdapters } from '../../ocpi/version-adapters'
-import { EnergyMix, EnergyMix221 } from '../locations/schema'
+import { CiString, DateTime, DisplayText, Price221, URL } from '../types'
+import type { VersionAdapters } from '../version-adapters'
+import { EnergyMix, EnergyMix221 } from './location'
 
 // mod_tariffs.asciidoc, "Object description" and "Data types"; 2.3.0 is canonical.
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   allowedCountriesFromWire, Token, Token221, TokenPatch, TokenPatch221, tokenPatchVersions, tokenToWire, tokenVersions,
-} from '../../../src/modules/tokens/schema'
+} from '../../../src/ocpi/objects/token'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 
 // Spec examples, read unaltered from the shared spec folder.

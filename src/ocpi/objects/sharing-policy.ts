@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import type { PartyRef } from '../../ocpi/context'
-import { CiString, Role } from '../../ocpi/types'
+import type { PartyRef } from '../context'
+import { CiString, Role } from '../types'
 
 /**
  * Data-sharing policy of one hosted party (B1.5, docs/locations.md): what a peer may see of the party's locations,

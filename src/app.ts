@@ -1,0 +1,29 @@
+import { Hono, type Context } from 'hono'
+import { admin } from './app/admin'
+import { runScheduledJobs } from './app/cron'
+import type { Env } from './env'
+import { ocpi, unknownEndpoint } from './app/ocpi'
+import type { OcpiEnv } from './ocpi/context'
+import { ourVersionsUrl } from './ocpi/urls'
+import { toOcpiResponse } from './ocpi/respond-error'
+
+// Not strict: peers build URLs from endpoint URLs with and without a trailing slash (the spec's own hubclientinfo
+// examples end in `hubclientinfo/?date_from=`).
+const app = new Hono<{ Bindings: Env }>({ strict: false })
+app.route('/ocpi', ocpi)
+app.route('/admin/v1', admin)
+// Hono calls only the top-level app's notFound; the context is the one the OCPI middleware (message IDs) already ran on.
+app.notFound((c) =>
+  c.req.path.startsWith('/ocpi/')
+    ? toOcpiResponse(unknownEndpoint(), c as unknown as Context<OcpiEnv>)
+    : c.json({ error: { code: 404, message: 'Unknown route' } }, 404),
+)
+app.get('/', (c) => c.json({ name: 'ocpi-edge', versions_url: ourVersionsUrl(c.env) }))
+
+/** The worker: OCPI and the management API over HTTP, the scheduled jobs on the cron trigger. */
+export const worker = {
+  fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduledJobs(env, controller.scheduledTime))
+  },
+} satisfies ExportedHandler<Env>

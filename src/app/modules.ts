@@ -1,0 +1,20 @@
+import type { OcpiModule } from '../ocpi/module'
+import { serveModules } from '../peers/served-modules'
+import { onSharingPolicyChange } from '../modules/locations/policy-change'
+import { republishTariffsForPolicy } from '../modules/tariffs/push'
+import { cdrs } from '../modules/cdrs'
+import { hubclientinfo } from '../modules/hubclientinfo'
+import { sessions } from '../modules/sessions'
+import { locationsModule } from '../modules/locations'
+import { tariffs } from '../modules/tariffs'
+import { xDriverTariffs } from '../modules/x-driver-tariffs'
+import { tokens } from '../modules/tokens'
+import { xGdpr } from '../modules/x-gdpr'
+import { xTokenMigration } from '../modules/x-token-migration'
+import { xFeeds } from '../modules/x-feeds'
+
+/** Every module served, in the order listed in version details. Credentials is mounted by src/app/ocpi.ts. */
+export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, cdrs]
+serveModules(modules)
+// Tariffs follow the locations that use them (docs/tariffs.md), so a location sharing policy decides them too.
+onSharingPolicyChange(republishTariffsForPolicy)

@@ -1,0 +1,33 @@
+import type { Context } from 'hono'
+import type { Env } from '../env'
+import { respond, respondSerializedList } from './envelope'
+import { setPageHeaders, type Page, type PageQuery } from './paging'
+
+/** A page as read for one request, with the D1 session bookmark the next page continues from (when read in one). */
+export type ReadPage<T> = Page<T> & { bookmark?: string }
+
+type ListEnv = { Bindings: Pick<Env, 'PUBLIC_URL'> }
+
+// Every paged list, OCPI sender and management API alike, answers the same way: X-Total-Count, X-Limit and a Link to
+// the next page under PUBLIC_URL (the address peers and operators reach, not the one this request came in on), then
+// the objects.
+const setListHeaders = <E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<unknown>) =>
+  setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: page.bookmark })
+
+/** An OCPI list page in the envelope, each object converted to the peer's version by `toWire`. */
+export function respondPage<T, E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<T>, toWire: (object: T) => unknown = (object) => object) {
+  setListHeaders(c, query, page)
+  return respond(c, page.objects.map(toWire))
+}
+
+/** An OCPI list page whose objects the store already serialized for the peer's version. */
+export function respondSerializedPage<E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<string>) {
+  setListHeaders(c, query, page)
+  return respondSerializedList(c, page.objects)
+}
+
+/** A management API list page: the objects as a JSON array, paged like the OCPI lists. */
+export function respondAdminPage<T, E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<T>) {
+  setListHeaders(c, query, page)
+  return c.json(page.objects)
+}
