@@ -12,13 +12,17 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/architecture/**'],
+          exclude: ['test/e2e/**', 'test/architecture/**', 'test/**/*.node.test.ts'],
           setupFiles: ['./test/apply-migrations.ts'],
         },
       },
       {
-        // Checks over the source tree itself (import graph), in Node.
-        test: { name: 'architecture', include: ['test/architecture/**/*.test.ts'], environment: 'node' },
+        // Checks of the repository itself that need Node (files, child processes): the import graph, generated files, the spec census.
+        test: {
+          name: 'node',
+          include: ['test/architecture/**/*.test.ts', 'test/**/*.node.test.ts'],
+          environment: 'node',
+        },
       },
       {
         // End to end: real `wrangler dev` platforms talking OCPI to each other over localhost.

@@ -8,6 +8,7 @@ import type { AdminEnv } from '../admin/context'
 import { toAdminResponse } from '../admin/errors'
 import { partiesAdmin } from './parties-admin'
 import { peersAdmin } from './peers-admin'
+import { openApiAdmin } from './openapi'
 
 export const admin = new Hono<AdminEnv>()
 
@@ -17,6 +18,7 @@ admin.use('*', async (c, next) => {
   await next()
 })
 admin.use('*', pushClientInfoChangesAfterWrites())
+admin.route('/', openApiAdmin)
 admin.route('/', partiesAdmin)
 admin.route('/', peersAdmin)
 admin.route('/', jobsAdmin)

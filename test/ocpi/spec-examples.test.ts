@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { Credentials, Credentials221, Version, VersionDetails } from '../../src/ocpi/objects/credentials'
 
-// The spec's own examples, read unaltered from shared/ocpi-spec, must parse with our schemas.
+// The spec's own examples, read unaltered from test/fixtures/spec, must parse with our schemas.
 const glob = {
   '2.3.0': {
-    credentials: import.meta.glob<unknown>('../../../shared/ocpi-spec/2.3.0/examples/credentials_example*.json', { eager: true, import: 'default' }),
-    details: import.meta.glob<unknown>('../../../shared/ocpi-spec/2.3.0/examples/version_details_example*.json', { eager: true, import: 'default' }),
-    versions: import.meta.glob<unknown>('../../../shared/ocpi-spec/2.3.0/examples/versions_info_example.json', { eager: true, import: 'default' }),
+    credentials: import.meta.glob<unknown>('../fixtures/spec/2.3.0/examples/credentials_example*.json', { eager: true, import: 'default' }),
+    details: import.meta.glob<unknown>('../fixtures/spec/2.3.0/examples/version_details_example*.json', { eager: true, import: 'default' }),
+    versions: import.meta.glob<unknown>('../fixtures/spec/2.3.0/examples/versions_info_example.json', { eager: true, import: 'default' }),
   },
   '2.2.1': {
-    credentials: import.meta.glob<unknown>('../../../shared/ocpi-spec/2.2.1/examples/credentials_example*.json', { eager: true, import: 'default' }),
-    details: import.meta.glob<unknown>('../../../shared/ocpi-spec/2.2.1/examples/version_details_example*.json', { eager: true, import: 'default' }),
-    versions: import.meta.glob<unknown>('../../../shared/ocpi-spec/2.2.1/examples/versions_info_example.json', { eager: true, import: 'default' }),
+    credentials: import.meta.glob<unknown>('../fixtures/spec/2.2.1/examples/credentials_example*.json', { eager: true, import: 'default' }),
+    details: import.meta.glob<unknown>('../fixtures/spec/2.2.1/examples/version_details_example*.json', { eager: true, import: 'default' }),
+    versions: import.meta.glob<unknown>('../fixtures/spec/2.2.1/examples/versions_info_example.json', { eager: true, import: 'default' }),
   },
 }
 const schemas = {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import cdrExample from '../../../../shared/ocpi-spec/2.3.0/examples/cdr_example.json'
-import cdr221Example from '../../../../shared/ocpi-spec/2.2.1/examples/cdr_example.json'
+import cdrExample from '../../fixtures/spec/2.3.0/examples/cdr_example.json'
+import cdr221Example from '../../fixtures/spec/2.2.1/examples/cdr_example.json'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
 

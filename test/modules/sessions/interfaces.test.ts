@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import started from '../../../../shared/ocpi-spec/2.3.0/examples/session_example_1_simple_start.json'
+import started from '../../fixtures/spec/2.3.0/examples/session_example_1_simple_start.json'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { fromHeaders, hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
 

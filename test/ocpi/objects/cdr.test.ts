@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import cdr221 from '../../../../shared/ocpi-spec/2.2.1/examples/cdr_example.json'
-import cdr230 from '../../../../shared/ocpi-spec/2.3.0/examples/cdr_example.json'
+import cdr221 from '../../fixtures/spec/2.2.1/examples/cdr_example.json'
+import cdr230 from '../../fixtures/spec/2.3.0/examples/cdr_example.json'
 import { CDR, CDR221, cdrVersions } from '../../../src/ocpi/objects/cdr'
 import { withoutPersonalData } from '../../../src/modules/cdrs/store'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 
-// Spec examples, read unaltered from the shared spec folder.
+// Spec examples, read unaltered from the committed fixtures (test/fixtures/spec).
 const examples = { '2.3.0': cdr230, '2.2.1': cdr221 } as const
 
 describe.each(['2.3.0', '2.2.1'] as const)('the CDR example of %s', (version) => {

@@ -7,9 +7,9 @@ import {
 } from '../../../src/ocpi/objects/location'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 
-// The spec's examples, read unaltered from the sibling shared/ folder (never copied into the repo).
-const examples230 = import.meta.glob<unknown>('../../../../shared/ocpi-spec/2.3.0/examples/location_*.json', { eager: true, import: 'default' })
-const examples221 = import.meta.glob<unknown>('../../../../shared/ocpi-spec/2.2.1/examples/location_*.json', { eager: true, import: 'default' })
+// The spec's examples, read unaltered from the committed fixtures (test/fixtures/spec).
+const examples230 = import.meta.glob<unknown>('../../fixtures/spec/2.3.0/examples/location_*.json', { eager: true, import: 'default' })
+const examples221 = import.meta.glob<unknown>('../../fixtures/spec/2.2.1/examples/location_*.json', { eager: true, import: 'default' })
 
 /** The object each example file shows, by file name (some wrap a class in its field name, as the spec includes lines of them). */
 function schemaFor(version: '2.2.1' | '2.3.0', file: string): { schema: z.ZodType; unwrap?: string } {

@@ -4,10 +4,10 @@ import {
 } from '../../../src/ocpi/objects/session'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 
-// Spec examples, read unaltered from the shared spec folder.
+// Spec examples, read unaltered from the committed fixtures (test/fixtures/spec).
 const examples = {
-  '2.3.0': import.meta.glob<any>('../../../../shared/ocpi-spec/2.3.0/examples/session_*.json', { eager: true, import: 'default' }),
-  '2.2.1': import.meta.glob<any>('../../../../shared/ocpi-spec/2.2.1/examples/session_*.json', { eager: true, import: 'default' }),
+  '2.3.0': import.meta.glob<any>('../../fixtures/spec/2.3.0/examples/session_*.json', { eager: true, import: 'default' }),
+  '2.2.1': import.meta.glob<any>('../../fixtures/spec/2.2.1/examples/session_*.json', { eager: true, import: 'default' }),
 } as const
 
 const named = (version: keyof typeof examples, kind: 'example' | 'patch') =>

@@ -4,10 +4,10 @@ import { OcpiError } from '../../../src/ocpi/errors'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 import { Tariff, Tariff221, tariffTo221, tariffVersions } from '../../../src/ocpi/objects/tariff'
 
-// The spec's own tariff examples (read unaltered from shared/ocpi-spec) survive wire -> canonical -> wire unchanged.
+// The spec's own tariff examples (read unaltered from test/fixtures/spec) survive wire -> canonical -> wire unchanged.
 const examples = {
-  '2.3.0': import.meta.glob<Record<string, unknown>>(['../../../../shared/ocpi-spec/2.3.0/examples/tariff_*.json', '../../../../shared/ocpi-spec/2.3.0/examples/tariffrestriction_*.json'], { eager: true, import: 'default' }),
-  '2.2.1': import.meta.glob<Record<string, unknown>>(['../../../../shared/ocpi-spec/2.2.1/examples/tariff_*.json', '../../../../shared/ocpi-spec/2.2.1/examples/tariffrestriction_*.json'], { eager: true, import: 'default' }),
+  '2.3.0': import.meta.glob<Record<string, unknown>>(['../../fixtures/spec/2.3.0/examples/tariff_*.json', '../../fixtures/spec/2.3.0/examples/tariffrestriction_*.json'], { eager: true, import: 'default' }),
+  '2.2.1': import.meta.glob<Record<string, unknown>>(['../../fixtures/spec/2.2.1/examples/tariff_*.json', '../../fixtures/spec/2.2.1/examples/tariffrestriction_*.json'], { eager: true, import: 'default' }),
 }
 
 // tariff_put_example.json shows a PUT body without `last_updated`, which the Tariff object requires (card. 1), and

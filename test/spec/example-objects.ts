@@ -1,0 +1,41 @@
+import { z } from 'zod'
+import { CDR, cdrVersions } from '../../src/ocpi/objects/cdr'
+import { Credentials, Credentials221, Version, VersionDetails } from '../../src/ocpi/objects/credentials'
+import {
+  connectorPatchVersions, EnergyMix, EnergyMix221, evsePatchVersions, evseVersions, Hours, locationPatchVersions, locationVersions,
+} from '../../src/ocpi/objects/location'
+import { sessionPatchVersions, sessionVersions } from '../../src/ocpi/objects/session'
+import { tariffVersions } from '../../src/ocpi/objects/tariff'
+import { tokenPatchVersions, tokenVersions } from '../../src/ocpi/objects/token'
+import { DisplayText } from '../../src/ocpi/types'
+import type { VersionAdapters } from '../../src/ocpi/version-adapters'
+
+// The objects a spec example can show, each with the version adapters the platform reads and writes it with. Objects
+// without a version difference or without a canonical form are read and written as they are.
+
+const asIs = <T>(schema221: z.ZodType<T>, schema230: z.ZodType<T> = schema221): VersionAdapters<T> => ({
+  '2.2.1': { schema: schema221, toCanonical: (value: T) => value, fromCanonical: (value: T) => value },
+  '2.3.0': { schema: schema230, toCanonical: (value: T) => value, fromCanonical: (value: T) => value },
+})
+
+export const exampleObjects = {
+  CDR: cdrVersions,
+  Connector_PATCH: connectorPatchVersions,
+  Credentials: asIs<z.infer<typeof Credentials>>(Credentials221 as z.ZodType<z.infer<typeof Credentials>>, Credentials),
+  DisplayText: asIs(DisplayText),
+  EnergyMix: asIs<z.infer<typeof EnergyMix>>(EnergyMix221 as z.ZodType<z.infer<typeof EnergyMix>>, EnergyMix),
+  EVSE: evseVersions,
+  EVSE_PATCH: evsePatchVersions,
+  Hours: asIs(Hours),
+  Location: locationVersions,
+  Location_PATCH: locationPatchVersions,
+  Session: sessionVersions,
+  Session_PATCH: sessionPatchVersions,
+  Tariff: tariffVersions,
+  Token: tokenVersions,
+  Token_PATCH: tokenPatchVersions,
+  Version_list: asIs(z.array(Version)),
+  VersionDetails: asIs(VersionDetails),
+} satisfies Record<string, VersionAdapters<any>> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type ExampleObject = keyof typeof exampleObjects
