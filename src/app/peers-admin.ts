@@ -10,6 +10,7 @@ import { modules } from './modules'
 import { CredentialsToken } from '../ocpi/objects/credentials'
 import { CountryCode, PartyId, Role } from '../ocpi/types'
 import { approvePendingRoles, rejectPendingRoles } from '../peers/role-review'
+import { invalidatePushPeers } from '../push/publish'
 import { isCustomModule } from '../peers/extensions'
 import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer } from '../peers/registration'
 import { getPeer, listPeers, type Peer } from '../peers/store'
@@ -69,8 +70,11 @@ export const peersAdmin = new Hono<AdminEnv>()
     const { extensions } = parseWith(ExtensionsChoice, await readJson(c))
     return c.json(await peerView(c.env, await setPeerExtensions(c.env, c.req.param('peer_id'), extensions)))
   })
-  .post('/peers/:peer_id/roles/approve', async (c) =>
-    c.json(await peerView(c.env, await approvePendingRoles(c.env, c.req.param('peer_id'), parseWith(Approval, await readOptionalJson(c))))))
+  .post('/peers/:peer_id/roles/approve', async (c) => {
+    const peer = await approvePendingRoles(c.env, c.req.param('peer_id'), parseWith(Approval, await readOptionalJson(c)))
+    invalidatePushPeers()
+    return c.json(await peerView(c.env, peer))
+  })
   .post('/peers/:peer_id/roles/reject', async (c) =>
     c.json(await peerView(c.env, await rejectPendingRoles(c.env, c.req.param('peer_id'), parseWith(Rejection, await readOptionalJson(c))))))
   .delete('/peers/:peer_id', async (c) => c.json(await peerView(c.env, await unregisterPeer(c.env, c.req.param('peer_id')))))

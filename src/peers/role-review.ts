@@ -3,7 +3,6 @@ import { auditEntry, runBatch } from '../db/batch'
 import { database } from '../db/client'
 import type { CredentialsRole, RoleGrant } from '../db/schema'
 import { OcpiError } from '../ocpi/errors'
-import { invalidatePushPeers } from '../push/publish'
 import { roleKey, selected } from './grants'
 import { listHostedParties } from './parties'
 import { isRegistered } from './peer-state'
@@ -13,7 +12,8 @@ import { getPeer, ownClientInfoStatements, partiesHeldByOthers, replacePeerRoles
 
 /**
  * Grants pending roles (all, or the ones selected). A party hosted here or held by another registered peer is refused
- * with 409 unless `override` says the operator means it; every approval is audited.
+ * with 409 unless `override` says the operator means it; every approval is audited. The caller drops the cached push
+ * audiences (invalidatePushPeers): the peer may now receive more.
  */
 export async function approvePendingRoles(env: Env, peerId: string, options: { roles?: RoleGrant[]; override?: boolean } = {}): Promise<Peer> {
   const db = database(env.DB)
@@ -35,7 +35,6 @@ export async function approvePendingRoles(env: Env, peerId: string, options: { r
     ...(isRegistered(peer.status) ? ownClientInfoStatements(db, granted, 'CONNECTED', now) : []),
     ...granted.map((role) => auditEntry(db, { actor: 'admin', action: 'peer.role.approved', subject: peerId, detail: { role: roleKey(role), override: options.override ?? false } }, now)),
   ])
-  invalidatePushPeers()
   return (await getPeer(db, peerId))!
 }
 
