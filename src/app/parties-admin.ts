@@ -8,6 +8,7 @@ import { BusinessDetails } from '../ocpi/objects/business-details'
 import type { AdminEnv } from '../admin/context'
 import { hostParty, listHostedParties } from '../peers/parties'
 import { publishRolesToPeers } from '../peers/registration'
+import { logError } from '../ocpi/log'
 
 const NewParty = z.object({ country_code: CountryCode, party_id: PartyId, role: Role, business_details: BusinessDetails })
 
@@ -17,7 +18,7 @@ export const partiesAdmin = new Hono<AdminEnv>()
     const inserted = await hostParty(c.var.db, party, 'admin')
     if (!inserted) throw new OcpiError(2001, `Party ${party.country_code.toUpperCase()}*${party.party_id.toUpperCase()} already hosts role ${party.role}`, { http_status: 409 })
     // B8.2: our credentials roles changed; every connected peer learns them through a credentials PUT.
-    c.executionCtx.waitUntil(publishRolesToPeers(c.env).catch((error) => console.error('publishing roles to peers failed', error)))
+    c.executionCtx.waitUntil(publishRolesToPeers(c.env).catch((error) => logError('publishing roles to peers failed', error)))
     return c.json(toParty(inserted), 201)
   })
   .get('/parties', async (c) => c.json((await listHostedParties(c.var.db)).map(toParty)))

@@ -27,6 +27,7 @@ export interface PeerSettings {
   /** Our answer to the peer's credentials POST: 201 (default) or 200 for peers that accept only 200. */
   credentials_post_status?: 200 | 201
 }
+import { logError } from '../ocpi/log'
 
 // One function per action we take on a peer, called by the management routes, the cron job and (renewal) other
 // modules; what a peer does to us is in accept-registration.ts. Credentials, versions and hubclientinfo are
@@ -246,7 +247,7 @@ export async function rotateStaleCredentials(env: Env, now = Date.now()): Promis
   const stale = await listPeersDueForRenewal(db, { initiator: now - maxAgeMs, other: now - maxAgeMs - DAY_MS })
   const results = await Promise.allSettled(stale.map((peerId) => renewCredentials(env, peerId, { actor: 'cron' })))
   results.forEach((result, index) => {
-    if (result.status === 'rejected') console.error(`credentials renewal for peer ${stale[index]} failed`, result.reason)
+    if (result.status === 'rejected') logError(`credentials renewal for peer ${stale[index]} failed`, result.reason)
   })
 }
 
@@ -294,6 +295,6 @@ const isPeerErrorCode = (code: number): code is OcpiStatusCode => PEER_ERROR_COD
 function asRegistrationError(error: unknown): OcpiError {
   if (error instanceof OcpiError) return error
   if (error instanceof OcpiClientError) return new OcpiError(3001, `Unable to use the peer's API: ${error.message}`)
-  console.error('registration failed', error)
+  logError('registration failed', error)
   return new OcpiError(3000, error instanceof Error ? error.message : String(error))
 }
