@@ -5,6 +5,8 @@
 interface OptionalSettings {
   /** Webhook that carries out commands a hosted CPO receives, instead of the built-in charge point simulator. */
   CSMS_WEBHOOK_URL?: string
+  /** Bearer token sent to CSMS_WEBHOOK_URL, when the CSMS asks for one. */
+  CSMS_WEBHOOK_TOKEN?: string
 }
 
 declare global {

@@ -1,5 +1,120 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../env'
+import type { Session } from '../ocpi/objects/session'
+import { writeFinishedSession, writeSessionChange, writeStartedSession } from '../modules/commands/live-sessions'
+import { chargingPeriods, deliveredKwh, fitsReadings, type MeterReading } from '../modules/commands/meter'
+import { priceCharging } from '../modules/commands/pricing'
+import { meterIntervalMs, SIMULATED_POWER_KW, simulatorSpeed } from '../modules/commands/simulator-settings'
 
-/** One instance per charging session: live state, charging limits, meter values. Filled in by the sessions work. */
-export class ChargingSession extends DurableObject<Env> {}
+interface LiveState {
+  session: Session
+  command_id?: string
+  /** Meter values come from the built-in simulator on this object's alarm, or from the CSMS. */
+  simulated: boolean
+  stopped: boolean
+  stop_reason?: string
+}
+
+export interface LiveView { session: Session; kwh: number; power_kw: number; readings: number; stopped: boolean; stop_reason?: string }
+
+/**
+ * One instance per live session of a hosted CPO (named by country_code*party_id*session_id): the meter readings, the
+ * session as last written, and, for a simulated charge point, an alarm that reads the meter on a schedule. Every change
+ * is written through the sessions store and pushed to the token's eMSP by the outbox.
+ */
+export class ChargingSession extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS live (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL)')
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS readings (at INTEGER PRIMARY KEY, kwh REAL NOT NULL)')
+  }
+
+  async start(init: { session: Session; command_id?: string; simulated?: boolean }): Promise<boolean> {
+    if (this.#state()) return false
+    const started = Date.parse(init.session.start_date_time)
+    this.#save({ session: init.session, command_id: init.command_id, simulated: init.simulated ?? true, stopped: false })
+    this.ctx.storage.sql.exec('INSERT OR IGNORE INTO readings (at, kwh) VALUES (?, 0)', started)
+    await writeStartedSession(this.env, init.session)
+    if (init.simulated ?? true) await this.ctx.storage.setAlarm(Date.now() + meterIntervalMs(this.env))
+    return true
+  }
+
+  /**
+   * A meter value. One already held (same timestamp), one that would run the meter backwards, or any after the stop
+   * changes nothing; the session is rewritten from all readings, so their arrival order does not matter.
+   */
+  async meter(reading: MeterReading): Promise<'recorded' | 'ignored' | 'unknown'> {
+    const state = this.#state()
+    if (!state) return 'unknown'
+    const readings = this.#readings()
+    if (state.stopped || readings.some((held) => held.at === reading.at) || !fitsReadings(readings, reading)) return 'ignored'
+    this.ctx.storage.sql.exec('INSERT INTO readings (at, kwh) VALUES (?, ?)', reading.at, reading.kwh)
+    await this.#writeProgress(state)
+    return 'recorded'
+  }
+
+  /** Stops charging (STOP_SESSION, a limit, the CSMS): the last reading closes the session and its CDR is sent. */
+  async stop(options: { reason: string; at?: number }): Promise<boolean> {
+    const state = this.#state()
+    if (!state || state.stopped) return false
+    const at = options.at ?? Date.now()
+    if (state.simulated) this.#simulateReading(at)
+    const stopped = { ...state, stopped: true, stop_reason: options.reason }
+    this.#save(stopped)
+    await this.ctx.storage.deleteAlarm()
+    const readings = this.#readings()
+    await writeFinishedSession(this.env, state.session, chargingPeriods(readings), deliveredKwh(readings), at)
+    return true
+  }
+
+  live(): LiveView | null {
+    const state = this.#state()
+    if (!state) return null
+    const readings = this.#readings()
+    return { session: state.session, kwh: deliveredKwh(readings), power_kw: this.#power(readings), readings: readings.length, stopped: state.stopped, stop_reason: state.stop_reason }
+  }
+
+  override async alarm(): Promise<void> {
+    const state = this.#state()
+    if (!state || state.stopped || !state.simulated) return
+    this.#simulateReading(Date.now())
+    await this.#writeProgress(state)
+    await this.ctx.storage.setAlarm(Date.now() + meterIntervalMs(this.env))
+  }
+
+  /** The simulated meter: constant power, time running SIMULATOR_SPEED times faster than the clock. */
+  #simulateReading(at: number) {
+    const last = this.#readings().at(-1)
+    if (!last || at <= last.at) return
+    const kwh = last.kwh + (SIMULATED_POWER_KW * (at - last.at) * simulatorSpeed(this.env)) / 3_600_000
+    this.ctx.storage.sql.exec('INSERT OR IGNORE INTO readings (at, kwh) VALUES (?, ?)', at, Math.round(kwh * 1000) / 1000)
+  }
+
+  async #writeProgress(state: LiveState) {
+    const readings = this.#readings()
+    const periods = chargingPeriods(readings)
+    const session = await writeSessionChange(this.env, state.session, {
+      kwh: deliveredKwh(readings), charging_periods: periods, total_cost: priceCharging(periods, state.session.currency),
+    })
+    this.#save({ ...state, session })
+  }
+
+  #power(readings: MeterReading[]): number {
+    const [previous, last] = readings.slice(-2)
+    if (!previous || !last || last.at === previous.at) return 0
+    return Math.round(((last.kwh - previous.kwh) * 3_600_000) / (last.at - previous.at) * 1000) / 1000
+  }
+
+  #readings(): MeterReading[] {
+    return this.ctx.storage.sql.exec<{ at: number; kwh: number }>('SELECT at, kwh FROM readings ORDER BY at').toArray().map((row) => ({ at: row.at, kwh: row.kwh }))
+  }
+
+  #state(): LiveState | undefined {
+    const row = this.ctx.storage.sql.exec<{ body: string }>('SELECT body FROM live WHERE id = 1').toArray()[0]
+    return row && (JSON.parse(row.body) as LiveState)
+  }
+
+  #save(state: LiveState) {
+    this.ctx.storage.sql.exec('INSERT INTO live (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body', JSON.stringify(state))
+  }
+}
