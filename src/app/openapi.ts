@@ -93,6 +93,7 @@ export const adminOperations: Record<string, Operation> = {
   'GET /commands': { summary: 'Lists commands sent and received (paged)' },
   'GET /commands/:command_id': { summary: 'One command with its whole history' },
   'POST /csms/commands/:command_id/result': { summary: 'The CSMS reports the charge point result of a command (docs/csms-webhook.md)', body: CommandResult },
+  'POST /csms/sessions/:country_code/:party_id/:session_id/start': { summary: 'The CSMS reports a session started; the platform holds it live and pushes its updates', body: Session, status: 201 },
   'POST /csms/sessions/:country_code/:party_id/:session_id/meter': { summary: 'The CSMS reports an absolute meter value of a live session', body: 'object' },
   'POST /csms/sessions/:country_code/:party_id/:session_id/stop': { summary: 'The CSMS reports the end of a live session; its CDR is created and sent', body: 'object' },
   'GET /live-sessions/:country_code/:party_id/:session_id': { summary: 'Live state of a hosted CPO session (energy, power)' },

@@ -33,7 +33,8 @@ export class ChargingSession extends DurableObject<Env> {
     if (this.#state()) return false
     const started = Date.parse(init.session.start_date_time)
     this.#save({ session: init.session, command_id: init.command_id, simulated: init.simulated ?? true, stopped: false })
-    this.ctx.storage.sql.exec('INSERT OR IGNORE INTO readings (at, kwh) VALUES (?, 0)', started)
+    // A real meter's register does not start at 0: a CSMS's first reading is the baseline the energy is counted from.
+    if (init.simulated ?? true) this.ctx.storage.sql.exec('INSERT OR IGNORE INTO readings (at, kwh) VALUES (?, 0)', started)
     await writeStartedSession(this.env, init.session)
     if (init.simulated ?? true) await this.ctx.storage.setAlarm(Date.now() + meterIntervalMs(this.env))
     return true

@@ -133,3 +133,29 @@ describe('a command the charge point never answers', () => {
     expect(csmsReceived).toEqual([expect.objectContaining({ command: 'UNLOCK_CONNECTOR', cpo: setup.cpo, request: { location_id: setup.locationId, evse_uid: 'E1', connector_id: '1' } })])
   })
 })
+
+describe('one platform hosting both the eMSP and the CPO (the npm start demo)', () => {
+  it('starts and stops a charge through a loopback peer: the platform registered with itself', async () => {
+    const { c } = await import('./harness')
+    const cpo = { country_code: 'NL', party_id: partyId() }
+    const emsp = { country_code: 'DE', party_id: partyId() }
+    await c.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'Demo CPO' } })
+    await c.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'Demo eMSP' } })
+    const locationId = unique('LOC')
+    await c.admin('PUT', `/locations/${cpo.country_code}/${cpo.party_id}/${locationId}`, locationOf(cpo, locationId))
+    const invite = await c.admin('POST', '/peers/invite', { name: 'loopback' })
+    const peer = await c.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a })
+    const token = appToken(emsp)
+    const start = await c.admin('POST', `/commands/${peer.peer_id}/START_SESSION?to=${cpo.country_code}*${cpo.party_id}`, { token, location_id: locationId, evse_uid: 'E1' })
+    expect(start.state).toBe('ACCEPTED')
+    const state = async (id: string) => (await c.admin('GET', `/commands/${id}`)).command
+    await expect.poll(async () => (await state(start.command_id)).state, poll).toBe('ACCEPTED')
+    await expect.poll(async () => (await state(start.command_id)).final, poll).toBe(true)
+    const ownSession = async () => (await c.admin('GET', '/sessions?source=own&limit=1000')).find((session: any) => session.cdr_token.uid === token.uid)
+    await expect.poll(async () => (await ownSession())?.kwh ?? 0, poll).toBeGreaterThan(0)
+    const session = await ownSession()
+    const stop = await c.admin('POST', `/commands/${peer.peer_id}/STOP_SESSION?to=${cpo.country_code}*${cpo.party_id}&from=${emsp.country_code}*${emsp.party_id}`, { session_id: session.id })
+    await expect.poll(async () => (await state(stop.command_id)).state, poll).toBe('ACCEPTED')
+    await expect.poll(async () => (await c.adminRaw('GET', `/cdrs/${cpo.country_code}/${cpo.party_id}/${session.id}?source=own`)).status, poll).toBe(200)
+  })
+})

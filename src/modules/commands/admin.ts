@@ -12,6 +12,7 @@ import { publicBase } from '../../ocpi/urls'
 import { findHostedParty } from '../../peers/parties'
 import { getPeer } from '../../peers/store'
 import { DateTime, toEpochMs } from '../../ocpi/types'
+import { Session } from '../../ocpi/objects/session'
 import { chargingSession } from './live-sessions'
 import { sendCommand } from './send'
 import { listCommands } from './store'
@@ -55,6 +56,15 @@ export const admin = new Hono<AdminEnv>()
     const outcome = isCommandId(id) ? await commandTracker(c.env, id).chargePointResult(result, { from: 'csms' }) : 'unknown'
     if (outcome === 'unknown') throw OcpiError.unknownObject(`command ${id}`)
     return c.json({ outcome })
+  })
+  .post('/csms/sessions/:country_code/:party_id/:session_id/start', async (c) => {
+    const ref = sessionRef(c.req.param())
+    if (!(await findHostedParty(c.var.db, ref, 'CPO'))) throw OcpiError.unknownObject(`CPO ${ref.country_code}*${ref.party_id}`)
+    const body = parseWith(Session.partial({ country_code: true, party_id: true, id: true, last_updated: true }), await readObjectBody(c))
+    const session: Session = { ...body, country_code: ref.country_code, party_id: ref.party_id, id: ref.id, last_updated: body.last_updated ?? new Date().toISOString() }
+    const started = await chargingSession(c.env, ref).start({ session, simulated: false })
+    if (!started) throw new OcpiError(2001, `Session ${ref.id} is already live`, { http_status: 409, path: 'id' })
+    return c.json(session, 201)
   })
   .post('/csms/sessions/:country_code/:party_id/:session_id/meter', async (c) => {
     const value = parseWith(MeterValue, await readObjectBody(c))
