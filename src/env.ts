@@ -7,6 +7,8 @@ interface OptionalSettings {
   CSMS_WEBHOOK_URL?: string
   /** Bearer token sent to CSMS_WEBHOOK_URL, when the CSMS asks for one. */
   CSMS_WEBHOOK_TOKEN?: string
+  /** Unset in production (refuse); "true" or a host:port list for local use only (docs/security.md, "Outbound URL policy"). */
+  ALLOW_PRIVATE_PEER_URLS?: string
 }
 
 declare global {

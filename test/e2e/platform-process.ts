@@ -3,6 +3,7 @@ import { applyLocalMigrations, startPlatform as startWranglerDev, type RunningPl
 import { E2E_ADMIN_TOKEN, E2E_STATE_DIR, E2E_VARS, PLATFORMS, urlOf, type PlatformName } from './platforms'
 
 /** Starts platform `name` as a real `wrangler dev` on its port and state directory; `fresh` wipes and migrates the state first. */
+/** `vars` replace E2E_VARS entries, e.g. a platform with a narrower outbound URL policy than the others. */
 export async function launchPlatform(name: PlatformName, { fresh, vars = {} }: { fresh: boolean; vars?: Record<string, string> }): Promise<RunningPlatform> {
   const persistTo = `${E2E_STATE_DIR}/${name}`
   if (fresh) {

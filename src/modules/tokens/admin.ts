@@ -3,7 +3,7 @@ import { partyInPath } from '../../peers/routing'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
-import { parseWith, readJson } from '../../ocpi/body'
+import { parseWith, readJson, readText } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
@@ -83,8 +83,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
     return c.json(adminView(stored))
   })
   .post('/tokens/sync/:peer_id', async (c) => {
-    const text = await c.req.text()
-    const request = parseWith(SyncRequest, text.trim() ? JSON.parse(text) : {})
+    const request = parseWith(SyncRequest, (await readText(c)).trim() ? await readJson(c) : {})
     const state = await planTokenSync(c.var.db, c.req.param('peer_id'), { emsp: request.party, date_from: request.date_from, limit: request.limit })
     return c.json(jobAccepted(await startJob(c.env, TOKEN_SYNC_JOB, state)), 202)
   })
