@@ -4,6 +4,7 @@ import type { Session } from '../ocpi/objects/session'
 import { writeFinishedSession, writeSessionChange, writeStartedSession } from '../modules/commands/live-sessions'
 import { chargingPeriods, deliveredKwh, fitsReadings, type MeterReading } from '../modules/commands/meter'
 import { priceCharging } from '../modules/commands/pricing'
+import { limitedReading, limitReached, limitTime, type ChargingLimits } from '../modules/commands/limits'
 import { meterIntervalMs, SIMULATED_POWER_KW, simulatorSpeed } from '../modules/commands/simulator-settings'
 
 interface LiveState {
@@ -13,9 +14,10 @@ interface LiveState {
   simulated: boolean
   stopped: boolean
   stop_reason?: string
+  limits?: ChargingLimits
 }
 
-export interface LiveView { session: Session; kwh: number; power_kw: number; readings: number; stopped: boolean; stop_reason?: string }
+export interface LiveView { session: Session; kwh: number; power_kw: number; readings: number; stopped: boolean; stop_reason?: string; limits?: ChargingLimits }
 
 /**
  * One instance per live session of a hosted CPO (named by country_code*party_id*session_id): the meter readings, the
@@ -50,6 +52,12 @@ export class ChargingSession extends DurableObject<Env> {
     const readings = this.#readings()
     if (state.stopped || readings.some((held) => held.at === reading.at) || !fitsReadings(readings, reading)) return 'ignored'
     this.ctx.storage.sql.exec('INSERT INTO readings (at, kwh) VALUES (?, ?)', reading.at, reading.kwh)
+    // A CSMS's charge point is not ours to hold back: the session ends at the first reading that reaches a limit.
+    const reached = state.limits && limitReached(this.#readings(), state.limits, Date.parse(state.session.start_date_time))
+    if (reached) {
+      await this.#finish(state, reached, this.#readings().at(-1)!.at)
+      return 'recorded'
+    }
     await this.#writeProgress(state)
     return 'recorded'
   }
@@ -59,12 +67,19 @@ export class ChargingSession extends DurableObject<Env> {
     const state = this.#state()
     if (!state || state.stopped) return false
     const at = options.at ?? Date.now()
-    if (state.simulated) this.#simulateReading(at)
-    const stopped = { ...state, stopped: true, stop_reason: options.reason }
-    this.#save(stopped)
-    await this.ctx.storage.deleteAlarm()
-    const readings = this.#readings()
-    await writeFinishedSession(this.env, state.session, chargingPeriods(readings), deliveredKwh(readings), at)
+    const limited = state.simulated ? this.#simulateReading(state, at) : undefined
+    return this.#finish(state, limited?.reason ?? options.reason, limited?.at ?? at)
+  }
+
+  /**
+   * Sets the limits of a live session, checked from the next meter reading on; the simulated charge point is woken at
+   * a time limit. Returns false when the session is not live (unknown or stopped).
+   */
+  async setLimits(limits: ChargingLimits): Promise<boolean> {
+    const state = this.#state()
+    if (!state || state.stopped) return false
+    this.#save({ ...state, limits })
+    if (state.simulated) await this.#scheduleTick({ ...state, limits })
     return true
   }
 
@@ -72,23 +87,53 @@ export class ChargingSession extends DurableObject<Env> {
     const state = this.#state()
     if (!state) return null
     const readings = this.#readings()
-    return { session: state.session, kwh: deliveredKwh(readings), power_kw: this.#power(readings), readings: readings.length, stopped: state.stopped, stop_reason: state.stop_reason }
+    return {
+      session: state.session, kwh: deliveredKwh(readings), power_kw: this.#power(readings), readings: readings.length,
+      stopped: state.stopped, stop_reason: state.stop_reason, limits: state.limits,
+    }
   }
 
   override async alarm(): Promise<void> {
     const state = this.#state()
     if (!state || state.stopped || !state.simulated) return
-    this.#simulateReading(Date.now())
+    const limited = this.#simulateReading(state, Date.now())
+    if (limited?.reason) {
+      await this.#finish(state, limited.reason, limited.at)
+      return
+    }
     await this.#writeProgress(state)
-    await this.ctx.storage.setAlarm(Date.now() + meterIntervalMs(this.env))
+    await this.#scheduleTick(state)
   }
 
-  /** The simulated meter: constant power, time running SIMULATOR_SPEED times faster than the clock. */
-  #simulateReading(at: number) {
-    const last = this.#readings().at(-1)
-    if (!last || at <= last.at) return
-    const kwh = last.kwh + (SIMULATED_POWER_KW * (at - last.at) * simulatorSpeed(this.env)) / 3_600_000
-    this.ctx.storage.sql.exec('INSERT OR IGNORE INTO readings (at, kwh) VALUES (?, ?)', at, Math.round(kwh * 1000) / 1000)
+  /** The next meter reading, or the end of the session at a time limit, whichever comes first. */
+  async #scheduleTick(state: LiveState) {
+    const time = state.limits && limitTime(state.limits, Date.parse(state.session.start_date_time))
+    await this.ctx.storage.setAlarm(Math.max(Date.now(), Math.min(Date.now() + meterIntervalMs(this.env), time?.at ?? Infinity)))
+  }
+
+  /**
+   * The simulated meter: constant power, time running SIMULATOR_SPEED times faster than the clock. A charge point the
+   * platform controls stops at a limit, so the reading never passes one; returns the limit reached, if any.
+   */
+  #simulateReading(state: LiveState, now: number): { at: number; reason?: string } | undefined {
+    const readings = this.#readings()
+    const last = readings.at(-1)
+    if (!last || now <= last.at) return undefined
+    const kwh = last.kwh + (SIMULATED_POWER_KW * (now - last.at) * simulatorSpeed(this.env)) / 3_600_000
+    const next = { at: now, kwh: Math.round(kwh * 1000) / 1000 }
+    const { reading, reason } = state.limits
+      ? limitedReading(readings, next, state.limits, Date.parse(state.session.start_date_time), (periods) => priceCharging(periods, state.session.currency))
+      : { reading: next, reason: undefined }
+    if (reading.at > last.at) this.ctx.storage.sql.exec('INSERT OR IGNORE INTO readings (at, kwh) VALUES (?, ?)', reading.at, reading.kwh)
+    return { at: Math.max(reading.at, last.at), reason }
+  }
+
+  async #finish(state: LiveState, reason: string, at: number): Promise<boolean> {
+    this.#save({ ...state, stopped: true, stop_reason: reason })
+    await this.ctx.storage.deleteAlarm()
+    const readings = this.#readings()
+    await writeFinishedSession(this.env, state.session, chargingPeriods(readings), deliveredKwh(readings), at, reason)
+    return true
   }
 
   async #writeProgress(state: LiveState) {

@@ -32,8 +32,9 @@ async function connect(cpoPlatform: Platform, version: string) {
   const locationId = unique('LOC')
   await cpoPlatform.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'E2E CPO' } })
   await b.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'E2E eMSP' } })
-  const invite = await cpoPlatform.admin('POST', '/peers/invite', { name: `b over ${version}` })
-  const peer = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })
+  const extensions = ['x-charging-limits']
+  const invite = await cpoPlatform.admin('POST', '/peers/invite', { name: `b over ${version}`, extensions })
+  const peer = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions })
   expect(peer).toMatchObject({ version, status: 'CONNECTED' })
   // Written once b is connected, so a pushes it to b, and then every EVSE status change.
   await cpoPlatform.admin('PUT', `/locations/${cpo.country_code}/${cpo.party_id}/${locationId}`, locationOf(cpo, locationId))
@@ -78,6 +79,27 @@ describe.each(['2.2.1', '2.3.0'] as const)('charging from eMSP platform b at CPO
     await expect.poll(async () => (await receivedSession())?.status, poll).toBe('COMPLETED')
     const cdr = (await b.admin('GET', `/cdrs/${setup.cpo.country_code}/${setup.cpo.party_id}/${session.id}?source=received`))
     expect(cdr.total_energy).toBe((await receivedSession()).kwh)
+  })
+
+  it('B4.2: a pre-paid session stops at its energy limit, not after, and b sees why', async () => {
+    const token = appToken(setup.emsp)
+    const start = await send('START_SESSION', { token, location_id: setup.locationId, evse_uid: 'E1' })
+    await expect.poll(() => finalState(start.command_id), poll).toBe('ACCEPTED')
+    const receivedSession = async () => (await b.admin('GET', `/sessions?source=received&limit=1000`)).find((session: any) => session.cdr_token.uid === token.uid)
+    await expect.poll(async () => (await receivedSession())?.status, poll).toBe('ACTIVE')
+    const session = await receivedSession()
+    const limitsPath = `/charging-limits/${setup.peerId}/${setup.cpo.country_code}/${setup.cpo.party_id}/${session.id}`
+    const refused = await b.adminRaw('PUT', limitsPath, { max_cost: { amount: 5, currency: 'USD' } })
+    expect(refused.body).toMatchObject({ error: { path: 'max_cost.currency' } })
+    await b.admin('PUT', limitsPath, { max_kwh: 0.5 })
+    await expect.poll(async () => (await b.admin('GET', limitsPath)).stopped_by, poll).toBe('max_kwh')
+    const cdrPath = `/cdrs/${setup.cpo.country_code}/${setup.cpo.party_id}/${session.id}?source=received`
+    await expect.poll(async () => (await b.adminRaw('GET', cdrPath)).status, poll).toBe(200)
+    const cdr = (await b.adminRaw('GET', cdrPath)).body
+    expect(cdr.total_energy).toBeLessThanOrEqual(0.5)
+    expect(cdr.remark).toBe('Stopped at the charging limit max_kwh')
+    await expect.poll(async () => (await receivedSession())?.status, poll).toBe('COMPLETED')
+    expect((await receivedSession()).kwh).toBeLessThanOrEqual(0.5)
   })
 
   it('RESERVE_NOW reserves an EVSE, as b sees in the location a pushes, and CANCEL_RESERVATION frees it', async () => {

@@ -38,11 +38,18 @@ export async function writeSessionChange(env: Env, session: Session, patch: Omit
   return written.session
 }
 
+const STOP_REMARKS: Record<string, string> = {
+  STOP_SESSION: 'Stopped by the eMSP (STOP_SESSION)', CSMS: 'Stopped at the charge point',
+  max_kwh: 'Stopped at the charging limit max_kwh', max_cost: 'Stopped at the charging limit max_cost',
+  max_duration: 'Stopped at the charging limit max_duration_minutes', stop_at: 'Stopped at the charging limit stop_at',
+}
+export const stopRemark = (reason: string) => STOP_REMARKS[reason] ?? 'Stopped'
+
 /**
  * The end of a session: COMPLETED with its final energy, periods and cost, its CDR created and posted to the token's
  * eMSP, and the EVSE AVAILABLE again. The CDR's price comes from the same function as the live cost.
  */
-export async function writeFinishedSession(env: Env, session: Session, periods: ChargingPeriod[], kwh: number, endedAt: number): Promise<CDR | undefined> {
+export async function writeFinishedSession(env: Env, session: Session, periods: ChargingPeriod[], kwh: number, endedAt: number, stopReason?: string): Promise<CDR | undefined> {
   const db = database(env.DB)
   const total_cost = priceCharging(periods, session.currency)
   const end_date_time = new Date(endedAt).toISOString()
@@ -64,6 +71,8 @@ export async function writeFinishedSession(env: Env, session: Session, periods: 
     currency: finished.currency,
     charging_periods: periods.length > 0 ? periods : [{ start_date_time: session.start_date_time, dimensions: [{ type: 'ENERGY', volume: 0 }] }],
     total_cost, total_energy: kwh, total_time: Math.round((endedAt - Date.parse(session.start_date_time)) / 36) / 100_000,
+    // CDR.remark: "for example: reason why a transaction was stopped".
+    ...(stopReason && { remark: stopRemark(stopReason) }),
     last_updated: end_date_time,
   }
   if ((await insertOwnCdr(db, cdr)).outcome === 'created') await publishCdr(env, db, cdr)

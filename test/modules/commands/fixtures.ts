@@ -11,13 +11,13 @@ export { adminFetch, fakePeer, ocpiAnswer, ocpiFetch, rfidToken, type OcpiBody, 
 export const EMSP_HOST = 'https://emsp.example'
 
 /** A hosted CPO with one published location `LOC1` (EVSE `LOC1-E1`, connector `1`), and an eMSP peer of `version`. */
-export async function cpoWithEmspPeer(version: OcpiVersion) {
+export async function cpoWithEmspPeer(version: OcpiVersion, extensions: string[] = []) {
   const cpo = uniqueParty('NL')
   await hostCpo(cpo)
   await putOwn(sampleLocation(cpo, 'LOC1'))
   const emsp = uniqueParty('DE')
   const peer = await registeredPeer({
-    roles: [roleOf('EMSP', emsp)], version,
+    roles: [roleOf('EMSP', emsp)], version, extensions,
     fields: { endpoints: [{ identifier: 'commands', role: 'SENDER', url: `${EMSP_HOST}/ocpi/${version}/sender/commands` }] },
   })
   const command = (type: string, body: unknown, options: { token?: string; headers?: Record<string, string> } = {}) =>
