@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import { OcpiError } from './errors'
+import { rejectNulCharacters } from './nul'
 
 /** INBOUND_BODY_MAX_BYTES by default: a body larger than this is HTTP 413 and is never held in memory whole. */
 export const DEFAULT_INBOUND_BODY_MAX_BYTES = 4 * 1024 * 1024
@@ -52,11 +53,14 @@ export async function readText(c: Context): Promise<string> {
 /** Reads the JSON body: too large is HTTP 413, invalid JSON is HTTP 400 / 2001. */
 export async function readJson(c: Context): Promise<unknown> {
   const text = await readText(c)
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch {
     throw new OcpiError(2001, 'Request body is not valid JSON', { http_status: 400 })
   }
+  rejectNulCharacters(value)
+  return value
 }
 
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {

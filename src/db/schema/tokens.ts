@@ -24,6 +24,8 @@ export const tokens = sqliteTable('tokens', {
   allowed_countries: text('allowed_countries', { mode: 'json' }).$type<string[]>(),
   /** eMSP-side only (own tokens): why a valid token is refused by real-time authorize; null: in good standing. */
   account_status: text('account_status').$type<AccountStatus>(),
+  /** Bumped on every write: an owner PATCH only lands on the revision it read, and its push carries the new one. */
+  revision: integer('revision').notNull().default(0),
 }, (table) => [
   primaryKey({ columns: [table.source, table.key] }), // GET/PUT/PATCH and eMSP authorize by (party, uid, type)
   index('tokens_by_uid').on(table.source, table.uid, table.type), // CPO authorize: a charge point only knows the uid
