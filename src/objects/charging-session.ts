@@ -1,9 +1,10 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../env'
 import type { Session } from '../ocpi/objects/session'
+import type { ChargingPeriod } from '../ocpi/objects/cdr'
 import { writeFinishedSession, writeSessionChange, writeStartedSession } from '../modules/commands/live-sessions'
 import { chargingPeriods, deliveredKwh, fitsReadings, type MeterReading } from '../modules/commands/meter'
-import { priceCharging } from '../modules/commands/pricing'
+import { priceCharging, type PricingBasis } from '../modules/commands/pricing'
 import { limitedReading, limitReached, limitTime, type ChargingLimits } from '../modules/commands/limits'
 import { meterIntervalMs, SIMULATED_POWER_KW, simulatorSpeed } from '../modules/commands/simulator-settings'
 
@@ -15,6 +16,8 @@ interface LiveState {
   stopped: boolean
   stop_reason?: string
   limits?: ChargingLimits
+  /** The tariff and time zone the live cost and the CDR are priced with (free without a tariff). */
+  pricing: PricingBasis
 }
 
 export interface LiveView { session: Session; kwh: number; power_kw: number; readings: number; stopped: boolean; stop_reason?: string; limits?: ChargingLimits }
@@ -31,10 +34,11 @@ export class ChargingSession extends DurableObject<Env> {
     ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS readings (at INTEGER PRIMARY KEY, kwh REAL NOT NULL)')
   }
 
-  async start(init: { session: Session; command_id?: string; simulated?: boolean }): Promise<boolean> {
+  async start(init: { session: Session; pricing?: PricingBasis; command_id?: string; simulated?: boolean }): Promise<boolean> {
     if (this.#state()) return false
     const started = Date.parse(init.session.start_date_time)
-    this.#save({ session: init.session, command_id: init.command_id, simulated: init.simulated ?? true, stopped: false })
+    const pricing = init.pricing ?? { time_zone: 'UTC' }
+    this.#save({ session: init.session, command_id: init.command_id, simulated: init.simulated ?? true, stopped: false, pricing })
     // A real meter's register does not start at 0: a CSMS's first reading is the baseline the energy is counted from.
     if (init.simulated ?? true) this.ctx.storage.sql.exec('INSERT OR IGNORE INTO readings (at, kwh) VALUES (?, 0)', started)
     await writeStartedSession(this.env, init.session)
@@ -122,7 +126,7 @@ export class ChargingSession extends DurableObject<Env> {
     const kwh = last.kwh + (SIMULATED_POWER_KW * (now - last.at) * simulatorSpeed(this.env)) / 3_600_000
     const next = { at: now, kwh: Math.round(kwh * 1000) / 1000 }
     const { reading, reason } = state.limits
-      ? limitedReading(readings, next, state.limits, Date.parse(state.session.start_date_time), (periods) => priceCharging(periods, state.session.currency))
+      ? limitedReading(readings, next, state.limits, Date.parse(state.session.start_date_time), (periods) => this.#cost(state, periods, next.at).total_cost)
       : { reading: next, reason: undefined }
     if (reading.at > last.at) this.ctx.storage.sql.exec('INSERT OR IGNORE INTO readings (at, kwh) VALUES (?, ?)', reading.at, reading.kwh)
     return { at: Math.max(reading.at, last.at), reason }
@@ -132,7 +136,8 @@ export class ChargingSession extends DurableObject<Env> {
     this.#save({ ...state, stopped: true, stop_reason: reason })
     await this.ctx.storage.deleteAlarm()
     const readings = this.#readings()
-    await writeFinishedSession(this.env, state.session, chargingPeriods(readings), deliveredKwh(readings), at, reason)
+    const periods = chargingPeriods(readings)
+    await writeFinishedSession(this.env, state.session, periods, deliveredKwh(readings), at, this.#cost(state, periods, at), state.pricing.tariff, reason)
     return true
   }
 
@@ -140,9 +145,13 @@ export class ChargingSession extends DurableObject<Env> {
     const readings = this.#readings()
     const periods = chargingPeriods(readings)
     const session = await writeSessionChange(this.env, state.session, {
-      kwh: deliveredKwh(readings), charging_periods: periods, total_cost: priceCharging(periods, state.session.currency),
+      kwh: deliveredKwh(readings), charging_periods: periods, total_cost: this.#cost(state, periods, readings.at(-1)!.at).total_cost,
     })
     this.#save({ ...state, session })
+  }
+
+  #cost(state: LiveState, periods: ChargingPeriod[], until: number) {
+    return priceCharging(state.pricing, { start_date_time: state.session.start_date_time, end_date_time: new Date(until).toISOString(), charging_periods: periods })
   }
 
   #power(readings: MeterReading[]): number {

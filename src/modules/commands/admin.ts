@@ -14,6 +14,9 @@ import { getPeer } from '../../peers/store'
 import { DateTime, toEpochMs } from '../../ocpi/types'
 import { Session } from '../../ocpi/objects/session'
 import { chargingSession } from './live-sessions'
+import { pricingBasis } from './pricing'
+import { findConnector, findEvse } from '../locations/merge'
+import { getLocation, OWN_SOURCE } from '../locations/store'
 import { sendCommand } from './send'
 import { listCommands } from './store'
 import { commandTracker, isCommandId, newCommandId } from './trackers'
@@ -62,7 +65,11 @@ export const admin = new Hono<AdminEnv>()
     if (!(await findHostedParty(c.var.db, ref, 'CPO'))) throw OcpiError.unknownObject(`CPO ${ref.country_code}*${ref.party_id}`)
     const body = parseWith(Session.partial({ country_code: true, party_id: true, id: true, last_updated: true }), await readObjectBody(c))
     const session: Session = { ...body, country_code: ref.country_code, party_id: ref.party_id, id: ref.id, last_updated: body.last_updated ?? new Date().toISOString() }
-    const started = await chargingSession(c.env, ref).start({ session, simulated: false })
+    const location = (await getLocation(c.var.db, OWN_SOURCE, ref, session.location_id))?.location
+    const evse = location && findEvse(location, session.evse_uid)
+    const connector = evse && findConnector(evse, session.connector_id)
+    const pricing = location && connector ? await pricingBasis(c.var.db, location, connector) : undefined
+    const started = await chargingSession(c.env, ref).start({ session, pricing, simulated: false })
     if (!started) throw new OcpiError(2001, `Session ${ref.id} is already live`, { http_status: 409, path: 'id' })
     return c.json(session, 201)
   })

@@ -10,7 +10,8 @@ import { patchOwnLocation } from '../locations/owner'
 import { getLocation, OWN_SOURCE } from '../locations/store'
 import { publishSessionPatch, publishSessionPut } from '../sessions/push'
 import { patchSession, putOwnSession } from '../sessions/store'
-import { priceCharging } from './pricing'
+import type { Tariff } from '../../ocpi/objects/tariff'
+import type { ChargingCosts } from './pricing'
 
 // The writes of a hosted CPO's live session, as its ChargingSession makes them: through the sessions and CDRs stores,
 // pushed to the token's eMSP by the outbox like any owner write.
@@ -24,8 +25,8 @@ export const chargingSession = (env: Env, ref: SessionRef) => env.CHARGING_SESSI
 
 export async function writeStartedSession(env: Env, session: Session): Promise<void> {
   const db = database(env.DB)
-  await putOwnSession(db, session)
-  await publishSessionPut(env, db, session)
+  const written = await putOwnSession(db, session)
+  if (written.outcome === 'stored') await publishSessionPut(env, db, written.session, written.revision)
 }
 
 /** A change of the live session (energy, periods, cost, status); returns the session as stored. */
@@ -34,7 +35,7 @@ export async function writeSessionChange(env: Env, session: Session, patch: Omit
   const stamped: SessionPatch = { ...patch, last_updated: new Date().toISOString() }
   const written = await patchSession(db, 'own', session, stamped)
   if (written.outcome !== 'stored') return session
-  await publishSessionPatch(env, db, written.session, stamped)
+  await publishSessionPatch(env, db, written.session, stamped, written.revision)
   return written.session
 }
 
@@ -47,11 +48,13 @@ export const stopRemark = (reason: string) => STOP_REMARKS[reason] ?? 'Stopped'
 
 /**
  * The end of a session: COMPLETED with its final energy, periods and cost, its CDR created and posted to the token's
- * eMSP, and the EVSE AVAILABLE again. The CDR's price comes from the same function as the live cost.
+ * eMSP, and the EVSE AVAILABLE again. `costs` come from the same function as the live cost (the tariff engine).
  */
-export async function writeFinishedSession(env: Env, session: Session, periods: ChargingPeriod[], kwh: number, endedAt: number, stopReason?: string): Promise<CDR | undefined> {
+export async function writeFinishedSession(
+  env: Env, session: Session, periods: ChargingPeriod[], kwh: number, endedAt: number, costs: ChargingCosts, tariff?: Tariff, stopReason?: string,
+): Promise<CDR | undefined> {
   const db = database(env.DB)
-  const total_cost = priceCharging(periods, session.currency)
+  const { total_cost } = costs
   const end_date_time = new Date(endedAt).toISOString()
   const finished = await writeSessionChange(env, session, { status: 'COMPLETED', end_date_time, kwh, charging_periods: periods, total_cost })
   const location = (await getLocation(db, OWN_SOURCE, session, session.location_id))?.location
@@ -70,7 +73,7 @@ export async function writeFinishedSession(env: Env, session: Session, periods: 
     },
     currency: finished.currency,
     charging_periods: periods.length > 0 ? periods : [{ start_date_time: session.start_date_time, dimensions: [{ type: 'ENERGY', volume: 0 }] }],
-    total_cost, total_energy: kwh, total_time: Math.round((endedAt - Date.parse(session.start_date_time)) / 36) / 100_000,
+    ...(tariff && { tariffs: [tariff] }), total_cost, ...costs.dimensions, total_energy: kwh, total_time: Math.round((endedAt - Date.parse(session.start_date_time)) / 36) / 100_000,
     // CDR.remark: "for example: reason why a transaction was stopped".
     ...(stopReason && { remark: stopRemark(stopReason) }),
     last_updated: end_date_time,

@@ -9,6 +9,7 @@ import { getLocation, OWN_SOURCE } from '../locations/store'
 import { getOwnSession } from '../sessions/store'
 import type { ChargePointOutcome } from './charge-point'
 import { chargingSession } from './live-sessions'
+import { pricingBasis } from './pricing'
 import { deleteReservation, getReservation, putReservation, reservationKey, reservationsAtEvse } from './store'
 import type { TrackedCommand } from './tracked'
 
@@ -63,14 +64,17 @@ async function startSession(env: Env, db: Database, cpo: PartyRef, command: Trac
   if (!connector) return outcome('REJECTED', 'Unknown connector')
   if (reservation) await deleteReservation(db, reservation.key)
   const sessionId = crypto.randomUUID()
+  const pricing = await pricingBasis(db, location, connector)
   await setEvseStatus(env, db, cpo, location, evse, 'CHARGING')
   await chargingSession(env, { ...cpo, id: sessionId }).start({
     session: {
       country_code: cpo.country_code, party_id: cpo.party_id, id: sessionId, start_date_time: new Date().toISOString(), kwh: 0,
       cdr_token: { country_code: start.token.country_code, party_id: start.token.party_id, uid: start.token.uid, type: start.token.type, contract_id: start.token.contract_id },
       auth_method: 'COMMAND', ...(start.authorization_reference && { authorization_reference: start.authorization_reference }),
-      location_id: location.id, evse_uid: evse.uid, connector_id: connector.id, currency: 'EUR', status: 'ACTIVE', last_updated: new Date().toISOString(),
+      location_id: location.id, evse_uid: evse.uid, connector_id: connector.id, currency: pricing.tariff?.currency ?? 'EUR', status: 'ACTIVE',
+      last_updated: new Date().toISOString(),
     },
+    pricing,
     command_id: command.id,
   })
   return outcome('ACCEPTED', undefined, { session_id: sessionId })

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { purgeTestOutboxes } from '../../push/fixtures'
 import { hostCpo, putOwn, sampleLocation, uniqueParty } from '../locations/fixtures'
 import { adminFetch, rfidToken } from './fixtures'
+import { tariffBody } from '../tariffs/fixtures'
+import { cdrCosts, priceSession } from '../../../src/tariff'
 
 afterEach(async () => {
   await purgeTestOutboxes()
@@ -42,6 +44,33 @@ describe('a live session reported by a CSMS', () => {
     const cdr = await (await adminFetch(`/cdrs/${cpo.country_code}/${cpo.party_id}/S1?source=own`)).json<any>()
     expect(cdr).toMatchObject({ total_energy: 3.5, total_time: 0.5, end_date_time: at(30), cdr_location: { id: 'LOC1', evse_uid: 'LOC1-E1' } })
     expect((await adminFetch(`${base}/stop`, { method: 'POST', body: {} })).status).toBe(404)
+  })
+
+  it('prices the live session and the CDR with the tariff engine, from the connector\'s tariff', async () => {
+    const cpo = uniqueParty('NL')
+    await hostCpo(cpo)
+    const tariffPut = await adminFetch(`/tariffs/${cpo.country_code}/${cpo.party_id}/T1`, { method: 'PUT', body: tariffBody() })
+    expect(tariffPut.status, await tariffPut.clone().text()).toBeLessThan(300)
+    const tariff = await tariffPut.json<any>()
+    const location = sampleLocation(cpo, 'LOC1')
+    location.evses![0].connectors[0].tariff_ids = ['T1']
+    await putOwn(location)
+    const base = `/csms/sessions/${cpo.country_code}/${cpo.party_id}/P1`
+    await adminFetch(`${base}/start`, { method: 'POST', body: {
+      start_date_time: at(0), kwh: 0, cdr_token: { country_code: 'DE', party_id: 'MSP', uid: 'P1', type: 'RFID', contract_id: 'P1' }, auth_method: 'WHITELIST',
+      location_id: 'LOC1', evse_uid: 'LOC1-E1', connector_id: '1', currency: 'EUR', status: 'ACTIVE',
+    } })
+    for (const [minute, kwh] of [[0, 20], [10, 21.5], [20, 24.25]] as const) {
+      await adminFetch(`${base}/meter`, { method: 'POST', body: { timestamp: at(minute), kwh } })
+    }
+    const live = await (await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/P1?source=own`)).json<any>()
+    expect(live.total_cost).toEqual(cdrCosts(priceSession(tariff, { ...live, end_date_time: at(20) }, { time_zone: 'Europe/Amsterdam' }), '2.3.0').total_cost)
+    expect(live.total_cost.before_taxes).toBeCloseTo(4.25 * 0.35, 2)
+    await adminFetch(`${base}/stop`, { method: 'POST', body: { timestamp: at(20) } })
+    const cdr = await (await adminFetch(`/cdrs/${cpo.country_code}/${cpo.party_id}/P1?source=own`)).json<any>()
+    const expected = cdrCosts(priceSession(tariff, cdr, { time_zone: 'Europe/Amsterdam' }), '2.3.0')
+    expect(cdr).toMatchObject({ currency: 'EUR', total_energy: 4.25, tariffs: [{ id: 'T1' }], total_cost: expected.total_cost, total_energy_cost: expected.total_energy_cost })
+    expect(cdr.total_cost).toEqual(live.total_cost)
   })
 
   it('refuses a meter value for a session that is not live here, and a bad reading with the path', async () => {
