@@ -5,6 +5,7 @@ import { OcpiError } from '../../ocpi/errors'
 import { readObjectBody } from '../../ocpi/object-body'
 import { commandResultVersions } from '../../ocpi/objects/command'
 import { fromWire } from '../../ocpi/version-adapters'
+import { logError } from '../../ocpi/log'
 import { commandTracker, isCommandId } from './trackers'
 
 /**
@@ -19,9 +20,9 @@ export const sender = new Hono<OcpiEnv>()
     const id = c.req.param('command_id')
     const outcome = isCommandId(id) ? await commandTracker(c.env, id).receiveResult(c.var.peer.id, c.req.param('command'), result) : 'unknown'
     if (outcome === 'unknown') {
-      console.warn(JSON.stringify({ event: 'command_result_refused', peer_id: c.var.peer.id, command: c.req.param('command').slice(0, 32) }))
+      logError(`CommandResult refused: unknown command id from peer ${c.var.peer.id} (${c.req.param('command').slice(0, 32)})`)
       throw OcpiError.unknownObject('command')
     }
-    if (outcome !== 'recorded') console.warn(JSON.stringify({ event: `command_result_${outcome}`, peer_id: c.var.peer.id, command_id: id }))
+    if (outcome !== 'recorded') logError(`CommandResult ${outcome} for command ${id} from peer ${c.var.peer.id}: kept in its history only`)
     return respond(c, undefined)
   })
