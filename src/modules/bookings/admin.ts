@@ -1,24 +1,15 @@
 import { Hono, type Context } from 'hono'
-import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
-import { BookingRequest, CanceledReason, type Booking } from '../../ocpi/objects/booking'
+import type { Booking, BookingRequest } from '../../ocpi/objects/booking'
 import { respondAdminPage } from '../../ocpi/page-response'
 import { parsePageQuery } from '../../ocpi/paging'
-import { CountryCode, PartyId } from '../../ocpi/types'
 import { findHostedParty } from '../../peers/parties'
 import { partyInPath } from '../../peers/routing'
+import { CancelBooking, NewBooking } from './admin-schema'
 import { requestBooking } from './client'
 import { getBooking, listBookings } from './store'
-
-/** What an operator posts: a BookingRequest, request_id and authorization_reference made up when left out, and the CPO to address. */
-const NewBooking = BookingRequest.extend({
-  request_id: BookingRequest.shape.request_id.optional(),
-  authorization_reference: BookingRequest.shape.authorization_reference.optional(),
-  to: z.object({ country_code: CountryCode, party_id: PartyId }).optional(),
-})
-const Cancel = z.object({ cancellation_reason: CanceledReason.default('NO_CANCELED') })
 
 /**
  * eMSP operators: book a time slot at a peer CPO, cancel it, and read the bookings (`?source=own` for those a hosted CPO
@@ -36,7 +27,7 @@ export const admin = new Hono<AdminEnv>()
     return c.json(await requestBooking(c.var.db, c.env, c.req.param('peer_id'), request, to), 201)
   })
   .post('/bookings/:peer_id/:country_code/:party_id/:booking_id/cancel', async (c) => {
-    const { cancellation_reason } = parseWith(Cancel, await readJson(c))
+    const { cancellation_reason } = parseWith(CancelBooking, await readJson(c))
     const booking = await receivedBooking(c)
     const last = booking.booking_requests.at(-1)!.booking_request
     const request: BookingRequest = { ...last, canceled: { cancellation_reason, who_canceled: 'EMSP' } }

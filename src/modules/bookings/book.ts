@@ -20,8 +20,13 @@ export async function answerBookingRequest(db: Database, peerId: string, cpo: Pa
   const msp = { country_code: request.country_code, party_id: request.party_id }
   const existing = await getBookingByRequest(db, 'own', cpo, msp, request.request_id)
   const booking = existing ? await edit(db, cpo, existing, request, now) : await book(db, cpo, request, now)
-  await saveBooking(db, 'own', peerId, msp, booking)
-  return booking
+  if (await saveBooking(db, 'own', peerId, msp, booking)) return booking
+  // Another request took the slot between the decision and the write.
+  const lost: Booking = existing
+    ? { ...existing, booking_requests: [...existing.booking_requests, requestStatus(request, 'DECLINED', now)].slice(-MAX_REQUESTS_KEPT), last_updated: booking.last_updated }
+    : { ...booking, reservation_status: 'REJECTED', booking_requests: [requestStatus(request, 'DECLINED', now)] }
+  await saveBooking(db, 'own', peerId, msp, lost)
+  return lost
 }
 
 async function book(db: Database, cpo: PartyRef, request: BookingRequest, now: number): Promise<Booking> {

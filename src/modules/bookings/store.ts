@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, or, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { objectPage } from '../../db/paging'
 import { bookings } from '../../db/schema'
@@ -37,10 +37,37 @@ export async function heldSlots(db: Database, owner: PartyRef, locationId: strin
   return rows.map(({ object }) => ({ id: object.id, evse_uid: object.evse_uid, period: object.period }))
 }
 
-/** Stores a booking as `source` holds it, replacing the previous state; `msp` is the eMSP party that requested it. */
-export async function saveBooking(db: Database, source: BookingSource, peerId: string, msp: PartyRef, booking: Booking): Promise<void> {
+/**
+ * Stores a booking as `source` holds it, replacing the previous state; `msp` is the eMSP party that requested it.
+ * An own booking that holds its slot on an EVSE is written only if no other booking holding an overlapping slot on that
+ * EVSE exists at that moment, in the same statement, so two requests racing for one slot cannot both be reserved.
+ * Returns false when that check refused the write.
+ */
+export async function saveBooking(db: Database, source: BookingSource, peerId: string, msp: PartyRef, booking: Booking): Promise<boolean> {
+  const row = bookingRow(source, peerId, msp, booking)
+  const guarded = source === 'own' && row.evse_uid !== null && HOLDING_STATUSES.includes(booking.reservation_status)
+  const { source: _source, country_code: _country, party_id: _party, id: _id, ...changes } = row
+  if (!guarded) {
+    await db.insert(bookings).values(row).onConflictDoUpdate({ target: [bookings.source, bookings.country_code, bookings.party_id, bookings.id], set: changes })
+    return true
+  }
+  const values = Object.values({ ...row, object: JSON.stringify(row.object) })
+  const written = await db.all<{ id: string }>(sql`
+    INSERT INTO bookings (${sql.raw(Object.keys(row).join(', '))})
+    SELECT ${sql.join(values.map((value) => sql`${value}`), sql`, `)}
+    WHERE NOT EXISTS (
+      SELECT 1 FROM bookings WHERE source = 'own' AND country_code = ${row.country_code} AND party_id = ${row.party_id}
+        AND evse_uid = ${row.evse_uid} AND id <> ${row.id} AND reservation_status IN ('PENDING', 'RESERVED')
+        AND start_ms < ${row.end_ms} AND end_ms > ${row.start_ms})
+    ON CONFLICT (source, country_code, party_id, id) DO UPDATE SET
+      ${sql.raw(Object.keys(changes).map((column) => `${column} = excluded.${column}`).join(', '))}
+    RETURNING id`)
+  return written.length > 0
+}
+
+function bookingRow(source: BookingSource, peerId: string, msp: PartyRef, booking: Booking) {
   const owner = upper(booking)
-  const row = {
+  return {
     source, ...owner, id: booking.id.toUpperCase(), peer_id: peerId,
     msp_country_code: upper(msp).country_code, msp_party_id: upper(msp).party_id,
     request_id: booking.request_id.toUpperCase(), location_id: booking.location_id.toUpperCase(), evse_uid: booking.evse_uid?.toUpperCase() ?? null,
@@ -48,8 +75,6 @@ export async function saveBooking(db: Database, source: BookingSource, peerId: s
     reservation_status: booking.reservation_status, object: booking, last_updated: toEpochMs(booking.last_updated),
     key: `${owner.country_code}*${owner.party_id}*${booking.id}`.toUpperCase(),
   }
-  const { source: _source, country_code: _country, party_id: _party, id: _id, ...changes } = row
-  await db.insert(bookings).values(row).onConflictDoUpdate({ target: [bookings.source, bookings.country_code, bookings.party_id, bookings.id], set: changes })
 }
 
 export interface BookingListFilter {
