@@ -12,6 +12,7 @@ import { AuthorizeRequest } from '../modules/tokens/authorize'
 import { Token } from '../ocpi/objects/token'
 import { DriverTariff } from '../ocpi/objects/driver-tariff'
 import { GdprSubject } from '../modules/x-gdpr/schema'
+import { CancelBooking, NewBooking } from '../modules/bookings/admin-schema'
 import { ExportPartyRequest, ImportPartyRequest } from '../modules/x-token-migration/schema'
 import type { AdminEnv } from '../admin/context'
 
@@ -88,6 +89,10 @@ export const adminOperations: Record<string, Operation> = {
   'POST /gdpr/:peer_id/access': { summary: 'Asks a peer for the records it holds on a driver (x-gdpr)', body: GdprSubject },
   'POST /gdpr/:peer_id/forget': { summary: 'Asks a peer to erase the records it holds on a driver (x-gdpr)', body: GdprSubject },
   'GET /gdpr/requests/:id': { summary: 'State of a GDPR request' },
+  'POST /bookings/:peer_id': { summary: 'Books a time slot at a peer CPO from a hosted eMSP party (Bookings)', body: NewBooking, status: 201 },
+  'POST /bookings/:peer_id/:country_code/:party_id/:booking_id/cancel': { summary: 'Cancels a booking held by a peer CPO', body: CancelBooking },
+  'GET /bookings': { summary: 'Lists received or own bookings (paged)' },
+  'GET /bookings/:peer_id/:country_code/:party_id/:booking_id': { summary: 'One booking a peer CPO holds for us' },
   'POST /migrations/export-party': { summary: 'Offers the tokens of a hosted party to another platform (x-token-migration)', body: ExportPartyRequest, status: 202 },
   'POST /migrations/import-party': { summary: 'Takes over the tokens of a party from another platform', body: ImportPartyRequest, status: 202 },
   'GET /migrations/moves': { summary: 'Lists party moves' },

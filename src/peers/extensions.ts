@@ -4,7 +4,11 @@ import type { Endpoint } from '../db/schema'
 // is an agreement to use a custom module." Each peer carries the x- modules agreed with it; this file is the one place
 // that decides whether a module may be used with a peer, for version details, inbound routes and outbound calls alike.
 
-export const isCustomModule = (moduleId: string) => moduleId.startsWith('x-')
+// Modules a release adds "on top of OCPI" (2.3.0-booking-1.0 changelog: "added module on top of OCPI"; its ModuleID is
+// not in version_information_endpoint's list) are treated as custom modules: used only where agreed.
+const MODULES_ON_TOP_OF_OCPI = ['Booking']
+
+export const isCustomModule = (moduleId: string) => moduleId.startsWith('x-') || MODULES_ON_TOP_OF_OCPI.includes(moduleId)
 
 /** Standard modules always; a custom module only when agreed with the peer. */
 export const agreedWith = (peer: { extensions: readonly string[] }, moduleId: string) => !isCustomModule(moduleId) || peer.extensions.includes(moduleId)

@@ -1,4 +1,7 @@
 import { z } from 'zod'
+import {
+  bookingLocationPatchVersions, bookingLocationVersions, bookingPatchVersions, bookingRequestPatchVersions, bookingVersions, calendarPatchVersions,
+} from '../../src/ocpi/objects/booking'
 import { CDR, cdrVersions } from '../../src/ocpi/objects/cdr'
 import { Credentials, Credentials221, Version, VersionDetails } from '../../src/ocpi/objects/credentials'
 import {
@@ -19,6 +22,12 @@ const asIs = <T>(schema221: z.ZodType<T>, schema230: z.ZodType<T> = schema221): 
 })
 
 export const exampleObjects = {
+  Booking: bookingVersions,
+  Booking_PATCH: bookingPatchVersions,
+  BookingLocation: bookingLocationVersions,
+  BookingLocation_PATCH: bookingLocationPatchVersions,
+  BookingRequest_PATCH: bookingRequestPatchVersions,
+  Calendar_PATCH: calendarPatchVersions,
   CDR: cdrVersions,
   Connector_PATCH: connectorPatchVersions,
   Credentials: asIs<z.infer<typeof Credentials>>(Credentials221 as z.ZodType<z.infer<typeof Credentials>>, Credentials),

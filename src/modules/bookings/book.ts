@@ -1,0 +1,86 @@
+import type { Database } from '../../db/client'
+import type { PartyRef } from '../../ocpi/context'
+import type { Booking, BookingRequest, BookingRequestStatus, ReservationRequestStatus } from '../../ocpi/objects/booking'
+import { toEpochMs } from '../../ocpi/types'
+import { getLocation, OWN_SOURCE } from '../locations/store'
+import { decideBooking, HOLDING_STATUSES, HOSTED_BOOKING_TERMS, withinTermsWindow } from './decide'
+import { getBookingByRequest, heldSlots, saveBooking } from './store'
+
+/** The request history a booking keeps ("All the requests made for this booking"), bounded so a peer cannot grow a row forever. */
+export const MAX_REQUESTS_KEPT = 20
+
+const isoNow = (now: number) => new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+/**
+ * A hosted CPO's answer to a BookingRequest (mod_bookings, "POST Method"): a new request_id books, the same one edits
+ * ("The same request ID SHALL be used for all edits on booking"), and an edit carrying `canceled` cancels. The answer is
+ * final at once (RESERVED or REJECTED, or the edit ACCEPTED or DECLINED), so nothing stays PENDING.
+ */
+export async function answerBookingRequest(db: Database, peerId: string, cpo: PartyRef, request: BookingRequest, now: number): Promise<Booking> {
+  const msp = { country_code: request.country_code, party_id: request.party_id }
+  const existing = await getBookingByRequest(db, 'own', cpo, msp, request.request_id)
+  const booking = existing ? await edit(db, cpo, existing, request, now) : await book(db, cpo, request, now)
+  if (await saveBooking(db, 'own', peerId, msp, booking)) return booking
+  // Another request took the slot between the decision and the write.
+  const lost: Booking = existing
+    ? { ...existing, booking_requests: [...existing.booking_requests, requestStatus(request, 'DECLINED', now)].slice(-MAX_REQUESTS_KEPT), last_updated: booking.last_updated }
+    : { ...booking, reservation_status: 'REJECTED', booking_requests: [requestStatus(request, 'DECLINED', now)] }
+  await saveBooking(db, 'own', peerId, msp, lost)
+  return lost
+}
+
+async function book(db: Database, cpo: PartyRef, request: BookingRequest, now: number): Promise<Booking> {
+  const decision = await decide(db, cpo, request, undefined, now)
+  return {
+    id: crypto.randomUUID(),
+    country_code: cpo.country_code,
+    party_id: cpo.party_id,
+    request_id: request.request_id,
+    location_id: request.location_id,
+    ...(request.evse_uid ? { evse_uid: request.evse_uid } : {}),
+    ...(request.connector_id ? { connector_id: request.connector_id } : {}),
+    ...(request.tokens ? { booking_tokens: request.tokens } : {}),
+    period: request.period,
+    reservation_status: decision === 'ACCEPTED' && !request.canceled ? 'RESERVED' : 'REJECTED',
+    authorization_reference: request.authorization_reference,
+    booking_terms: HOSTED_BOOKING_TERMS,
+    booking_requests: [requestStatus(request, decision === 'ACCEPTED' && !request.canceled ? 'ACCEPTED' : 'DECLINED', now)],
+    last_updated: isoNow(now),
+  }
+}
+
+async function edit(db: Database, cpo: PartyRef, existing: Booking, request: BookingRequest, now: number): Promise<Booking> {
+  const open = HOLDING_STATUSES.includes(existing.reservation_status)
+  const terms = existing.booking_terms
+  let updated: Booking = existing
+  let status: ReservationRequestStatus = 'DECLINED'
+  if (open && request.canceled && withinTermsWindow(existing.period, terms.cancel_until_minutes, now)) {
+    updated = { ...existing, reservation_status: 'CANCELED', canceled: request.canceled }
+    status = 'ACCEPTED'
+  } else if (open && !request.canceled && !terms.change_not_allowed && withinTermsWindow(existing.period, terms.change_until_minutes, now)
+    && request.location_id.toUpperCase() === existing.location_id.toUpperCase()
+    && (await decide(db, cpo, request, existing.id, now)) === 'ACCEPTED') {
+    const { evse_uid: _evse, connector_id: _connector, ...rest } = existing
+    updated = {
+      ...rest,
+      ...(request.evse_uid ? { evse_uid: request.evse_uid } : {}),
+      ...(request.connector_id ? { connector_id: request.connector_id } : {}),
+      ...(request.tokens ? { booking_tokens: request.tokens } : {}),
+      period: request.period,
+      authorization_reference: request.authorization_reference,
+    }
+    status = 'ACCEPTED'
+  }
+  const history = [...existing.booking_requests, requestStatus(request, status, now)].slice(-MAX_REQUESTS_KEPT)
+  return { ...updated, booking_requests: history, last_updated: isoNow(Math.max(now, toEpochMs(existing.last_updated) + 1000)) }
+}
+
+async function decide(db: Database, cpo: PartyRef, request: BookingRequest, editing: string | undefined, now: number): Promise<ReservationRequestStatus> {
+  const location = await getLocation(db, OWN_SOURCE, cpo, request.location_id)
+  const held = (await heldSlots(db, cpo, request.location_id, now)).filter((slot) => slot.id !== editing)
+  const decision = decideBooking({ request, evses: location ? (location.location.evses ?? []) : undefined, held, now })
+  return decision.status === 'RESERVED' ? 'ACCEPTED' : 'DECLINED'
+}
+
+const requestStatus = (booking_request: BookingRequest, request_status: ReservationRequestStatus, now: number): BookingRequestStatus =>
+  ({ request_status, booking_request, request_received: isoNow(now) })

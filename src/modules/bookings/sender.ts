@@ -1,0 +1,42 @@
+import { Hono, type Context } from 'hono'
+import { openReadSession } from '../../db/session'
+import { readObjectBody } from '../../ocpi/object-body'
+import type { OcpiEnv, PartyRef } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { BookingRequest, bookingRequestVersions, bookingVersions } from '../../ocpi/objects/booking'
+import { respondPage } from '../../ocpi/page-response'
+import { parsePageQuery } from '../../ocpi/paging'
+import { fromWire, toWire } from '../../ocpi/version-adapters'
+import { addressedParty, assertPeerRepresents, requestingParty } from '../../peers/routing'
+import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
+import { answerBookingRequest } from './book'
+import { listBookings } from './store'
+
+/**
+ * Bookings Sender interface (CPO): the hosted CPOs' bookings, date-paged, and booking requests (new, changed or
+ * canceled). A peer sees and changes only the bookings of the eMSP parties it represents; a hub sees those it routes.
+ */
+export const sender = new Hono<OcpiEnv>()
+  .get('/', async (c) => {
+    const query = parsePageQuery(c)
+    const session = openReadSession(c.env.DB, query.bookmark)
+    const owners = c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY) ? [await addressedParty(c, 'CPO')] : undefined
+    const page = await listBookings(session.db, { source: 'own', owners, msps: visibleMsps(c) }, query)
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (booking) => toWire(bookingVersions, c.var.version, booking))
+  })
+  .post('/', async (c) => {
+    const parsed = fromWire(bookingRequestVersions, c.var.version, await readObjectBody(c))
+    const request: BookingRequest = { ...parsed, country_code: parsed.country_code.toUpperCase(), party_id: parsed.party_id.toUpperCase() }
+    // The requesting eMSP party must be the peer's own (or routed by a hub): 2001 at country_code otherwise.
+    assertPeerRepresents(c, request, 'EMSP')
+    const cpo = await addressedParty(c, 'CPO')
+    const booking = await answerBookingRequest(c.var.db, c.var.peer.id, cpo, request, Date.now())
+    return respond(c, toWire(bookingVersions, c.var.version, booking))
+  })
+
+/** The eMSP parties whose bookings the peer may pull: the OCPI-from party, else all its EMSP roles; all for a hub. */
+function visibleMsps(c: Context<OcpiEnv>): PartyRef[] | undefined {
+  if (c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY)) return [requestingParty(c)!]
+  if (c.var.peer.roles.some((role) => role.role === 'HUB')) return undefined
+  return c.var.peer.roles.filter((role) => role.role === 'EMSP').map(({ country_code, party_id }) => ({ country_code, party_id }))
+}

@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { partyId } from './driver-records'
+import { a, b, grantsOf, unique } from './harness'
+
+// Bookings (B6.3, 2.3.0 bookings release) between two real platforms: b's eMSP books a future time slot on an EVSE of
+// a's hosted CPO, a decides at once (RESERVED), a second, overlapping booking is REJECTED, and b cancels the first.
+
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+describe('Bookings over 2.3.0: eMSP platform b books a time slot at CPO platform a', () => {
+  const cpo = { country_code: 'NL', party_id: partyId() }
+  const emsp = { country_code: 'DE', party_id: partyId() }
+  const locationId = unique('BLOC')
+  const evseUid = `${locationId}-E1`
+  const slot = { start_from: inHours(48), end_before: inHours(49) }
+  let aOnB: string
+
+  beforeAll(async () => {
+    await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'Booking CPO' } })
+    await b.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'Booking eMSP' } })
+    const lastUpdated = inHours(-1)
+    await a.admin('PUT', `/locations/${cpo.country_code}/${cpo.party_id}/${locationId}`, {
+      ...cpo, id: locationId, publish: true, address: 'Stationsplein 1', city: 'Amsterdam', postal_code: '1012 AB', country: 'NLD',
+      coordinates: { latitude: '52.378901', longitude: '4.900272' }, time_zone: 'Europe/Amsterdam', last_updated: lastUpdated,
+      evses: [{ uid: evseUid, evse_id: `NL*${cpo.party_id}*E1`, status: 'AVAILABLE', capabilities: ['RESERVABLE'], last_updated: lastUpdated,
+        connectors: [{ id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, last_updated: lastUpdated }] }],
+    })
+    const invite = await a.admin('POST', '/peers/invite', { name: 'b (bookings)', extensions: ['Booking'], grants: await grantsOf(b) })
+    aOnB = (await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version: '2.3.0', extensions: ['Booking'], grants: await grantsOf(a) })).peer_id
+  })
+
+  it('books a free future slot, sees it RESERVED, then cancels it', async () => {
+    const booked = await b.adminRaw('POST', `/bookings/${aOnB}`, { ...emsp, location_id: locationId, evse_uid: evseUid, period: slot, to: cpo })
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201)
+    expect(booked.body).toMatchObject({ ...cpo, location_id: locationId, evse_uid: evseUid, period: slot, reservation_status: 'RESERVED' })
+    const id = booked.body.id
+    expect(await b.admin('GET', `/bookings?peer_id=${aOnB}`)).toEqual([expect.objectContaining({ id, reservation_status: 'RESERVED' })])
+    expect(await a.admin('GET', '/bookings?source=own')).toEqual(expect.arrayContaining([expect.objectContaining({ id, reservation_status: 'RESERVED' })]))
+
+    const overlapping = await b.admin('POST', `/bookings/${aOnB}`, { ...emsp, location_id: locationId, evse_uid: evseUid, period: { start_from: inHours(48.5), end_before: inHours(50) }, to: cpo })
+    expect(overlapping).toMatchObject({ reservation_status: 'REJECTED', booking_requests: [expect.objectContaining({ request_status: 'DECLINED' })] })
+
+    const canceled = await b.admin('POST', `/bookings/${aOnB}/${cpo.country_code}/${cpo.party_id}/${id}/cancel`, { cancellation_reason: 'TRAFFIC' })
+    expect(canceled).toMatchObject({ id, reservation_status: 'CANCELED', canceled: { cancellation_reason: 'TRAFFIC', who_canceled: 'EMSP' } })
+    expect(await b.admin('GET', `/bookings/${aOnB}/${cpo.country_code}/${cpo.party_id}/${id}`)).toMatchObject({ reservation_status: 'CANCELED' })
+    expect(await a.admin('GET', '/bookings?source=own')).toEqual(expect.arrayContaining([expect.objectContaining({ id, reservation_status: 'CANCELED' })]))
+  })
+})
