@@ -1,7 +1,8 @@
 import { and, count, eq, isNull, ne, or, sql } from 'drizzle-orm'
+import { runBatch } from '../db/batch'
 import type { Database } from '../db/client'
 import { afterPosition, dateRange, pageOffset, pageOrder } from '../db/paging'
-import { hubClientInfo, type ConnectionStatus } from '../db/schema'
+import { clientInfoChanges, hubClientInfo, type ConnectionStatus } from '../db/schema'
 import type { PartyRef } from '../ocpi/context'
 import type { Page, PageQuery } from '../ocpi/paging'
 import type { Role } from '../ocpi/types'
@@ -94,3 +95,32 @@ export async function listAllClientInfo(db: Database, options: { source?: 'own' 
   return { total, rows: rows.map((row) => ({ ...toClientInfo(row), source: row.peer_id === null ? 'own' : 'received', peer_id: row.peer_id })) }
 }
 
+
+export type ClientInfoChange = typeof clientInfoChanges.$inferSelect
+
+/**
+ * Up to `limit` queued status changes (client_info_changes, filled by triggers on hub_client_info), each with the row
+ * it is about as it stands now: absent when the row is gone, `own` false when a hub's push has since taken it over.
+ */
+export async function queuedClientInfoChanges(db: Database, limit: number): Promise<Array<{ change: ClientInfoChange; clientInfo?: ClientInfo; own: boolean }>> {
+  const rows = await db
+    .select({ change: clientInfoChanges, row: hubClientInfo })
+    .from(clientInfoChanges)
+    .leftJoin(hubClientInfo, and(
+      eq(hubClientInfo.country_code, clientInfoChanges.country_code),
+      eq(hubClientInfo.party_id, clientInfoChanges.party_id),
+      eq(hubClientInfo.role, clientInfoChanges.role),
+    ))
+    .limit(limit)
+  return rows.map(({ change, row }) => ({ change, clientInfo: row ? toClientInfo(row) : undefined, own: row?.peer_id === null }))
+}
+
+/** Dequeues changes as they were read: a change queued meanwhile (a newer version) stays for the next round. */
+export async function dequeueClientInfoChanges(db: Database, changes: readonly ClientInfoChange[]): Promise<void> {
+  await runBatch(db, changes.map((change) => db.delete(clientInfoChanges).where(and(
+    eq(clientInfoChanges.country_code, change.country_code),
+    eq(clientInfoChanges.party_id, change.party_id),
+    eq(clientInfoChanges.role, change.role),
+    eq(clientInfoChanges.version, change.version),
+  ))))
+}

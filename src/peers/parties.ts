@@ -1,9 +1,8 @@
 import type { Database } from '../db/client'
-import { parties, type CredentialsRole } from '../db/schema'
+import type { CredentialsRole } from '../db/schema'
 import type { PartyRef } from '../ocpi/context'
 import type { Role } from '../ocpi/types'
-
-type HostedParty = typeof parties.$inferSelect
+import { selectHostedParties, type HostedParty } from './party-store'
 
 // Hosted parties change rarely and are read on most requests: a short per-isolate cache, dropped on every local write.
 let cached: { at: number; rows: HostedParty[] } | undefined
@@ -11,7 +10,7 @@ const CACHE_MS = 5_000
 
 export async function listHostedParties(db: Database): Promise<HostedParty[]> {
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.rows
-  const rows = await db.select().from(parties).orderBy(parties.country_code, parties.party_id, parties.role)
+  const rows = await selectHostedParties(db)
   cached = { at: Date.now(), rows }
   return rows
 }

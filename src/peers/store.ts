@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, or } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { credentialsTokens, peerRoles, peers, type CredentialsRole } from '../db/schema'
 import { hashToken } from '../ocpi/auth'
@@ -18,6 +18,11 @@ export async function findPeerByTokenHash(db: Database, tokenHash: string, now =
 export async function getPeer(db: Database, id: string): Promise<Peer | undefined> {
   const [row] = await db.select().from(peers).where(eq(peers.id, id)).limit(1)
   return row
+}
+
+/** Peers that hold their roles (CONNECTED, or OFFLINE until they are back): the audience of pushes. */
+export async function listConnectedPeers(db: Database): Promise<Peer[]> {
+  return db.select().from(peers).where(inArray(peers.status, ['CONNECTED', 'OFFLINE']))
 }
 
 export async function listPeers(db: Database): Promise<Peer[]> {

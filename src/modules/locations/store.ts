@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
-import { locationDataVersions, locations, OWN_SOURCE } from '../../db/schema'
+import { locationDataVersions, locations, locationTariffRefs, OWN_SOURCE } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import type { Page, PageQuery } from '../../ocpi/paging'
@@ -166,6 +166,19 @@ export function ownLocationsVisibleTo(parties: readonly PartyView[]): SQL {
     grantedKeys.length > 0 ? inJsonArray(locations.key, grantedKeys) : undefined,
   ].filter((condition) => condition !== undefined)
   return and(fromSource(OWN_SOURCE), visible.length > 0 ? or(...visible) : sql`0`)!
+}
+
+/**
+ * For the tariffs store's queries (a tariff follows the locations that use it): whether an own location references a
+ * tariff stored under `tariffKey` or `groupKey` (location_tariff_refs, kept by triggers on own locations), or, with
+ * `visibleTo`, whether one those party views let a peer see does.
+ */
+export function ownLocationsReferenceTariff(keys: { tariffKey: SQL | string; groupKey: SQL | string }, visibleTo?: readonly PartyView[]): SQL {
+  const references = sql`${locationTariffRefs.tariff_key} IN (${keys.tariffKey}, ${keys.groupKey})`
+  if (!visibleTo) return sql`EXISTS (SELECT 1 FROM ${locationTariffRefs} WHERE ${references})`
+  return sql`EXISTS (SELECT 1 FROM ${locationTariffRefs}
+    JOIN ${locations} ON ${locations.source} = ${OWN_SOURCE} AND ${locations.key} = ${locationTariffRefs.location_key}
+    WHERE ${references} AND ${ownLocationsVisibleTo(visibleTo)})`
 }
 
 // ---- paged lists ----
