@@ -2,6 +2,7 @@ import { readObjectBody } from '../../ocpi/object-body'
 import { respondAdminPage } from '../../ocpi/page-response'
 import { partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
+import { sourceQuery } from '../../admin/source-param'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
@@ -34,7 +35,7 @@ const SyncRequest = z.object({ date_from: DateTime.optional(), limit: z.number()
 export const admin = new Hono<AdminEnv>()
   .get('/locations', async (c) => {
     const page = parsePageQuery(c)
-    const result = await listLocations(c.var.db, { source: c.req.query('source') || undefined, party: partyQuery(c.req.query('party')) }, page)
+    const result = await listLocations(c.var.db, { ...sourceQuery(c.req.query('source'), undefined), party: partyQuery(c.req.query('party')) }, page)
     return respondAdminPage(c, page, result)
   })
   .get('/locations/:country_code/:party_id/:location_id', async (c) => {

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, gt, ne, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, gt, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
-import { locationDataVersions, locations, locationTariffRefs, OWN_SOURCE } from '../../db/schema'
+import { locationDataVersions, locations, locationTariffRefs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import type { Page, PageQuery } from '../../ocpi/paging'
@@ -12,7 +12,13 @@ import { unknownTarget } from './merge'
 import type { PartyView } from '../../ocpi/objects/sharing-policy'
 import { locationVersions, type Location } from '../../ocpi/objects/location'
 
-export { OWN_SOURCE }
+/**
+ * Whose copy a caller means: `own` (a location of a hosted party) or the id of the peer that sent it. Stored as
+ * `peer_id` (null for own), one row per key: a party is held by one connection, so a key has one copy.
+ */
+export const OWN_SOURCE = 'own'
+const peerIdOf = (source: string) => (source === OWN_SOURCE ? null : source)
+const fromSource = (source: string) => (source === OWN_SOURCE ? isNull(locations.peer_id) : eq(locations.peer_id, source))
 
 const paged = { last_updated: locations.last_updated, key: locations.key }
 
@@ -30,7 +36,7 @@ export const locationKey = (party: PartyRef, id: string) => `${party.country_cod
 /** The row one location is stored as: key, indexed columns, canonical JSON and its serialization per OCPI version. */
 export function locationRow(source: string, location: Location) {
   return {
-    source,
+    peer_id: peerIdOf(source),
     key: locationKey(location, location.id),
     country_code: location.country_code.toUpperCase(),
     party_id: location.party_id.toUpperCase(),
@@ -49,7 +55,7 @@ export async function getLocation(db: Database, source: string, party: PartyRef,
   const [row] = await db
     .select({ location: locations.object, revision: locations.revision })
     .from(locations)
-    .where(and(eq(locations.source, source), eq(locations.key, locationKey(party, id))))
+    .where(and(fromSource(source), eq(locations.key, locationKey(party, id))))
     .limit(1)
   return row
 }
@@ -57,7 +63,7 @@ export async function getLocation(db: Database, source: string, party: PartyRef,
 /** The locations with these keys in one source, e.g. one id looked up under every hosted party at once. */
 export async function getLocationsByKeys(db: Database, source: string, keys: string[]): Promise<Location[]> {
   if (keys.length === 0) return []
-  const rows = await db.select({ location: locations.object }).from(locations).where(and(eq(locations.source, source), inJsonArray(locations.key, keys)))
+  const rows = await db.select({ location: locations.object }).from(locations).where(and(fromSource(source), inJsonArray(locations.key, keys)))
   return rows.map((row) => row.location)
 }
 
@@ -87,9 +93,12 @@ function upsertStatement(db: Database, source: string, location: Location) {
     .insert(locations)
     .values({ ...row, revision: 1 })
     .onConflictDoUpdate({
-      target: [locations.source, locations.key],
+      target: locations.key,
       set: { ...row, revision: sql`${locations.revision} + 1` },
-      setWhere: sql`excluded.last_updated >= ${locations.last_updated}`,
+      // A hosted party's write also takes over a copy a former holder sent; a peer's never replaces an own location.
+      setWhere: source === OWN_SOURCE
+        ? sql`${locations.peer_id} IS NOT NULL OR excluded.last_updated >= ${locations.last_updated}`
+        : sql`${locations.peer_id} IS NOT NULL AND excluded.last_updated >= ${locations.last_updated}`,
     })
     .returning({ key: locations.key })
 }
@@ -117,7 +126,7 @@ async function replaceIfUnchanged(db: Database, source: string, location: Locati
   const write = db
     .update(locations)
     .set({ ...row, revision: revision + 1 })
-    .where(and(eq(locations.source, source), eq(locations.key, row.key), eq(locations.revision, revision)))
+    .where(and(fromSource(source), eq(locations.key, row.key), eq(locations.revision, revision)))
     .returning({ key: locations.key })
   return (await withDataVersionBump(db, source, write)).length > 0
 }
@@ -148,8 +157,6 @@ export async function updateLocation(
 
 // ---- conditions: each names one access path the routes need ----
 
-export const fromSource = (source: string) => eq(locations.source, source)
-
 export const ofParty = (party: PartyRef) =>
   and(eq(locations.country_code, party.country_code.toUpperCase()), eq(locations.party_id, party.party_id.toUpperCase()))
 
@@ -177,7 +184,7 @@ export function ownLocationsReferenceTariff(keys: { tariffKey: SQL | string; gro
   const references = sql`${locationTariffRefs.tariff_key} IN (${keys.tariffKey}, ${keys.groupKey})`
   if (!visibleTo) return sql`EXISTS (SELECT 1 FROM ${locationTariffRefs} WHERE ${references})`
   return sql`EXISTS (SELECT 1 FROM ${locationTariffRefs}
-    JOIN ${locations} ON ${locations.source} = ${OWN_SOURCE} AND ${locations.key} = ${locationTariffRefs.location_key}
+    JOIN ${locations} ON ${locations.peer_id} IS NULL AND ${locations.key} = ${locationTariffRefs.location_key}
     WHERE ${references} AND ${ownLocationsVisibleTo(visibleTo)})`
 }
 
@@ -209,11 +216,11 @@ export function listSerializedLocations(db: Database, visibleTo: readonly PartyV
   return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, ownLocationsVisibleTo(visibleTo), page, knownTotal)
 }
 
-/** Whose locations a management list shows: `own`, `received` (from any peer) or one peer's id; absent: all. */
-export interface LocationListFilter { source?: string; party?: PartyRef }
+/** Whose locations a management list shows: own, received (from any peer, or from `peerId`); no source: all. */
+export interface LocationListFilter { source?: 'own' | 'received'; peerId?: string; party?: PartyRef }
 
 export function listLocations(db: Database, filter: LocationListFilter, page: PageQuery): Promise<Page<Location>> {
-  const source = !filter.source ? undefined : filter.source === 'received' ? ne(locations.source, OWN_SOURCE) : fromSource(filter.source)
+  const source = !filter.source ? undefined : filter.source === 'own' ? fromSource(OWN_SOURCE) : filter.peerId ? fromSource(filter.peerId) : isNotNull(locations.peer_id)
   return pageOf<Location>(db, locations.object, and(source, filter.party && ofParty(filter.party)), page)
 }
 
