@@ -86,8 +86,10 @@ export async function listOwnClientInfo(db: Database, page: PageQuery): Promise<
 }
 
 /** Management view: every row, own and received, newest first. */
-export async function listAllClientInfo(db: Database, options: { source?: 'own' | 'received'; limit: number; offset: number }) {
-  const where = options.source === 'own' ? isNull(hubClientInfo.peer_id) : options.source === 'received' ? sql`${hubClientInfo.peer_id} IS NOT NULL` : undefined
+export async function listAllClientInfo(db: Database, options: { source?: 'own' | 'received'; peerId?: string; limit: number; offset: number }) {
+  const where = options.source === 'own' ? isNull(hubClientInfo.peer_id)
+    : options.source === 'received' ? (options.peerId ? eq(hubClientInfo.peer_id, options.peerId) : sql`${hubClientInfo.peer_id} IS NOT NULL`)
+    : undefined
   const [rows, [{ total }]] = await db.batch([
     db.select().from(hubClientInfo).where(where).orderBy(sql`${hubClientInfo.last_updated} DESC`, hubClientInfo.key).limit(options.limit).offset(options.offset),
     db.select({ total: count() }).from(hubClientInfo).where(where),

@@ -43,6 +43,9 @@ describe('whose copy an object is', () => {
     // The former holder's older copy, arriving late, replaces nothing.
     expect((await pushLocation(before, '2026-01-01T11:00:00Z', 'Gent')).status_code).toBe(1000)
     expect((await getLocation(db(), after.id, moving, 'MOVE1'))?.location.city).toBe('Brussel')
+    const single = await adminFetch(`/locations/${moving.country_code}/${moving.party_id}/MOVE1?source=received`)
+    expect((await single.json<{ city: string }>()).city).toBe('Brussel')
+    expect((await adminFetch(`/locations/${moving.country_code}/${moving.party_id}/MOVE1?source=${before.id}`)).status).toBe(404)
   })
 
   it("never lets a peer's copy replace a hosted party's location, and lets the hosted party's write take over a peer's copy", async () => {
@@ -92,7 +95,7 @@ describe('whose copy an object is', () => {
   })
 
   it('takes the same ?source= on every list, and refuses anything else with the path', async () => {
-    for (const list of ['locations', 'tariffs', 'tokens', 'sessions', 'cdrs', 'driver-tariffs']) {
+    for (const list of ['locations', 'tariffs', 'tokens', 'sessions', 'cdrs', 'driver-tariffs', 'hubclientinfo']) {
       expect((await adminFetch(`/${list}?source=received`)).status, list).toBe(200)
       const refused = await adminFetch(`/${list}?source=${encodeURIComponent('not a peer!')}`)
       expect(refused.status, list).toBe(400)

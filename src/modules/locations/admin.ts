@@ -39,7 +39,8 @@ export const admin = new Hono<AdminEnv>()
     return respondAdminPage(c, page, result)
   })
   .get('/locations/:country_code/:party_id/:location_id', async (c) => {
-    const source = c.req.query('source') ?? OWN_SOURCE
+    const filter = sourceQuery(c.req.query('source'), { source: OWN_SOURCE })
+    const source = filter.peerId ?? filter.source
     const stored = await getLocation(c.var.db, source, partyInPath(c), c.req.param('location_id'))
     if (!stored) throw OcpiError.unknownObject(`Location ${c.req.param('location_id')} (source ${source})`)
     return c.json(stored.location)

@@ -13,12 +13,18 @@ import type { PartyView } from '../../ocpi/objects/sharing-policy'
 import { locationVersions, type Location } from '../../ocpi/objects/location'
 
 /**
- * Whose copy a caller means: `own` (a location of a hosted party) or the id of the peer that sent it. Stored as
- * `peer_id` (null for own), one row per key: a party is held by one connection, so a key has one copy.
+ * Whose copy a caller means: `own` (a location of a hosted party) or the id of the peer that sent it; reads also take
+ * `received` (whichever peer sent it). Stored as `peer_id` (null for own), one row per key: a party is held by one
+ * connection, so a key has one copy.
  */
 export const OWN_SOURCE = 'own'
-const peerIdOf = (source: string) => (source === OWN_SOURCE ? null : source)
-const fromSource = (source: string) => (source === OWN_SOURCE ? isNull(locations.peer_id) : eq(locations.peer_id, source))
+export const RECEIVED = 'received'
+function peerIdOf(source: string): string | null {
+  if (source === RECEIVED) throw new Error('a location is written under own or the id of the peer that sent it')
+  return source === OWN_SOURCE ? null : source
+}
+const fromSource = (source: string) =>
+  source === OWN_SOURCE ? isNull(locations.peer_id) : source === RECEIVED ? isNotNull(locations.peer_id) : eq(locations.peer_id, source)
 
 const paged = { last_updated: locations.last_updated, key: locations.key }
 
@@ -220,7 +226,7 @@ export function listSerializedLocations(db: Database, visibleTo: readonly PartyV
 export interface LocationListFilter { source?: 'own' | 'received'; peerId?: string; party?: PartyRef }
 
 export function listLocations(db: Database, filter: LocationListFilter, page: PageQuery): Promise<Page<Location>> {
-  const source = !filter.source ? undefined : filter.source === 'own' ? fromSource(OWN_SOURCE) : filter.peerId ? fromSource(filter.peerId) : isNotNull(locations.peer_id)
+  const source = !filter.source ? undefined : fromSource(filter.source === 'received' && filter.peerId ? filter.peerId : filter.source)
   return pageOf<Location>(db, locations.object, and(source, filter.party && ofParty(filter.party)), page)
 }
 
