@@ -10,7 +10,8 @@ import { assertPeerRepresents, partyInPath } from '../../peers/routing'
 
 // Receiver interface (eMSP, NSP, NAP, ... any party that takes pushed locations). Locations are client owned objects:
 // the URL names the owning party, which the pushing peer must represent as CPO (mod_locations, Data owner: CPO) or be a
-// hub for; what it pushes is kept under that peer (source = peer id), so one peer can never overwrite another's data.
+// hub for. What it pushes is the one copy of that location, filed under the peer (`peer_id`); it never replaces a location
+// of a party hosted here.
 
 /** The owning party in the URL, refused (2001) unless the authenticated peer represents it as CPO (or is a hub). */
 function ownerInUrl(c: Context<OcpiEnv>): PartyRef {
