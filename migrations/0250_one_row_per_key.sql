@@ -67,10 +67,11 @@ CREATE TABLE tokens_by_key (
   last_updated INTEGER NOT NULL,
   object TEXT NOT NULL,
   allowed_countries TEXT,
-  account_status TEXT
+  account_status TEXT,
+  revision INTEGER NOT NULL DEFAULT 0
 );
-INSERT INTO tokens_by_key (key, peer_id, country_code, party_id, uid, type, last_updated, object, allowed_countries, account_status)
-  SELECT key, peer_id, country_code, party_id, uid, type, last_updated, object, allowed_countries, account_status FROM (
+INSERT INTO tokens_by_key (key, peer_id, country_code, party_id, uid, type, last_updated, object, allowed_countries, account_status, revision)
+  SELECT key, peer_id, country_code, party_id, uid, type, last_updated, object, allowed_countries, account_status, revision FROM (
     SELECT *, row_number() OVER (PARTITION BY key ORDER BY source = 'own' DESC, last_updated DESC, peer_id) AS rank FROM tokens
   ) WHERE rank = 1;
 DROP TABLE tokens;

@@ -6,7 +6,9 @@ import { seedDemo } from './seed.mjs'
 const port = Number(process.env.PORT ?? 8787)
 const url = `http://localhost:${port}`
 await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { stdio: 'inherit' })
-const dev = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'dev', '--port', String(port), '--var', `PUBLIC_URL:${url}`], {
+const dev = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'dev', '--port', String(port), '--var', `PUBLIC_URL:${url}`,
+  // A local demo's peers live on this machine: allow private peer URLs here only (docs/security.md, "Outbound URL policy").
+  '--var', 'ALLOW_PRIVATE_PEER_URLS:true'], {
   stdio: 'inherit',
   env: offlineEnv(),
 })

@@ -18,7 +18,7 @@ export async function launchPlatform(name, persistTo, vars = {}) {
   const script = await worker
   // Every platform starts with an empty Cache API: pages cached by an earlier run on the same state must not be served.
   await rm(join(persistTo, 'v3', 'cache'), { recursive: true, force: true })
-  const running = await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars, timeoutMs: 120_000, script })
+  const running = await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: { ALLOW_PRIVATE_PEER_URLS: 'true', ...vars }, timeoutMs: 120_000, script })
   return { ...running, name, admin: (method, path, body) => adminCall(running.url, method, path, body) }
 }
 

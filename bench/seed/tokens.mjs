@@ -2,7 +2,7 @@
 // src/modules/tokens/store.ts writes them (tokenRow): upper-cased key parts, epoch-ms last_updated, canonical JSON.
 import { columnsOf, insertRows } from '../lib/d1-file.mjs'
 
-export const TOKEN_COLUMNS = ['key', 'peer_id', 'country_code', 'party_id', 'uid', 'type', 'last_updated', 'object', 'allowed_countries', 'account_status']
+export const TOKEN_COLUMNS = ['key', 'peer_id', 'country_code', 'party_id', 'uid', 'type', 'last_updated', 'object', 'allowed_countries', 'account_status', 'revision']
 
 /** Every `alwaysEvery`-th token is whitelist ALWAYS (served from the CPO cache); the others ALLOWED (real-time). */
 export const whitelistOf = (index, alwaysEvery) => (index % alwaysEvery === 0 ? 'ALWAYS' : 'ALLOWED')
@@ -49,6 +49,7 @@ export function seedTokens(db, { count, source, peerId = null, tokenKey, ...opti
         object: JSON.stringify(token),
         allowed_countries: null,
         account_status: null,
+        revision: 1,
       }
     }
   }

@@ -4,6 +4,7 @@ import { recheckOfflinePeers, rotateStaleCredentials } from '../peers/registrati
 import { expiredGdprExportsJob } from '../modules/x-gdpr/cron'
 import { pushClientInfoChanges } from '../modules/hubclientinfo/push'
 import { feedsBuildJob } from '../modules/x-feeds/cron'
+import { logError } from '../ocpi/log'
 
 /** Jobs run by the cron trigger, each isolated so one failure does not stop the others. */
 export const scheduledJobs: ScheduledJob[] = [
@@ -17,6 +18,6 @@ export const scheduledJobs: ScheduledJob[] = [
 export async function runScheduledJobs(env: Env, scheduledTime: number): Promise<void> {
   const results = await Promise.allSettled(scheduledJobs.map((job) => job.run(env, scheduledTime)))
   results.forEach((result, index) => {
-    if (result.status === 'rejected') console.error(`scheduled job ${scheduledJobs[index].name} failed`, result.reason)
+    if (result.status === 'rejected') logError(`scheduled job ${scheduledJobs[index].name} failed`, result.reason)
   })
 }

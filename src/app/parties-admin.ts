@@ -10,6 +10,7 @@ import { listHostedParties, invalidateHostedParties } from '../peers/parties'
 import { publishRolesToPeers } from '../peers/registration'
 import { runBatch } from '../db/batch'
 import { ownClientInfoStatements } from '../peers/client-info-store'
+import { logError } from '../ocpi/log'
 
 const NewParty = z.object({ country_code: CountryCode, party_id: PartyId, role: Role, business_details: BusinessDetails })
 
@@ -22,7 +23,7 @@ export const partiesAdmin = new Hono<AdminEnv>()
     invalidateHostedParties()
     await runBatch(c.var.db, ownClientInfoStatements(c.var.db, [row], 'CONNECTED', row.created_at))
     // B8.2: our credentials roles changed; every connected peer learns them through a credentials PUT.
-    c.executionCtx.waitUntil(publishRolesToPeers(c.env).catch((error) => console.error('publishing roles to peers failed', error)))
+    c.executionCtx.waitUntil(publishRolesToPeers(c.env).catch((error) => logError('publishing roles to peers failed', error)))
     return c.json(toParty(inserted[0]), 201)
   })
   .get('/parties', async (c) => c.json((await listHostedParties(c.var.db)).map(toParty)))

@@ -12,6 +12,7 @@ import { isCustomModule } from '../peers/extensions'
 import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer } from '../peers/registration'
 import { getPeer, listPeers, type Peer } from '../peers/store'
 import type { AdminEnv } from '../admin/context'
+import { logError } from '../ocpi/log'
 
 /** Custom modules agreed with the peer: only x- modules this platform implements, each once. */
 const Extensions = z.array(
@@ -85,7 +86,7 @@ async function outboxStats(env: Env, peerId: string): Promise<OutboxStats | null
   try {
     return await env.PEER_OUTBOX.get(env.PEER_OUTBOX.idFromName(peerId)).stats()
   } catch (error) {
-    console.error(`outbox stats for peer ${peerId}`, error)
+    logError(`outbox stats for peer ${peerId}`, error)
     return null
   }
 }

@@ -4,6 +4,7 @@ import { jobKinds } from './job-kinds'
 import { PermanentJobError, type JobSpec, type JobStatus, type JobView } from '../jobs/types'
 import { isoOrNull } from '../ocpi/types'
 import { configuredRetryDelay } from '../push/outbox-policy'
+import { logError } from '../ocpi/log'
 
 // One bulk operation (a policy change's pushes, a pull sync from a peer) run in bounded chunks, one per alarm, so no
 // single request or invocation meets the Workers limits on subrequests and time (docs/jobs.md).
@@ -114,7 +115,7 @@ export class BackgroundJob extends DurableObject<Env> {
     const now = Date.now()
     if (permanent || attempts >= MAX_ATTEMPTS) {
       this.ctx.storage.sql.exec(`UPDATE job SET status = 'FAILED', attempts = ?, last_error = ?, updated_at = ?, finished_at = ?, next_attempt_at = NULL`, attempts, message, now, now)
-      await jobKinds[row.kind]?.failed?.(this.env, JSON.parse(row.state) as never, message).catch((error: unknown) => console.error('job failed hook', row.job_id, error))
+      await jobKinds[row.kind]?.failed?.(this.env, JSON.parse(row.state) as never, message).catch((error: unknown) => logError(`job failed hook ${row.job_id}`, error))
       return this.ctx.storage.setAlarm(now + RETENTION_MS)
     }
     const next = now + configuredRetryDelay(this.env, attempts)

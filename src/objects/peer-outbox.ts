@@ -2,19 +2,26 @@ import { DurableObject } from 'cloudflare:workers'
 import { database } from '../db/client'
 import type { Env } from '../env'
 import { samePartyRef, type PartyRef } from '../ocpi/context'
+import { redact } from '../ocpi/log'
 import { isoOrNull } from '../ocpi/types'
 import { isSupportedVersion, type OcpiVersion } from '../ocpi/versions'
 import { clientTimeout, endpointUrl, ocpiRequest } from '../peers/client'
 import { peerEndpoint } from '../peers/extensions'
 import { getPeer, type Peer } from '../peers/store'
-import { mergePatch, outcomeOfError, outcomeOfResponse, configuredRetryDelay, supersededBy, type DeliveryOutcome } from '../push/outbox-policy'
+import { queuedPushRewrite } from '../push/hooks'
+import { mergePatch, outcomeOfError, outcomeOfResponse, configuredRetryDelay, placeByVersion, supersededBy, type DeliveryOutcome } from '../push/outbox-policy'
 import type { OutboxStats, PushChange, QueuedPush } from '../push/types'
-import { replaceIdentifierValues } from '../modules/x-gdpr/replace-values'
 
 /** Pushes delivered per alarm run; the next run follows at once while more are queued. */
 const BATCH_SIZE = 50
 /** A backoff step past every cap: an unregistered or suspended peer is retried at the slowest rate. */
 const SLOWEST = 64
+/**
+ * How long the outbox remembers an object's newest queued version once nothing of it is queued any more. A push is
+ * enqueued by the request that committed its version, seconds later at most; an hour leaves room for slow requests.
+ * A forgotten object's next PATCH goes out as the whole object (placeByVersion), never wrong, only larger.
+ */
+const VERSION_MEMORY_MS = 3_600_000
 
 type PushRow = {
   seq: number
@@ -34,6 +41,7 @@ type StateRow = {
   rejected: number
   dropped: number
   coalesced: number
+  stale: number
   last_delivery_at: number | null
   last_error: string | null
   last_error_at: number | null
@@ -71,22 +79,35 @@ export class PeerOutbox extends DurableObject<Env> {
         rejected INTEGER NOT NULL DEFAULT 0,
         dropped INTEGER NOT NULL DEFAULT 0,
         coalesced INTEGER NOT NULL DEFAULT 0,
+        stale INTEGER NOT NULL DEFAULT 0,
         last_delivery_at INTEGER,
         last_error TEXT,
         last_error_at INTEGER
       );
       INSERT OR IGNORE INTO outbox_state (id) VALUES (1);
+      CREATE TABLE IF NOT EXISTS object_versions (
+        object_key TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        enqueued_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS object_versions_by_enqueued_at ON object_versions (enqueued_at);
     `)
+    // Outboxes created before stale pushes were counted.
+    if (this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM pragma_table_info('outbox_state') WHERE name = 'stale'").one().n === 0) {
+      this.#sql.exec('ALTER TABLE outbox_state ADD COLUMN stale INTEGER NOT NULL DEFAULT 0')
+    }
   }
 
   /** Queues one change for this peer, addressed to `to` (OCPI-to). Durable once this returns. */
   async enqueue(change: PushChange, to?: PartyRef): Promise<void> {
     this.#rememberPeer()
-    if (change.method === 'PUT') this.#dropSupersededBy(change, to)
-    if (change.method !== 'PATCH' || !this.#mergeIntoQueued(change, to)) {
+    const placed = this.#placeByVersion(change)
+    if (!placed) return
+    if (placed.method === 'PUT') this.#dropSupersededBy(placed, to)
+    if (placed.method !== 'PATCH' || !this.#mergeIntoQueued(placed, to)) {
       this.#sql.exec(
         'INSERT INTO pushes (object_key, change, to_party, enqueued_at) VALUES (?, ?, ?, ?)',
-        change.objectKey, JSON.stringify(change), to ? JSON.stringify(to) : null, Date.now(),
+        placed.objectKey, JSON.stringify(placed), to ? JSON.stringify(to) : null, Date.now(),
       )
     }
     // An alarm already set is either a run about to start or a backoff wait, which a new push must not cut short.
@@ -106,6 +127,7 @@ export class PeerOutbox extends DurableObject<Env> {
       delivered: state.delivered,
       dropped: state.dropped,
       coalesced: state.coalesced,
+      stale: state.stale,
       next_attempt_at: isoOrNull(alarm),
       oldest_enqueued_at: isoOrNull(oldest),
     }
@@ -140,12 +162,10 @@ export class PeerOutbox extends DurableObject<Env> {
     return depth
   }
 
-  // --- Added by the x-token-migration / x-gdpr work (helper G); kept minimal, owner of this file please review. ---
-
   /**
-   * x-token-migration (src/modules/x-token-migration/move.ts): takes out the undelivered pushes addressed (OCPI-to) to
-   * a party that moved to another peer, oldest first, so the caller queues them for the new one. In flight: left alone.
-   * Each PushChange is returned as its stored JSON (its bodies are `unknown`, which RPC types cannot carry).
+   * Takes out the undelivered pushes addressed (OCPI-to) to `party`, oldest first, so the caller queues them for another
+   * peer (e.g. the party moved there). In flight: left alone. Each PushChange is returned as its stored JSON (its
+   * bodies are `unknown`, which RPC types cannot carry).
    */
   takeAddressedTo(party: PartyRef): string[] {
     const rows = this.#sql.exec<PushRow>('SELECT * FROM pushes WHERE in_flight = 0 AND to_party IS NOT NULL ORDER BY seq').toArray()
@@ -155,21 +175,33 @@ export class PeerOutbox extends DurableObject<Env> {
   }
 
   /**
-   * x-gdpr (src/modules/x-gdpr/holders.ts): in undelivered pushes, every string value equal to one of a forgotten
-   * token's identifiers becomes its pseudonym, as in D1. Returns how many pushes changed.
+   * Applies the rewrite an extension registered under `name` (src/push/hooks.ts) to every undelivered push, e.g.
+   * replacing a forgotten token's identifiers by a pseudonym. Returns how many pushes changed.
    */
-  pseudonymize(identifiers: string[], pseudonym: string): number {
+  rewriteQueued(name: string, args: unknown): number {
+    const rewrite = queuedPushRewrite(name)
     let changed = 0
     for (const row of this.#sql.exec<PushRow>('SELECT * FROM pushes').toArray()) {
-      const { value, replaced } = replaceIdentifierValues(JSON.parse(row.change) as PushChange, identifiers, pseudonym)
-      if (replaced === 0) continue
+      const value = rewrite(JSON.parse(row.change) as PushChange, args)
+      if (!value) continue
       this.#sql.exec('UPDATE pushes SET change = ?, object_key = ? WHERE seq = ?', JSON.stringify(value), value.objectKey, row.seq)
       changed++
     }
     return changed
   }
 
+  /** The delivery run in progress in this instance, if any. */
+  #running: Promise<void> | undefined
+
   override async alarm(): Promise<void> {
+    // One run at a time: a second one (an alarm fired while a forced run is still sending) would reset the first one's
+    // in-flight mark and send the same head again, possibly after a newer push. It waits for the running one instead.
+    if (this.#running) return this.#running
+    this.#running = this.#run().finally(() => (this.#running = undefined))
+    return this.#running
+  }
+
+  async #run(): Promise<void> {
     // Never throw: a thrown alarm is retried a few times by the runtime and then given up, and pushes must not be.
     try {
       await this.#deliverBatch()
@@ -182,6 +214,7 @@ export class PeerOutbox extends DurableObject<Env> {
   async #deliverBatch(): Promise<void> {
     // A push still marked in flight was cut short (eviction, restart): it was not confirmed, so it is sent again.
     this.#sql.exec('UPDATE pushes SET in_flight = 0 WHERE in_flight = 1')
+    this.#forgetOldVersions()
     if (this.#depth() === 0) return
     const peerId = this.#state().peer_id
     const peer = peerId ? await getPeer(database(this.env.DB), peerId) : undefined
@@ -196,7 +229,7 @@ export class PeerOutbox extends DurableObject<Env> {
       this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
       const outcome = await this.#attempt(peer, JSON.parse(row.change) as PushChange, addressee(row))
       if (outcome.kind === 'retry') {
-        this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', outcome.error, row.seq)
+        this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', redact(outcome.error), row.seq)
         this.#recordError(outcome.error)
         return this.#scheduleRetry()
       }
@@ -230,19 +263,48 @@ export class PeerOutbox extends DurableObject<Env> {
     if (outcome.kind === 'delivered') {
       this.#sql.exec('UPDATE outbox_state SET delivered = delivered + 1, failures = 0, last_delivery_at = ?', now)
     } else if (outcome.kind === 'rejected') {
-      this.#sql.exec('UPDATE outbox_state SET rejected = rejected + 1, failures = 0, last_error = ?, last_error_at = ?', outcome.error, now)
+      this.#sql.exec('UPDATE outbox_state SET rejected = rejected + 1, failures = 0, last_error = ?, last_error_at = ?', redact(outcome.error), now)
     } else {
-      this.#sql.exec('UPDATE outbox_state SET dropped = dropped + 1, last_error = ?, last_error_at = ?', outcome.error, now)
+      this.#sql.exec('UPDATE outbox_state SET dropped = dropped + 1, last_error = ?, last_error_at = ?', redact(outcome.error), now)
     }
   }
 
   #recordError(error: string) {
-    this.#sql.exec('UPDATE outbox_state SET last_error = ?, last_error_at = ?', error, Date.now())
+    this.#sql.exec('UPDATE outbox_state SET last_error = ?, last_error_at = ?', redact(error), Date.now())
   }
 
   async #scheduleRetry(failures?: number) {
     const state = this.#sql.exec<{ failures: number }>('UPDATE outbox_state SET failures = failures + 1 RETURNING failures').one()
     await this.ctx.storage.setAlarm(Date.now() + configuredRetryDelay(this.env, failures ?? state.failures))
+  }
+
+  /**
+   * Binds the change to its object's version (placeByVersion): undefined when it is stale (counted), else the change to
+   * queue, and the object's newest queued version is remembered. A change without a version makes the outbox forget
+   * the object's version, so the next PATCH after it goes out whole.
+   */
+  #placeByVersion(change: PushChange): PushChange | undefined {
+    const known = this.#sql.exec<{ version: number }>('SELECT version FROM object_versions WHERE object_key = ?', change.objectKey).toArray()[0]?.version
+    const placed = placeByVersion(change, known)
+    if (placed.kind === 'stale') {
+      this.#sql.exec('UPDATE outbox_state SET stale = stale + 1')
+      return undefined
+    }
+    if (change.version === undefined) this.#sql.exec('DELETE FROM object_versions WHERE object_key = ?', change.objectKey)
+    else {
+      this.#sql.exec(
+        'INSERT INTO object_versions (object_key, version, enqueued_at) VALUES (?, ?, ?) ON CONFLICT (object_key) DO UPDATE SET version = excluded.version, enqueued_at = excluded.enqueued_at',
+        change.objectKey, change.version, Date.now(),
+      )
+    }
+    return placed.change
+  }
+
+  #forgetOldVersions() {
+    this.#sql.exec(
+      'DELETE FROM object_versions WHERE enqueued_at < ? AND object_key NOT IN (SELECT object_key FROM pushes)',
+      Date.now() - VERSION_MEMORY_MS,
+    )
   }
 
   /** Removes queued PUTs/PATCHes of the same path that this PUT replaces, newest first, stopping at anything else. */

@@ -1,15 +1,66 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import { OcpiError } from './errors'
+import { rejectNulCharacters } from './nul'
 
-/** Reads the JSON body: invalid JSON is HTTP 400 / 2001; the schema's first failing field is 2001 with its path. */
+/** INBOUND_BODY_MAX_BYTES by default: a body larger than this is HTTP 413 and is never held in memory whole. */
+export const DEFAULT_INBOUND_BODY_MAX_BYTES = 4 * 1024 * 1024
+
+export function inboundBodyLimit(env: { INBOUND_BODY_MAX_BYTES?: string } | undefined): number {
+  const limit = Number(env?.INBOUND_BODY_MAX_BYTES)
+  return Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_INBOUND_BODY_MAX_BYTES
+}
+
+const tooLarge = (limit: number) => new OcpiError(2000, `Request body larger than ${limit} bytes`, { http_status: 413 })
+
+/**
+ * The request body as text, at most INBOUND_BODY_MAX_BYTES: a declared Content-Length over the limit is refused before
+ * reading, and a chunked body is counted while it is read and refused the moment it passes the limit.
+ */
+export async function readText(c: Context): Promise<string> {
+  const limit = inboundBodyLimit(c.env)
+  const declared = Number(c.req.header('Content-Length') ?? '')
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit)
+  // Read before (Hono keeps the text): the same limit held then, or it is checked now.
+  if (c.req.raw.bodyUsed || Object.keys(c.req.bodyCache).length > 0) {
+    const text = await c.req.text()
+    if (new TextEncoder().encode(text).byteLength > limit) throw tooLarge(limit)
+    return text
+  }
+  const body = c.req.raw.body
+  let text = ''
+  if (body) {
+    const reader = body.getReader()
+    const decoder = new TextDecoder()
+    let received = 0
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      received += value.byteLength
+      if (received > limit) {
+        await reader.cancel()
+        throw tooLarge(limit)
+      }
+      text += decoder.decode(value, { stream: true })
+    }
+    text += decoder.decode()
+  }
+  // Handlers that read the body again through Hono get this text, not an emptied stream.
+  ;(c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text)
+  return text
+}
+
+/** Reads the JSON body: too large is HTTP 413, invalid JSON is HTTP 400 / 2001. */
 export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text()
+  const text = await readText(c)
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch {
     throw new OcpiError(2001, 'Request body is not valid JSON', { http_status: 400 })
   }
+  rejectNulCharacters(value)
+  return value
 }
 
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {

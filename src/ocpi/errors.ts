@@ -7,7 +7,7 @@ export type OcpiStatusCode =
   | 2900 | 2901
 
 /** HTTP statuses OCPI allows besides 200: bad token, invalid JSON, unknown object on GET, method not allowed, created. */
-export type OcpiHttpStatus = 200 | 400 | 401 | 403 | 404 | 405 | 409 | 500 | 503
+export type OcpiHttpStatus = 200 | 400 | 401 | 403 | 404 | 405 | 409 | 413 | 500 | 503
 
 export class OcpiError extends Error {
   constructor(

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { z } from 'zod'
 import { OcpiError, invalid } from './errors'
 import { DateTime, toEpochMs } from './types'
 
@@ -25,7 +26,18 @@ export interface Page<T> {
   last?: KeysetPosition
 }
 
-interface Cursor { o: number; lu: number; k: string; bm?: string }
+/**
+ * The keyset cursor, decoded from a query the peer controls: every field is checked, so a forged one is 2001 and never
+ * reaches SQL as a float, a huge number or a megabyte key.
+ */
+const Cursor = z.object({
+  o: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  lu: z.number().int().min(-8.64e15).max(8.64e15),
+  k: z.string().max(512),
+  bm: z.string().max(1024).optional(),
+})
+type Cursor = z.infer<typeof Cursor>
+const MAX_CURSOR_LENGTH = 2048
 
 export const DEFAULT_MAX_LIMIT = 1000
 
@@ -72,10 +84,12 @@ export function setPageHeaders(c: Context, query: PageQuery, page: Page<unknown>
   c.header('Link', `<${next.toString()}>; rel="next"`)
 }
 
+/** Decimal digits up to 2^53 - 1: beyond that a number is no longer exact, and SQLite would be handed a float. */
 function parseNonNegativeInteger(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined
-  if (!/^\d+$/.test(value)) throw invalid(name, 'must be a non-negative integer')
-  return Number.parseInt(value, 10)
+  const number = /^\d{1,16}$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(number)) throw invalid(name, `must be a non-negative integer up to ${Number.MAX_SAFE_INTEGER}`)
+  return number
 }
 
 function parseDate(value: string | undefined, name: string): number | undefined {
@@ -90,11 +104,13 @@ function encodeCursor(cursor: Cursor): string {
 
 function decodeCursor(value: string | undefined): Cursor | undefined {
   if (!value) return undefined
-  try {
-    const cursor = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/'))) as Cursor
-    if (typeof cursor.o === 'number' && typeof cursor.lu === 'number' && typeof cursor.k === 'string') return cursor
-  } catch {
-    // fall through
+  if (value.length <= MAX_CURSOR_LENGTH) {
+    try {
+      const cursor = Cursor.safeParse(JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/'))))
+      if (cursor.success) return cursor.data
+    } catch {
+      // not Base64 or not JSON: refused below like any other forgery
+    }
   }
   throw new OcpiError(2001, 'cursor: not a cursor this server issued', { path: 'cursor' })
 }

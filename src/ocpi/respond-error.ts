@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { OcpiEnv } from './context'
 import { envelope } from './envelope'
 import { OcpiError } from './errors'
+import { logError } from './log'
 
 /**
  * The only place that builds an OCPI error envelope. A request that parsed and authenticated has reached the OCPI layer:
@@ -10,7 +11,7 @@ import { OcpiError } from './errors'
  * and the credentials 405s.
  */
 export const toOcpiResponse: ErrorHandler<OcpiEnv> = (error, c) => {
-  if (!(error instanceof OcpiError)) console.error('ocpi error', error instanceof Error ? error.stack : error)
+  if (!(error instanceof OcpiError)) logError('ocpi error', error)
   const ocpiError = error instanceof OcpiError ? error : new OcpiError(3000, 'Internal error', { http_status: 500 })
   const data = ocpiError.detail.data ?? (ocpiError.detail.path ? { path: ocpiError.detail.path } : undefined)
   const response = c.json(envelope(data, ocpiError.status_code, ocpiError.message), (ocpiError.detail.http_status ?? 200) as ContentfulStatusCode)

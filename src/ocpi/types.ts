@@ -9,14 +9,28 @@ export const CiString = (max: number) => z.string().max(max).regex(printableAsci
 export const OcpiString = (max: number) => z.string().max(max)
 export const URL = z.string().max(255)
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,7})?(Z|[+-]00:00)?$/
+
+const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate()
+
+/** True when the fields name an instant the calendar has: no month 13, no Feb 30, no hour 25 (RFC 3339 section 5.7). */
+function isCalendarDateTime(value: string): boolean {
+  const match = DATE_TIME.exec(value)
+  if (!match) return false
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number)
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59
+}
+
 /**
  * RFC 3339 in UTC; the absence of a zone designator implies UTC, fractional seconds allowed.
- * Peers send both `2015-06-29T20:39:09Z` and `2015-06-29T20:39:09`, so both are accepted.
+ * Peers send both `2015-06-29T20:39:09Z` and `2015-06-29T20:39:09`, so both are accepted. Date.parse alone is no
+ * check: it reads Feb 30 as March 2, so the fields are checked against the calendar.
  */
 export const DateTime = z
   .string()
   .max(25 + 7) // 25 per spec, tolerate up to microseconds
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]00:00)?$/, 'Must be an RFC 3339 UTC DateTime')
+  .regex(DATE_TIME, 'Must be an RFC 3339 UTC DateTime')
+  .refine(isCalendarDateTime, { message: 'Not a date and time the calendar has', abort: true })
 
 export const Decimal = z.number()
 
@@ -66,6 +80,6 @@ export const isoOrNull = (epochMs: number | null) => (epochMs === null ? null : 
 export function toEpochMs(dateTime: string): number {
   const withZone = /(Z|[+-]\d{2}:\d{2})$/.test(dateTime) ? dateTime : `${dateTime}Z`
   const ms = Date.parse(withZone)
-  if (Number.isNaN(ms)) throw new RangeError(`Invalid DateTime: ${dateTime}`)
+  if (Number.isNaN(ms) || !isCalendarDateTime(dateTime)) throw new RangeError(`Invalid DateTime: ${dateTime}`)
   return ms
 }

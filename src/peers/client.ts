@@ -1,6 +1,8 @@
 import { encodeAuthorization } from '../ocpi/auth'
 import type { PartyRef } from '../ocpi/context'
-import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../ocpi/headers'
+import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY, retryAfterMs } from '../ocpi/headers'
+import { peerUrlProblem } from '../ocpi/outbound-url'
+import { outboundSettings, type OutboundSettings } from './outbound-settings'
 
 export interface OcpiRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -12,8 +14,10 @@ export interface OcpiRequest {
   to?: PartyRef
   correlationId?: string
   timeoutMs?: number
-  /** Extra attempts after a network error, timeout or HTTP 5xx. Default: 2 for idempotent methods, 0 for POST. */
+  /** Extra attempts after a network error, timeout, HTTP 429 or 5xx. Default: 2 for idempotent methods, 0 for POST. */
   retries?: number
+  /** The Worker's vars by default (outbound-settings.ts); tests pass their own. */
+  settings?: OutboundSettings
 }
 
 export interface OcpiResponse<T = unknown> {
@@ -22,9 +26,15 @@ export interface OcpiResponse<T = unknown> {
   status_message?: string
   data: T
   headers: Headers
+  /** The URL called, as fetch read it (set by ocpiRequest; a paged pull resolves the next Link against it). */
+  url?: string
 }
 
-export type OcpiClientFailure = 'network' | 'timeout' | 'http' | 'envelope'
+/**
+ * `refused`: the URL is outside the outbound URL policy and was never called. `too-large`: the answer exceeded
+ * PEER_RESPONSE_MAX_BYTES and was not read further. `redirect`: a 3xx, which is never followed.
+ */
+export type OcpiClientFailure = 'network' | 'timeout' | 'http' | 'envelope' | 'refused' | 'too-large' | 'redirect'
 
 export class OcpiClientError extends Error {
   constructor(
@@ -32,6 +42,8 @@ export class OcpiClientError extends Error {
     message: string,
     readonly http_status?: number,
     readonly status_code?: number,
+    /** Retry-After of a 429 or 503, for callers that schedule their own retries (the outbox). */
+    readonly retry_after_ms?: number,
   ) {
     super(message)
   }
@@ -51,27 +63,34 @@ export function endpointUrl(endpoint: string, path: readonly string[] = [], quer
 
 /**
  * One OCPI call: Authorization, message IDs and routing headers, a timeout, retries with backoff for idempotent
- * methods, and the envelope unwrapped. Throws OcpiClientError when the peer cannot be reached or answers outside
- * OCPI; an OCPI error status (2xxx/3xxx) is returned, not thrown, so callers decide what it means.
+ * methods, and the envelope unwrapped. Throws OcpiClientError when the URL is refused, the peer cannot be reached or
+ * answers outside OCPI or too much; an OCPI error status (2xxx/3xxx) is returned, not thrown, so callers decide what it
+ * means. A Retry-After on 429 or 503 is waited for when it is within PEER_RETRY_AFTER_MAX_MS, else the attempts end.
  */
 export async function ocpiRequest<T = unknown>(request: OcpiRequest): Promise<OcpiResponse<T>> {
+  const settings = request.settings ?? outboundSettings()
   const retries = request.retries ?? (request.method === 'POST' ? 0 : 2)
   let lastError: OcpiClientError | undefined
   for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0) await sleep(Math.min(2_000, 200 * 2 ** (attempt - 1)))
+    if (attempt > 0) await sleep(Math.max(Math.min(2_000, 200 * 2 ** (attempt - 1)), lastError?.retry_after_ms ?? 0))
     try {
-      return await attemptRequest<T>(request)
+      return await attemptRequest<T>(request, settings)
     } catch (error) {
       if (!(error instanceof OcpiClientError)) throw error
       lastError = error
-      const retriable = error.kind === 'network' || error.kind === 'timeout' || (error.http_status ?? 0) >= 500
-      if (!retriable) throw error
+      const status = error.http_status ?? 0
+      const retriable = error.kind === 'network' || error.kind === 'timeout' || (error.kind === 'http' && (status >= 500 || status === 429))
+      if (!retriable || (error.retry_after_ms ?? 0) > settings.retryAfterMaxMs) throw error
     }
   }
   throw lastError!
 }
 
-async function attemptRequest<T>(request: OcpiRequest): Promise<OcpiResponse<T>> {
+async function attemptRequest<T>(request: OcpiRequest, settings: OutboundSettings): Promise<OcpiResponse<T>> {
+  const where = `${request.method} ${request.url}`
+  // Checked here too, not only where URLs are stored: every caller's URL, whatever its source, passes this one door.
+  const problem = peerUrlProblem(request.url, settings.urlPolicy)
+  if (problem) throw new OcpiClientError('refused', `${where}: refused by the outbound URL policy (${problem})`)
   const headers = new Headers({ 'X-Request-ID': crypto.randomUUID(), 'X-Correlation-ID': request.correlationId ?? crypto.randomUUID() })
   if (request.token) headers.set('Authorization', encodeAuthorization(request.token))
   if (request.body !== undefined) headers.set('Content-Type', 'application/json')
@@ -85,30 +104,71 @@ async function attemptRequest<T>(request: OcpiRequest): Promise<OcpiResponse<T>>
   }
   let response: Response
   try {
-    response = await fetch(request.url, {
+    response = await fetch(new URL(request.url).href, {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      // A redirect could lead anywhere, our token along: it is an answer, never followed.
+      redirect: 'manual',
       signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     })
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-    throw new OcpiClientError(timedOut ? 'timeout' : 'network', `${request.method} ${request.url}: ${timedOut ? 'timed out' : String(error)}`)
+    throw new OcpiClientError(timedOut ? 'timeout' : 'network', `${where}: ${timedOut ? 'timed out' : printable(String(error))}`)
   }
-  const text = await response.text()
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel()
+    throw new OcpiClientError('redirect', `${where}: HTTP ${response.status} redirect, not followed`, response.status)
+  }
+  const retryAfter = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get('Retry-After')) : undefined
+  const text = await readBounded(response, settings.maxResponseBytes, where)
   let body: { data?: T; status_code?: number; status_message?: string } | undefined
   try {
     body = text ? JSON.parse(text) : undefined
   } catch {
     body = undefined
   }
-  if (!body || typeof body.status_code !== 'number') {
-    throw new OcpiClientError(response.ok ? 'envelope' : 'http', `${request.method} ${request.url}: HTTP ${response.status} without an OCPI envelope`, response.status)
+  if (!body || typeof body !== 'object' || typeof body.status_code !== 'number') {
+    throw new OcpiClientError(response.ok ? 'envelope' : 'http', `${where}: HTTP ${response.status} without an OCPI envelope`, response.status, undefined, retryAfter)
   }
-  if (response.status >= 500) {
-    throw new OcpiClientError('http', `${request.method} ${request.url}: HTTP ${response.status} ${body.status_message ?? ''}`.trim(), response.status, body.status_code)
+  if (response.status >= 500 || response.status === 429) {
+    throw new OcpiClientError('http', `${where}: HTTP ${response.status} ${printable(body.status_message)}`.trim(), response.status, body.status_code, retryAfter)
   }
-  return { http_status: response.status, status_code: body.status_code, status_message: body.status_message, data: body.data as T, headers: response.headers }
+  // The peer's status_message reaches logs and management answers: printable and short, whatever it sent.
+  const status_message = typeof body.status_message === 'string' ? printable(body.status_message) : undefined
+  return { http_status: response.status, status_code: body.status_code, status_message, data: body.data as T, headers: response.headers, url: new URL(request.url).href }
 }
+
+/**
+ * The body as text, read until `maxBytes` and no further: a peer (or whatever a DNS name leads to) cannot make us hold
+ * more. Content-Length is checked first; the count while reading covers chunked and compressed answers.
+ */
+async function readBounded(response: Response, maxBytes: number, where: string): Promise<string> {
+  const tooLarge = () => new OcpiClientError('too-large', `${where}: answer larger than ${maxBytes} bytes, not read`, response.status)
+  const declared = Number(response.headers.get('Content-Length') ?? '')
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel()
+    throw tooLarge()
+  }
+  if (!response.body) return ''
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let received = 0
+  let text = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    received += value.byteLength
+    if (received > maxBytes) {
+      await reader.cancel()
+      throw tooLarge()
+    }
+    text += decoder.decode(value, { stream: true })
+  }
+  return text + decoder.decode()
+}
+
+/** A peer's status_message as we repeat it: printable, at most 200 characters. */
+const printable = (message: unknown) => (typeof message === 'string' ? message.replace(/[^\x20-\x7E]/g, '?').slice(0, 200) : '')
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

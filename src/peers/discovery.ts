@@ -5,7 +5,9 @@ import { Version, VersionDetails } from '../ocpi/objects/credentials'
 import { servedModules } from './served-modules'
 import { OcpiError } from '../ocpi/errors'
 import { offeredVersions, pickMutualVersion, type OcpiVersion } from '../ocpi/versions'
+import { peerUrlProblem } from '../ocpi/outbound-url'
 import { clientTimeout, OcpiClientError, ocpiRequest } from './client'
+import { outboundSettings, type OutboundSettings } from './outbound-settings'
 
 /** What we learn about a peer from its versions and version details endpoints. */
 export interface PeerDiscovery {
@@ -20,7 +22,11 @@ export interface PeerDiscovery {
  * no credentials endpoint or no module both sides implement 3003 (credentials.asciidoc, "Required endpoints not available").
  */
 export async function discoverPeer(env: Env, versionsUrl: string, token: string, requested?: OcpiVersion): Promise<PeerDiscovery> {
-  const versions = await fetchOcpi(env, versionsUrl, token, z.array(Version), 'versions')
+  const settings = outboundSettings(env)
+  // The URL the peer (or the operator) gave: refused before any call, as invalid input (docs/security.md).
+  const problem = peerUrlProblem(versionsUrl, settings.urlPolicy)
+  if (problem) throw new OcpiError(2001, `url: versions URL ${versionsUrl} is refused by the outbound URL policy: ${problem}`, { path: 'url' })
+  const versions = await fetchOcpi(env, settings, versionsUrl, token, z.array(Version), 'versions')
   const offered = offeredVersions(env)
   const theirs = versions.map((entry) => entry.version)
   const version = requested ? (offered.includes(requested) && theirs.includes(requested) ? requested : undefined) : pickMutualVersion(offered, theirs)
@@ -28,11 +34,14 @@ export async function discoverPeer(env: Env, versionsUrl: string, token: string,
     throw new OcpiError(3002, `No mutual OCPI version${requested ? ` ${requested}` : ''}: we offer ${offered.join(', ')}, the peer offers ${theirs.join(', ') || 'none'}`)
   }
   const detailsUrl = versions.find((entry) => entry.version === version)!.url
-  const details = await fetchOcpi(env, detailsUrl, token, VersionDetails, 'version details')
+  assertCallable(settings, detailsUrl, `The peer's ${version} details URL`)
+  const details = await fetchOcpi(env, settings, detailsUrl, token, VersionDetails, 'version details')
   if (details.version !== version) throw new OcpiError(3001, `${detailsUrl} describes version ${details.version}, expected ${version}`)
   const credentialsEndpoint = details.endpoints.find((endpoint) => endpoint.identifier === 'credentials')
   if (!credentialsEndpoint) throw new OcpiError(3003, `The peer's ${version} details list no credentials endpoint`)
   assertMutualModules(version, details.endpoints)
+  // Checked before they are stored: every later call to this peer starts from one of these URLs.
+  for (const endpoint of details.endpoints) assertCallable(settings, endpoint.url, `The peer's ${endpoint.identifier} ${endpoint.role} endpoint`)
   return { version, endpoints: details.endpoints, credentialsUrl: credentialsEndpoint.url }
 }
 
@@ -48,10 +57,16 @@ function assertMutualModules(version: OcpiVersion, endpoints: readonly Endpoint[
   }
 }
 
+/** A URL the peer's own answers named: one we may not call makes its API unusable to us (3001). */
+function assertCallable(settings: OutboundSettings, url: string, what: string) {
+  const problem = peerUrlProblem(url, settings.urlPolicy)
+  if (problem) throw new OcpiError(3001, `${what} ${url} is refused by the outbound URL policy: ${problem}`)
+}
+
 /** GET an OCPI resource with the peer's token; every failure to obtain a valid 1000 answer is 3001. */
-async function fetchOcpi<S extends z.ZodType>(env: Env, url: string, token: string, schema: S, what: string): Promise<z.infer<S>> {
+async function fetchOcpi<S extends z.ZodType>(env: Env, settings: OutboundSettings, url: string, token: string, schema: S, what: string): Promise<z.infer<S>> {
   try {
-    const response = await ocpiRequest({ method: 'GET', url, token, timeoutMs: clientTimeout(env) })
+    const response = await ocpiRequest({ method: 'GET', url, token, timeoutMs: clientTimeout(env), settings })
     if (response.http_status >= 300 || response.status_code !== 1000) {
       throw new OcpiError(3001, `GET ${what} ${url}: HTTP ${response.http_status}, status_code ${response.status_code} ${response.status_message ?? ''}`.trim())
     }

@@ -49,8 +49,3 @@ function isBelow(url: string, endpoint: string): boolean {
   const rootPath = root.pathname.replace(/\/+$/, '')
   return target.origin === root.origin && (target.pathname === rootPath || target.pathname.startsWith(`${rootPath}/`))
 }
-
-/** The next page of a paged answer: Link rel="next" (transport_and_format, "Pagination"). */
-export function nextPageUrl(headers: Headers): string | undefined {
-  return /<([^>]+)>\s*;\s*rel="?next"?/i.exec(headers.get('Link') ?? '')?.[1]
-}

@@ -15,6 +15,7 @@ import { discoverPeer, type PeerDiscovery } from './discovery'
 import { ourCredentialsRoles } from './parties'
 import { connectedPeerStatements, expireOtherTokensStatement, graceMs, isRegistered, ourCredentials, unregisteredPeerStatements } from './peer-state'
 import { getPeer, listPeers, type Peer } from './store'
+import { logError } from '../ocpi/log'
 
 // One function per action we take on a peer, called by the management routes, the cron job and (renewal) other
 // modules; what a peer does to us is in accept-registration.ts. Credentials, versions and hubclientinfo are
@@ -237,7 +238,7 @@ export async function rotateStaleCredentials(env: Env, now = Date.now()): Promis
     ))
   const results = await Promise.allSettled(stale.map((peer) => renewCredentials(env, peer.id, { actor: 'cron' })))
   results.forEach((result, index) => {
-    if (result.status === 'rejected') console.error(`credentials renewal for peer ${stale[index].id} failed`, result.reason)
+    if (result.status === 'rejected') logError(`credentials renewal for peer ${stale[index].id} failed`, result.reason)
   })
 }
 
@@ -279,6 +280,6 @@ const isPeerErrorCode = (code: number): code is OcpiStatusCode => PEER_ERROR_COD
 function asRegistrationError(error: unknown): OcpiError {
   if (error instanceof OcpiError) return error
   if (error instanceof OcpiClientError) return new OcpiError(3001, `Unable to use the peer's API: ${error.message}`)
-  console.error('registration failed', error)
+  logError('registration failed', error)
   return new OcpiError(3000, error instanceof Error ? error.message : String(error))
 }

@@ -51,9 +51,34 @@ export const configuredRetryDelay = (env: { OUTBOX_RETRY_BASE_MS?: string; OUTBO
   retryDelay(failures, Number(env.OUTBOX_RETRY_BASE_MS) || 1_000, Number(env.OUTBOX_RETRY_MAX_MS) || 300_000)
 
 /**
- * A PATCH folded into an earlier, still undelivered PUT or PATCH of the same object and path: a shallow merge of the
- * bodies per version (the later fields win, including last_updated). Undefined when merging would change what a peer
- * receives: another method, another path or addressee, or a version that one of the two cannot be sent in.
+ * Where a change goes given the newest version of its object this outbox already queued (`known`):
+ * - older than `known`, or a PATCH/POST of the same version: stale, since what is queued already holds it;
+ * - a PATCH that cannot be shown to follow `known` directly (first one seen, or a version skipped): its snapshot, a PUT
+ *   of the whole committed object, since the PATCH alone would leave out whatever the skipped versions changed;
+ * - otherwise the change as it is.
+ * A change without a version is sent as it is.
+ */
+export function placeByVersion(change: PushChange, known: number | undefined): { kind: 'stale' } | { kind: 'queue'; change: PushChange } {
+  const version = change.version
+  if (version === undefined) return { kind: 'queue', change }
+  if (known !== undefined && (version < known || (version === known && (change.method === 'PATCH' || change.method === 'POST')))) return { kind: 'stale' }
+  const follows = known !== undefined && version === known + 1
+  if (change.method === 'PATCH' && !follows && change.snapshot) return { kind: 'queue', change: asSnapshot(change) }
+  return { kind: 'queue', change }
+}
+
+/** The PUT of the whole object a change carries. */
+export function asSnapshot(change: PushChange): PushChange {
+  const { snapshot, ...rest } = change
+  return snapshot ? { ...rest, method: 'PUT', path: snapshot.path, bodies: snapshot.bodies } : change
+}
+
+/**
+ * A PATCH folded into an earlier, still undelivered PUT or PATCH of the same object and path. The later one is the
+ * newer version (enqueue keeps versions ascending per object), so its fields win, including last_updated; into a PUT
+ * the result is the later snapshot when it carries one (exact), else the shallow merge. Undefined when merging would
+ * change what a peer receives: another method, path or addressee, a version one of the two cannot be sent in, or a
+ * list both set (a PATCH merges lists of objects by id, or adds charging periods; a shallow merge would keep one list).
  */
 export function mergePatch(earlier: PushChange, earlierTo: PartyRef | undefined, later: PushChange, laterTo: PartyRef | undefined): PushChange | undefined {
   if (later.method !== 'PATCH' || (earlier.method !== 'PUT' && earlier.method !== 'PATCH')) return undefined
@@ -62,15 +87,27 @@ export function mergePatch(earlier: PushChange, earlierTo: PartyRef | undefined,
   if (versions.length !== Object.keys(earlier.bodies).length || versions.some((version) => !isObject(earlier.bodies[version]) || !isObject(later.bodies[version]))) {
     return undefined
   }
+  const stamp = { version: later.version, snapshot: later.snapshot }
+  if (earlier.method === 'PUT' && later.snapshot && samePath(later.snapshot.path, earlier.path)) return { ...earlier, bodies: later.snapshot.bodies, ...stamp }
+  if (versions.some((version) => bothSetAList(earlier.bodies[version] as Record<string, unknown>, later.bodies[version] as Record<string, unknown>))) return undefined
   const bodies = Object.fromEntries(versions.map((version) => [version, { ...(earlier.bodies[version] as object), ...(later.bodies[version] as object) }]))
-  return { ...earlier, bodies }
+  return { ...earlier, bodies, ...stamp }
 }
 
-/** A later PUT replaces an undelivered PUT or PATCH at the same path: the peer only needs the newest full object. */
+/**
+ * A later PUT replaces an undelivered PUT or PATCH at the same path or below it (a PUT of a Location carries its
+ * EVSEs and connectors): the peer only needs the newest full object.
+ */
 export function supersededBy(earlier: PushChange, earlierTo: PartyRef | undefined, later: PushChange, laterTo: PartyRef | undefined): boolean {
   return later.method === 'PUT' && (earlier.method === 'PUT' || earlier.method === 'PATCH') && earlier.objectKey === later.objectKey &&
-    samePath(earlier.path, later.path) && sameAddressee(earlierTo, laterTo)
+    isWithin(earlier.path, later.path) && sameAddressee(earlierTo, laterTo) &&
+    (earlier.version === undefined || later.version === undefined || earlier.version <= later.version)
 }
+
+const bothSetAList = (left: Record<string, unknown>, right: Record<string, unknown>) =>
+  Object.keys(right).some((key) => Array.isArray(right[key]) && Array.isArray(left[key]))
+
+const isWithin = (path: readonly string[], prefix: readonly string[]) => path.length >= prefix.length && prefix.every((segment, index) => segment === path[index])
 
 const samePath = (left: readonly string[], right: readonly string[]) => left.length === right.length && left.every((segment, index) => segment === right[index])
 

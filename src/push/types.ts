@@ -28,6 +28,17 @@ export interface PushChange {
    * undelivered earlier PATCH/PUT with the same key. E.g. 'locations/NL/ECO/LOC1'.
    */
   objectKey: string
+  /**
+   * The object's committed version (e.g. its row revision, bumped in the same statement as the write): the outbox
+   * never lets an older version replace or follow a newer one of the same objectKey (docs/push.md, "Versions").
+   * Absent: the push is not bound to a version, and the outbox forgets what it knew of the object.
+   */
+  version?: number
+  /**
+   * The whole object at `version`, as a PUT at `path`: what the outbox sends instead of a PATCH it cannot prove to
+   * follow the version before it (the first it sees of the object, or one after a gap).
+   */
+  snapshot?: { path: string[]; bodies: Partial<Record<OcpiVersion, unknown>> }
 }
 
 /** Which peers receive a change, and the party each is addressed to (OCPI-to). Empty: not a recipient. */
@@ -46,6 +57,8 @@ export interface OutboxStats {
   dropped?: number
   /** Undelivered updates folded into a queued one (PATCH merged, or PUT superseding). */
   coalesced?: number
+  /** Pushes not queued because a newer version of the same object was already queued. */
+  stale?: number
   /** When the next delivery attempt is scheduled, while the queue is not empty. */
   next_attempt_at?: string | null
   /** Enqueue time of the oldest undelivered push: how far behind the peer is. */

@@ -3,14 +3,15 @@ import { applyLocalMigrations, startPlatform as startWranglerDev, type RunningPl
 import { E2E_ADMIN_TOKEN, E2E_STATE_DIR, E2E_VARS, PLATFORMS, urlOf, type PlatformName } from './platforms'
 
 /** Starts platform `name` as a real `wrangler dev` on its port and state directory; `fresh` wipes and migrates the state first. */
-export async function launchPlatform(name: PlatformName, { fresh }: { fresh: boolean }): Promise<RunningPlatform> {
+/** `vars` replace E2E_VARS entries, e.g. a platform with a narrower outbound URL policy than the others. */
+export async function launchPlatform(name: PlatformName, { fresh, vars = {} }: { fresh: boolean; vars?: Record<string, string> }): Promise<RunningPlatform> {
   const persistTo = `${E2E_STATE_DIR}/${name}`
   if (fresh) {
     await rm(persistTo, { recursive: true, force: true })
     await applyLocalMigrations(persistTo)
   }
   const { port, inspectorPort } = PLATFORMS[name]
-  return startWranglerDev({ port, inspectorPort, persistTo, adminToken: E2E_ADMIN_TOKEN, vars: E2E_VARS }).catch((error) => {
+  return startWranglerDev({ port, inspectorPort, persistTo, adminToken: E2E_ADMIN_TOKEN, vars: { ...E2E_VARS, ...vars } }).catch((error) => {
     throw new Error(`platform ${name}: ${error}`)
   })
 }
@@ -20,9 +21,9 @@ export async function launchPlatform(name: PlatformName, { fresh }: { fresh: boo
 const running = new Map<PlatformName, RunningPlatform>()
 const started = new Set<PlatformName>()
 
-export async function startPlatform(name: PlatformName, { fresh = !started.has(name) }: { fresh?: boolean } = {}): Promise<void> {
+export async function startPlatform(name: PlatformName, { fresh = !started.has(name), vars }: { fresh?: boolean; vars?: Record<string, string> } = {}): Promise<void> {
   if (running.has(name)) return
-  running.set(name, await launchPlatform(name, { fresh }))
+  running.set(name, await launchPlatform(name, { fresh, vars }))
   started.add(name)
 }
 

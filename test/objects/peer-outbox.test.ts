@@ -248,14 +248,43 @@ describe('PeerOutbox: coalescing', () => {
     await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'a' }), EMSP)
     await outbox.enqueue(locationChange('PATCH', 'LOC1', { status: 'AVAILABLE' }, ['EVSE1']), EMSP)
     await outbox.enqueue(locationChange('PATCH', 'LOC1', { name: 'b' }), EMSP) // the EVSE PATCH sits between: no merge
-    await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'c' }), EMSP) // replaces only the PATCH right before it
     await outbox.enqueue(locationChange('DELETE', 'LOC1'), EMSP)
     await outbox.enqueue(locationChange('PATCH', 'LOC1', { name: 'd' }), EMSP)
     await outbox.enqueue(locationChange('PATCH', 'LOC1', { name: 'e' }), { country_code: 'BE', party_id: 'OTH' })
     await drain(outbox)
     expect(received.map(({ method, url, body }) => `${method} ${url.split('/locations/')[1]} ${body?.name ?? body?.status ?? ''}`.trim())).toEqual([
-      'PUT NL/CPO/LOC1 a', 'PATCH NL/CPO/LOC1/EVSE1 AVAILABLE', 'PUT NL/CPO/LOC1 c', 'DELETE NL/CPO/LOC1', 'PATCH NL/CPO/LOC1 d', 'PATCH NL/CPO/LOC1 e',
+      'PUT NL/CPO/LOC1 a', 'PATCH NL/CPO/LOC1/EVSE1 AVAILABLE', 'PATCH NL/CPO/LOC1 b', 'DELETE NL/CPO/LOC1', 'PATCH NL/CPO/LOC1 d', 'PATCH NL/CPO/LOC1 e',
     ])
+  })
+
+  it('lets a PUT of the whole object replace the queued PUTs and PATCHes of it and of its EVSEs', async () => {
+    const received = receiverAnswering()
+    const peer = await insertPeer()
+    const outbox = peerOutbox(env, peer.id)
+    await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'a' }), EMSP)
+    await outbox.enqueue(locationChange('PATCH', 'LOC1', { status: 'AVAILABLE' }, ['EVSE1']), EMSP)
+    await outbox.enqueue(locationChange('PATCH', 'LOC1', { name: 'b' }), EMSP)
+    await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'c' }), EMSP)
+    await drain(outbox)
+    expect(received.map(({ method, url, body }) => `${method} ${url.split('/locations/')[1]} ${body?.name ?? ''}`)).toEqual(['PUT NL/CPO/LOC1 c'])
+    expect(await outbox.stats()).toMatchObject({ coalesced: 3 })
+  })
+
+  it('never lets an older version replace or follow a newer one of the same object', async () => {
+    const received = receiverAnswering()
+    const peer = await insertPeer()
+    const outbox = peerOutbox(env, peer.id)
+    const whole = (name: string) => ({ path: ['NL', 'CPO', 'LOC1'], bodies: { '2.3.0': { id: 'LOC1', name }, '2.2.1': { id: 'LOC1', name } } })
+    await outbox.enqueue({ ...locationChange('PUT', 'LOC1', { name: 'v1' }), version: 1 }, EMSP)
+    await drain(outbox)
+    // Committed as 2, 3, 4; queued as 2, 4, 3: 4 skips 3, so it goes whole; 3 arrives after 4 and is dropped.
+    await outbox.enqueue({ ...locationChange('PATCH', 'LOC1', { city: 'v2' }), version: 2, snapshot: whole('v2') }, EMSP)
+    await drain(outbox)
+    await outbox.enqueue({ ...locationChange('PATCH', 'LOC1', { postal_code: 'v4' }), version: 4, snapshot: whole('v4') }, EMSP)
+    await outbox.enqueue({ ...locationChange('PATCH', 'LOC1', { address: 'v3' }), version: 3, snapshot: whole('v3') }, EMSP)
+    await drain(outbox)
+    expect(received.map(({ method, body }) => `${method} ${JSON.stringify(body.name ?? body.city ?? body.postal_code)}`)).toEqual(['PUT "v1"', 'PATCH "v2"', 'PUT "v4"'])
+    expect(await outbox.stats()).toMatchObject({ stale: 1, depth: 0 })
   })
 
   it('never changes a push while it is in flight', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { OcpiClientError } from '../../src/peers/client'
 import { endpointUrl } from '../../src/peers/client'
-import { mergePatch, outcomeOfError, outcomeOfResponse, retryDelay, supersededBy } from '../../src/push/outbox-policy'
+import { mergePatch, outcomeOfError, outcomeOfResponse, placeByVersion, retryDelay, supersededBy } from '../../src/push/outbox-policy'
 import { EMSP, locationChange } from './fixtures'
 
 const answer = (status_code: number, http_status = 200) => ({ status_code, http_status, status_message: 'message', data: null, headers: new Headers() })
@@ -63,12 +63,52 @@ describe('coalescing rules', () => {
     expect(mergePatch(put, EMSP, locationChange('PUT', 'LOC1'), EMSP)).toBeUndefined()
   })
 
-  it('lets a PUT supersede a PUT or PATCH of the same path only', () => {
+  it('lets a PUT supersede a PUT or PATCH of the same path or below it, never a newer version', () => {
     expect(supersededBy(patch, EMSP, put, EMSP)).toBe(true)
     expect(supersededBy(put, EMSP, put, EMSP)).toBe(true)
     expect(supersededBy(put, EMSP, patch, EMSP)).toBe(false)
-    expect(supersededBy(locationChange('PUT', 'LOC1', {}, ['EVSE1']), EMSP, put, EMSP)).toBe(false)
+    expect(supersededBy(locationChange('PUT', 'LOC1', {}, ['EVSE1']), EMSP, put, EMSP)).toBe(true)
+    expect(supersededBy(put, EMSP, locationChange('PUT', 'LOC1', {}, ['EVSE1']), EMSP)).toBe(false)
+    expect(supersededBy({ ...patch, version: 5 }, EMSP, { ...put, version: 4 }, EMSP)).toBe(false)
     expect(supersededBy(locationChange('DELETE', 'LOC1'), EMSP, put, EMSP)).toBe(false)
+  })
+})
+
+describe('binding pushes to versions', () => {
+  const snapshot = { path: ['NL', 'CPO', 'LOC1'], bodies: { '2.3.0': { id: 'LOC1', name: 'whole' }, '2.2.1': { id: 'LOC1', name: 'whole' } } }
+  const patchAt = (version: number) => ({ ...locationChange('PATCH', 'LOC1', { name: `v${version}`, last_updated: '2026-01-01T00:00:00Z' }, ['EVSE1']), version, snapshot })
+
+  it('queues a PATCH that directly follows the newest queued version as it is', () => {
+    expect(placeByVersion(patchAt(4), 3)).toEqual({ kind: 'queue', change: patchAt(4) })
+  })
+
+  it('sends the whole object instead of a PATCH after a gap or as the first it sees of the object', () => {
+    for (const known of [undefined, 2]) {
+      const placed = placeByVersion(patchAt(4), known)
+      expect(placed).toMatchObject({ kind: 'queue', change: { method: 'PUT', path: ['NL', 'CPO', 'LOC1'], bodies: snapshot.bodies, version: 4 } })
+      expect(placed.kind === 'queue' && placed.change).not.toHaveProperty('snapshot')
+    }
+  })
+
+  it('drops what is older than the newest queued version, and a PATCH of that same version', () => {
+    expect(placeByVersion(patchAt(3), 4)).toEqual({ kind: 'stale' })
+    expect(placeByVersion(patchAt(4), 4)).toEqual({ kind: 'stale' })
+    expect(placeByVersion({ ...locationChange('PUT', 'LOC1'), version: 3 }, 4)).toEqual({ kind: 'stale' })
+    // The same version again as a whole object: another view of it (e.g. a sharing policy change), sent.
+    expect(placeByVersion({ ...locationChange('PUT', 'LOC1'), version: 4 }, 4)).toMatchObject({ kind: 'queue' })
+  })
+
+  it('leaves pushes without a version alone', () => {
+    const change = locationChange('PATCH', 'LOC1', { name: 'x' })
+    expect(placeByVersion(change, 7)).toEqual({ kind: 'queue', change })
+  })
+
+  it('merges a following PATCH into a queued PUT as the later snapshot, and never two lists shallowly', () => {
+    const put = { ...locationChange('PUT', 'LOC1', { name: 'a' }), version: 1 }
+    const next = { ...locationChange('PATCH', 'LOC1', { name: 'b' }), version: 2, snapshot }
+    expect(mergePatch(put, EMSP, next, EMSP)).toMatchObject({ method: 'PUT', bodies: snapshot.bodies, version: 2 })
+    const evses = (uid: string) => locationChange('PATCH', 'LOC1', { evses: [{ uid }] })
+    expect(mergePatch(evses('E1'), EMSP, evses('E2'), EMSP)).toBeUndefined()
   })
 })
 

@@ -23,6 +23,8 @@ export const tokens = sqliteTable('tokens', {
   allowed_countries: text('allowed_countries', { mode: 'json' }).$type<string[]>(),
   /** eMSP-side only (own tokens): why a valid token is refused by real-time authorize; null: in good standing. */
   account_status: text('account_status').$type<AccountStatus>(),
+  /** Bumped on every write: an owner PATCH only lands on the revision it read, and its push carries the new one. */
+  revision: integer('revision').notNull().default(0),
 }, (table) => [
   index('tokens_by_uid').on(table.uid, table.type), // CPO authorize: a charge point only knows the uid
   // Date-paged lists per party; `type` last so the 2.2.1 filter (no EMAID) and X-Total-Count stay index-only.

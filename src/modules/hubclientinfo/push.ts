@@ -8,6 +8,7 @@ import { publish } from '../../push/publish'
 import type { PushAudience, PushChange } from '../../push/types'
 import type { ClientInfo } from '../../ocpi/objects/client-info'
 import { dequeueClientInfoChanges, queuedClientInfoChanges } from '../../peers/client-info-store'
+import { logError } from '../../ocpi/log'
 
 const CHANGES_PER_ROUND = 100
 
@@ -20,7 +21,7 @@ export function pushClientInfoChangesAfterWrites(): MiddlewareHandler<{ Bindings
   return async (c, next) => {
     await next()
     if (c.req.method === 'GET') return
-    c.executionCtx.waitUntil(pushClientInfoChanges(c.env).catch((error) => console.error('hubclientinfo: pushing ClientInfo changes failed', error)))
+    c.executionCtx.waitUntil(pushClientInfoChanges(c.env).catch((error) => logError('hubclientinfo: pushing ClientInfo changes failed', error)))
   }
 }
 

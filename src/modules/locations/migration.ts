@@ -70,6 +70,6 @@ export async function moveLocation(env: Env, db: Database, from: PartyRef, id: s
     evses: location.evses?.map((evse) => (removing.has(evse.uid.toUpperCase()) ? { ...evse, status: 'REMOVED' as const, last_updated: stamp } : evse)),
   }))
   const policy = (await getPolicy(db, from))?.policy
-  await pushLocationChange(env, { location: old.before, policy }, { location: old.after!, policy })
+  await pushLocationChange(env, { location: old.before, policy }, { location: old.after!, policy, revision: old.after ? old.revision : undefined })
   return { from: old.after!, to: target }
 }

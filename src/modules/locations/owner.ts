@@ -27,8 +27,9 @@ export async function assertHostedCpo(db: Database, party: PartyRef) {
 export async function writeOwnLocation(env: Env, db: Database, location: Location): Promise<{ created: boolean }> {
   await assertHostedCpo(db, location)
   const [before, policy] = await Promise.all([getLocation(db, OWN_SOURCE, location, location.id), getPolicy(db, location)])
-  if (!(await upsertLocation(db, OWN_SOURCE, location))) throw staleWrite(`Location ${location.id}`)
-  await pushLocationChange(env, before && { location: before.location, policy: policy?.policy }, { location, policy: policy?.policy })
+  const revision = await upsertLocation(db, OWN_SOURCE, location)
+  if (!revision) throw staleWrite(`Location ${location.id}`)
+  await pushLocationChange(env, before && { location: before.location, policy: policy?.policy }, { location, policy: policy?.policy, revision })
   return { created: !before }
 }
 
@@ -52,7 +53,7 @@ export async function patchOwnLocation(env: Env, db: Database, party: PartyRef, 
     : change.level === 'evse' ? wireBodies(evsePatchVersions, change.patch)
     : wireBodies(connectorPatchVersions, change.patch)
   const policy = (await getPolicy(db, party))?.policy
-  await pushLocationChange(env, { location: result.before, policy }, { location: result.after, policy }, { method: 'PATCH', path, bodies })
+  await pushLocationChange(env, { location: result.before, policy }, { location: result.after, policy, revision: result.revision }, { method: 'PATCH', path, bodies })
   return result.after
 }
 

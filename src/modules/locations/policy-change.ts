@@ -97,8 +97,9 @@ export const policyChangeJob: JobKind<PolicyChangeState> = {
       const sawBefore = (peer: (typeof peers)[number]) => [policy, ...alsoUnder].some((before) => mayView(before, peer, location))
       if (!peers.some((peer) => sawBefore(peer) !== mayView(state.after, peer, location))) continue
       const touched = { ...location, last_updated: state.changed_at }
-      if (!(await upsertLocation(db, OWN_SOURCE, touched))) continue // an owner write with a later time got there first
-      pushes += await pushLocationChange(env, { location, policy, alsoUnder }, { location: touched, policy: state.after })
+      const revision = await upsertLocation(db, OWN_SOURCE, touched)
+      if (!revision) continue // an owner write with a later time got there first
+      pushes += await pushLocationChange(env, { location, policy, alsoUnder }, { location: touched, policy: state.after, revision })
       changed++
     }
     const last = batch[scanned - 1]

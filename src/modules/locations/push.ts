@@ -14,6 +14,8 @@ export interface SharedState {
   policy: SharingPolicy | undefined
   /** Earlier policies a peer may still hold a view under, when the pushes of a policy change were cut short (policy-change.ts). */
   alsoUnder?: (SharingPolicy | undefined)[]
+  /** The revision the write committed (after-state only): every push of this write is bound to it. */
+  revision?: number
 }
 
 /** The owner's write as it should reach a peer that saw the location before and still sees it (e.g. a PATCH of one EVSE). */
@@ -41,8 +43,8 @@ export function receivingParty(peer: Pick<Peer, 'roles'>): PartyRef | undefined 
 
 const ownerOf = ({ country_code, party_id }: Location): PartyRef => ({ country_code, party_id })
 
-function putOf(location: Location): PushChange {
-  return { module: 'locations', method: 'PUT', path: locationPath(location), bodies: wireBodies(locationVersions, location), from: ownerOf(location), objectKey: objectKey(location) }
+function putOf(location: Location, version: number | undefined): PushChange {
+  return { module: 'locations', method: 'PUT', path: locationPath(location), bodies: wireBodies(locationVersions, location), from: ownerOf(location), objectKey: objectKey(location), version }
 }
 
 /**
@@ -58,11 +60,13 @@ export async function pushLocationChange(env: Env, before: SharedState | undefin
   const sawBefore = (peer: Peer) => before !== undefined && [before.policy, ...(before.alsoUnder ?? [])].some((policy) => mayView(policy, peer, before.location))
   const seesAfter = (peer: Peer) => mayView(after.policy, peer, after.location)
   const key = objectKey(after.location)
-  const asWritten: PushChange = written ? { module: 'locations', ...written, from: ownerOf(after.location), objectKey: key } : putOf(after.location)
-  const withdrawn = putOf(withdrawnView(after.location))
+  const whole = putOf(after.location, after.revision)
+  // A PATCH carries the whole committed location: the outbox sends that instead when it cannot place the PATCH.
+  const asWritten: PushChange = written ? { module: 'locations', ...written, from: ownerOf(after.location), objectKey: key, version: after.revision, snapshot: { path: whole.path, bodies: whole.bodies } } : whole
+  const withdrawn = putOf(withdrawnView(after.location), after.revision)
   const queued = await Promise.all([
     publish(env, asWritten, (peer) => (sawBefore(peer) && seesAfter(peer) ? receivingParty(peer) : undefined)),
-    publish(env, putOf(after.location), (peer) => (!sawBefore(peer) && seesAfter(peer) ? receivingParty(peer) : undefined)),
+    publish(env, whole, (peer) => (!sawBefore(peer) && seesAfter(peer) ? receivingParty(peer) : undefined)),
     publish(env, withdrawn, (peer) => (sawBefore(peer) && !seesAfter(peer) ? receivingParty(peer) : undefined)),
   ])
   return queued.reduce((pushes, recipients) => pushes + recipients.length, 0)

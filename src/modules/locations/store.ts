@@ -1,9 +1,10 @@
 import { and, asc, count, eq, gt, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import { retryOnConflict } from '../../db/conflict'
+import { assertStorable, LOCATION_MAX_BYTES } from '../../db/limits'
 import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
 import { locationDataVersions, locations, locationTariffRefs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
-import { OcpiError } from '../../ocpi/errors'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
 import type { OcpiVersion } from '../../ocpi/versions'
@@ -41,6 +42,7 @@ export const locationKey = (party: PartyRef, id: string) => `${party.country_cod
 
 /** The row one location is stored as: key, indexed columns, canonical JSON and its serialization per OCPI version. */
 export function locationRow(source: string, location: Location) {
+  assertStorable(`Location ${location.id}`, location, LOCATION_MAX_BYTES, location.evses?.length ? 'evses' : '')
   return {
     peer_id: peerIdOf(source),
     key: locationKey(location, location.id),
@@ -75,10 +77,11 @@ export async function getLocationsByKeys(db: Database, source: string, keys: str
 
 /**
  * Stores a whole Location unless the stored one has a later last_updated ("older never overwrites newer"; equal is
- * a repeat and harmless). One statement, so two writers cannot interleave. Returns false when it was older.
+ * a repeat and harmless). One statement, so two writers cannot interleave. Returns the revision it committed (what
+ * its pushes are bound to, docs/push.md "Versions"), or undefined when it was older.
  */
-export async function upsertLocation(db: Database, source: string, location: Location): Promise<boolean> {
-  return (await withDataVersionBump(db, source, upsertStatement(db, source, location))).length > 0
+export async function upsertLocation(db: Database, source: string, location: Location): Promise<number | undefined> {
+  return (await withDataVersionBump(db, source, upsertStatement(db, source, location)))[0]?.revision
 }
 
 /**
@@ -106,7 +109,7 @@ function upsertStatement(db: Database, source: string, location: Location) {
         ? sql`${locations.peer_id} IS NOT NULL OR excluded.last_updated >= ${locations.last_updated}`
         : sql`${locations.peer_id} IS NOT NULL AND excluded.last_updated >= ${locations.last_updated}`,
     })
-    .returning({ key: locations.key })
+    .returning({ key: locations.key, revision: locations.revision })
 }
 
 /** Own writes bump the data version in the same batch; a bump for a write that did not apply only costs a cache miss. */
@@ -137,7 +140,7 @@ async function replaceIfUnchanged(db: Database, source: string, location: Locati
   return (await withDataVersionBump(db, source, write)).length > 0
 }
 
-export type UpdateResult = { before: Location; after: Location } | { before: Location; after: undefined }
+export type UpdateResult = { before: Location; after: Location; revision: number } | { before: Location; after: undefined }
 
 /**
  * Read, change, compare-and-swap: the way EVSE and Connector writes change one location without losing a concurrent
@@ -151,14 +154,14 @@ export async function updateLocation(
   id: string,
   change: (current: Location) => Location | undefined,
 ): Promise<UpdateResult> {
-  for (let attempt = 0; attempt < 8; attempt++) {
+  return retryOnConflict<UpdateResult>(`Location ${id}`, async () => {
     const stored = await getLocation(db, source, party, id)
     if (!stored) throw unknownTarget(`Location ${id}`)
     const next = change(stored.location)
     if (!next) return { before: stored.location, after: undefined }
-    if (await replaceIfUnchanged(db, source, next, stored.revision)) return { before: stored.location, after: next }
-  }
-  throw new OcpiError(3000, `Location ${id} is being changed concurrently; try again`, { http_status: 503 })
+    if (await replaceIfUnchanged(db, source, next, stored.revision)) return { before: stored.location, after: next, revision: stored.revision + 1 }
+    return undefined
+  })
 }
 
 // ---- conditions: each names one access path the routes need ----

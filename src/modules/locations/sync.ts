@@ -5,6 +5,7 @@ import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion } from '../../ocpi/versions'
 import { fromWire } from '../../ocpi/version-adapters'
 import { ocpiRequest } from '../../peers/client'
+import { firstPageUrl, nextPageAfter } from '../../peers/paged-pull'
 import { getPeer } from '../../peers/store'
 import { representsAs } from '../../peers/routing'
 import { locationVersions, type Location } from '../../ocpi/objects/location'
@@ -32,14 +33,13 @@ export interface LocationSyncState extends SyncResult {
   peer_id: string
   /** The page the next step fetches; null once the peer sent a page without a next link. */
   next_url: string | null
+  /** The pages fetched last, so a Link that repeats one ends the pull. */
+  recent?: string[]
+  /** Why the peer's next link was not followed (src/peers/paged-pull.ts), when it was not. */
+  stopped_by?: string
 }
 
-const MAX_PAGES = 10_000
 const MAX_INVALID_SHOWN = 20
-
-function nextLink(headers: Headers): string | undefined {
-  return /<([^>]+)>\s*;\s*rel="?next"?/i.exec(headers.get('Link') ?? '')?.[1]
-}
 
 /** A peer we can pull locations from now; throws the management API's answer otherwise. */
 async function syncablePeer(db: Database, peerId: string) {
@@ -56,10 +56,7 @@ async function syncablePeer(db: Database, peerId: string) {
 /** Checks the peer can be pulled from and returns the job's first state. */
 export async function planLocationSync(db: Database, peerId: string, options: { date_from?: string; limit?: number } = {}): Promise<LocationSyncState> {
   const { endpoint } = await syncablePeer(db, peerId)
-  const first = new URL(endpoint.url)
-  if (options.date_from) first.searchParams.set('date_from', options.date_from)
-  if (options.limit) first.searchParams.set('limit', String(options.limit))
-  return { peer_id: peerId, next_url: first.toString(), pages: 0, received: 0, stored: 0, unchanged: 0, not_represented: 0, invalid: [] }
+  return { peer_id: peerId, next_url: firstPageUrl(endpoint.url, options), pages: 0, received: 0, stored: 0, unchanged: 0, not_represented: 0, invalid: [] }
 }
 
 /** One page: fetched, validated in the peer's version, and stored in one round trip. */
@@ -95,8 +92,11 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
     const stored = await upsertReceivedLocations(db, peer.id, represented)
     next.stored += stored
     next.unchanged += represented.length - stored
-    next.next_url = next.pages < MAX_PAGES ? nextLink(response.headers) ?? null : null
+    const after = nextPageAfter({ url: state.next_url, headers: response.headers, received: response.data.length, pages: next.pages, recent: state.recent })
+    next.next_url = after.next_url
+    next.recent = after.recent
+    if (after.stopped_by) next.stopped_by = after.stopped_by
     return { state: next, done: next.next_url === null }
   },
-  progress: ({ next_url: _next, ...counts }) => counts,
+  progress: ({ next_url: _next, recent: _recent, ...counts }) => counts,
 }

@@ -26,8 +26,9 @@ export const admin = new Hono<AdminEnv>()
     const session: Session = { ...body, ...ref, last_updated: body.last_updated ?? new Date().toISOString() }
     const written = await putOwnSession(c.var.db, session)
     if (written.outcome !== 'stored') throw staleWrite(`Session ${ref.id}`)
-    await publishSessionPut(c.env, c.var.db, session)
-    return c.json(session, written.created ? 201 : 200)
+    // An older PUT may still have added charging periods: what was committed is what goes out.
+    await publishSessionPut(c.env, c.var.db, written.session, written.revision)
+    return c.json(written.session, written.created ? 201 : 200)
   })
   .patch('/sessions/:country_code/:party_id/:session_id', async (c) => {
     const ref = await hostedSessionRef(c)
@@ -37,7 +38,7 @@ export const admin = new Hono<AdminEnv>()
     const written = await patchSession(c.var.db, 'own', ref, patch)
     if (written.outcome === 'unknown') throw new OcpiError(2003, `Unknown session ${ref.id}`)
     if (written.outcome === 'stale') throw staleWrite(`Session ${ref.id}`)
-    await publishSessionPatch(c.env, c.var.db, written.session, patch)
+    await publishSessionPatch(c.env, c.var.db, written.session, patch, written.revision)
     return c.json(written.session)
   })
   .get('/sessions', async (c) => {

@@ -8,21 +8,21 @@ import { sessionPatchVersions, sessionVersions, type Session, type SessionPatch 
 /**
  * Pushes a hosted CPO's whole session (PUT) to the peers representing the token's eMSP.
  */
-export function publishSessionPut(env: Env, db: Database, session: Session) {
-  return publishSession(env, db, 'PUT', session, wireBodies(sessionVersions, session))
+export function publishSessionPut(env: Env, db: Database, session: Session, revision?: number) {
+  return publishSession(env, db, 'PUT', session, wireBodies(sessionVersions, session), revision)
 }
 
 /**
- * Pushes a change to a hosted CPO's session. A PATCH adds its charging_periods to the receiver's list, but the outbox
- * may fold an undelivered PATCH into the next by a shallow merge, which would keep only the later list: a change that
- * adds periods therefore goes out as a PUT of the whole session (it replaces the periods with the complete list).
+ * Pushes a change to a hosted CPO's session, bound to the revision it committed. A change that adds periods goes out as
+ * a PUT of the whole committed session: it may have been older than the stored one (its periods merged, its scalars
+ * not), so only the committed state says what the peer must hold.
  */
-export function publishSessionPatch(env: Env, db: Database, session: Session, patch: SessionPatch) {
-  if (patch.charging_periods?.length) return publishSessionPut(env, db, session)
-  return publishSession(env, db, 'PATCH', session, wireBodies(sessionPatchVersions, patch))
+export function publishSessionPatch(env: Env, db: Database, session: Session, patch: SessionPatch, revision: number) {
+  if (patch.charging_periods?.length) return publishSessionPut(env, db, session, revision)
+  return publishSession(env, db, 'PATCH', session, wireBodies(sessionPatchVersions, patch), revision)
 }
 
-async function publishSession(env: Env, db: Database, method: 'PUT' | 'PATCH', session: Session, bodies: ReturnType<typeof wireBodies>) {
+async function publishSession(env: Env, db: Database, method: 'PUT' | 'PATCH', session: Session, bodies: ReturnType<typeof wireBodies>, revision?: number) {
   const from = { country_code: session.country_code.toUpperCase(), party_id: session.party_id.toUpperCase() }
   return publish(env, {
     module: 'sessions',
@@ -32,6 +32,9 @@ async function publishSession(env: Env, db: Database, method: 'PUT' | 'PATCH', s
     from,
     // One key per session: its PUT and PATCHes reach each peer in the order they were written.
     objectKey: `sessions/${from.country_code}/${from.party_id}/${session.id}`,
+    version: revision,
+    // The outbox sends the whole committed session instead of a PATCH it cannot place after the version before it.
+    snapshot: method === 'PATCH' ? { path: [session.country_code, session.party_id, session.id], bodies: wireBodies(sessionVersions, session) } : undefined,
   }, await tokenPartyAudience(db, session.cdr_token))
 }
 

@@ -5,8 +5,10 @@ import { sessions } from '../../db/schema'
 import { byRecordKey, byToken, listRecords, ofSource, recordKey, sourceOf, tokenRecordRow, writeReplaces, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
-import { toEpochMs } from '../../ocpi/types'
-import { applySessionPatch, type ChargingPreferences, type Session, type SessionPatch, type SessionStatus } from '../../ocpi/objects/session'
+import { retryOnConflict } from '../../db/conflict'
+import { assertStorable, SESSION_MAX_BYTES } from '../../db/limits'
+import type { ChargingPreferences, Session, SessionPatch, SessionStatus } from '../../ocpi/objects/session'
+import { mergeSessionWrite } from './merge'
 
 export type { RecordRef as SessionRef, RecordSource as SessionSource, TokenRef } from '../../db/token-records'
 
@@ -18,8 +20,11 @@ export interface StoredSession {
   revision: number
 }
 
-/** What a write did: stored, or kept the stored session because it was newer (an older push never overwrites). */
-export type SessionWrite = { outcome: 'stored'; session: Session; created: boolean } | { outcome: 'stale'; session: Session } | { outcome: 'unknown' }
+/**
+ * What a write did: stored (`revision` is the one it committed, what its pushes are bound to), or kept the stored
+ * session because it was newer and the write brought no charging period it lacked.
+ */
+export type SessionWrite = { outcome: 'stored'; session: Session; created: boolean; revision: number } | { outcome: 'stale'; session: Session } | { outcome: 'unknown' }
 
 type SessionRow = typeof sessions.$inferInsert
 
@@ -28,8 +33,6 @@ const storedColumns = { object: sessions.object, peer_id: sessions.peer_id, revi
 /** Sessions that can still change, and so still get PATCHes and a CDR (mod_sessions SessionStatus). */
 const UNFINISHED: SessionStatus[] = ['PENDING', 'RESERVATION', 'ACTIVE']
 
-// A PATCH reads, merges and writes back on the revision it read; a concurrent write makes it read again.
-const PATCH_ATTEMPTS = 5
 
 export async function getSession(db: Database, source: RecordSource, ref: RecordRef): Promise<StoredSession | undefined> {
   const [row] = await db.select(storedColumns).from(sessions).where(byRecordKey(sessions, source, ref)).limit(1)
@@ -40,8 +43,9 @@ export const getOwnSession = (db: Database, ref: RecordRef) => getSession(db, 'o
 export const getReceivedSession = (db: Database, ref: RecordRef) => getSession(db, 'received', ref)
 
 /**
- * Stores a whole session (PUT semantics: it replaces the stored one, charging_periods included), unless the stored one
- * has a newer last_updated. `peerId`: the peer it was received from; omitted for own sessions.
+ * Stores a whole session (PUT semantics: it replaces the stored one, charging_periods included) when it is at least as
+ * new as the stored one. An older one still brings the charging periods the stored session lacks (mergeSessionWrite).
+ * `peerId`: the peer it was received from; omitted for own sessions.
  */
 export async function putSession(db: Database, source: RecordSource, session: Session, peerId: string | null = null): Promise<SessionWrite> {
   const row = sessionRow(source, session, peerId, 1)
@@ -54,33 +58,39 @@ export async function putSession(db: Database, source: RecordSource, session: Se
       setWhere: writeReplaces(sessions, source, row.last_updated),
     })
     .returning({ revision: sessions.revision })
-  if (stored.length > 0) return { outcome: 'stored', session, created: stored[0].revision === 1 }
-  const current = await getSession(db, source, session)
-  return current ? { outcome: 'stale', session: current.session } : { outcome: 'unknown' }
+  if (stored.length > 0) return { outcome: 'stored', session, created: stored[0].revision === 1, revision: stored[0].revision }
+  return mergeIntoSession(db, source, session, { charging_periods: session.charging_periods, last_updated: session.last_updated }, null)
 }
 
 export const putOwnSession = (db: Database, session: Session) => putSession(db, 'own', session)
 export const putReceivedSession = (db: Database, peerId: string, session: Session) => putSession(db, 'received', session, peerId)
 
 /**
- * Applies a PATCH (mod_sessions: absent fields unchanged, charging_periods added) to a stored session. A patch older
- * than the stored session changes nothing; an unknown session is reported, not created.
+ * Applies a PATCH (mod_sessions: absent fields unchanged, charging_periods added) to a stored session, under the merge
+ * rule of mergeSessionWrite. An unknown session is reported, not created.
  */
-export async function patchSession(db: Database, source: RecordSource, ref: RecordRef, patch: SessionPatch, peerId: string | null = null): Promise<SessionWrite> {
-  for (let attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {
+export function patchSession(db: Database, source: RecordSource, ref: RecordRef, patch: SessionPatch, peerId: string | null = null): Promise<SessionWrite> {
+  return mergeIntoSession(db, source, ref, patch, peerId)
+}
+
+/**
+ * Read, merge, compare-and-swap on the revision read (D1 has no interactive transactions), read again when another
+ * write landed in between: concurrent writes of one session never lose a charging period.
+ */
+function mergeIntoSession(db: Database, source: RecordSource, ref: RecordRef, write: SessionPatch, peerId: string | null): Promise<SessionWrite> {
+  return retryOnConflict<SessionWrite>(`Session ${recordKey(ref)}`, async () => {
     const stored = await getSession(db, source, ref)
     if (!stored) return { outcome: 'unknown' }
-    if (toEpochMs(patch.last_updated) < toEpochMs(stored.session.last_updated)) return { outcome: 'stale', session: stored.session }
-    const session = applySessionPatch(stored.session, patch)
+    const session = mergeSessionWrite(stored.session, write)
+    if (!session) return { outcome: 'stale', session: stored.session }
     const row = sessionRow(source, session, peerId ?? stored.peer_id, stored.revision + 1)
     const written = await db
       .update(sessions)
       .set(updatableColumns(row))
       .where(and(byRecordKey(sessions, source, ref), eq(sessions.revision, stored.revision)))
       .returning({ key: sessions.key })
-    if (written.length > 0) return { outcome: 'stored', session, created: false }
-  }
-  throw new Error(`Session ${recordKey(ref)} kept changing under ${PATCH_ATTEMPTS} PATCH attempts`)
+    return written.length > 0 ? { outcome: 'stored', session, created: false, revision: stored.revision + 1 } : undefined
+  })
 }
 
 /** An own session by id under any of these CPO parties (the Sender PUT charging_preferences URL carries only the id). */
@@ -142,6 +152,7 @@ export async function pseudonymizeSessionsOfToken(db: Database, token: TokenRef,
 }
 
 function sessionRow(source: RecordSource, session: Session, peerId: string | null, revision: number): SessionRow {
+  assertStorable(`Session ${session.id}`, session, SESSION_MAX_BYTES, session.charging_periods?.length ? 'charging_periods' : '')
   return { ...tokenRecordRow(source, session, peerId), status: session.status, revision, object: session }
 }
 

@@ -3,11 +3,11 @@ import { partyInPath } from '../../peers/routing'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
-import { parseWith, readJson } from '../../ocpi/body'
+import { parseWith, readJson, readText } from '../../ocpi/body'
 import type { PartyRef } from '../../ocpi/context'
-import { OcpiError } from '../../ocpi/errors'
+import { OcpiError, staleWrite } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
-import { DateTime } from '../../ocpi/types'
+import { DateTime, toEpochMs } from '../../ocpi/types'
 import { jobAccepted, startJob } from '../../jobs/start'
 import { findHostedParty } from '../../peers/parties'
 import { PartyParam } from '../../admin/party-param'
@@ -16,7 +16,7 @@ import { listAuthorizations } from './authorization-store'
 import { authorizeAtChargePoint, AuthorizeRequest } from './authorize'
 import { publishTokenPatch, publishTokenPut } from './push'
 import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from '../../ocpi/objects/token'
-import { getOwnToken, getReceivedToken, listTokens, putOwnToken, tokenKey, type StoredToken, type TokenRef } from './store'
+import { getOwnToken, getReceivedToken, listTokens, putOwnToken, tokenKey, updateOwnToken, type StoredToken, type TokenRef } from './store'
 import { planTokenSync, TOKEN_SYNC_JOB } from './sync'
 import { assertSameToken, readTokenBody } from './wire'
 
@@ -46,7 +46,8 @@ export const tokensAdmin = new Hono<AdminEnv>()
     const token: Token = { ...fields, country_code: fields.country_code.toUpperCase(), party_id: fields.party_id.toUpperCase(), last_updated: fields.last_updated ?? now() }
     assertSameToken(pathRef(c, party, c.req.query('type') ?? token.type), token)
     const stored = await putOwnToken(c.var.db, token, { allowed_countries, account_status })
-    await publishTokenPut(c.env, token, stored.allowed_countries)
+    if (!stored) throw staleWrite(`Token ${token.uid}`)
+    await publishTokenPut(c.env, token, stored.allowed_countries, stored.revision)
     return c.json(adminView(stored))
   })
   .patch('/tokens/:country_code/:party_id/:token_uid', async (c) => {
@@ -54,20 +55,28 @@ export const tokensAdmin = new Hono<AdminEnv>()
     const value = await readTokenBody(c)
     const input = parseWith(AdminTokenPatch, value)
     const ref = pathRef(c, party, c.req.query('type') ?? input.type ?? 'RFID')
-    const stored = await getOwnToken(c.var.db, ref)
-    if (!stored) throw new OcpiError(2003, `Unknown token ${ref.uid} of type ${ref.type}`, { http_status: 404 })
     const { allowed_countries, account_status, ...fields } = input
     const changesToken = Object.keys(fields).some((field) => field !== 'last_updated') || ALLOWED_COUNTRIES_FIELD in value
-    const last_updated = changesToken ? fields.last_updated ?? now() : stored.token.last_updated
-    const token = parseWith(Token, { ...stored.token, ...fields, last_updated })
-    assertSameToken(ref, token)
-    const updated = await putOwnToken(c.var.db, token, {
-      allowed_countries: ALLOWED_COUNTRIES_FIELD in value ? allowed_countries : stored.allowed_countries,
-      account_status: 'account_status' in value ? account_status : stored.account_status,
+    let last_updated = ''
+    const result = await updateOwnToken(c.var.db, ref, (stored) => {
+      last_updated = changesToken ? fields.last_updated ?? now() : stored.token.last_updated
+      // An older write never overwrites a newer one: peers would refuse it, and the owner's own copy must not differ.
+      if (toEpochMs(last_updated) < toEpochMs(stored.token.last_updated)) throw staleWrite(`Token ${ref.uid}`)
+      const token = parseWith(Token, { ...stored.token, ...fields, last_updated })
+      assertSameToken(ref, token)
+      return {
+        token,
+        rules: {
+          allowed_countries: ALLOWED_COUNTRIES_FIELD in value ? allowed_countries : stored.allowed_countries,
+          account_status: 'account_status' in value ? account_status : stored.account_status,
+        },
+      }
     })
+    if (!result.before) throw new OcpiError(2003, `Unknown token ${ref.uid} of type ${ref.type}`, { http_status: 404 })
+    const updated = result.after
     // An account_status change alone stays with the eMSP: real-time authorize answers it, the CPO's cache is unaffected.
     if (changesToken) {
-      await publishTokenPatch(c.env, token, { ...fields, last_updated }, ALLOWED_COUNTRIES_FIELD in value ? { value: updated.allowed_countries } : undefined)
+      await publishTokenPatch(c.env, updated, { ...fields, last_updated }, ALLOWED_COUNTRIES_FIELD in value ? { value: updated.allowed_countries } : undefined, updated.revision)
     }
     return c.json(adminView(updated))
   })
@@ -84,8 +93,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
     return c.json(adminView(stored))
   })
   .post('/tokens/sync/:peer_id', async (c) => {
-    const text = await c.req.text()
-    const request = parseWith(SyncRequest, text.trim() ? JSON.parse(text) : {})
+    const request = parseWith(SyncRequest, (await readText(c)).trim() ? await readJson(c) : {})
     const state = await planTokenSync(c.var.db, c.req.param('peer_id'), { emsp: request.party, date_from: request.date_from, limit: request.limit })
     return c.json(jobAccepted(await startJob(c.env, TOKEN_SYNC_JOB, state)), 202)
   })

@@ -5,6 +5,7 @@ import { authorizations, type AuthorizationSide } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import type { AuthorizationReason, AuthorizationSource } from './authorization-policy'
+import { logError } from '../../ocpi/log'
 
 /** One authorization decision, as recorded and as the management API and a GDPR export show it. */
 export interface AuthorizationEntry {
@@ -45,7 +46,7 @@ export async function recordAuthorization(db: Database, entry: NewAuthorizationE
   try {
     await db.insert(authorizations).values(toRow(entry, now))
   } catch (error) {
-    console.error('tokens: recording an authorization failed', error)
+    logError('tokens: recording an authorization failed', error)
   }
 }
 

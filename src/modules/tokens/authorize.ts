@@ -13,6 +13,7 @@ import { requestRealtimeAuthorization, tokensSenderOf, type RealtimeResult, type
 import { ownLocationCountry } from './location-country'
 import { isTokenTypeIn221, TokenType, type LocationReferences, type Token } from '../../ocpi/objects/token'
 import { findReceivedTokensByUid, putReceivedToken, type StoredToken } from './store'
+import { logError } from '../../ocpi/log'
 
 /** What a charge point (the built-in simulator or a CSMS) asks: may this token charge here? */
 export const AuthorizeRequest = z.object({
@@ -150,7 +151,7 @@ async function cacheAnsweredToken(db: Database, sender: TokensSender, owner: Par
     await putReceivedToken(db, sender.peer.id, token, result.allowed_countries)
   } catch (error) {
     // The driver's decision stands; the cache catches up with the next push or pull.
-    console.error('tokens: caching the answered token failed', error)
+    logError('tokens: caching the answered token failed', error)
   }
 }
 

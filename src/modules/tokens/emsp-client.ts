@@ -3,6 +3,7 @@ import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion, type OcpiVersion } from '../../ocpi/versions'
 import { ocpiRequest, OcpiClientError } from '../../peers/client'
 import { peerEndpoint } from '../../peers/extensions'
+import { firstPageUrl, nextPageAfter, type NextPage } from '../../peers/paged-pull'
 import type { Peer } from '../../peers/store'
 import type { RealtimeOutcome } from './authorization-policy'
 import { allowedCountriesFromWire, AllowedType, authorizationInfoVersions, tokenVersions, type AuthorizationInfo, type LocationReferences, type Token } from '../../ocpi/objects/token'
@@ -70,22 +71,21 @@ export interface PulledPage {
 
 /** The first page of `GET {tokens_endpoint_url}` (mod_tokens, "Pull model"). */
 export function firstTokenPageUrl(sender: TokensSender, options: { date_from?: string; limit?: number }): string {
-  const first = new URL(sender.url)
-  if (options.date_from) first.searchParams.set('date_from', options.date_from)
-  if (options.limit) first.searchParams.set('limit', String(options.limit))
-  return first.toString()
+  return firstPageUrl(sender.url, { date_from: options.date_from, limit: options.limit })
 }
 
 /**
- * Pulls one page and returns it with the next page's URL from Link rel="next". Throws OcpiError 3001 when the peer
- * fails; a next link to another origin than the endpoint's is refused, so our credentials never leave it.
+ * Pulls one page and returns it with where the pull goes next (src/peers/paged-pull.ts: only on the endpoint, never a
+ * page twice). Throws OcpiError 3001 when the peer fails.
  */
-export async function pullTokenPage(sender: TokensSender, url: string, options: { from: PartyRef; to: PartyRef; timeoutMs: number }): Promise<{ page: PulledPage; next?: string }> {
+export async function pullTokenPage(
+  sender: TokensSender, url: string, options: { from: PartyRef; to: PartyRef; timeoutMs: number; pages: number; recent?: string[] },
+): Promise<{ page: PulledPage } & NextPage> {
   const response = await callPeer(() => ocpiRequest<unknown[]>({ method: 'GET', url, token: sender.token, from: options.from, to: options.to, timeoutMs: options.timeoutMs }))
   if (response.status_code !== 1000 || !Array.isArray(response.data)) {
     throw new OcpiError(3001, `${sender.peer.id} answered the tokens pull with ${response.status_code} ${response.status_message ?? ''}`.trim())
   }
-  return { page: parsePage(sender.version, response.data), next: nextLink(response.headers.get('Link'), new URL(sender.url).origin) }
+  return { page: parsePage(sender.version, response.data), ...nextPageAfter({ url, headers: response.headers, received: response.data.length, pages: options.pages, recent: options.recent }) }
 }
 
 function parsePage(version: OcpiVersion, objects: unknown[]): PulledPage {
@@ -96,13 +96,6 @@ function parsePage(version: OcpiVersion, objects: unknown[]): PulledPage {
     else page.tokens.push({ token: tokenVersions[version].toCanonical(parsed.data), allowed_countries: allowedCountriesFromWire(version, value) })
   }
   return page
-}
-
-function nextLink(header: string | null, origin: string): string | undefined {
-  const url = header?.match(/<([^>]+)>\s*;\s*rel="?next"?/i)?.[1]
-  if (!url) return undefined
-  if (new URL(url, origin).origin !== origin) throw new OcpiError(3001, `Refusing a next page on another origin: ${url}`)
-  return new URL(url, origin).toString()
 }
 
 async function callPeer<T>(call: () => Promise<T>): Promise<T> {

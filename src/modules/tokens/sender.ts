@@ -1,7 +1,7 @@
 import { respondPage } from '../../ocpi/page-response'
 import { Hono, type Context } from 'hono'
 import { openReadSession } from '../../db/session'
-import { parseWith, readJson } from '../../ocpi/body'
+import { parseWith, readJson, readText } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
@@ -73,7 +73,7 @@ export const sender = new Hono<OcpiEnv>()
 
 /** The optional LocationReferences body: absent (or empty), or valid (2001 with the field path otherwise). */
 async function readLocationReferences(c: Context<OcpiEnv>): Promise<LocationReferences | undefined> {
-  if ((await c.req.text()).trim() === '') return undefined
+  if ((await readText(c)).trim() === '') return undefined
   const value = await readJson(c)
   if (value === null) return undefined
   return parseWith(LocationReferences, value)

@@ -1,6 +1,7 @@
 import { and, count, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
+import { retryOnConflict } from '../../db/conflict'
 import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
 import { tokens, type AccountStatus } from '../../db/schema'
 import { ofSource, type RecordSource } from '../../db/token-records'
@@ -30,8 +31,8 @@ type Source = RecordSource
 const paged = { last_updated: tokens.last_updated, key: tokens.key }
 const storedColumns = { object: tokens.object, allowed_countries: tokens.allowed_countries, account_status: tokens.account_status, peer_id: tokens.peer_id, last_updated: tokens.last_updated, key: tokens.key }
 
-// D1 binds at most 100 parameters per statement; a token row has 11 columns.
-const ROWS_PER_INSERT = 9
+// D1 binds at most 100 parameters per statement; a token row has 12 columns.
+const ROWS_PER_INSERT = 8
 
 /** CiStrings compare case-insensitively: every key column is stored upper-cased. */
 export const tokenKey = (ref: TokenRef) => [ref.country_code, ref.party_id, ref.type, ref.uid].map((part) => part.toUpperCase()).join('*')
@@ -41,11 +42,35 @@ export const tokenRefOf = (token: Token): TokenRef => ({ country_code: token.cou
 export const getOwnToken = (db: Database, ref: TokenRef) => getToken(db, 'own', ref)
 export const getReceivedToken = (db: Database, ref: TokenRef) => getToken(db, 'received', ref)
 
-/** Stores a hosted eMSP's token as its owner wrote it (the owner's latest write wins, over a former holder's copy too). */
-export async function putOwnToken(db: Database, token: Token, rules: TokenRules = {}): Promise<StoredToken> {
+/**
+ * Stores a hosted eMSP's token as its owner wrote it, unless the stored one has a later last_updated (a copy a former
+ * holder of the party sent is taken over whatever its date). Returns it with
+ * the revision it committed (what its push is bound to, docs/push.md "Versions"), or undefined when it was older.
+ */
+export async function putOwnToken(db: Database, token: Token, rules: TokenRules = {}): Promise<(StoredToken & { revision: number }) | undefined> {
   const row = tokenRow('own', token, null, rules)
-  await db.insert(tokens).values(row).onConflictDoUpdate({ target: tokens.key, set: updatableColumns(row) })
-  return toStored(row)
+  const [written] = await db.insert(tokens).values({ ...row, revision: 1 })
+    .onConflictDoUpdate({ target: tokens.key, set: { ...updatableColumns(row), revision: sql`${tokens.revision} + 1` }, setWhere: sql`${tokens.peer_id} IS NOT NULL OR excluded.last_updated >= ${tokens.last_updated}` })
+    .returning({ revision: tokens.revision })
+  return written && { ...toStored(row), revision: written.revision }
+}
+
+/**
+ * Read, change, compare-and-swap on the revision read: an owner PATCH of a token never loses a concurrent one (D1 has
+ * no interactive transactions). `change` returns the new token and rules; undefined: unknown token.
+ */
+export function updateOwnToken(db: Database, ref: TokenRef, change: (stored: StoredToken) => { token: Token; rules: TokenRules }) {
+  return retryOnConflict<{ before: StoredToken; after: StoredToken & { revision: number } } | { before: undefined }>(`Token ${ref.type}`, async () => {
+    const [stored] = await db.select({ ...storedColumns, revision: tokens.revision }).from(tokens).where(and(ofSource(tokens, 'own'), eq(tokens.key, tokenKey(ref)))).limit(1)
+    if (!stored) return { before: undefined }
+    const before = toStored(stored)
+    const next = change(before)
+    const row = tokenRow('own', next.token, null, next.rules)
+    const written = await db.update(tokens).set({ ...updatableColumns(row), revision: stored.revision + 1 })
+      .where(and(ofSource(tokens, 'own'), eq(tokens.key, tokenKey(ref)), eq(tokens.revision, stored.revision)))
+      .returning({ key: tokens.key })
+    return written.length > 0 ? { before, after: { ...toStored(row), revision: stored.revision + 1 } } : undefined
+  })
 }
 
 /** Stores many tokens of hosted eMSPs (a page of a party taken over) in one round trip, each as putOwnToken would. */
@@ -164,6 +189,7 @@ function upsertNewerStatement(db: Database, rows: TokenRow[]) {
         // The same version of a token may arrive twice (a hub and a direct connection, or a 2.2.1 and a 2.3.0 one):
         // a copy that cannot carry allowed_countries (2.2.1) does not erase what the other brought.
         allowed_countries: sql`CASE WHEN excluded.last_updated = ${tokens.last_updated} THEN coalesce(excluded.allowed_countries, ${tokens.allowed_countries}) ELSE excluded.allowed_countries END`,
+        revision: sql`${tokens.revision} + 1`,
       },
       setWhere: and(isNotNull(tokens.peer_id), sql`excluded.last_updated >= ${tokens.last_updated}`),
     })
@@ -192,14 +218,18 @@ function tokenRow(source: Source, token: Token, peerId: string | null, rules: To
     object: token,
     allowed_countries: rules.allowed_countries?.map((country) => country.toUpperCase()) ?? null,
     account_status: rules.account_status ?? null,
+    revision: 0,
   }
 }
 
-const updatableColumns = ({ key, ...rest }: TokenRow) => rest
+const updatableColumns = ({ key, revision, ...rest }: TokenRow) => rest
 
 /** updatableColumns of a multi-row upsert: each row's own values (`excluded`). */
 const takenFromIncoming = Object.fromEntries(
-  (['country_code', 'party_id', 'uid', 'type', 'peer_id', 'last_updated', 'object', 'allowed_countries', 'account_status'] as const).map((column) => [column, sql.raw(`excluded.${tokens[column].name}`)]),
+  [
+    ...(['country_code', 'party_id', 'uid', 'type', 'peer_id', 'last_updated', 'object', 'allowed_countries', 'account_status'] as const).map((column) => [column, sql.raw(`excluded.${tokens[column].name}`)]),
+    ['revision', sql`${tokens.revision} + 1`],
+  ],
 )
 
 const toStored = (row: Pick<TokenRow, 'object' | 'allowed_countries' | 'account_status' | 'peer_id'>): StoredToken => ({

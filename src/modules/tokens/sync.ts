@@ -13,9 +13,12 @@ import { putReceivedTokens } from './store'
 // An MSP may have a million tokens: the pull runs as a background job, one page per step (docs/jobs.md).
 
 export const TOKEN_SYNC_JOB = 'tokens.sync'
-const MAX_PAGES_PER_PARTY = 10_000
 
-export interface PartySyncCounts { country_code: string; party_id: string; pages: number; received: number; stored: number; rejected: number }
+export interface PartySyncCounts {
+  country_code: string; party_id: string; pages: number; received: number; stored: number; rejected: number
+  /** Why the peer's next link was not followed (src/peers/paged-pull.ts), when it was not. */
+  stopped_by?: string
+}
 
 export interface TokenSyncState {
   peer_id: string
@@ -28,6 +31,8 @@ export interface TokenSyncState {
   limit?: number
   /** The next page of the party being pulled (emsps[parties.length - 1]); null: start the next party. */
   next_url: string | null
+  /** The pages of that party fetched last, so a Link that repeats one ends its pull. */
+  recent?: string[]
 }
 
 /** Checks the peer can be pulled from (404 unknown, 409 without a tokens Sender or a hosted CPO) and returns the job's first state. */
@@ -52,21 +57,23 @@ export const tokenSyncJob: JobKind<TokenSyncState> = {
     if (starting && state.parties.length >= state.emsps.length) return { state, done: true }
     const emsp = state.emsps[starting ? state.parties.length : state.parties.length - 1]
     const url = state.next_url ?? firstTokenPageUrl(sender, state)
-    const { page, next } = await pullTokenPage(sender, url, { from: state.from, to: emsp, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || 10_000 })
+    const before = starting ? { ...emsp, pages: 0, received: 0, stored: 0, rejected: 0 } : state.parties[state.parties.length - 1]
+    const { page, next_url, recent, stopped_by } = await pullTokenPage(sender, url, {
+      from: state.from, to: emsp, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || 10_000, pages: before.pages + 1, recent: starting ? [] : state.recent,
+    })
     // A peer may only tell us about tokens of parties it represents (a hub represents many).
     const ours = page.tokens.filter(({ token }) => representsOwner(peer, token))
     const stored = await putReceivedTokens(db, peer.id, ours)
-    const before = starting ? { ...emsp, pages: 0, received: 0, stored: 0, rejected: 0 } : state.parties[state.parties.length - 1]
     const counts: PartySyncCounts = {
       ...before,
+      ...(stopped_by ? { stopped_by } : {}),
       pages: before.pages + 1,
       received: before.received + page.tokens.length + page.rejected,
       rejected: before.rejected + page.rejected + page.tokens.length - ours.length,
       stored: before.stored + stored,
     }
     const parties = [...state.parties.slice(0, starting ? state.parties.length : -1), counts]
-    const next_url = next && counts.pages < MAX_PAGES_PER_PARTY ? next : null
-    return { state: { ...state, parties, next_url }, done: next_url === null && parties.length >= state.emsps.length }
+    return { state: { ...state, parties, next_url, recent }, done: next_url === null && parties.length >= state.emsps.length }
   },
   progress: (state) => ({ peer_id: state.peer_id, parties: state.parties }),
 }

@@ -10,6 +10,7 @@ import { X_FEEDS } from './module-id'
 import { FEED_MODULES, feedSources, type FeedSource } from './sources'
 import { deleteSnapshots, insertSnapshot, latestSnapshot, listSnapshots, snapshotKey, type FeedId, type FeedSnapshot } from './store'
 import { writeGzipNdjson } from './writer'
+import { logError } from '../../ocpi/log'
 
 /** Snapshots kept per feed: the newest, and the one before it for consumers still downloading it. */
 export const SNAPSHOTS_KEPT = 2
@@ -51,7 +52,7 @@ async function buildFeed(bucket: R2Bucket, db: Database, feed: FeedId, fingerpri
     await pruneSnapshots(bucket, db, feed)
     return { feed, status: 'built', snapshot }
   } catch (error) {
-    console.error(`x-feeds: building ${snapshotKey(feed, now)} failed`, error)
+    logError(`x-feeds: building ${snapshotKey(feed, now)} failed`, error)
     return { feed, status: 'failed', error: error instanceof Error ? error.message : String(error) }
   }
 }

@@ -108,10 +108,12 @@ export const exportsHolder: PersonalDataHolder = {
  * Pushes still queued for peers (PeerOutbox Durable Objects) carry whole sessions and CDRs: their identifiers become
  * the pseudonym too, so what is delivered later matches what is kept here.
  */
+export const PSEUDONYMIZE_QUEUED = 'x-gdpr.pseudonymize'
+
 export const outboxHolder: PersonalDataHolder = {
   name: 'outbox',
   async erase(scope) {
-    const counts = await Promise.all((await listPeers(scope.db)).map((peer) => peerOutbox(scope.env, peer.id).pseudonymize(scope.identifiers, scope.pseudonym)))
+    const counts = await Promise.all((await listPeers(scope.db)).map((peer) => peerOutbox(scope.env, peer.id).rewriteQueued(PSEUDONYMIZE_QUEUED, { identifiers: scope.identifiers, pseudonym: scope.pseudonym })))
     return counts.reduce((sum, count) => sum + count, 0)
   },
 }

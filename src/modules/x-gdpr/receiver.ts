@@ -1,6 +1,6 @@
 import { publicBase } from '../../ocpi/urls'
 import { Hono, type Context } from 'hono'
-import { parseWith, readJson } from '../../ocpi/body'
+import { parseWith, readJson, readText } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
@@ -38,6 +38,6 @@ async function readRequest(c: Context<OcpiEnv>) {
   const subject = parseWith(GdprSubject, { ...c.req.param(), ...(c.req.query('type') ? { type: c.req.query('type') } : {}) })
   assertPeerRepresents(c, subject, 'EMSP')
   // The body is optional; Hono caches it, so readJson parses the same text.
-  const body = (await c.req.text()).trim() === '' ? {} : parseWith(GdprRequestBody, await readJson(c))
+  const body = (await readText(c)).trim() === '' ? {} : parseWith(GdprRequestBody, await readJson(c))
   return { subject, request_id: body.request_id }
 }

@@ -9,7 +9,8 @@ import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import type { PageQuery } from '../../ocpi/paging'
 import { peerEndpoint } from '../../peers/extensions'
-import { nextPageUrl, requestPeerModule } from '../../peers/module-request'
+import { requestPeerModule } from '../../peers/module-request'
+import { nextPageAfter } from '../../peers/paged-pull'
 import { invalidateHostedParties } from '../../peers/parties'
 import { getPeer, listPeers, type Peer } from '../../peers/store'
 import { invalidatePushPeers } from '../../push/publish'
@@ -37,6 +38,8 @@ export interface ImportState {
   phase: 'pull' | 'announce' | 'repush'
   /** The next token page to pull (null: the first). */
   next_url: string | null
+  /** The token pages fetched last, so a Link that repeats one ends the pull (src/peers/paged-pull.ts). */
+  recent_pages?: string[]
   tokens: number
   token_pages: number
   credentials_updates: Record<string, string>
@@ -129,8 +132,10 @@ async function pullTokenPage(env: Env, db: Database, oldPlatform: Peer, state: I
   if (foreign) throw new OcpiError(3001, `The old platform handed over a token of ${foreign.token.country_code}*${foreign.token.party_id}, not of ${party.country_code}*${party.party_id}`)
   await putOwnTokens(db, page.map(({ token, allowed_countries, account_status }) => ({ token: { ...token, last_updated }, rules: { allowed_countries, account_status } })))
   const pulled = { ...state, tokens: (state.next_url === null ? 0 : state.tokens) + page.length, token_pages: state.token_pages + 1 }
-  const next = page.length > 0 ? nextPageUrl(response.headers) : undefined
-  if (next) return { state: { ...pulled, next_url: next }, done: false }
+  const { next_url: next, recent, stopped_by } = nextPageAfter({ url: response.url ?? '', headers: response.headers, received: page.length, pages: pulled.token_pages, recent: state.recent_pages })
+  // Confirming a count the old platform's pages never completed would make it let go of tokens we do not have.
+  if (stopped_by) throw new PermanentJobError(`The old platform's token pages cannot be followed: ${stopped_by}`)
+  if (next) return { state: { ...pulled, next_url: next, recent_pages: recent }, done: false }
   const migration = await getMigration(db, state.migration_id)
   await updateMigration(db, state.migration_id, { tokens: pulled.tokens, detail: { ...migration?.detail, token_pages: pulled.token_pages, tokens_pulled_at: last_updated } })
   await confirmHandover(env, oldPlatform, party, pulled.tokens)

@@ -146,13 +146,29 @@ export const EVSEParking = z.object({ parking_id: CiString(36), evse_position: E
 
 // ---- objects ----
 
+/**
+ * EVSE uids within a Location and connector ids within an EVSE identify what PUT and PATCH of one EVSE or connector
+ * address (mod_locations, Receiver interface URLs): two alike would make those writes ambiguous. CiStrings: any case.
+ */
+function uniqueIds<T extends z.ZodArray<z.ZodObject<Record<K, z.ZodType<string>>>>, K extends string>(array: T, key: K): T {
+  return array.superRefine((items, context) => {
+    const seen = new Set<string>()
+    items.forEach((item, index) => {
+      const id = String((item as Record<K, string>)[key]).toUpperCase()
+      if (seen.has(id)) context.addIssue({ code: 'custom', path: [index, key], message: `${key} ${id} appears twice` })
+      seen.add(id)
+    })
+  }) as T
+}
+
 const connectorFields = {
   id: CiString(36),
   format: ConnectorFormat,
   power_type: PowerType,
-  max_voltage: z.number().int(),
-  max_amperage: z.number().int(),
-  max_electric_power: z.number().int().optional(),
+  // Magnitudes (mod_locations Connector): a negative voltage, current or power is not a connector.
+  max_voltage: z.number().int().min(0),
+  max_amperage: z.number().int().min(0),
+  max_electric_power: z.number().int().min(0).optional(),
   tariff_ids: z.array(CiString(36)).optional(),
   terms_and_conditions: URL.optional(),
   last_updated: DateTime,
@@ -176,7 +192,7 @@ const evseFields = {
 export const EVSE = z.object({
   ...evseFields,
   capabilities: z.array(Capability).optional(),
-  connectors: z.array(Connector).min(1),
+  connectors: uniqueIds(z.array(Connector).min(1), 'id'),
   parking_restrictions: z.array(ParkingRestriction).optional(),
   parking: z.array(EVSEParking).optional(),
   images: z.array(Image).optional(),
@@ -186,7 +202,7 @@ export type EVSE = z.infer<typeof EVSE>
 export const EVSE221 = z.object({
   ...evseFields,
   capabilities: z.array(Capability221).optional(),
-  connectors: z.array(Connector221).min(1),
+  connectors: uniqueIds(z.array(Connector221).min(1), 'id'),
   parking_restrictions: z.array(ParkingRestriction221).optional(),
   images: z.array(Image221).optional(),
 })
@@ -217,7 +233,7 @@ export const Location = z.object({
   ...locationFields,
   publish_allowed_to: z.array(PublishTokenType).optional(),
   parking_type: ParkingType.optional(),
-  evses: z.array(EVSE).optional(),
+  evses: uniqueIds(z.array(EVSE), 'uid').optional(),
   parking_places: z.array(Parking).optional(),
   operator: BusinessDetails.optional(),
   suboperator: BusinessDetails.optional(),
@@ -232,7 +248,7 @@ export const Location221 = z.object({
   ...locationFields,
   publish_allowed_to: z.array(PublishTokenType221).optional(),
   parking_type: ParkingType221.optional(),
-  evses: z.array(EVSE221).optional(),
+  evses: uniqueIds(z.array(EVSE221), 'uid').optional(),
   operator: BusinessDetails221.optional(),
   suboperator: BusinessDetails221.optional(),
   owner: BusinessDetails221.optional(),

@@ -17,7 +17,7 @@ const sessionFields = {
   id: CiString(36),
   start_date_time: DateTime,
   end_date_time: DateTime.optional(),
-  kwh: z.number(),
+  kwh: z.number().min(0), // energy charged so far: never negative
   cdr_token: CdrToken,
   auth_method: AuthMethod,
   authorization_reference: CiString(36).optional(),
@@ -75,17 +75,3 @@ export type ChargingPreferences = z.infer<typeof ChargingPreferences>
 
 export const ChargingPreferencesResponse = z.enum(['ACCEPTED', 'DEPARTURE_REQUIRED', 'ENERGY_NEED_REQUIRED', 'NOT_POSSIBLE', 'PROFILE_TYPE_NOT_SUPPORTED'])
 export type ChargingPreferencesResponse = z.infer<typeof ChargingPreferencesResponse>
-
-/**
- * Applies a PATCH to a stored session (mod_sessions, "PATCH Method"): absent fields stay unchanged, and charging_periods
- * are added to the existing list, never replacing it. A period with the start_date_time of one already held replaces
- * that one ("a period ends when the next period starts", so two cannot share a start): a retried PATCH is idempotent.
- */
-export function applySessionPatch(session: Session, patch: SessionPatch): Session {
-  const { charging_periods: added, ...fields } = patch
-  const merged: Session = { ...session, ...fields }
-  if (!added?.length) return merged
-  const addedStarts = new Set(added.map((period) => period.start_date_time))
-  const kept = (session.charging_periods ?? []).filter((period) => !addedStarts.has(period.start_date_time))
-  return { ...merged, charging_periods: [...kept, ...added] }
-}

@@ -1,6 +1,7 @@
+import { mergeSessionWrite } from '../../../src/modules/sessions/merge'
 import { describe, expect, it } from 'vitest'
 import {
-  applySessionPatch, ChargingPreferences, Session, Session221, SessionPatch, sessionPatchVersions, sessionVersions,
+  ChargingPreferences, Session, Session221, SessionPatch, sessionPatchVersions, sessionVersions,
 } from '../../../src/ocpi/objects/session'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 
@@ -81,20 +82,20 @@ describe('validation', () => {
   })
 })
 
-describe('applySessionPatch (mod_sessions, PATCH Method)', () => {
+describe('mergeSessionWrite (mod_sessions, PATCH Method)', () => {
   const [, finished] = named('2.3.0', 'example').find(([name]) => name.includes('finished'))!
   const session = Session.parse(finished)
   const period = { start_date_time: '2015-06-29T23:40:00Z', dimensions: [{ type: 'ENERGY' as const, volume: 1 }] }
 
   it('adds charging periods and changes only the fields the patch carries', () => {
-    const patched = applySessionPatch(session, { kwh: 42, charging_periods: [period], last_updated: '2015-06-29T23:55:00Z' })
-    expect(patched.charging_periods).toEqual([...session.charging_periods!, period])
+    const patched = mergeSessionWrite(session, { kwh: 42, charging_periods: [period], last_updated: '2015-06-29T23:55:00Z' })
+    expect(patched!.charging_periods).toEqual([...session.charging_periods!, period])
     expect(patched).toMatchObject({ kwh: 42, status: 'COMPLETED', last_updated: '2015-06-29T23:55:00Z', total_cost: session.total_cost })
   })
 
   it('leaves the periods alone without any, and is idempotent when a PATCH is retried', () => {
-    expect(applySessionPatch(session, { charging_periods: [], last_updated: session.last_updated }).charging_periods).toEqual(session.charging_periods)
-    const once = applySessionPatch(session, { charging_periods: [period], last_updated: session.last_updated })
-    expect(applySessionPatch(once, { charging_periods: [period], last_updated: session.last_updated })).toEqual(once)
+    expect(mergeSessionWrite(session, { charging_periods: [], last_updated: session.last_updated })!.charging_periods).toEqual(session.charging_periods)
+    const once = mergeSessionWrite(session, { charging_periods: [period], last_updated: session.last_updated })!
+    expect(mergeSessionWrite(once, { charging_periods: [period], last_updated: session.last_updated })).toEqual(once)
   })
 })
