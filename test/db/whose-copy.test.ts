@@ -48,18 +48,30 @@ describe('whose copy an object is', () => {
     expect((await adminFetch(`/locations/${moving.country_code}/${moving.party_id}/MOVE1?source=${before.id}`)).status).toBe(404)
   })
 
+  it('lets the next holder of a party change the copy its former holder sent', async () => {
+    expect((await ocpiFetch(`/ocpi/2.3.0/receiver/locations/${moving.country_code}/${moving.party_id}/MOVE2`, {
+      token: before.token, method: 'PUT', body: sampleLocation(moving, 'MOVE2'),
+    }).then((response) => response.json<OcpiBody>())).status_code).toBe(1000)
+    const patched = await ocpiFetch(`/ocpi/2.3.0/receiver/locations/${moving.country_code}/${moving.party_id}/MOVE2/MOVE2-E1`, {
+      token: after.token, method: 'PATCH', body: { status: 'CHARGING', last_updated: '2026-01-03T10:00:00Z' },
+    })
+    expect((await patched.json<OcpiBody>()).status_code).toBe(1000)
+    expect((await getLocation(db(), after.id, moving, 'MOVE2'))?.location.evses?.[0]?.status).toBe('CHARGING')
+    expect(await getLocation(db(), before.id, moving, 'MOVE2')).toBeUndefined()
+  })
+
   it("never lets a peer's copy replace a hosted party's location, and lets the hosted party's write take over a peer's copy", async () => {
     const hosted = uniqueParty('NL')
     await hostCpo(hosted)
     const peer = await registeredPeer({ roles: [roleOf('CPO', uniqueParty('NL'))] })
     await putOwn(sampleLocation(hosted, 'OWN1', { city: 'Utrecht' }))
-    expect(await upsertLocation(db(), peer.id, sampleLocation(hosted, 'OWN1', { city: 'Elsewhere' }, '2030-01-01T00:00:00Z'))).toBe(false)
+    expect(await upsertLocation(db(), peer.id, sampleLocation(hosted, 'OWN1', { city: 'Elsewhere' }, '2030-01-01T00:00:00Z'))).toBeUndefined()
     expect((await getLocation(db(), OWN_SOURCE, hosted, 'OWN1'))?.location.city).toBe('Utrecht')
     expect(await getLocation(db(), peer.id, hosted, 'OWN1')).toBeUndefined()
 
     // A party taken over from a peer: the copy that peer sent becomes the hosted party's, even when it looks newer.
-    expect(await upsertLocation(db(), peer.id, sampleLocation(hosted, 'TAKEN1', { city: 'Old' }, '2030-01-01T00:00:00Z'))).toBe(true)
-    expect(await upsertLocation(db(), OWN_SOURCE, sampleLocation(hosted, 'TAKEN1', { city: 'New' }))).toBe(true)
+    expect(await upsertLocation(db(), peer.id, sampleLocation(hosted, 'TAKEN1', { city: 'Old' }, '2030-01-01T00:00:00Z'))).toBeDefined()
+    expect(await upsertLocation(db(), OWN_SOURCE, sampleLocation(hosted, 'TAKEN1', { city: 'New' }))).toBeDefined()
     const party = `party=${hosted.country_code}*${hosted.party_id}`
     expect(await ids(`/locations?source=own&${party}`)).toEqual({ ids: ['OWN1', 'TAKEN1'], total: 2 })
     expect(await ids(`/locations?source=received&${party}`)).toEqual({ ids: [], total: 0 })

@@ -5,7 +5,7 @@ import { OcpiError, invalid } from '../../ocpi/errors'
 import { readVersionedBody, toWire } from '../../ocpi/version-adapters'
 import { findConnector, findEvse, sameId, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
 import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from '../../ocpi/objects/location'
-import { getLocation, updateLocation, upsertLocation } from './store'
+import { getLocation, RECEIVED, updateLocation, upsertLocation } from './store'
 import { assertPeerRepresents, partyInPath } from '../../peers/routing'
 
 // Receiver interface (eMSP, NSP, NAP, ... any party that takes pushed locations). Locations are client owned objects:
@@ -27,7 +27,7 @@ function assertSame(field: string, inBody: string, inUrl: string) {
 
 /** Unknown object on GET: 2003 with HTTP 404. */
 async function storedLocation(c: Context<OcpiEnv>) {
-  const stored = await getLocation(c.var.db, c.var.peer.id, ownerInUrl(c), c.req.param('location_id')!)
+  const stored = await getLocation(c.var.db, RECEIVED, ownerInUrl(c), c.req.param('location_id')!)
   if (!stored) throw OcpiError.unknownObject(`Location ${c.req.param('location_id')}`)
   return stored.location
 }

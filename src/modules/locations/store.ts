@@ -130,12 +130,12 @@ export async function ownDataVersion(db: Database): Promise<number> {
 }
 
 /** Replaces a location only if nobody wrote it since `revision` was read. */
-async function replaceIfUnchanged(db: Database, source: string, location: Location, revision: number): Promise<boolean> {
+async function replaceIfUnchanged(db: Database, source: string, location: Location, revision: number, readAs: string): Promise<boolean> {
   const row = locationRow(source, location)
   const write = db
     .update(locations)
     .set({ ...row, revision: revision + 1 })
-    .where(and(fromSource(source), eq(locations.key, row.key), eq(locations.revision, revision)))
+    .where(and(fromSource(readAs), eq(locations.key, row.key), eq(locations.revision, revision)))
     .returning({ key: locations.key })
   return (await withDataVersionBump(db, source, write)).length > 0
 }
@@ -155,11 +155,13 @@ export async function updateLocation(
   change: (current: Location) => Location | undefined,
 ): Promise<UpdateResult> {
   return retryOnConflict<UpdateResult>(`Location ${id}`, async () => {
-    const stored = await getLocation(db, source, party, id)
+    // One copy per key: the party's holder changes it whichever of its connections sent it last.
+    const readAs = source === OWN_SOURCE ? OWN_SOURCE : RECEIVED
+    const stored = await getLocation(db, readAs, party, id)
     if (!stored) throw unknownTarget(`Location ${id}`)
     const next = change(stored.location)
     if (!next) return { before: stored.location, after: undefined }
-    if (await replaceIfUnchanged(db, source, next, stored.revision)) return { before: stored.location, after: next, revision: stored.revision + 1 }
+    if (await replaceIfUnchanged(db, source, next, stored.revision, readAs)) return { before: stored.location, after: next, revision: stored.revision + 1 }
     return undefined
   })
 }
