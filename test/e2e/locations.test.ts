@@ -91,7 +91,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('locations between CPO platform a and
   })
 
   it('hides a location by policy: no longer served, and b is told by a push', async () => {
-    const policy = await a.admin('PUT', `/policies/${cpo.country_code}/${cpo.party_id}`, { default: 'all', peers: { [peerOnA]: 'none', [nspOnA]: 'none' } })
+    // Hidden from b's every connection to a (one per version): b keeps one copy of the location, whichever delivered it.
+    const policy = await a.admin('PUT', `/policies/${cpo.country_code}/${cpo.party_id}`, { default: 'all', roles: { EMSP: 'none' }, peers: { [nspOnA]: 'none' } })
     expect((await a.jobDone(policy)).progress).toMatchObject({ locations_scanned: 1, changed_locations: 1 })
     const single = await nspGet(`/${location.id}`)
     expect(single.status).toBe(404)
