@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { authorizeScenario } from './scenarios/authorize.mjs'
 import { locationsScenario } from './scenarios/locations.mjs'
 import { pushScenario } from './scenarios/push.mjs'
+import { tariffScenario } from './scenarios/tariff.mjs'
 
 const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 22 || (major === 22 && minor < 12)) {
@@ -37,7 +38,7 @@ const parameters = flags.quick
 if (flags.duration) parameters.duration_s = Number(flags.duration)
 if (flags.connections) parameters.connections = parameters.page_connections = Number(flags.connections)
 
-const SCENARIOS = { locations: locationsScenario, push: pushScenario, authorize: authorizeScenario }
+const SCENARIOS = { locations: locationsScenario, push: pushScenario, authorize: authorizeScenario, tariff: tariffScenario }
 const selected = flags.only ? flags.only.split(',').map((name) => name.trim()) : Object.keys(SCENARIOS)
 for (const name of selected) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`)
 

@@ -231,7 +231,7 @@ export class PeerOutbox extends DurableObject<Env> {
       if (outcome.kind === 'retry') {
         this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', redact(outcome.error), row.seq)
         this.#recordError(outcome.error)
-        return this.#scheduleRetry()
+        return this.#scheduleRetry(undefined, outcome.retry_after_ms)
       }
       this.#sql.exec('DELETE FROM pushes WHERE seq = ?', row.seq)
       this.#recordOutcome(outcome)
@@ -273,9 +273,9 @@ export class PeerOutbox extends DurableObject<Env> {
     this.#sql.exec('UPDATE outbox_state SET last_error = ?, last_error_at = ?', redact(error), Date.now())
   }
 
-  async #scheduleRetry(failures?: number) {
+  async #scheduleRetry(failures?: number, notBeforeMs = 0) {
     const state = this.#sql.exec<{ failures: number }>('UPDATE outbox_state SET failures = failures + 1 RETURNING failures').one()
-    await this.ctx.storage.setAlarm(Date.now() + configuredRetryDelay(this.env, failures ?? state.failures))
+    await this.ctx.storage.setAlarm(Date.now() + Math.max(notBeforeMs, configuredRetryDelay(this.env, failures ?? state.failures)))
   }
 
   /**

@@ -8,7 +8,7 @@ export type DeliveryOutcome =
   /** The peer answered and refused the data: recorded, removed, never retried. */
   | { kind: 'rejected'; error: string }
   /** The peer could not take it now: keep it at the head of the queue and try again later. */
-  | { kind: 'retry'; error: string }
+  | { kind: 'retry'; error: string; retry_after_ms?: number }
   /** Never sent: the peer offers no receiver for the module, or the change has no body in the peer's version. */
   | { kind: 'dropped'; error: string }
 
@@ -34,7 +34,8 @@ export function outcomeOfError(error: unknown): DeliveryOutcome {
   // HTTP 2xx without an envelope: the peer took the request but answered outside OCPI; sending it again would duplicate it.
   if (error.kind === 'envelope') return { kind: 'delivered' }
   if (error.kind === 'http' && PERMANENT_HTTP_STATUSES.has(error.http_status ?? 0)) return { kind: 'rejected', error: message }
-  return { kind: 'retry', error: message }
+  // A 429 or 503 with Retry-After (RFC 9110 §10.2.3): the next attempt waits at least that long.
+  return error.retry_after_ms === undefined ? { kind: 'retry', error: message } : { kind: 'retry', error: message, retry_after_ms: error.retry_after_ms }
 }
 
 /**

@@ -12,13 +12,7 @@ import { describe, expect, it } from 'vitest'
 const srcRoot = resolve(__dirname, '../../src')
 
 // Files that still hold SQL, each with the reason. Keep this list short and shrinking.
-const KNOWN_EXCEPTIONS: ReadonlyMap<string, string> = new Map([
-  ['peers/registration.ts', 'registration statements, moving into peers/store.ts with the role grants'],
-  ['peers/accept-registration.ts', 'registration statements, moving into peers/store.ts with the role grants'],
-  ['peers/peer-state.ts', 'registration statements, moving into peers/store.ts with the role grants'],
-  ['app/parties-admin.ts', 'hosting a party, becoming one peers function with the role grants'],
-  ['modules/x-token-migration/takeover.ts', 'hosting a party, becoming one peers function with the role grants'],
-])
+const KNOWN_EXCEPTIONS: ReadonlyMap<string, string> = new Map([])
 
 export function isStore(path: string): boolean {
   const parts = path.split('/')

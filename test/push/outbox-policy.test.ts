@@ -33,6 +33,10 @@ describe('delivery outcomes', () => {
   ])('%s: %s', (error, kind) => {
     expect(outcomeOfError(error).kind).toBe(kind)
   })
+
+  it("carries a 429's Retry-After so the outbox waits at least that long", () => {
+    expect(outcomeOfError(new OcpiClientError('http', 'too many requests', 429, undefined, 30_000))).toEqual({ kind: 'retry', error: 'too many requests', retry_after_ms: 30_000 })
+  })
 })
 
 describe('retryDelay', () => {
