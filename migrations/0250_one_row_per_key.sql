@@ -93,10 +93,11 @@ CREATE TABLE sessions_by_key (
   last_updated INTEGER NOT NULL,
   revision INTEGER NOT NULL,
   object TEXT NOT NULL,
-  charging_preferences TEXT
+  charging_preferences TEXT,
+  period_versions TEXT NOT NULL DEFAULT '{}'
 );
-INSERT INTO sessions_by_key (key, peer_id, country_code, party_id, id, token_country_code, token_party_id, token_uid, status, last_updated, revision, object, charging_preferences)
-  SELECT key, peer_id, country_code, party_id, id, token_country_code, token_party_id, token_uid, status, last_updated, revision, object, charging_preferences FROM (
+INSERT INTO sessions_by_key (key, peer_id, country_code, party_id, id, token_country_code, token_party_id, token_uid, status, last_updated, revision, object, charging_preferences, period_versions)
+  SELECT key, peer_id, country_code, party_id, id, token_country_code, token_party_id, token_uid, status, last_updated, revision, object, charging_preferences, period_versions FROM (
     SELECT *, row_number() OVER (PARTITION BY key ORDER BY source = 'own' DESC, last_updated DESC, peer_id) AS rank FROM sessions
   ) WHERE rank = 1;
 DROP TABLE sessions;

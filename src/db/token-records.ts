@@ -69,15 +69,6 @@ export const ofSource = (columns: Pick<TokenRecordColumns, 'peer_id'>, source: R
 
 export const sourceOf = (row: { peer_id: string | null }): RecordSource => (row.peer_id === null ? 'own' : 'received')
 
-/**
- * The condition under which a write replaces the stored row of its key: never older than it (equal is a repeat); a
- * hosted party's write also takes over a copy a former holder sent, and a peer's never replaces an own record.
- */
-export function writeReplaces(columns: Pick<TokenRecordColumns, 'peer_id' | 'last_updated'>, source: RecordSource, lastUpdated: number): SQL {
-  const notNewer = sql`${columns.last_updated} <= ${lastUpdated}`
-  return source === 'own' ? or(isNotNull(columns.peer_id), notNewer)! : and(isNotNull(columns.peer_id), notNewer)!
-}
-
 export const byRecordKey = (columns: TokenRecordColumns, source: RecordSource, ref: RecordRef) =>
   and(ofSource(columns, source), eq(columns.key, recordKey(ref)))
 

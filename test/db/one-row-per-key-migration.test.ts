@@ -18,7 +18,7 @@ const rows = async (sql: string) => (await env.DB.prepare(sql).all<Record<string
 describe('migration to one row per key', () => {
   it('keeps the own copy, else the newest, of every key, with whose copy it is in peer_id', async () => {
     await run(['DROP TABLE locations', 'DROP TABLE tokens', 'DROP TABLE sessions', 'DROP TABLE cdrs'])
-    await run([...migration('0020_'), ...migration('0040_'), ...migration('0050_'), ...migration('0220_')])
+    await run([...migration('0020_'), ...migration('0040_'), ...migration('0050_'), ...migration('0220_'), ...migration('0221_')])
 
     const location = (source: string, key: string, updated: number) => {
       const tariffs = source === 'own' ? ['T1'] : []
