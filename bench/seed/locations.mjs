@@ -5,7 +5,7 @@ import { columnsOf, insertRows } from '../lib/d1-file.mjs'
 import { importAppCode } from './app-code.mjs'
 import { generateLocation } from './location-generator.mjs'
 
-export const LOCATION_COLUMNS = ['source', 'key', 'country_code', 'party_id', 'id', 'publish', 'last_updated', 'revision', 'object', 'json_230', 'json_221']
+export const LOCATION_COLUMNS = ['key', 'peer_id', 'country_code', 'party_id', 'id', 'publish', 'last_updated', 'revision', 'object', 'json_230', 'json_221']
 
 /** Files whose content decides the seeded rows (part of the state cache key). */
 export const LOCATION_SEED_FILES = [
@@ -17,7 +17,7 @@ export async function seedLocations(db, { count, countryCode, partyId, baseTime 
   const columns = columnsOf(db, 'locations')
   if (columns.join() !== LOCATION_COLUMNS.join()) throw new Error(`locations table changed: ${columns.join()} (the bench seeder writes ${LOCATION_COLUMNS.join()})`)
   const app = await importAppCode('locations', {
-    'src/modules/locations/store': ['locationKey', 'OWN_SOURCE'],
+    'src/modules/locations/store': ['locationKey'],
     'src/modules/locations/schema': ['Location', 'locationVersions'],
     'src/ocpi/version-adapters': ['toWire'],
     'src/ocpi/types': ['toEpochMs'],
@@ -29,8 +29,8 @@ export async function seedLocations(db, { count, countryCode, partyId, baseTime 
     for (let index = 0; index < count; index++) {
       const location = generateLocation(index, options)
       yield {
-        source: app.OWN_SOURCE,
         key: app.locationKey(location, location.id),
+        peer_id: null,
         country_code: location.country_code.toUpperCase(),
         party_id: location.party_id.toUpperCase(),
         id: location.id,

@@ -2,7 +2,7 @@
 // src/modules/tokens/store.ts writes them (tokenRow): upper-cased key parts, epoch-ms last_updated, canonical JSON.
 import { columnsOf, insertRows } from '../lib/d1-file.mjs'
 
-export const TOKEN_COLUMNS = ['source', 'key', 'country_code', 'party_id', 'uid', 'type', 'peer_id', 'last_updated', 'object', 'allowed_countries', 'account_status']
+export const TOKEN_COLUMNS = ['key', 'peer_id', 'country_code', 'party_id', 'uid', 'type', 'last_updated', 'object', 'allowed_countries', 'account_status', 'revision']
 
 /** Every `alwaysEvery`-th token is whitelist ALWAYS (served from the CPO cache); the others ALLOWED (real-time). */
 export const whitelistOf = (index, alwaysEvery) => (index % alwaysEvery === 0 ? 'ALWAYS' : 'ALLOWED')
@@ -29,7 +29,7 @@ export function generateToken(index, { countryCode, partyId, alwaysEvery, baseTi
 }
 
 /**
- * Writes `count` tokens with `source` ('own' on the eMSP, 'received' in the CPO's cache with the eMSP's peer id).
+ * Writes `count` tokens, `source` 'own' on the eMSP (peer_id null) or 'received' in the CPO's cache (the eMSP's peer id).
  * `tokenKey` is the store's own key function (bundled from src/modules/tokens/store.ts).
  */
 export function seedTokens(db, { count, source, peerId = null, tokenKey, ...options }) {
@@ -39,17 +39,17 @@ export function seedTokens(db, { count, source, peerId = null, tokenKey, ...opti
     for (let index = 0; index < count; index++) {
       const token = generateToken(index, options)
       yield {
-        source,
         key: tokenKey(token),
+        peer_id: source === 'own' ? null : peerId,
         country_code: token.country_code.toUpperCase(),
         party_id: token.party_id.toUpperCase(),
         uid: token.uid.toUpperCase(),
         type: token.type.toUpperCase(),
-        peer_id: peerId,
         last_updated: Date.parse(token.last_updated),
         object: JSON.stringify(token),
         allowed_countries: null,
         account_status: null,
+        revision: 1,
       }
     }
   }

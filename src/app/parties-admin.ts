@@ -1,12 +1,12 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { parties } from '../db/schema'
 import { parseWith, readJson } from '../ocpi/body'
 import { OcpiError } from '../ocpi/errors'
 import { CountryCode, PartyId, Role } from '../ocpi/types'
 import { BusinessDetails } from '../ocpi/objects/business-details'
 import type { AdminEnv } from '../admin/context'
 import { hostParty, listHostedParties } from '../peers/parties'
+import type { HostedParty } from '../peers/party-store'
 import { publishRolesToPeers } from '../peers/registration'
 import { logError } from '../ocpi/log'
 
@@ -23,4 +23,4 @@ export const partiesAdmin = new Hono<AdminEnv>()
   })
   .get('/parties', async (c) => c.json((await listHostedParties(c.var.db)).map(toParty)))
 
-const toParty = ({ country_code, party_id, role, business_details }: typeof parties.$inferSelect) => ({ country_code, party_id, role, business_details })
+const toParty = ({ country_code, party_id, role, business_details }: HostedParty) => ({ country_code, party_id, role, business_details })

@@ -1,4 +1,4 @@
-import { and, count, eq, exists, or, sql, type SQL } from 'drizzle-orm'
+import { and, count, eq, exists, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { PartyRef } from '../ocpi/context'
 import type { Page, PageQuery } from '../ocpi/paging'
@@ -10,10 +10,10 @@ import { peerRoles } from './schema'
 // Sessions and CDRs are both records of one charge by one driver's token, owned by a CPO party: their tables share the
 // columns below, and so the queries that page them and find them by token.
 
+/** Whose copy a record is: a hosted CPO's (`peer_id` null) or received from the peer holding the CPO party. */
 export type RecordSource = 'own' | 'received'
 
 export interface TokenRecordColumns {
-  source: SQLiteColumn
   key: SQLiteColumn
   country_code: SQLiteColumn
   party_id: SQLiteColumn
@@ -52,12 +52,11 @@ export interface TokenRecord extends RecordRef { cdr_token: TokenRef; last_updat
 /** The shared columns (tokenRecordColumns) of a record's row: key and token columns upper-cased. */
 export function tokenRecordRow(source: RecordSource, record: TokenRecord, peerId: string | null) {
   return {
-    source,
     key: recordKey(record),
     country_code: record.country_code.toUpperCase(),
     party_id: record.party_id.toUpperCase(),
     id: record.id,
-    peer_id: peerId,
+    peer_id: source === 'own' ? null : peerId,
     token_country_code: record.cdr_token.country_code.toUpperCase(),
     token_party_id: record.cdr_token.party_id.toUpperCase(),
     token_uid: record.cdr_token.uid.toUpperCase(),
@@ -65,15 +64,20 @@ export function tokenRecordRow(source: RecordSource, record: TokenRecord, peerId
   }
 }
 
+/** One row per key: `peer_id` says whose copy it is. */
+export const ofSource = (columns: Pick<TokenRecordColumns, 'peer_id'>, source: RecordSource) => (source === 'own' ? isNull(columns.peer_id) : isNotNull(columns.peer_id))
+
+export const sourceOf = (row: { peer_id: string | null }): RecordSource => (row.peer_id === null ? 'own' : 'received')
+
 export const byRecordKey = (columns: TokenRecordColumns, source: RecordSource, ref: RecordRef) =>
-  and(eq(columns.source, source), eq(columns.key, recordKey(ref)))
+  and(ofSource(columns, source), eq(columns.key, recordKey(ref)))
 
 export function byToken(columns: TokenRecordColumns, token: TokenRef, source?: RecordSource): SQL | undefined {
   return and(
     eq(columns.token_uid, token.uid.toUpperCase()),
     eq(columns.token_country_code, token.country_code.toUpperCase()),
     eq(columns.token_party_id, token.party_id.toUpperCase()),
-    source ? eq(columns.source, source) : undefined,
+    source ? ofSource(columns, source) : undefined,
   )
 }
 
@@ -82,7 +86,7 @@ export async function listRecords<T>(db: Database, table: SQLiteTable, columns: 
   if (filter.owners?.length === 0 || filter.tokenParties?.length === 0) return { objects: [], total: 0 }
   const paged = { last_updated: columns.last_updated, key: columns.key }
   const where = and(
-    eq(columns.source, filter.source),
+    ofSource(columns, filter.source),
     filter.owners && anyParty(columns.country_code, columns.party_id, filter.owners),
     filter.tokenParties && anyParty(columns.token_country_code, columns.token_party_id, filter.tokenParties),
     filter.tokenPartyOfPeer !== undefined ? tokenPartyRepresentedBy(db, columns, filter.tokenPartyOfPeer) : undefined,

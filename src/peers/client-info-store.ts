@@ -1,7 +1,8 @@
 import { and, count, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
+import { runBatch } from '../db/batch'
 import type { Database } from '../db/client'
 import { afterPosition, dateRange, pageOffset, pageOrder } from '../db/paging'
-import { hubClientInfo, type ConnectionStatus } from '../db/schema'
+import { clientInfoChanges, hubClientInfo, type ConnectionStatus } from '../db/schema'
 import type { PartyRef } from '../ocpi/context'
 import type { Page, PageQuery } from '../ocpi/paging'
 import type { Role } from '../ocpi/types'
@@ -86,8 +87,10 @@ export async function listOwnClientInfo(db: Database, page: PageQuery): Promise<
 }
 
 /** Management view: every row, own and received, newest first. */
-export async function listAllClientInfo(db: Database, options: { source?: 'own' | 'received'; limit: number; offset: number }) {
-  const where = options.source === 'own' ? isNull(hubClientInfo.peer_id) : options.source === 'received' ? sql`${hubClientInfo.peer_id} IS NOT NULL` : undefined
+export async function listAllClientInfo(db: Database, options: { source?: 'own' | 'received'; peerId?: string; limit: number; offset: number }) {
+  const where = options.source === 'own' ? isNull(hubClientInfo.peer_id)
+    : options.source === 'received' ? (options.peerId ? eq(hubClientInfo.peer_id, options.peerId) : sql`${hubClientInfo.peer_id} IS NOT NULL`)
+    : undefined
   const [rows, [counted]] = await db.batch([
     db.select().from(hubClientInfo).where(where).orderBy(sql`${hubClientInfo.last_updated} DESC`, hubClientInfo.key).limit(options.limit).offset(options.offset),
     db.select({ total: count() }).from(hubClientInfo).where(where),
@@ -108,4 +111,33 @@ export function ownClientInfoStatementWhere(db: Database, parties: readonly (Par
     .select(sql`SELECT json_extract(value, '$.country_code'), json_extract(value, '$.party_id'), json_extract(value, '$.role'), ${status}, NULL, ${now}
       FROM json_each(${rows}) WHERE ${condition}`)
     .onConflictDoUpdate({ target: [hubClientInfo.country_code, hubClientInfo.party_id, hubClientInfo.role], set: { status, peer_id: null, last_updated: now } })
+}
+
+export type ClientInfoChange = typeof clientInfoChanges.$inferSelect
+
+/**
+ * Up to `limit` queued status changes (client_info_changes, filled by triggers on hub_client_info), each with the row
+ * it is about as it stands now: absent when the row is gone, `own` false when a hub's push has since taken it over.
+ */
+export async function queuedClientInfoChanges(db: Database, limit: number): Promise<Array<{ change: ClientInfoChange; clientInfo?: ClientInfo; own: boolean }>> {
+  const rows = await db
+    .select({ change: clientInfoChanges, row: hubClientInfo })
+    .from(clientInfoChanges)
+    .leftJoin(hubClientInfo, and(
+      eq(hubClientInfo.country_code, clientInfoChanges.country_code),
+      eq(hubClientInfo.party_id, clientInfoChanges.party_id),
+      eq(hubClientInfo.role, clientInfoChanges.role),
+    ))
+    .limit(limit)
+  return rows.map(({ change, row }) => ({ change, clientInfo: row ? toClientInfo(row) : undefined, own: row?.peer_id === null }))
+}
+
+/** Dequeues changes as they were read: a change queued meanwhile (a newer version) stays for the next round. */
+export async function dequeueClientInfoChanges(db: Database, changes: readonly ClientInfoChange[]): Promise<void> {
+  await runBatch(db, changes.map((change) => db.delete(clientInfoChanges).where(and(
+    eq(clientInfoChanges.country_code, change.country_code),
+    eq(clientInfoChanges.party_id, change.party_id),
+    eq(clientInfoChanges.role, change.role),
+    eq(clientInfoChanges.version, change.version),
+  ))))
 }

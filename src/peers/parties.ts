@@ -1,11 +1,10 @@
 import { auditEntry, runBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { parties, type CredentialsRole } from '../db/schema'
+import type { CredentialsRole } from '../db/schema'
 import { ownClientInfoStatements } from './client-info-store'
 import type { PartyRef } from '../ocpi/context'
 import type { Role } from '../ocpi/types'
-
-type HostedParty = typeof parties.$inferSelect
+import { insertHostedParty, selectHostedParties, type HostedParty } from './party-store'
 
 // Hosted parties change rarely and are read on most requests: a short per-isolate cache, dropped on every local write.
 let cached: { at: number; rows: HostedParty[] } | undefined
@@ -13,7 +12,7 @@ const CACHE_MS = 5_000
 
 export async function listHostedParties(db: Database): Promise<HostedParty[]> {
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.rows
-  const rows = await db.select().from(parties).orderBy(parties.country_code, parties.party_id, parties.role)
+  const rows = await selectHostedParties(db)
   cached = { at: Date.now(), rows }
   return rows
 }
@@ -40,7 +39,7 @@ export async function findHostedParty(db: Database, party: PartyRef, role?: Role
  */
 export async function hostParty(db: Database, party: Omit<HostedParty, 'created_at'>, actor: string): Promise<HostedParty | undefined> {
   const row = { ...party, country_code: party.country_code.toUpperCase(), party_id: party.party_id.toUpperCase(), created_at: Date.now() }
-  const [inserted] = await db.insert(parties).values(row).onConflictDoNothing().returning()
+  const inserted = await insertHostedParty(db, row)
   if (!inserted) return undefined
   invalidateHostedParties()
   await runBatch(db, [

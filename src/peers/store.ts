@@ -30,6 +30,11 @@ export async function getPeer(db: Database, id: string): Promise<Peer | undefine
   return row
 }
 
+/** Peers that hold their roles (CONNECTED, or OFFLINE until they are back): the audience of pushes. */
+export async function listConnectedPeers(db: Database): Promise<Peer[]> {
+  return db.select().from(peers).where(inArray(peers.status, ['CONNECTED', 'OFFLINE']))
+}
+
 export async function listPeers(db: Database): Promise<Peer[]> {
   return db.select().from(peers).orderBy(peers.created_at)
 }

@@ -1,10 +1,8 @@
-import { inArray } from 'drizzle-orm'
 import { database } from '../db/client'
-import { peers } from '../db/schema'
 import type { Env } from '../env'
 import type { PartyRef } from '../ocpi/context'
 import { peerEndpoint } from '../peers/extensions'
-import type { Peer } from '../peers/store'
+import { listConnectedPeers, type Peer } from '../peers/store'
 import type { PushAudience, PushChange } from './types'
 
 // Connected peers are read on every owner write: a short per-isolate cache, dropped whenever this isolate changes a
@@ -47,7 +45,7 @@ function canReceive(peer: Peer, change: PushChange): boolean {
 
 function connectedPeers(env: Env): Promise<Peer[]> {
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.rows
-  const entry = { at: Date.now(), rows: database(env.DB).select().from(peers).where(inArray(peers.status, ['CONNECTED', 'OFFLINE'])).then((rows) => rows) }
+  const entry = { at: Date.now(), rows: listConnectedPeers(database(env.DB)) }
   cached = entry
   // A failed query must not be served from the cache.
   entry.rows.catch(() => cached === entry && (cached = undefined))

@@ -1,17 +1,15 @@
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core'
 import type { Location } from '../../ocpi/objects/location'
-
-/** `source` of locations owned by hosted parties; received locations carry the id of the peer that sent them. */
-export const OWN_SOURCE = 'own'
 
 /**
  * One row per Location, EVSEs and Connectors inside its canonical (2.3.0) JSON. `key` is `CC*PID*ID` upper-cased
- * (CiString ids are case-insensitive) and is the unique tie-breaker of keyset paging within a source. The same key may
- * exist once per source: a location a hub and the CPO itself both push is kept as each of them sent it.
+ * (CiString ids are case-insensitive) and is the unique tie-breaker of keyset paging. Whose copy it is: `peer_id`,
+ * null for a location of a hosted party, else the peer that holds the party and sent it (one row per key, as in every
+ * object table).
  */
 export const locations = sqliteTable('locations', {
-  source: text('source').notNull(),
-  key: text('key').notNull(),
+  key: text('key').primaryKey(),
+  peer_id: text('peer_id'),
   country_code: text('country_code').notNull(),
   party_id: text('party_id').notNull(),
   id: text('id').notNull(),
@@ -26,11 +24,10 @@ export const locations = sqliteTable('locations', {
   json_230: text('json_230').notNull(),
   json_221: text('json_221').notNull(),
 }, (table) => [
-  primaryKey({ columns: [table.source, table.key] }),
-  // Date-paged lists per source, covering the columns the sharing policy filters on.
-  index('locations_by_source_last_updated').on(table.source, table.last_updated, table.key, table.country_code, table.party_id, table.publish),
+  // Date-paged lists of own locations or of one peer's, covering the columns the sharing policy filters on.
+  index('locations_by_peer_last_updated').on(table.peer_id, table.last_updated, table.key, table.country_code, table.party_id, table.publish),
   // One party's locations (policy changes, admin lists, charge point migration).
-  index('locations_by_source_party').on(table.source, table.country_code, table.party_id, table.last_updated, table.key),
+  index('locations_by_peer_party').on(table.peer_id, table.country_code, table.party_id, table.last_updated, table.key),
 ])
 
 /**

@@ -7,12 +7,11 @@ import { text, integer } from 'drizzle-orm/sqlite-core'
  * A function, so each table gets its own column builders.
  */
 export const tokenRecordColumns = () => ({
-  source: text('source').$type<'own' | 'received'>().notNull(),
-  key: text('key').notNull(),
+  key: text('key').primaryKey(),
   country_code: text('country_code').notNull(),
   party_id: text('party_id').notNull(),
   id: text('id').notNull(),
-  /** The peer a received record (last) came from; null for own records. */
+  /** Whose copy: null for records of hosted CPOs, else the peer that holds the CPO party and sent it. */
   peer_id: text('peer_id'),
   token_country_code: text('token_country_code').notNull(),
   token_party_id: text('token_party_id').notNull(),

@@ -1,22 +1,21 @@
-import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core'
 import type { Token } from '../../ocpi/objects/token'
 
 /** Account states an eMSP can put a valid token in without invalidating it (answered by real-time authorize). */
 export type AccountStatus = 'BLOCKED' | 'EXPIRED' | 'NO_CREDIT'
 
 /**
- * Tokens of hosted eMSPs ('own', pushed to and pulled by CPO peers) and the CPO-side cache of tokens received from
- * eMSP peers ('received'). `key` is CC*PID*TYPE*UID upper-cased: uid, country_code and party_id are CiStrings.
+ * Tokens of hosted eMSPs (own: `peer_id` null; pushed to and pulled by CPO peers) and the CPO-side cache of tokens
+ * received from eMSP peers. `key` is CC*PID*TYPE*UID upper-cased: uid, country_code and party_id are CiStrings.
  */
 export const tokens = sqliteTable('tokens', {
-  source: text('source').$type<'own' | 'received'>().notNull(),
-  key: text('key').notNull(),
+  key: text('key').primaryKey(),
   country_code: text('country_code').notNull(),
   party_id: text('party_id').notNull(),
   /** Upper-cased Token.uid: a charge point reads the same RFID in either case. */
   uid: text('uid').notNull(),
   type: text('type').notNull(),
-  /** The peer a received token came from; null for own tokens. */
+  /** Whose copy: null for own tokens, else the peer that holds the eMSP party and sent it. */
   peer_id: text('peer_id'),
   last_updated: integer('last_updated').notNull(),
   object: text('object', { mode: 'json' }).$type<Token>().notNull(),
@@ -27,9 +26,8 @@ export const tokens = sqliteTable('tokens', {
   /** Bumped on every write: an owner PATCH only lands on the revision it read, and its push carries the new one. */
   revision: integer('revision').notNull().default(0),
 }, (table) => [
-  primaryKey({ columns: [table.source, table.key] }), // GET/PUT/PATCH and eMSP authorize by (party, uid, type)
-  index('tokens_by_uid').on(table.source, table.uid, table.type), // CPO authorize: a charge point only knows the uid
+  index('tokens_by_uid').on(table.uid, table.type), // CPO authorize: a charge point only knows the uid
   // Date-paged lists per party; `type` last so the 2.2.1 filter (no EMAID) and X-Total-Count stay index-only.
-  index('tokens_by_party_last_updated').on(table.source, table.country_code, table.party_id, table.last_updated, table.key, table.type),
+  index('tokens_by_party_last_updated').on(table.country_code, table.party_id, table.last_updated, table.key, table.type),
   index('tokens_by_peer_last_updated').on(table.peer_id, table.last_updated, table.key), // received per peer (sync, migration)
 ])

@@ -1,4 +1,5 @@
 import { PartyParam } from '../../admin/party-param'
+import { SourceParam } from '../../admin/source-param'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import type { RecordListFilter } from '../../db/token-records'
@@ -6,7 +7,7 @@ import { parseWith } from '../../ocpi/body'
 import { parsePageQuery, type PageQuery } from '../../ocpi/paging'
 
 const ListQuery = z.object({
-  source: z.enum(['own', 'received']).default('own'),
+  source: SourceParam.default({ source: 'own' }),
   /** The CPO that owns the records. */
   party: PartyParam.optional(),
   /** The eMSP whose tokens the records concern. */
@@ -16,18 +17,18 @@ const ListQuery = z.object({
 })
 
 /**
- * GET /admin/v1/{sessions|cdrs}?source=own|received&party=CC*PID&token_party=CC*PID&token_uid=&peer_id=&date_from=
+ * GET /admin/v1/{sessions|cdrs}?source=own|received|{peer_id}&party=CC*PID&token_party=CC*PID&token_uid=&peer_id=&date_from=
  * &date_to=&limit=&offset=: the filter and page one management list asks for.
  */
 export function parseRecordListQuery(c: Context): { filter: RecordListFilter; page: PageQuery } {
   const query = parseWith(ListQuery, c.req.query())
   return {
     filter: {
-      source: query.source,
+      source: query.source.source,
       owners: query.party && [query.party],
       tokenParties: query.token_party && [query.token_party],
       token_uid: query.token_uid,
-      peerId: query.peer_id,
+      peerId: query.source.peerId ?? query.peer_id,
     },
     page: parsePageQuery(c),
   }

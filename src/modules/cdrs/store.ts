@@ -1,7 +1,8 @@
+import { eq } from 'drizzle-orm'
 import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { cdrs } from '../../db/schema'
-import { byRecordKey, byToken, listRecords, tokenRecordRow, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
+import { byRecordKey, byToken, listRecords, recordKey, sourceOf, tokenRecordRow, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import type { CDR } from '../../ocpi/objects/cdr'
 
@@ -19,7 +20,7 @@ export type CdrWrite = { outcome: 'created' } | { outcome: 'duplicate' } | { out
 
 type CdrRow = typeof cdrs.$inferSelect
 
-const storedColumns = { source: cdrs.source, object: cdrs.object, peer_id: cdrs.peer_id }
+const storedColumns = { object: cdrs.object, peer_id: cdrs.peer_id }
 
 export async function getCdr(db: Database, source: RecordSource, ref: RecordRef): Promise<StoredCdr | undefined> {
   const [row] = await db.select(storedColumns).from(cdrs).where(byRecordKey(cdrs, source, ref)).limit(1)
@@ -36,8 +37,11 @@ export const getReceivedCdr = (db: Database, ref: RecordRef) => getCdr(db, 'rece
 export async function insertCdr(db: Database, source: RecordSource, cdr: CDR, peerId: string | null = null): Promise<CdrWrite> {
   const inserted = await db.insert(cdrs).values(cdrRow(source, cdr, peerId)).onConflictDoNothing().returning({ key: cdrs.key })
   if (inserted.length > 0) return { outcome: 'created' }
-  const stored = await getCdr(db, source, cdr)
-  if (!stored) return insertCdr(db, source, cdr, peerId)
+  // One row per key: a CDR of the same key stored as the other side's copy is a different CDR too.
+  const [row] = await db.select(storedColumns).from(cdrs).where(eq(cdrs.key, recordKey(cdr))).limit(1)
+  if (!row) return insertCdr(db, source, cdr, peerId)
+  const stored = toStored(row)
+  if (stored.source !== source) return { outcome: 'conflict', stored: stored.cdr }
   return JSON.stringify(stored.cdr) === JSON.stringify(cdr) ? { outcome: 'duplicate' } : { outcome: 'conflict', stored: stored.cdr }
 }
 
@@ -82,4 +86,4 @@ function cdrRow(source: RecordSource, cdr: CDR, peerId: string | null): CdrRow {
   return { ...tokenRecordRow(source, cdr, peerId), session_id: cdr.session_id ?? null, object: cdr }
 }
 
-const toStored = (row: Pick<CdrRow, 'source' | 'object' | 'peer_id'>): StoredCdr => ({ source: row.source, cdr: row.object, peer_id: row.peer_id })
+const toStored = (row: Pick<CdrRow, 'object' | 'peer_id'>): StoredCdr => ({ source: sourceOf(row), cdr: row.object, peer_id: row.peer_id })

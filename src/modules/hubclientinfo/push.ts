@@ -1,8 +1,5 @@
-import { and, eq } from 'drizzle-orm'
 import type { MiddlewareHandler } from 'hono'
-import { runBatch } from '../../db/batch'
 import { database, type Database } from '../../db/client'
-import { clientInfoChanges, hubClientInfo } from '../../db/schema'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { listHostedParties } from '../../peers/parties'
@@ -10,7 +7,7 @@ import type { Peer } from '../../peers/store'
 import { publish } from '../../push/publish'
 import type { PushAudience, PushChange } from '../../push/types'
 import type { ClientInfo } from '../../ocpi/objects/client-info'
-import { toClientInfo } from '../../peers/client-info-store'
+import { dequeueClientInfoChanges, queuedClientInfoChanges } from '../../peers/client-info-store'
 import { logError } from '../../ocpi/log'
 
 const CHANGES_PER_ROUND = 100
@@ -37,28 +34,14 @@ export function pushClientInfoChangesAfterWrites(): MiddlewareHandler<{ Bindings
 export async function pushClientInfoChanges(env: Env, db: Database = database(env.DB)): Promise<number> {
   let taken = 0
   for (;;) {
-    const changes = await db
-      .select({ change: clientInfoChanges, row: hubClientInfo })
-      .from(clientInfoChanges)
-      .leftJoin(hubClientInfo, and(
-        eq(hubClientInfo.country_code, clientInfoChanges.country_code),
-        eq(hubClientInfo.party_id, clientInfoChanges.party_id),
-        eq(hubClientInfo.role, clientInfoChanges.role),
-      ))
-      .limit(CHANGES_PER_ROUND)
+    const changes = await queuedClientInfoChanges(db, CHANGES_PER_ROUND)
     if (changes.length === 0) return taken
     const hub = (await listHostedParties(db)).find((party) => party.role === 'HUB')
-    for (const { row } of changes) {
+    for (const { clientInfo, own } of changes) {
       // A row a hub's push has since taken over is that hub's news, not ours.
-      if (hub && row && row.peer_id === null) await publish(env, clientInfoChange(hub, toClientInfo(row)), notAbout(row))
+      if (hub && clientInfo && own) await publish(env, clientInfoChange(hub, clientInfo), notAbout(clientInfo))
     }
-    // Only the version read: a change queued meanwhile stays for the next round.
-    await runBatch(db, changes.map(({ change }) => db.delete(clientInfoChanges).where(and(
-      eq(clientInfoChanges.country_code, change.country_code),
-      eq(clientInfoChanges.party_id, change.party_id),
-      eq(clientInfoChanges.role, change.role),
-      eq(clientInfoChanges.version, change.version),
-    ))))
+    await dequeueClientInfoChanges(db, changes.map(({ change }) => change))
     taken += changes.length
     if (changes.length < CHANGES_PER_ROUND) return taken
   }

@@ -5,12 +5,13 @@ import { OcpiError, invalid } from '../../ocpi/errors'
 import { readVersionedBody, toWire } from '../../ocpi/version-adapters'
 import { findConnector, findEvse, sameId, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
 import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from '../../ocpi/objects/location'
-import { getLocation, updateLocation, upsertLocation } from './store'
+import { getLocation, RECEIVED, updateLocation, upsertLocation } from './store'
 import { assertPeerRepresents, partyInPath } from '../../peers/routing'
 
 // Receiver interface (eMSP, NSP, NAP, ... any party that takes pushed locations). Locations are client owned objects:
 // the URL names the owning party, which the pushing peer must represent as CPO (mod_locations, Data owner: CPO) or be a
-// hub for; what it pushes is kept under that peer (source = peer id), so one peer can never overwrite another's data.
+// hub for. What it pushes is the one copy of that location, filed under the peer (`peer_id`); it never replaces a location
+// of a party hosted here.
 
 /** The owning party in the URL, refused (2001) unless the authenticated peer represents it as CPO (or is a hub). */
 function ownerInUrl(c: Context<OcpiEnv>): PartyRef {
@@ -26,7 +27,7 @@ function assertSame(field: string, inBody: string, inUrl: string) {
 
 /** Unknown object on GET: 2003 with HTTP 404. */
 async function storedLocation(c: Context<OcpiEnv>) {
-  const stored = await getLocation(c.var.db, c.var.peer.id, ownerInUrl(c), c.req.param('location_id')!)
+  const stored = await getLocation(c.var.db, RECEIVED, ownerInUrl(c), c.req.param('location_id')!)
   if (!stored) throw OcpiError.unknownObject(`Location ${c.req.param('location_id')}`)
   return stored.location
 }

@@ -1,9 +1,9 @@
-import { and, asc, count, eq, gt, ne, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, gt, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { retryOnConflict } from '../../db/conflict'
 import { assertStorable, LOCATION_MAX_BYTES } from '../../db/limits'
 import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
-import { locationDataVersions, locations, OWN_SOURCE } from '../../db/schema'
+import { locationDataVersions, locations, locationTariffRefs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
@@ -13,7 +13,19 @@ import { unknownTarget } from './merge'
 import type { PartyView } from '../../ocpi/objects/sharing-policy'
 import { locationVersions, type Location } from '../../ocpi/objects/location'
 
-export { OWN_SOURCE }
+/**
+ * Whose copy a caller means: `own` (a location of a hosted party) or the id of the peer that sent it; reads also take
+ * `received` (whichever peer sent it). Stored as `peer_id` (null for own), one row per key: a party is held by one
+ * connection, so a key has one copy.
+ */
+export const OWN_SOURCE = 'own'
+export const RECEIVED = 'received'
+function peerIdOf(source: string): string | null {
+  if (source === RECEIVED) throw new Error('a location is written under own or the id of the peer that sent it')
+  return source === OWN_SOURCE ? null : source
+}
+const fromSource = (source: string) =>
+  source === OWN_SOURCE ? isNull(locations.peer_id) : source === RECEIVED ? isNotNull(locations.peer_id) : eq(locations.peer_id, source)
 
 const paged = { last_updated: locations.last_updated, key: locations.key }
 
@@ -32,7 +44,7 @@ export const locationKey = (party: PartyRef, id: string) => `${party.country_cod
 export function locationRow(source: string, location: Location) {
   assertStorable(`Location ${location.id}`, location, LOCATION_MAX_BYTES, location.evses?.length ? 'evses' : '')
   return {
-    source,
+    peer_id: peerIdOf(source),
     key: locationKey(location, location.id),
     country_code: location.country_code.toUpperCase(),
     party_id: location.party_id.toUpperCase(),
@@ -51,7 +63,7 @@ export async function getLocation(db: Database, source: string, party: PartyRef,
   const [row] = await db
     .select({ location: locations.object, revision: locations.revision })
     .from(locations)
-    .where(and(eq(locations.source, source), eq(locations.key, locationKey(party, id))))
+    .where(and(fromSource(source), eq(locations.key, locationKey(party, id))))
     .limit(1)
   return row
 }
@@ -59,7 +71,7 @@ export async function getLocation(db: Database, source: string, party: PartyRef,
 /** The locations with these keys in one source, e.g. one id looked up under every hosted party at once. */
 export async function getLocationsByKeys(db: Database, source: string, keys: string[]): Promise<Location[]> {
   if (keys.length === 0) return []
-  const rows = await db.select({ location: locations.object }).from(locations).where(and(eq(locations.source, source), inJsonArray(locations.key, keys)))
+  const rows = await db.select({ location: locations.object }).from(locations).where(and(fromSource(source), inJsonArray(locations.key, keys)))
   return rows.map((row) => row.location)
 }
 
@@ -90,9 +102,12 @@ function upsertStatement(db: Database, source: string, location: Location) {
     .insert(locations)
     .values({ ...row, revision: 1 })
     .onConflictDoUpdate({
-      target: [locations.source, locations.key],
+      target: locations.key,
       set: { ...row, revision: sql`${locations.revision} + 1` },
-      setWhere: sql`excluded.last_updated >= ${locations.last_updated}`,
+      // A hosted party's write also takes over a copy a former holder sent; a peer's never replaces an own location.
+      setWhere: source === OWN_SOURCE
+        ? sql`${locations.peer_id} IS NOT NULL OR excluded.last_updated >= ${locations.last_updated}`
+        : sql`${locations.peer_id} IS NOT NULL AND excluded.last_updated >= ${locations.last_updated}`,
     })
     .returning({ key: locations.key, revision: locations.revision })
 }
@@ -115,12 +130,12 @@ export async function ownDataVersion(db: Database): Promise<number> {
 }
 
 /** Replaces a location only if nobody wrote it since `revision` was read. */
-async function replaceIfUnchanged(db: Database, source: string, location: Location, revision: number): Promise<boolean> {
+async function replaceIfUnchanged(db: Database, source: string, location: Location, revision: number, readAs: string): Promise<boolean> {
   const row = locationRow(source, location)
   const write = db
     .update(locations)
     .set({ ...row, revision: revision + 1 })
-    .where(and(eq(locations.source, source), eq(locations.key, row.key), eq(locations.revision, revision)))
+    .where(and(fromSource(readAs), eq(locations.key, row.key), eq(locations.revision, revision)))
     .returning({ key: locations.key })
   return (await withDataVersionBump(db, source, write)).length > 0
 }
@@ -140,18 +155,18 @@ export async function updateLocation(
   change: (current: Location) => Location | undefined,
 ): Promise<UpdateResult> {
   return retryOnConflict<UpdateResult>(`Location ${id}`, async () => {
-    const stored = await getLocation(db, source, party, id)
+    // One copy per key: the party's holder changes it whichever of its connections sent it last.
+    const readAs = source === OWN_SOURCE ? OWN_SOURCE : RECEIVED
+    const stored = await getLocation(db, readAs, party, id)
     if (!stored) throw unknownTarget(`Location ${id}`)
     const next = change(stored.location)
     if (!next) return { before: stored.location, after: undefined }
-    if (await replaceIfUnchanged(db, source, next, stored.revision)) return { before: stored.location, after: next, revision: stored.revision + 1 }
+    if (await replaceIfUnchanged(db, source, next, stored.revision, readAs)) return { before: stored.location, after: next, revision: stored.revision + 1 }
     return undefined
   })
 }
 
 // ---- conditions: each names one access path the routes need ----
-
-export const fromSource = (source: string) => eq(locations.source, source)
 
 export const ofParty = (party: PartyRef) =>
   and(eq(locations.country_code, party.country_code.toUpperCase()), eq(locations.party_id, party.party_id.toUpperCase()))
@@ -169,6 +184,19 @@ export function ownLocationsVisibleTo(parties: readonly PartyView[]): SQL {
     grantedKeys.length > 0 ? inJsonArray(locations.key, grantedKeys) : undefined,
   ].filter((condition) => condition !== undefined)
   return and(fromSource(OWN_SOURCE), visible.length > 0 ? or(...visible) : sql`0`)!
+}
+
+/**
+ * For the tariffs store's queries (a tariff follows the locations that use it): whether an own location references a
+ * tariff stored under `tariffKey` or `groupKey` (location_tariff_refs, kept by triggers on own locations), or, with
+ * `visibleTo`, whether one those party views let a peer see does.
+ */
+export function ownLocationsReferenceTariff(keys: { tariffKey: SQL | string; groupKey: SQL | string }, visibleTo?: readonly PartyView[]): SQL {
+  const references = sql`${locationTariffRefs.tariff_key} IN (${keys.tariffKey}, ${keys.groupKey})`
+  if (!visibleTo) return sql`EXISTS (SELECT 1 FROM ${locationTariffRefs} WHERE ${references})`
+  return sql`EXISTS (SELECT 1 FROM ${locationTariffRefs}
+    JOIN ${locations} ON ${locations.peer_id} IS NULL AND ${locations.key} = ${locationTariffRefs.location_key}
+    WHERE ${references} AND ${ownLocationsVisibleTo(visibleTo)})`
 }
 
 // ---- paged lists ----
@@ -199,11 +227,11 @@ export function listSerializedLocations(db: Database, visibleTo: readonly PartyV
   return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, ownLocationsVisibleTo(visibleTo), page, knownTotal)
 }
 
-/** Whose locations a management list shows: `own`, `received` (from any peer) or one peer's id; absent: all. */
-export interface LocationListFilter { source?: string; party?: PartyRef }
+/** Whose locations a management list shows: own, received (from any peer, or from `peerId`); no source: all. */
+export interface LocationListFilter { source?: 'own' | 'received'; peerId?: string; party?: PartyRef }
 
 export function listLocations(db: Database, filter: LocationListFilter, page: PageQuery): Promise<Page<Location>> {
-  const source = !filter.source ? undefined : filter.source === 'received' ? ne(locations.source, OWN_SOURCE) : fromSource(filter.source)
+  const source = !filter.source ? undefined : fromSource(filter.source === 'received' && filter.peerId ? filter.peerId : filter.source)
   return pageOf<Location>(db, locations.object, and(source, filter.party && ofParty(filter.party)), page)
 }
 

@@ -1,8 +1,8 @@
-import { and, eq, inArray, lte, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { sessions } from '../../db/schema'
-import { byRecordKey, byToken, listRecords, recordKey, tokenRecordRow, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
+import { byRecordKey, byToken, listRecords, ofSource, recordKey, sourceOf, tokenRecordRow, type RecordListFilter, type RecordRef, type RecordSource, type TokenRef } from '../../db/token-records'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { retryOnConflict } from '../../db/conflict'
@@ -30,7 +30,7 @@ export type SessionWrite = { outcome: 'stored'; session: Session; created: boole
 
 type SessionRow = typeof sessions.$inferInsert
 
-const storedColumns = { source: sessions.source, object: sessions.object, peer_id: sessions.peer_id, revision: sessions.revision, period_versions: sessions.period_versions }
+const storedColumns = { object: sessions.object, peer_id: sessions.peer_id, revision: sessions.revision, period_versions: sessions.period_versions }
 
 /** Sessions that can still change, and so still get PATCHes and a CDR (mod_sessions SessionStatus). */
 const UNFINISHED: SessionStatus[] = ['PENDING', 'RESERVATION', 'ACTIVE']
@@ -54,7 +54,7 @@ export async function putSession(db: Database, source: RecordSource, session: Se
   const row = sessionRow(source, session, peerId, 1, initialPeriodVersions(session))
   const created = await db.insert(sessions).values(row).onConflictDoNothing().returning({ revision: sessions.revision })
   if (created.length > 0) return { outcome: 'stored', session, created: true, revision: 1 }
-  return mergeIntoSession(db, source, session, session, null, true)
+  return mergeIntoSession(db, source, session, session, peerId, true)
 }
 
 export const putOwnSession = (db: Database, session: Session) => putSession(db, 'own', session)
@@ -93,7 +93,7 @@ function mergeIntoSession(db: Database, source: RecordSource, ref: RecordRef, wr
 export async function findOwnSession(db: Database, owners: PartyRef[], id: string): Promise<StoredSession | undefined> {
   if (owners.length === 0) return undefined
   const keys = owners.map((owner) => recordKey({ ...owner, id }))
-  const [row] = await db.select(storedColumns).from(sessions).where(and(eq(sessions.source, 'own'), inArray(sessions.key, keys))).limit(1)
+  const [row] = await db.select(storedColumns).from(sessions).where(and(ofSource(sessions, 'own'), inArray(sessions.key, keys))).limit(1)
   return row ? toStored(row) : undefined
 }
 
@@ -120,7 +120,7 @@ export async function listUnfinishedOwnSessionsOfTokenParty(db: Database, party:
     .select({ object: sessions.object })
     .from(sessions)
     .where(and(
-      eq(sessions.source, 'own'),
+      ofSource(sessions, 'own'),
       eq(sessions.token_country_code, party.country_code.toUpperCase()),
       eq(sessions.token_party_id, party.party_id.toUpperCase()),
       inArray(sessions.status, UNFINISHED),
@@ -152,12 +152,12 @@ function sessionRow(source: RecordSource, session: Session, peerId: string | nul
   return { ...tokenRecordRow(source, session, peerId), status: session.status, revision, object: session, period_versions: periodVersions }
 }
 
-function updatableColumns({ source, key, ...columns }: SessionRow) {
+function updatableColumns({ key, ...columns }: SessionRow) {
   return columns
 }
 
-const toStored = (row: Pick<typeof sessions.$inferSelect, 'source' | 'object' | 'peer_id' | 'revision' | 'period_versions'>): StoredSession => ({
-  source: row.source,
+const toStored = (row: Pick<typeof sessions.$inferSelect, 'object' | 'peer_id' | 'revision' | 'period_versions'>): StoredSession => ({
+  source: sourceOf(row),
   session: row.object,
   peer_id: row.peer_id,
   revision: row.revision,

@@ -1,6 +1,7 @@
 import { respondAdminPage } from '../../ocpi/page-response'
 import { hostedPartyFromPath, partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
+import { sourceQuery } from '../../admin/source-param'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
@@ -48,9 +49,8 @@ export const admin = new Hono<AdminEnv>()
   })
   .get('/tariffs', async (c) => {
     const query = parsePageQuery(c)
-    const source = c.req.query('source') ?? 'own'
-    if (source !== 'own' && source !== 'received') throw new OcpiError(2001, 'source: must be own or received', { path: 'source' })
-    const page = await listTariffs(c.var.db, query, { source, party: partyQuery(c.req.query('party')), peerId: c.req.query('peer') || undefined, includeNonIso: true })
+    const { source, peerId } = sourceQuery(c.req.query('source'), { source: 'own' })
+    const page = await listTariffs(c.var.db, query, { source, party: partyQuery(c.req.query('party')), peerId: peerId ?? (c.req.query('peer') || undefined), includeNonIso: true })
     return respondAdminPage(c, query, page)
   })
   .get('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {

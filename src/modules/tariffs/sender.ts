@@ -10,7 +10,7 @@ import { addressedParty } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { tariffVersions } from '../../ocpi/objects/tariff'
 import { findTariff, listTariffs, peerAcceptsNonIsoCurrencies } from './store'
-import { mayViewTariff, ownTariffsVisibleTo, peerViews } from './visibility'
+import { mayViewTariff, peerViews } from './visibility'
 
 /**
  * Tariffs Sender interface (CPO): tariffs of the hosted CPO parties, date-paged (mod_tariffs "Sender Interface").
@@ -24,7 +24,7 @@ export const sender = new Hono<OcpiEnv>()
     const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'CPO') : undefined
     const session = openReadSession(c.env.DB, query.bookmark)
     const [includeNonIso, views] = await Promise.all([peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id), peerViews(session.db, c.var.peer, party && [party])])
-    const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso, visibleTo: ownTariffsVisibleTo(views) })
+    const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso, visibleTo: views })
     return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(tariffVersions, c.var.version, tariff))
   })
   // Not in the spec's Sender interface (GET list only): a convenience for receivers checking one tariff, same visibility.

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm'
+import { and, count, eq, inArray, isNotNull, isNull, lte, max, sql, type SQL } from 'drizzle-orm'
 import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { objectPage, pageOrder } from '../../db/paging'
@@ -8,6 +8,8 @@ import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
 import { isIsoCurrency } from './currencies'
 import type { Tariff } from '../../ocpi/objects/tariff'
+import type { PartyView } from '../../ocpi/objects/sharing-policy'
+import { ownLocationsReferenceTariff } from '../locations/store'
 
 export type TariffRow = typeof tariffs.$inferSelect
 const paged = { last_updated: tariffs.last_updated, key: tariffs.key }
@@ -37,8 +39,8 @@ export interface TariffListFilter {
   source: 'own' | 'received'
   /** Serve tariffs in non-ISO currencies too (the peer opted in, or an operator reads). */
   includeNonIso: boolean
-  /** Only the tariffs a peer may see (visibility.ts); an operator reads them all. */
-  visibleTo?: SQL
+  /** Only the own tariffs a peer with these party views may see (visibility.ts); an operator reads them all. */
+  visibleTo?: readonly PartyView[]
 }
 
 /** One page in (last_updated, key) order and the total matching the filter, in one round trip. */
@@ -48,9 +50,58 @@ export async function listTariffs(db: Database, page: PageQuery, filter: TariffL
     filter.party ? eq(tariffs.country_code, filter.party.country_code.toUpperCase()) : undefined,
     filter.party ? eq(tariffs.party_id, filter.party.party_id.toUpperCase()) : undefined,
     filter.includeNonIso ? undefined : eq(tariffs.iso_currency, true),
-    filter.visibleTo,
+    filter.visibleTo && visibleUnder(filter.visibleTo, storedTariffKeys),
   )
   return objectPage<Tariff>(db, tariffs, where, page)
+}
+
+// Who sees which own tariff (docs/tariffs.md, "Who sees which tariff"): a tariff follows the locations that use it.
+// Referenced by no own location: visible to every peer; referenced by a location the peer may see: visible; otherwise
+// hidden. A currency variant (`{id}~{currency}`) counts the references of its base tariff as its own, so each tariff
+// is looked up under its own key and its group's.
+
+const storedTariffKeys = {
+  tariffKey: sql`${tariffs.key}`,
+  groupKey: sql`${tariffs.country_code} || '*' || ${tariffs.party_id} || '*' || upper(coalesce(${tariffs.tariff_group_id}, ${tariffs.id}))`,
+}
+
+type TariffKeys = Parameters<typeof ownLocationsReferenceTariff>[0]
+
+const visibleUnder = (views: readonly PartyView[], keys: TariffKeys): SQL =>
+  sql`(NOT ${ownLocationsReferenceTariff(keys)} OR ${ownLocationsReferenceTariff(keys, views)})`
+
+export interface TariffIds { country_code: string; party_id: string; id: string; tariff_group_id?: string | null }
+
+/**
+ * Whether a peer with these party views may see one own tariff, stored or just deleted (a DELETE goes only to peers
+ * that could see it): the rule of the lists, evaluated on the tariff's keys rather than on its row.
+ */
+export async function ownTariffVisible(db: Database, views: readonly PartyView[], tariff: TariffIds): Promise<boolean> {
+  const party = { country_code: tariff.country_code, party_id: tariff.party_id }
+  const keys = { tariffKey: tariffKey(party, tariff.id), groupKey: tariffKey(party, tariff.tariff_group_id ?? tariff.id) }
+  const row = await db.get<{ visible: number }>(sql`SELECT ${visibleUnder(views, keys)} AS visible`)
+  return row.visible === 1
+}
+
+/** A party's own tariffs whose visibility differs between two sets of views, each with whether `after` shows it. */
+export async function ownTariffsChangingVisibility(db: Database, party: PartyRef, before: readonly PartyView[], after: readonly PartyView[]): Promise<Array<{ tariff: Tariff; visible: boolean }>> {
+  const rows = await db
+    .select({ object: tariffs.object, before: sql<number>`${visibleUnder(before, storedTariffKeys)}`, after: sql<number>`${visibleUnder(after, storedTariffKeys)}` })
+    .from(tariffs)
+    .where(and(isNull(tariffs.peer_id), eq(tariffs.country_code, party.country_code.toUpperCase()), eq(tariffs.party_id, party.party_id.toUpperCase())))
+  return rows.filter((row) => Boolean(row.before) !== Boolean(row.after)).map((row) => ({ tariff: row.object, visible: Boolean(row.after) }))
+}
+
+/**
+ * Changes with every write and delete of the party's own tariffs: their count, latest and summed last_updated
+ * (last_updated must grow on each change, mod_tariffs).
+ */
+export async function ownTariffsFingerprint(db: Database, party: PartyRef): Promise<string> {
+  const [row] = await db
+    .select({ count: count(), latest: max(tariffs.last_updated), sum: sql<number>`coalesce(sum(${tariffs.last_updated}), 0)` })
+    .from(tariffs)
+    .where(and(isNull(tariffs.peer_id), eq(tariffs.country_code, party.country_code.toUpperCase()), eq(tariffs.party_id, party.party_id.toUpperCase())))
+  return `${row?.count ?? 0}:${row?.latest ?? 0}:${row?.sum ?? 0}`
 }
 
 export async function findTariff(db: Database, party: PartyRef, id: string): Promise<TariffRow | undefined> {

@@ -11,7 +11,8 @@ import { DateTime, toEpochMs } from '../../ocpi/types'
 import { jobAccepted, startJob } from '../../jobs/start'
 import { findHostedParty } from '../../peers/parties'
 import { PartyParam } from '../../admin/party-param'
-import { listAuthorizations } from './authorization-log'
+import { SourceParam } from '../../admin/source-param'
+import { listAuthorizations } from './authorization-store'
 import { authorizeAtChargePoint, AuthorizeRequest } from './authorize'
 import { publishTokenPatch, publishTokenPut } from './push'
 import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from '../../ocpi/objects/token'
@@ -31,7 +32,7 @@ const AdminToken = Token.extend({ last_updated: DateTime.optional(), ...OwnerRul
 const AdminTokenPatch = Token.partial().extend(OwnerRules)
 const ListQuery = z.object({
   party: PartyParam.optional(),
-  source: z.enum(['own', 'received']).default('own'),
+  source: SourceParam.default({ source: 'own' }),
   peer_id: z.string().min(1).optional(),
 })
 const AuthorizationListQuery = z.object({ party: PartyParam.optional(), token_uid: z.string().min(1).max(36).optional() })
@@ -82,7 +83,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
   .get('/tokens', async (c) => {
     const query = parseWith(ListQuery, c.req.query())
     const pageQuery = parsePageQuery(c)
-    const page = await listTokens(c.var.db, { source: query.source, party: query.party, peerId: query.peer_id }, pageQuery)
+    const page = await listTokens(c.var.db, { source: query.source.source, party: query.party, peerId: query.source.peerId ?? query.peer_id }, pageQuery)
     return respondAdminPage(c, pageQuery, { ...page, objects: page.objects.map(adminView) })
   })
   .get('/tokens/:country_code/:party_id/:token_uid', async (c) => {

@@ -8,7 +8,7 @@ import { CiString, CountryCode, DisplayText, toEpochMs } from '../../ocpi/types'
 import { listHostedParties } from '../../peers/parties'
 import { getPeer, peersRepresenting } from '../../peers/store'
 import { decideFromRealtime, planAuthorization, unknownTokenWithoutOwner, type AuthorizationDecision, type CpoPolicyOptions } from './authorization-policy'
-import { recordAuthorization, type AuthorizationEntry } from './authorization-log'
+import { recordAuthorization, type AuthorizationEntry } from './authorization-store'
 import { requestRealtimeAuthorization, tokensSenderOf, type RealtimeResult, type TokensSender } from './emsp-client'
 import { ownLocationCountry } from './location-country'
 import { isTokenTypeIn221, TokenType, type LocationReferences, type Token } from '../../ocpi/objects/token'
@@ -42,7 +42,7 @@ export interface AuthorizeResult extends AuthorizationDecision {
 /**
  * The CPO-side decision of B3.1: look the token up in the cache, then decide by its whitelist (authorization-policy.ts),
  * asking the token's eMSP in real time when the whitelist says so, with a short timeout. Every decision is recorded
- * (authorization-log.ts).
+ * (authorization-store.ts).
  */
 export async function authorizeAtChargePoint(env: Env, db: Database, request: AuthorizeRequest): Promise<AuthorizeResult> {
   const cpo = await askingCpo(db, request.party)

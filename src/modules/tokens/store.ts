@@ -1,9 +1,10 @@
-import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, count, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { retryOnConflict } from '../../db/conflict'
 import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
 import { tokens, type AccountStatus } from '../../db/schema'
+import { ofSource, type RecordSource } from '../../db/token-records'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
@@ -17,14 +18,15 @@ export interface StoredToken {
   allowed_countries: string[] | null
   /** Own tokens only: set when a valid token is refused (account blocked, expired, out of credit). */
   account_status: AccountStatus | null
-  /** Received tokens: the peer that sent it. */
+  /** Received tokens: the peer that holds the eMSP party and sent it. */
   peer_id: string | null
 }
 
 export interface TokenRules { allowed_countries?: string[] | null; account_status?: AccountStatus | null }
 
 type TokenRow = typeof tokens.$inferSelect
-type Source = TokenRow['source']
+/** Whose copy: a hosted eMSP's (`peer_id` null) or received from the peer holding the eMSP party. */
+type Source = RecordSource
 
 const paged = { last_updated: tokens.last_updated, key: tokens.key }
 const storedColumns = { object: tokens.object, allowed_countries: tokens.allowed_countries, account_status: tokens.account_status, peer_id: tokens.peer_id, last_updated: tokens.last_updated, key: tokens.key }
@@ -41,13 +43,14 @@ export const getOwnToken = (db: Database, ref: TokenRef) => getToken(db, 'own', 
 export const getReceivedToken = (db: Database, ref: TokenRef) => getToken(db, 'received', ref)
 
 /**
- * Stores a hosted eMSP's token as its owner wrote it, unless the stored one has a later last_updated. Returns it with
+ * Stores a hosted eMSP's token as its owner wrote it, unless the stored one has a later last_updated (a copy a former
+ * holder of the party sent is taken over whatever its date). Returns it with
  * the revision it committed (what its push is bound to, docs/push.md "Versions"), or undefined when it was older.
  */
 export async function putOwnToken(db: Database, token: Token, rules: TokenRules = {}): Promise<(StoredToken & { revision: number }) | undefined> {
   const row = tokenRow('own', token, null, rules)
   const [written] = await db.insert(tokens).values({ ...row, revision: 1 })
-    .onConflictDoUpdate({ target: [tokens.source, tokens.key], set: { ...updatableColumns(row), revision: sql`${tokens.revision} + 1` }, setWhere: sql`excluded.last_updated >= ${tokens.last_updated}` })
+    .onConflictDoUpdate({ target: tokens.key, set: { ...updatableColumns(row), revision: sql`${tokens.revision} + 1` }, setWhere: sql`${tokens.peer_id} IS NOT NULL OR excluded.last_updated >= ${tokens.last_updated}` })
     .returning({ revision: tokens.revision })
   return written && { ...toStored(row), revision: written.revision }
 }
@@ -58,13 +61,13 @@ export async function putOwnToken(db: Database, token: Token, rules: TokenRules 
  */
 export function updateOwnToken(db: Database, ref: TokenRef, change: (stored: StoredToken) => { token: Token; rules: TokenRules }) {
   return retryOnConflict<{ before: StoredToken; after: StoredToken & { revision: number } } | { before: undefined }>(`Token ${ref.type}`, async () => {
-    const [stored] = await db.select({ ...storedColumns, revision: tokens.revision }).from(tokens).where(and(eq(tokens.source, 'own'), eq(tokens.key, tokenKey(ref)))).limit(1)
+    const [stored] = await db.select({ ...storedColumns, revision: tokens.revision }).from(tokens).where(and(ofSource(tokens, 'own'), eq(tokens.key, tokenKey(ref)))).limit(1)
     if (!stored) return { before: undefined }
     const before = toStored(stored)
     const next = change(before)
     const row = tokenRow('own', next.token, null, next.rules)
     const written = await db.update(tokens).set({ ...updatableColumns(row), revision: stored.revision + 1 })
-      .where(and(eq(tokens.source, 'own'), eq(tokens.key, tokenKey(ref)), eq(tokens.revision, stored.revision)))
+      .where(and(ofSource(tokens, 'own'), eq(tokens.key, tokenKey(ref)), eq(tokens.revision, stored.revision)))
       .returning({ key: tokens.key })
     return written.length > 0 ? { before, after: { ...toStored(row), revision: stored.revision + 1 } } : undefined
   })
@@ -75,14 +78,14 @@ export async function putOwnTokens(db: Database, owned: { token: Token; rules?: 
   const rows = owned.map(({ token, rules }) => tokenRow('own', token, null, rules ?? {}))
   const statements = []
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    statements.push(db.insert(tokens).values(rows.slice(start, start + ROWS_PER_INSERT)).onConflictDoUpdate({ target: [tokens.source, tokens.key], set: takenFromIncoming }))
+    statements.push(db.insert(tokens).values(rows.slice(start, start + ROWS_PER_INSERT)).onConflictDoUpdate({ target: tokens.key, set: takenFromIncoming }))
   }
   await runBatch(db, statements)
 }
 
 /**
  * Caches a token received from an eMSP peer. An older version never overwrites a newer one (a delayed push or a slow
- * pull page): returns false when the stored token was newer and is kept.
+ * pull page), and a peer's copy never replaces an own token: returns false when the stored token is kept.
  */
 export async function putReceivedToken(db: Database, peerId: string, token: Token, allowedCountries?: string[] | null): Promise<boolean> {
   const row = tokenRow('received', token, peerId, { allowed_countries: allowedCountries ?? null })
@@ -111,7 +114,7 @@ export async function findReceivedTokensByUid(db: Database, uid: string, type?: 
     .select(storedColumns)
     .from(tokens)
     .where(and(
-      eq(tokens.source, 'received'),
+      ofSource(tokens, 'received'),
       eq(tokens.uid, uid.toUpperCase()),
       type ? eq(tokens.type, type.toUpperCase()) : undefined,
       owner ? eq(tokens.country_code, owner.country_code.toUpperCase()) : undefined,
@@ -151,26 +154,26 @@ export async function moveReceivedTokensOfParty(db: Database, party: PartyRef, p
   const moved = await db
     .update(tokens)
     .set({ peer_id: peerId })
-    .where(and(eq(tokens.source, 'received'), eq(tokens.country_code, party.country_code.toUpperCase()), eq(tokens.party_id, party.party_id.toUpperCase())))
+    .where(and(ofSource(tokens, 'received'), eq(tokens.country_code, party.country_code.toUpperCase()), eq(tokens.party_id, party.party_id.toUpperCase())))
     .returning({ key: tokens.key })
   return moved.length
 }
 
 /** Token migration, old platform: the party's own tokens are deleted once the new platform holds them (a statement, for the caller's batch). */
 export const deleteOwnTokensOfParty = (db: Database, party: PartyRef) =>
-  db.delete(tokens).where(and(eq(tokens.source, 'own'), eq(tokens.country_code, party.country_code.toUpperCase()), eq(tokens.party_id, party.party_id.toUpperCase())))
+  db.delete(tokens).where(and(ofSource(tokens, 'own'), eq(tokens.country_code, party.country_code.toUpperCase()), eq(tokens.party_id, party.party_id.toUpperCase())))
 
 /** GDPR right to be forgotten: removes a token entirely; returns whether it was stored. */
 export const eraseOwnToken = (db: Database, ref: TokenRef) => eraseToken(db, 'own', ref)
 export const eraseReceivedToken = (db: Database, ref: TokenRef) => eraseToken(db, 'received', ref)
 
 async function getToken(db: Database, source: Source, ref: TokenRef): Promise<StoredToken | undefined> {
-  const [row] = await db.select(storedColumns).from(tokens).where(and(eq(tokens.source, source), eq(tokens.key, tokenKey(ref)))).limit(1)
+  const [row] = await db.select(storedColumns).from(tokens).where(and(ofSource(tokens, source), eq(tokens.key, tokenKey(ref)))).limit(1)
   return row ? toStored(row) : undefined
 }
 
 async function eraseToken(db: Database, source: Source, ref: TokenRef): Promise<boolean> {
-  const erased = await db.delete(tokens).where(and(eq(tokens.source, source), eq(tokens.key, tokenKey(ref)))).returning({ key: tokens.key })
+  const erased = await db.delete(tokens).where(and(ofSource(tokens, source), eq(tokens.key, tokenKey(ref)))).returning({ key: tokens.key })
   return erased.length > 0
 }
 
@@ -179,7 +182,7 @@ function upsertNewerStatement(db: Database, rows: TokenRow[]) {
     .insert(tokens)
     .values(rows)
     .onConflictDoUpdate({
-      target: [tokens.source, tokens.key],
+      target: tokens.key,
       set: {
         peer_id: sql`excluded.peer_id`,
         last_updated: sql`excluded.last_updated`,
@@ -189,13 +192,13 @@ function upsertNewerStatement(db: Database, rows: TokenRow[]) {
         allowed_countries: sql`CASE WHEN excluded.last_updated = ${tokens.last_updated} THEN coalesce(excluded.allowed_countries, ${tokens.allowed_countries}) ELSE excluded.allowed_countries END`,
         revision: sql`${tokens.revision} + 1`,
       },
-      setWhere: sql`excluded.last_updated >= ${tokens.last_updated}`,
+      setWhere: and(isNotNull(tokens.peer_id), sql`excluded.last_updated >= ${tokens.last_updated}`),
     })
 }
 
 function filterCondition(filter: TokenListFilter): SQL | undefined {
   return and(
-    eq(tokens.source, filter.source),
+    ofSource(tokens, filter.source),
     filter.party ? eq(tokens.country_code, filter.party.country_code.toUpperCase()) : undefined,
     filter.party ? eq(tokens.party_id, filter.party.party_id.toUpperCase()) : undefined,
     filter.peerId ? eq(tokens.peer_id, filter.peerId) : undefined,
@@ -206,13 +209,12 @@ function filterCondition(filter: TokenListFilter): SQL | undefined {
 function tokenRow(source: Source, token: Token, peerId: string | null, rules: TokenRules): TokenRow {
   const ref = tokenRefOf(token)
   return {
-    source,
     key: tokenKey(ref),
     country_code: ref.country_code.toUpperCase(),
     party_id: ref.party_id.toUpperCase(),
     uid: ref.uid.toUpperCase(),
     type: ref.type.toUpperCase(),
-    peer_id: peerId,
+    peer_id: source === 'own' ? null : peerId,
     last_updated: toEpochMs(token.last_updated),
     object: token,
     allowed_countries: rules.allowed_countries?.map((country) => country.toUpperCase()) ?? null,
@@ -221,7 +223,7 @@ function tokenRow(source: Source, token: Token, peerId: string | null, rules: To
   }
 }
 
-const updatableColumns = ({ source, key, revision, ...rest }: TokenRow) => rest
+const updatableColumns = ({ key, revision, ...rest }: TokenRow) => rest
 
 /** updatableColumns of a multi-row upsert: each row's own values (`excluded`). */
 const takenFromIncoming = Object.fromEntries(

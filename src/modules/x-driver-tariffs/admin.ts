@@ -5,6 +5,7 @@ import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
 import { partyQuery } from '../../admin/party-param'
+import { sourceQuery } from '../../admin/source-param'
 import { hostedPartyFromPath } from '../../peers/routing'
 import { publishDriverTariffChange } from './push'
 import { DriverTariff, DriverTariffFields } from '../../ocpi/objects/driver-tariff'
@@ -33,9 +34,7 @@ export const admin = new Hono<AdminEnv>()
   })
   .get('/driver-tariffs', async (c) => {
     const query = parsePageQuery(c)
-    const source = c.req.query('source') ?? 'own'
-    if (source !== 'own' && source !== 'received') throw new OcpiError(2001, 'source: must be own or received', { path: 'source' })
-    const page = await listDriverTariffs(c.var.db, query, { source, party: partyQuery(c.req.query('party')) })
+    const page = await listDriverTariffs(c.var.db, query, { ...sourceQuery(c.req.query('source'), { source: 'own' }), party: partyQuery(c.req.query('party')) })
     return respondAdminPage(c, query, page)
   })
   .get('/driver-tariffs/:country_code/:party_id/:token_uid', async (c) => {

@@ -22,9 +22,9 @@ const rowOf = (tariff: DriverTariff, peerId: string | null): DriverTariffRow => 
   object: tariff,
 })
 
-export async function listDriverTariffs(db: Database, page: PageQuery, filter: { source: 'own' | 'received'; party?: PartyRef }): Promise<Page<DriverTariff>> {
+export async function listDriverTariffs(db: Database, page: PageQuery, filter: { source: 'own' | 'received'; peerId?: string; party?: PartyRef }): Promise<Page<DriverTariff>> {
   const where = and(
-    filter.source === 'own' ? isNull(driverTariffs.peer_id) : isNotNull(driverTariffs.peer_id),
+    filter.source === 'own' ? isNull(driverTariffs.peer_id) : filter.peerId ? eq(driverTariffs.peer_id, filter.peerId) : isNotNull(driverTariffs.peer_id),
     filter.party ? eq(driverTariffs.country_code, filter.party.country_code.toUpperCase()) : undefined,
     filter.party ? eq(driverTariffs.party_id, filter.party.party_id.toUpperCase()) : undefined,
   )

@@ -1,14 +1,11 @@
-import { and, count, eq, isNull, max, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { tariffs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { PageQuery } from '../../ocpi/paging'
 import type { OcpiVersion } from '../../ocpi/versions'
 import { toWire } from '../../ocpi/version-adapters'
 import { listSerializedLocations, ownDataVersion } from '../locations/store'
 import { tariffVersions } from '../../ocpi/objects/tariff'
-import { listTariffs } from '../tariffs/store'
-import { ownTariffsVisibleTo } from '../tariffs/visibility'
+import { listTariffs, ownTariffsFingerprint } from '../tariffs/store'
 import { PUBLISHED_VIEW } from './audience'
 
 // What a feed is built from: the same store queries, in the same (last_updated, key) order and under the same
@@ -48,14 +45,10 @@ const tariffSource: FeedSource = {
   // Tariffs keep no data version: their count and last_updated sums change with every write and delete (last_updated
   // must grow on each change, mod_tariffs), and which tariffs are visible follows the locations (their data version).
   async fingerprint(db, party) {
-    const [row] = await db
-      .select({ count: count(), latest: max(tariffs.last_updated), sum: sql<number>`coalesce(sum(${tariffs.last_updated}), 0)` })
-      .from(tariffs)
-      .where(and(isNull(tariffs.peer_id), eq(tariffs.country_code, party.country_code), eq(tariffs.party_id, party.party_id)))
-    return `tariffs:${row?.count ?? 0}:${row?.latest ?? 0}:${row?.sum ?? 0}:${await ownDataVersion(db)}`
+    return `tariffs:${await ownTariffsFingerprint(db, party)}:${await ownDataVersion(db)}`
   },
   async page(db, party, version, query) {
-    const page = await listTariffs(db, query, { source: 'own', party, includeNonIso: false, visibleTo: ownTariffsVisibleTo(audienceOf(party)) })
+    const page = await listTariffs(db, query, { source: 'own', party, includeNonIso: false, visibleTo: audienceOf(party) })
     return {
       lines: page.objects.map((tariff) => JSON.stringify(toWire(tariffVersions, version, tariff))),
       last_updated: page.last?.last_updated,

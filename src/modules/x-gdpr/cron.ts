@@ -1,6 +1,6 @@
 import type { ScheduledJob } from '../../jobs/types'
 import { database } from '../../db/client'
-import { deleteExpiredExports } from './exports'
+import { deleteExpiredExports } from './export-store'
 
 /** Right-of-access exports are deleted when they expire, not merely refused. */
 export const expiredGdprExportsJob: ScheduledJob = {

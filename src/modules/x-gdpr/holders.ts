@@ -1,15 +1,14 @@
-import { eq, or, sql } from 'drizzle-orm'
+import { auditEntriesMentioning, rewriteAuditEntry } from '../../db/audit-store'
 import type { Database } from '../../db/client'
-import { auditLog } from '../../db/schema'
 import type { Env } from '../../env'
 import { listPeers } from '../../peers/store'
 import { peerOutbox } from '../../push/publish'
 import { listCdrsOfToken, pseudonymizeCdrsOfToken } from '../cdrs/store'
 import { deleteDriverTariff, findDriverTariff } from '../x-driver-tariffs/store'
 import { listSessionsOfToken, pseudonymizeSessionsOfToken } from '../sessions/store'
-import { listAuthorizationsOfToken, pseudonymizeAuthorizationsOfToken } from '../tokens/authorization-log'
+import { listAuthorizationsOfToken, pseudonymizeAuthorizationsOfToken } from '../tokens/authorization-store'
 import { eraseReceivedToken, findReceivedTokensByUid, tokenRefOf } from '../tokens/store'
-import { deleteExportsOf } from './exports'
+import { deleteExportsOf } from './export-store'
 import type { GdprRecordKind, GdprSubject } from './schema'
 
 /** One GDPR request being carried out on this platform. */
@@ -132,40 +131,16 @@ export const auditLogHolder: PersonalDataHolder = {
   async erase(scope) {
     const entries = await mentioningEntries(scope)
     for (const entry of entries) {
-      await scope.db
-        .update(auditLog)
-        .set({ subject: entry.subject === null ? null : replaceIdentifiers(entry.subject, scope), detail: entry.detail === null ? null : JSON.parse(replaceIdentifiers(JSON.stringify(entry.detail), scope)) })
-        .where(eq(auditLog.id, entry.id))
+      await rewriteAuditEntry(scope.db, entry.id, {
+        subject: entry.subject === null ? null : replaceIdentifiers(entry.subject, scope),
+        detail: entry.detail === null ? null : JSON.parse(replaceIdentifiers(JSON.stringify(entry.detail), scope)),
+      })
     }
     return entries.length
   },
 }
 
-// Each identifier binds 7 parameters; D1 allows 100 per statement.
-const IDENTIFIERS_PER_QUERY = 12
-
-async function mentioningEntries(scope: GdprScope) {
-  const entries = new Map<number, typeof auditLog.$inferSelect>()
-  for (let start = 0; start < scope.identifiers.length; start += IDENTIFIERS_PER_QUERY) {
-    for (const entry of await entriesMentioning(scope, scope.identifiers.slice(start, start + IDENTIFIERS_PER_QUERY))) entries.set(entry.id, entry)
-  }
-  return [...entries.values()]
-}
-
-function entriesMentioning(scope: GdprScope, identifiers: string[]) {
-  const conditions = identifiers.flatMap((identifier) => {
-    const upper = identifier.toUpperCase()
-    return [
-      // A subject names the token as its last segment: "token:DE*MSP*RFID*0102", "DE*MSP*0102", "0102".
-      sql`upper(${auditLog.subject}) = ${upper}`,
-      sql`substr(upper(${auditLog.subject}), ${-upper.length - 1}) IN (${`*${upper}`}, ${`:${upper}`}, ${`/${upper}`})`,
-      // In the JSON detail only a whole string value counts, so a short uid does not match inside unrelated text.
-      sql`instr(upper(${auditLog.detail}), ${JSON.stringify(upper)}) > 0`,
-      sql`instr(upper(${auditLog.detail}), ${`*${upper}"`}) > 0`,
-    ]
-  })
-  return scope.db.select().from(auditLog).where(or(...conditions)).limit(1000)
-}
+const mentioningEntries = (scope: GdprScope) => auditEntriesMentioning(scope.db, scope.identifiers)
 
 /** Replaces every identifier, in any letter case (CiString), where it stands alone or as a subject's last segment. */
 export function replaceIdentifiers(text: string, scope: Pick<GdprScope, 'identifiers' | 'pseudonym'>): string {

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client'
 import type { Env } from '../../env'
 import { auditGdpr } from './audit'
-import { EXPORT_TTL_MS, storeExport } from './exports'
+import { EXPORT_TTL_MS, storeExport } from './export-store'
 import { personalDataHolders } from './holder-list'
 import type { GdprScope } from './holders'
 import { pseudonymOf } from './pseudonym'

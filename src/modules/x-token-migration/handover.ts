@@ -1,12 +1,11 @@
-import { and, eq } from 'drizzle-orm'
 import { auditEntry, runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
-import { parties } from '../../db/schema'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { findHostedParty, invalidateHostedParties } from '../../peers/parties'
+import { unhostPartyStatement } from '../../peers/party-store'
 import { getPeer } from '../../peers/store'
 import { invalidatePushPeers } from '../../push/publish'
 import { deleteOwnTokensOfParty, listOwnTokensOfParty } from '../tokens/store'
@@ -81,7 +80,7 @@ export async function completeHandover(env: Env, db: Database, migration: PartyM
   const migrated_at = new Date().toISOString()
   await runBatch(db, [
     deleteOwnTokensOfParty(db, party),
-    db.delete(parties).where(and(eq(parties.country_code, party.country_code), eq(parties.party_id, party.party_id), eq(parties.role, migration.role))),
+    unhostPartyStatement(db, party, migration.role),
     auditEntry(db, { actor: `peer:${migration.peer_id}`, action: 'migration.migrated_out', subject: `party:${party.country_code}*${party.party_id}`, detail: { migration_id: migration.id, tokens: tokenCount } }),
   ])
   invalidateHostedParties()

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { locations, OWN_SOURCE } from '../../../src/db/schema'
+import { locations } from '../../../src/db/schema'
 import { findReceivedTokensByUid, getOwnToken, putReceivedToken } from '../../../src/modules/tokens/store'
 import { ownerOfEmaid } from '../../../src/modules/tokens/authorize'
 import { peerOutbox, invalidatePushPeers } from '../../../src/push/publish'
@@ -107,7 +107,7 @@ describe('POST /admin/v1/authorize: the CPO side decides by whitelist, asking th
     for (const [id, country] of [['OWN-NL', 'NLD'], ['OWN-AT', 'AUT']] as const) {
       const object = { country_code: cpo.country_code, party_id: cpo.party_id, id, country, publish: true, last_updated: '2026-01-01T00:00:00Z' }
       await db().insert(locations).values({
-        source: OWN_SOURCE, key: `${cpo.country_code}*${cpo.party_id}*${id}`, country_code: cpo.country_code, party_id: cpo.party_id, id,
+        peer_id: null, key: `${cpo.country_code}*${cpo.party_id}*${id}`, country_code: cpo.country_code, party_id: cpo.party_id, id,
         publish: true, last_updated: 0, revision: 1, object: object as any, json_230: JSON.stringify(object), json_221: JSON.stringify(object),
       })
     }

@@ -112,9 +112,9 @@ describe.each(['2.3.0', '2.2.1'] as const)('tokens sender (eMSP) over %s', (vers
     for (const [id, country] of [['LOC-NL', 'NLD'], ['LOC-AT', 'AUT']] as const) {
       const object = { country_code: cpoParty.country_code, party_id: cpoParty.party_id, id, country, publish: true, last_updated: '2026-01-01T00:00:00Z' }
       await db.insert(locations).values({
-        source: cpo.id, key: `${cpoParty.country_code}*${cpoParty.party_id}*${id}`, country_code: cpoParty.country_code, party_id: cpoParty.party_id, id,
+        peer_id: cpo.id, key: `${cpoParty.country_code}*${cpoParty.party_id}*${id}`, country_code: cpoParty.country_code, party_id: cpoParty.party_id, id,
         publish: true, last_updated: 0, revision: 1, object: object as any, json_230: JSON.stringify(object), json_221: JSON.stringify(object),
-      })
+      }).onConflictDoUpdate({ target: locations.key, set: { peer_id: cpo.id } }) // one copy per key: the run of the other version sent it before
     }
     const from = fromHeaders(cpoParty)
     expect((await (await authorize('DACH1', { location_id: 'LOC-NL' }, '', from)).json<OcpiBody>()).data.allowed).toBe('NOT_ALLOWED')
