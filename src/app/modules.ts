@@ -12,9 +12,10 @@ import { tokens } from '../modules/tokens'
 import { xGdpr } from '../modules/x-gdpr'
 import { xTokenMigration } from '../modules/x-token-migration'
 import { xFeeds } from '../modules/x-feeds'
+import { invoicereconciliation } from '../modules/invoicereconciliation'
 
 /** Every module served, in the order listed in version details. Credentials is mounted by src/app/ocpi.ts. */
-export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, cdrs]
+export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, cdrs, invoicereconciliation]
 serveModules(modules)
 // Tariffs follow the locations that use them (docs/tariffs.md), so a location sharing policy decides them too.
 onSharingPolicyChange(republishTariffsForPolicy)
