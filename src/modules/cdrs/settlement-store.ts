@@ -43,3 +43,13 @@ function relationshipWhere({ source, cpo, emsp }: CdrRelationship): SQL | undefi
     emsp && and(eq(cdrs.token_country_code, emsp.country_code.toUpperCase()), eq(cdrs.token_party_id, emsp.party_id.toUpperCase())),
   )
 }
+
+/** Ids of the credit CDRs a CPO issued for one of its CDRs (mod_cdrs, "Credit CDRs"), as held here. */
+export async function creditCdrIds(db: Database, source: RecordSource, cpo: PartyRef, cdrId: string): Promise<string[]> {
+  const rows = await db.select({ id: cdrs.id }).from(cdrs).where(and(
+    relationshipWhere({ source, cpo }),
+    sql`json_extract(${cdrs.object}, '$.credit') = 1`,
+    sql`upper(json_extract(${cdrs.object}, '$.credit_reference_id')) = ${cdrId.toUpperCase()}`,
+  ))
+  return rows.map((row) => row.id)
+}

@@ -5,6 +5,7 @@ import { PartyParam } from '../../admin/party-param'
 import { parseWith, readJson } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
 import { InvoiceReconciliationRecord } from '../../ocpi/objects/invoice-reconciliation'
+import type { CDR } from '../../ocpi/objects/cdr'
 import { Currency } from '../../ocpi/objects/tariff'
 import { respondAdminPage } from '../../ocpi/page-response'
 import { parsePageQuery } from '../../ocpi/paging'
@@ -12,6 +13,7 @@ import { CiString, DateTime } from '../../ocpi/types'
 import { findHostedParty } from '../../peers/parties'
 import { hostedPartyFromPath, partyInPath } from '../../peers/routing'
 import { findCdrsById, listRelationshipCdrs } from '../cdrs/settlement-store'
+import { findDisputes } from '../x-cdr-disputes/store'
 import { publishRecord } from './push'
 import { reconcile } from './reconcile'
 import { billingOf, cdrRelationship } from './relationship'
@@ -76,8 +78,11 @@ export const admin = new Hono<AdminEnv>()
       invoicedCdrIds(c.var.db, stored.holder, stored.record),
     ])
     const heldById = new Map([...held, ...listed].map((cdr) => [cdr.id.toUpperCase(), cdr]))
+    const cpo = (cdr: CDR) => ({ country_code: cdr.country_code, party_id: cdr.party_id, id: cdr.id })
+    // The MSP's disputes are its own where it received the CDRs, received ones where they were issued.
+    const disputes = await findDisputes(c.var.db, relationship.source === 'received' ? 'own' : 'received', listed.map(cpo))
     const invoice_amount = query.invoice_amount !== undefined && query.currency ? { amount: query.invoice_amount, currency: query.currency } : undefined
-    return c.json({ ...describe(stored), ...reconcile({ record: stored.record, held: [...heldById.values()], invoiced, invoice_amount }) })
+    return c.json({ ...describe(stored), ...reconcile({ record: stored.record, held: [...heldById.values()], invoiced, invoice_amount, disputes }) })
   })
 
 /** The record the URL names: own, or received (from `peer_id`, or the only peer that sent one with this id). */

@@ -1,4 +1,5 @@
 import type { CDR } from '../../ocpi/objects/cdr'
+import type { CdrDispute } from '../../ocpi/objects/cdr-dispute'
 import type { InvoiceReconciliationRecord } from '../../ocpi/objects/invoice-reconciliation'
 import type { Price } from '../../ocpi/types'
 import { toEpochMs } from '../../ocpi/types'
@@ -16,6 +17,8 @@ export interface ReconciledCdr {
   total_cost: { before_taxes: number; after_taxes: number }
   /** Credit CDRs held here that correct this one (mod_cdrs, "Credit CDRs"). */
   credited_by: string[]
+  /** The MSP's dispute of it (x-cdr-disputes): SETTLED once a credit CDR for it is held. */
+  dispute?: { reason: string; text: string; state: 'OPEN' | 'WITHDRAWN' | 'SETTLED' }
 }
 
 export interface CurrencyTotal { currency: string; before_taxes: number; after_taxes: number }
@@ -42,9 +45,11 @@ export interface ReconcileInput {
   invoiced: ReadonlySet<string>
   /** The amount the invoice document states, after taxes. */
   invoice_amount?: { currency: string; amount: number }
+  /** Disputes of CDRs of the relationship. */
+  disputes?: readonly CdrDispute[]
 }
 
-export function reconcile({ record, held, invoiced, invoice_amount }: ReconcileInput): Reconciliation {
+export function reconcile({ record, held, invoiced, invoice_amount, disputes = [] }: ReconcileInput): Reconciliation {
   const byId = new Map(held.map((cdr) => [cdr.id.toUpperCase(), cdr]))
   const credits = new Map<string, string[]>()
   for (const cdr of held) {
@@ -52,6 +57,7 @@ export function reconcile({ record, held, invoiced, invoice_amount }: ReconcileI
     const original = cdr.credit_reference_id.toUpperCase()
     credits.set(original, [...(credits.get(original) ?? []), cdr.id])
   }
+  const disputeOf = new Map(disputes.map((dispute) => [dispute.cdr_id.toUpperCase(), dispute]))
   const listed = record.cdrs.map((id) => ({ id, cdr: byId.get(id.toUpperCase()) }))
   const found = listed.flatMap(({ cdr }) => (cdr ? [cdr] : []))
   const unknown_cdrs = listed.filter(({ cdr }) => !cdr).map(({ id }) => id)
@@ -72,6 +78,7 @@ export function reconcile({ record, held, invoiced, invoice_amount }: ReconcileI
       currency: cdr.currency,
       total_cost: { before_taxes: toJsonNumber(fromNumber(cdr.total_cost.before_taxes)), after_taxes: toJsonNumber(afterTaxes(cdr.total_cost)) },
       credited_by: credits.get(cdr.id.toUpperCase()) ?? [],
+      ...disputeField(disputeOf.get(cdr.id.toUpperCase()), credits.get(cdr.id.toUpperCase()) ?? []),
     })),
     unknown_cdrs,
     missing_cdrs,
@@ -95,4 +102,9 @@ function currencyTotals(cdrs: readonly CDR[]): CurrencyTotal[] {
 function invoiceDifference(totals: CurrencyTotal[], invoice: { currency: string; amount: number }): number {
   const computed = totals.find((total) => total.currency === invoice.currency)?.after_taxes ?? 0
   return toJsonNumber(fromNumber(invoice.amount).minus(fromNumber(computed)))
+}
+
+function disputeField(dispute: CdrDispute | undefined, credits: readonly string[]): Pick<ReconciledCdr, 'dispute'> {
+  if (!dispute) return {}
+  return { dispute: { reason: dispute.reason, text: dispute.text, state: credits.length > 0 ? 'SETTLED' : dispute.state } }
 }
