@@ -91,4 +91,4 @@ export const admin = new Hono<AdminEnv>()
     return c.json(live)
   })
 
-const sessionRef = (param: Record<string, string>) => ({ country_code: param.country_code.toUpperCase(), party_id: param.party_id.toUpperCase(), id: param.session_id })
+const sessionRef = (param: { country_code: string; party_id: string; session_id: string }) => ({ country_code: param.country_code.toUpperCase(), party_id: param.party_id.toUpperCase(), id: param.session_id })

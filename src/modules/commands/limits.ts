@@ -47,7 +47,7 @@ export function limitedReading(
   const risingWh = toWh(next.kwh) - toWh(last.kwh)
   if (limits.max_kwh !== undefined && deliveredKwh([...readings, next]) > limits.max_kwh && risingWh > 0) {
     // The meter rises linearly between two readings: the moment the delivered energy reaches the limit.
-    const remainingWh = toWh(limits.max_kwh) - (toWh(last.kwh) - toWh(readings[0].kwh))
+    const remainingWh = toWh(limits.max_kwh) - (toWh(last.kwh) - toWh((readings[0] ?? last).kwh))
     stops.push({ fraction: Math.max(0, remainingWh / risingWh), reason: 'max_kwh' })
   }
   if (!withinCost(next)) {

@@ -23,14 +23,17 @@ export function fitsReadings(readings: readonly MeterReading[], reading: MeterRe
 
 /** Energy delivered since the first reading, kWh. Readings sorted by time. */
 export function deliveredKwh(readings: readonly MeterReading[]): number {
-  if (readings.length < 2) return 0
-  return toKwh(toWh(readings.at(-1)!.kwh) - toWh(readings[0].kwh))
+  const [first] = readings
+  const last = readings.at(-1)
+  if (readings.length < 2 || !first || !last) return 0
+  return toKwh(toWh(last.kwh) - toWh(first.kwh))
 }
 
 /** One charging period per pair of neighbouring readings: its ENERGY and TIME (hours). Readings sorted by time. */
 export function chargingPeriods(readings: readonly MeterReading[]): ChargingPeriod[] {
   return readings.slice(1).map((reading, index) => {
-    const previous = readings[index]
+    // slice(1) shifts by one: `index` is the reading before this one, which always exists.
+    const previous = readings[index] ?? reading
     return {
       start_date_time: new Date(previous.at).toISOString(),
       dimensions: [

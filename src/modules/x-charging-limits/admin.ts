@@ -17,7 +17,7 @@ export const admin = new Hono<AdminEnv>()
   })
   .get('/charging-limits/:peer_id/:country_code/:party_id/:session_id', async (c) => relay(c.env, c.req.param(), 'GET'))
 
-async function relay(env: AdminEnv['Bindings'], param: Record<string, string>, method: 'GET' | 'PUT', body?: unknown) {
+async function relay(env: AdminEnv['Bindings'], param: { peer_id: string; country_code: string; party_id: string; session_id: string }, method: 'GET' | 'PUT', body?: unknown) {
   const peer = await getPeer(database(env.DB), param.peer_id)
   if (!peer) throw OcpiError.unknownObject(`peer ${param.peer_id}`)
   const answer = await requestPeerModule(env, peer, {

@@ -4,6 +4,7 @@ import { hostCpo, putOwn, sampleLocation, uniqueParty } from '../locations/fixtu
 import { adminFetch, rfidToken } from './fixtures'
 import { tariffBody } from '../tariffs/fixtures'
 import { cdrCosts, priceSession } from '../../../src/tariff'
+import { present } from '../../present'
 
 afterEach(async () => {
   await purgeTestOutboxes()
@@ -53,7 +54,7 @@ describe('a live session reported by a CSMS', () => {
     expect(tariffPut.status, await tariffPut.clone().text()).toBeLessThan(300)
     const tariff = await tariffPut.json<any>()
     const location = sampleLocation(cpo, 'LOC1')
-    location.evses![0].connectors[0].tariff_ids = ['T1']
+    present(location.evses?.[0]?.connectors[0], 'the sample connector').tariff_ids = ['T1']
     await putOwn(location)
     const base = `/csms/sessions/${cpo.country_code}/${cpo.party_id}/P1`
     await adminFetch(`${base}/start`, { method: 'POST', body: {

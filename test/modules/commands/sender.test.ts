@@ -4,6 +4,7 @@ import { registeredPeer } from '../../ocpi/fixtures'
 import { purgeTestOutboxes } from '../../push/fixtures'
 import { roleOf } from '../tokens/fixtures'
 import { adminFetch, commandView, data, emspWithCpoPeer, fakePeer, ocpiFetch, rfidToken, tracker } from './fixtures'
+import { present } from '../../present'
 
 afterEach(async () => {
   await purgeTestOutboxes()
@@ -24,7 +25,7 @@ describe.each(['2.3.0', '2.2.1'] as const)('Commands Sender (eMSP side) over %s'
       expect(response.status).toBe(202)
       sent = await response.json<{ command_id: string; state: string }>()
       expect(sent.state).toBe('ACCEPTED')
-      const [request] = cpoSide.received
+      const request = present(cpoSide.received[0], 'the command request')
       expect(request.url).toBe(`https://cpo.example/ocpi/${version}/receiver/commands/START_SESSION`)
       expect(request.body).toMatchObject({ location_id: 'LOC1', evse_uid: 'EVSE1', token: { uid: 'APP1' }, response_url: `http://localhost:8787/ocpi/${version}/sender/commands/START_SESSION/${sent.command_id}` })
       expect(request.headers.get('OCPI-from-party-id')).toBe(emsp.party_id)
@@ -40,7 +41,7 @@ describe.each(['2.3.0', '2.2.1'] as const)('Commands Sender (eMSP side) over %s'
     const view = await commandView(sent.command_id)
     expect(view.command).toMatchObject({ side: 'sent', state: 'ACCEPTED', final: true, result: { result: 'ACCEPTED' }, response: { result: 'ACCEPTED', timeout: 60 } })
     expect(view.history.map((entry) => entry.event)).toEqual(['sent', 'response', 'result', 'duplicate_result'])
-    expect(view.history[3].detail).toEqual({ result: { result: 'FAILED' } })
+    expect(view.history[3]?.detail).toEqual({ result: { result: 'FAILED' } })
   })
 
   it('refuses a result for an unknown, unguessed or foreign command id with 2003 and HTTP 404, and logs the foreign one', async () => {
