@@ -15,9 +15,11 @@ import { xGdpr } from '../modules/x-gdpr'
 import { xTokenMigration } from '../modules/x-token-migration'
 import { xFeeds } from '../modules/x-feeds'
 import { bookingsModule } from '../modules/bookings'
+import { invoicereconciliation } from '../modules/invoicereconciliation'
+import { xCdrDisputes } from '../modules/x-cdr-disputes'
 
 /** Every module served, in the order listed in version details. Credentials is mounted by src/app/ocpi.ts. */
-export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, cdrs, commands, xChargingLimits, bookingsModule]
+export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, cdrs, commands, xChargingLimits, bookingsModule, xCdrDisputes, invoicereconciliation]
 serveModules(modules)
 // Tariffs follow the locations that use them (docs/tariffs.md), so a location sharing policy decides them too.
 onSharingPolicyChange(republishTariffsForPolicy)

@@ -27,7 +27,7 @@ interface Operation {
   /** What the body differs in from `body`, for owner writes that the platform completes. */
   body_note?: string
   /** The success status, 200 unless said otherwise. */
-  status?: 200 | 201 | 202
+  status?: 200 | 201 | 202 | 204
 }
 
 const STAMPED = 'last_updated may be left out: the platform sets it to the time of the write'
@@ -84,6 +84,16 @@ export const adminOperations: Record<string, Operation> = {
   'GET /cdrs': { summary: 'Lists own or received CDRs (paged)' },
   'POST /cdrs/:country_code/:party_id': { summary: 'Creates a CDR of a hosted CPO (immutable), then pushes it', body: CDR, status: 201 },
   'GET /cdrs/:country_code/:party_id/:cdr_id': { summary: 'One CDR' },
+  'GET /cdrs/:country_code/:party_id/:cdr_id/receipt': { summary: 'The JSON receipt of a CDR (HTML with Accept: text/html)' },
+  'GET /cdrs/:country_code/:party_id/:cdr_id/receipt.html': { summary: 'The printable HTML receipt of a CDR' },
+  'PUT /cdrs/:country_code/:party_id/:cdr_id/dispute': { summary: 'Disputes a received CDR with a reason and text (x-cdr-disputes), sent to its CPO', body: 'object' },
+  'DELETE /cdrs/:country_code/:party_id/:cdr_id/dispute': { summary: 'Withdraws the dispute of a CDR' },
+  'GET /cdrs/:country_code/:party_id/:cdr_id/dispute': { summary: 'The dispute of a CDR and its state (OPEN, WITHDRAWN, SETTLED)' },
+  'GET /invoices': { summary: 'Lists own or received Invoice Reconciliation records (paged)' },
+  'PUT /invoices/:country_code/:party_id/:id': { summary: 'Writes an Invoice Reconciliation record of a hosted party, then pushes it to its counterparty', body: 'object' },
+  'DELETE /invoices/:country_code/:party_id/:id': { summary: 'Deletes an Invoice Reconciliation record, pushed as DELETE', status: 204 },
+  'GET /invoices/:country_code/:party_id/:id': { summary: 'One Invoice Reconciliation record' },
+  'GET /invoices/:country_code/:party_id/:id/reconciliation': { summary: 'Reconciles a record against the CDRs held: unknown, missing, credits, disputes, totals, invoice amount' },
   'GET /hubclientinfo': { summary: 'Lists ClientInfo objects (paged)' },
   'POST /feeds/build': { summary: 'Builds the x-feeds snapshots now', status: 202 },
   'POST /gdpr/:peer_id/access': { summary: 'Asks a peer for the records it holds on a driver (x-gdpr)', body: GdprSubject },

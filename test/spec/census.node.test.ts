@@ -20,7 +20,6 @@ const present = existsSync(resolve(specDir, '2.3.0/types.asciidoc'))
 const NOT_BUILT: Record<string, string> = {
   'mod_commands.asciidoc': 'commands',
   'mod_charging_profiles.asciidoc': 'chargingprofiles',
-  'mod_invoice_reconciliation.asciidoc': 'invoice reconciliation',
 }
 
 if (!present) {

@@ -8,6 +8,7 @@ import { CiString, DateTime } from '../../ocpi/types'
 import { findHostedParty } from '../../peers/parties'
 import { AdminSource, parseRecordListQuery } from './admin-query'
 import { publishCdr } from './push'
+import { receiptAdmin } from './receipt-admin'
 import { assertSameIds } from './routing'
 import { CDR } from '../../ocpi/objects/cdr'
 import { getCdr, insertOwnCdr, listCdrs } from './store'
@@ -17,6 +18,7 @@ const OwnCdrIds = z.looseObject({ id: CiString(39), country_code: CiString(2).op
 
 /** Owner creation of hosted CPOs' CDRs, each posted to the peers representing the token's eMSP; reads of own and received CDRs. */
 export const admin = new Hono<AdminEnv>()
+  .route('/', receiptAdmin)
   .post('/cdrs/:country_code/:party_id', async (c) => {
     const party = await findHostedParty(c.var.db, { country_code: c.req.param('country_code'), party_id: c.req.param('party_id') }, 'CPO')
     if (!party) throw new OcpiError(2003, `${c.req.param('country_code')}*${c.req.param('party_id')} is not a CPO hosted on this platform`)

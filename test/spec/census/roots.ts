@@ -4,6 +4,7 @@ import { Credentials, Credentials221, Version, VersionDetails } from '../../../s
 import { ClientInfo } from '../../../src/ocpi/objects/client-info'
 import { Location, Location221 } from '../../../src/ocpi/objects/location'
 import { ChargingPreferences, ChargingPreferencesResponse, Session, Session221 } from '../../../src/ocpi/objects/session'
+import { InvoiceReconciliationRecord } from '../../../src/ocpi/objects/invoice-reconciliation'
 import { Tariff, Tariff221 } from '../../../src/ocpi/objects/tariff'
 import { AuthorizationInfo, AuthorizationInfo221, Token, Token221 } from '../../../src/ocpi/objects/token'
 
@@ -22,6 +23,7 @@ export const censusRoots: Record<'2.2.1' | '2.3.0', Record<string, z.ZodType>> =
     mod_sessions_charging_preferences_response_enum: ChargingPreferencesResponse,
     mod_cdrs_cdr_object: CDR,
     mod_hub_client_info_hub_client_info_object: ClientInfo,
+    mod_invoice_reconciliation_record_object: InvoiceReconciliationRecord,
   },
   '2.2.1': {
     credentials_credentials_object: Credentials221,

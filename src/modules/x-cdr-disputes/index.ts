@@ -1,0 +1,7 @@
+import type { OcpiModule } from '../../ocpi/module'
+import { admin } from './admin'
+import { X_CDR_DISPUTES } from './module-id'
+import { receiver } from './receiver'
+
+/** x-cdr-disputes (docs/extensions/x-cdr-disputes.md): the MSP disputes a CDR, the CPO receives it. */
+export const xCdrDisputes: OcpiModule = { id: X_CDR_DISPUTES, receiver, admin }

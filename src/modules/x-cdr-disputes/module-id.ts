@@ -1,0 +1,1 @@
+export const X_CDR_DISPUTES = 'x-cdr-disputes'
