@@ -6,6 +6,7 @@ import { invalid, OcpiError } from '../../ocpi/errors'
 import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
 import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty } from '../../peers/routing'
 import { findHostedParty } from '../../peers/parties'
+import { hubPartyOf } from '../../peers/hub-routing'
 import { peersRepresenting } from '../../peers/store'
 import type { PushAudience } from '../../push/types'
 import type { CdrToken } from '../../ocpi/objects/cdr'
@@ -55,7 +56,11 @@ export function peerMaySee(c: Context<OcpiEnv>, record: { cdr_token: CdrToken })
  * peer sees: requestingParty's fallback to a peer's only role would hide everything from a single-role hub.
  */
 function namedFromParty(c: Context<OcpiEnv>): PartyRef | undefined {
-  return c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY) ? requestingParty(c) : undefined
+  const from = c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY) ? requestingParty(c) : undefined
+  // A hub asking in its own name ("GET All via Hubs": FROM = the requesting party) asks for its whole view, not for
+  // the records of a token party named like the hub.
+  const hub = hubPartyOf(c.var.peer)
+  return from && hub && samePartyRef(from, hub) ? undefined : from
 }
 
 /**

@@ -7,6 +7,8 @@ import { fromWire } from '../../ocpi/version-adapters'
 import { ocpiRequest } from '../../peers/client'
 import { firstPageUrl, nextPageAfter } from '../../peers/paged-pull'
 import { getPeer } from '../../peers/store'
+import { requestingHostedParty, routingOf } from '../../peers/hub-routing'
+import { listHostedParties } from '../../peers/parties'
 import { representsAs } from '../../peers/routing'
 import { locationVersions, type Location } from '../../ocpi/objects/location'
 import { upsertReceivedLocations } from './store'
@@ -69,7 +71,8 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
       if (error instanceof OcpiError && error.detail.http_status === 404) throw new PermanentJobError(error.message)
       throw error
     })
-    const response = await ocpiRequest<unknown[]>({ method: 'GET', url: state.next_url, token, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
+    const routing = routingOf(peer, { module: 'locations', kind: 'pull' }, requestingHostedParty(await listHostedParties(db), 'CPO'))
+    const response = await ocpiRequest<unknown[]>({ method: 'GET', url: state.next_url, token, ...routing, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
     if (response.status_code !== 1000 || !Array.isArray(response.data)) {
       throw new OcpiError(3001, `Peer answered ${response.status_code} ${response.status_message ?? ''} on page ${state.pages + 1}`.trim())
     }

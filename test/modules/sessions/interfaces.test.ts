@@ -124,6 +124,13 @@ describe('Sessions Sender (CPO side)', () => {
     expect((await narrowed.json<OcpiBody<any[]>>()).data!.map((session) => session.id)).toEqual(['B1'])
   })
 
+  it('a hub naming its own hub party in OCPI-from ("GET All via Hubs") is served like a hub', async () => {
+    const hubParty = { country_code: 'DE', party_id: uniquePartyId() }
+    const hub = await registeredPeer({ roles: [roleOf('HUB', hubParty)] })
+    const response = await ocpiFetch(`/ocpi/2.3.0/sender/sessions`, { token: hub.token, headers: { ...fromHeaders(hubParty), 'OCPI-to-country-code': cpo.country_code, 'OCPI-to-party-id': cpo.party_id } })
+    expect((await response.json<OcpiBody<any[]>>()).data!.map((session) => session.id).sort()).toEqual(['A1', 'A2', 'B1'])
+  })
+
   it('refuses OCPI-from naming a party the peer does not represent', async () => {
     const response = await ocpiFetch('/ocpi/2.3.0/sender/sessions', { token: peerA.token, headers: fromHeaders(emspB) })
     expect(await response.json<OcpiBody>()).toMatchObject({ status_code: 2001 })
