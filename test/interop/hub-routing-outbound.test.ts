@@ -38,3 +38,18 @@ it('a locations pull from a direct CPO peer carries no routing headers', async (
   await locationSyncJob.step(env, await planLocationSync(db(), peer.id))
   expect(fake.received[0].headers.get('OCPI-to-party-id')).toBeNull()
 })
+
+// docs/interop.md: the EVRoaming ocpi-tool sends OCPI-to = its own party on a direct connection.
+it('a direct peer naming its own party in OCPI-to is answered as without routing headers, not 4001', async () => {
+  const { ocpiFetch } = await import('../ocpi/fixtures')
+  await hostParty('CPO', 'NL')
+  const own = { country_code: 'DE', party_id: uniquePartyId() }
+  const tool = await registeredPeer({ roles: [roleOf('EMSP', own)] })
+  const headers = { 'OCPI-to-country-code': own.country_code, 'OCPI-to-party-id': own.party_id }
+  const body = await (await ocpiFetch('/ocpi/2.3.0/sender/tariffs', { token: tool.token, headers })).json<{ status_code: number }>()
+  expect(body.status_code).toBe(1000)
+  const hubParty = { country_code: 'DE', party_id: uniquePartyId() }
+  const hub = await registeredPeer({ roles: [roleOf('HUB', hubParty)] })
+  const viaHub = await (await ocpiFetch('/ocpi/2.3.0/sender/tariffs', { token: hub.token, headers: { 'OCPI-to-country-code': hubParty.country_code, 'OCPI-to-party-id': hubParty.party_id } })).json<{ status_code: number }>()
+  expect(viaHub.status_code).toBe(4001)
+})

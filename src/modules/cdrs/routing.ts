@@ -3,8 +3,8 @@ import type { Database } from '../../db/client'
 import type { RecordListFilter } from '../../db/token-records'
 import { samePartyRef, type OcpiEnv, type PartyRef } from '../../ocpi/context'
 import { invalid, OcpiError } from '../../ocpi/errors'
-import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
-import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty } from '../../peers/routing'
+import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY } from '../../ocpi/headers'
+import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty, routedTo } from '../../peers/routing'
 import { findHostedParty } from '../../peers/parties'
 import { hubPartyOf } from '../../peers/hub-routing'
 import { peersRepresenting } from '../../peers/store'
@@ -39,7 +39,7 @@ export function visibleTokenPartiesFilter(c: Context<OcpiEnv>): Pick<RecordListF
 
 /** Sender side: the hosted CPO the request addresses with OCPI-to, if it names one (else all hosted CPOs answer). */
 export async function addressedOwners(c: Context<OcpiEnv>): Promise<PartyRef[] | undefined> {
-  if (!c.req.header(OCPI_TO_COUNTRY) || !c.req.header(OCPI_TO_PARTY)) return undefined
+  if (!routedTo(c)) return undefined
   const party = await addressedParty(c, 'CPO')
   return [{ country_code: party.country_code, party_id: party.party_id }]
 }
@@ -69,7 +69,7 @@ function namedFromParty(c: Context<OcpiEnv>): PartyRef | undefined {
  */
 export async function assertMayReceive(c: Context<OcpiEnv>, record: { country_code: string; party_id: string; cdr_token: CdrToken }) {
   assertPeerRepresents(c, record, 'CPO')
-  if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) {
+  if (routedTo(c)) {
     await addressedParty(c)
     return
   }

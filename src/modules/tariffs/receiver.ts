@@ -3,9 +3,8 @@ import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { samePartyRef } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
 import { addressedParty, partyInPath } from '../../peers/routing'
-import { assertPeerRepresents } from '../../peers/routing'
+import { assertPeerRepresents, routedTo } from '../../peers/routing'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { readJson } from '../../ocpi/body'
 import { tariffVersions } from '../../ocpi/objects/tariff'
@@ -48,7 +47,7 @@ async function objectAddress(c: Context<OcpiEnv>): Promise<{ party: PartyRef; ta
   const party = partyInPath(c)
   assertPeerRepresents(c, party, 'CPO')
   // With OCPI-to headers the receiver must be a party hosted here (4001 otherwise); without them the platform receives.
-  if (c.req.header(OCPI_TO_COUNTRY)) await addressedParty(c)
+  if (routedTo(c)) await addressedParty(c)
   const tariffId = c.req.param('tariff_id')!
   if (tariffId.length > 36) throw new OcpiError(2001, 'tariff_id: longer than 36 characters', { path: 'tariff_id' })
   return { party, tariffId }

@@ -4,9 +4,8 @@ import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
 import { parsePageQuery } from '../../ocpi/paging'
-import { addressedParty } from '../../peers/routing'
+import { addressedParty, routedTo } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { tariffVersions } from '../../ocpi/objects/tariff'
 import { findTariff, listTariffs, peerAcceptsNonIsoCurrencies } from './store'
@@ -21,7 +20,7 @@ import { mayViewTariff, ownTariffsVisibleTo, peerViews } from './visibility'
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const query = parsePageQuery(c)
-    const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'CPO') : undefined
+    const party = routedTo(c) ? await addressedParty(c, 'CPO') : undefined
     const session = openReadSession(c.env.DB, query.bookmark)
     const [includeNonIso, views] = await Promise.all([peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id), peerViews(session.db, c.var.peer, party && [party])])
     const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso, visibleTo: ownTariffsVisibleTo(views) })

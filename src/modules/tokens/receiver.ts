@@ -3,8 +3,7 @@ import { parseWith } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
-import { addressedParty, assertPeerRepresents } from '../../peers/routing'
+import { addressedParty, assertPeerRepresents, routedTo } from '../../peers/routing'
 import { toEpochMs } from '../../ocpi/types'
 import { fromWire } from '../../ocpi/version-adapters'
 import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token, tokenPatchVersions, tokenToWire, tokenVersions } from '../../ocpi/objects/token'
@@ -56,7 +55,7 @@ function pathRef(c: Context<OcpiEnv>, type: string): TokenRef {
 
 /** With OCPI-to headers the push must address a party we host (4001 otherwise); without them, our cache is platform-wide. */
 async function assertAddressedPartyIsHosted(c: Context<OcpiEnv>) {
-  if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) await addressedParty(c)
+  if (routedTo(c)) await addressedParty(c)
 }
 
 /** A PATCH that names allowed_countries replaces it (null clears it); one that does not keeps what was stored. */
