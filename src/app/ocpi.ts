@@ -40,7 +40,7 @@ ocpi.use('/:version/*', async (c, next) => {
   return authenticatePeer({ allowTokenA: REGISTRATION_PATHS.has(segment) })(c, next)
 })
 
-ocpi.get('/:version/details', (c) => respond(c, versionDetails(c, c.var.version)))
+ocpi.get('/:version/details', async (c) => respond(c, await versionDetails(c, c.var.version)))
 ocpi.route('/:version/credentials', credentials)
 
 for (const module of modules) {
@@ -48,8 +48,8 @@ for (const module of modules) {
     const app = role === 'SENDER' ? module.sender : module.receiver
     if (!app) continue
     const path = `/:version/${interfacePath(module, role)}`
-    ocpi.use(path, servedToPeer(module))
-    ocpi.use(`${path}/*`, servedToPeer(module))
+    ocpi.use(path, servedToPeer(module, role))
+    ocpi.use(`${path}/*`, servedToPeer(module, role))
     ocpi.route(path, app)
   }
 }
@@ -60,25 +60,26 @@ ocpi.notFound(() => {
 ocpi.onError(toOcpiResponse)
 
 /** Custom modules are listed only to a peer that agreed to them (version_information_endpoint, "Custom Modules"). */
-export function versionDetails(c: Context<OcpiEnv>, version: OcpiVersion) {
+export async function versionDetails(c: Context<OcpiEnv>, version: OcpiVersion) {
   const base = `${publicBase(c)}/ocpi/${version}`
   const endpoints = [{ identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` }]
   for (const module of modules) {
     if (module.versions && !module.versions.includes(version)) continue
     if (!agreedWith(c.var.peer, module.id)) continue
-    if (module.sender) endpoints.push({ identifier: module.id, role: 'SENDER', url: `${base}/${interfacePath(module, 'SENDER')}` })
+    if (module.sender && (!module.senderOffered || (await module.senderOffered(c)))) endpoints.push({ identifier: module.id, role: 'SENDER', url: `${base}/${interfacePath(module, 'SENDER')}` })
     if (module.receiver) endpoints.push({ identifier: module.id, role: 'RECEIVER', url: `${base}/${interfacePath(module, 'RECEIVER')}` })
   }
   return { version, endpoints }
 }
 
 /** A module outside its versions is 404; so is a custom module the peer has no agreement for, as if it did not exist. */
-function servedToPeer(module: OcpiModule) {
+function servedToPeer(module: OcpiModule, role: 'SENDER' | 'RECEIVER') {
   return async (c: Context<OcpiEnv>, next: () => Promise<void>) => {
     if (module.versions && !module.versions.includes(c.var.version)) {
       throw new OcpiError(2000, `Module ${module.id} is not available in ${c.var.version}`, { http_status: 404 })
     }
     if (!agreedWith(c.var.peer, module.id)) throw unknownEndpoint()
+    if (role === 'SENDER' && module.senderOffered && !(await module.senderOffered(c))) throw unknownEndpoint()
     await next()
   }
 }

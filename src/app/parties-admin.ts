@@ -6,10 +6,8 @@ import { OcpiError } from '../ocpi/errors'
 import { CountryCode, PartyId, Role } from '../ocpi/types'
 import { BusinessDetails } from '../ocpi/objects/business-details'
 import type { AdminEnv } from '../admin/context'
-import { listHostedParties, invalidateHostedParties } from '../peers/parties'
+import { hostParty, listHostedParties } from '../peers/parties'
 import { publishRolesToPeers } from '../peers/registration'
-import { runBatch } from '../db/batch'
-import { ownClientInfoStatements } from '../peers/client-info-store'
 import { logError } from '../ocpi/log'
 
 const NewParty = z.object({ country_code: CountryCode, party_id: PartyId, role: Role, business_details: BusinessDetails })
@@ -17,14 +15,11 @@ const NewParty = z.object({ country_code: CountryCode, party_id: PartyId, role: 
 export const partiesAdmin = new Hono<AdminEnv>()
   .post('/parties', async (c) => {
     const party = parseWith(NewParty, await readJson(c))
-    const row = { ...party, country_code: party.country_code.toUpperCase(), party_id: party.party_id.toUpperCase(), created_at: Date.now() }
-    const inserted = await c.var.db.insert(parties).values(row).onConflictDoNothing().returning()
-    if (inserted.length === 0) throw new OcpiError(2001, `Party ${row.country_code}*${row.party_id} already hosts role ${row.role}`, { http_status: 409 })
-    invalidateHostedParties()
-    await runBatch(c.var.db, ownClientInfoStatements(c.var.db, [row], 'CONNECTED', row.created_at))
+    const inserted = await hostParty(c.var.db, party, 'admin')
+    if (!inserted) throw new OcpiError(2001, `Party ${party.country_code.toUpperCase()}*${party.party_id.toUpperCase()} already hosts role ${party.role}`, { http_status: 409 })
     // B8.2: our credentials roles changed; every connected peer learns them through a credentials PUT.
     c.executionCtx.waitUntil(publishRolesToPeers(c.env).catch((error) => logError('publishing roles to peers failed', error)))
-    return c.json(toParty(inserted[0]), 201)
+    return c.json(toParty(inserted), 201)
   })
   .get('/parties', async (c) => c.json((await listHostedParties(c.var.db)).map(toParty)))
 

@@ -8,6 +8,9 @@ import { SUPPORTED_VERSIONS } from '../ocpi/versions'
 import type { OutboxStats } from '../push/types'
 import { modules } from './modules'
 import { CredentialsToken } from '../ocpi/objects/credentials'
+import { CountryCode, PartyId, Role } from '../ocpi/types'
+import { approvePendingRoles, rejectPendingRoles } from '../peers/role-review'
+import { invalidatePushPeers } from '../push/publish'
 import { isCustomModule } from '../peers/extensions'
 import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer } from '../peers/registration'
 import { getPeer, listPeers, type Peer } from '../peers/store'
@@ -22,14 +25,24 @@ const Extensions = z.array(
 ).transform((ids) => [...new Set(ids)])
 const implementedExtensions = () => modules.map((module) => module.id).filter(isCustomModule)
 
-const Invite = z.object({ name: z.string().max(100).optional(), extensions: Extensions.optional() })
+/** A party and role the peer may hold: exact, no wildcards (a wildcard would hand over parties that appear later). */
+const RoleGrant = z.object({ country_code: CountryCode, party_id: PartyId, role: Role })
+const RoleSelection = z.array(RoleGrant).max(1000)
+const PeerSettings = {
+  name: z.string().max(100).optional(),
+  extensions: Extensions.optional(),
+  grants: RoleSelection.optional(),
+  credentials_post_status: z.union([z.literal(200), z.literal(201)]).optional(),
+}
+const Invite = z.object(PeerSettings)
 const Connect = z.object({
   versions_url: URL.pipe(z.url({ protocol: /^https?$/ })),
   token_a: CredentialsToken,
   version: z.enum(SUPPORTED_VERSIONS).optional(),
-  name: z.string().max(100).optional(),
-  extensions: Extensions.optional(),
+  ...PeerSettings,
 })
+const Approval = z.object({ roles: RoleSelection.optional(), override: z.boolean().optional() })
+const Rejection = z.object({ roles: RoleSelection.optional() })
 const ExtensionsChoice = z.object({ extensions: Extensions })
 const VersionChoice = z.object({ version: z.enum(SUPPORTED_VERSIONS).optional() })
 
@@ -38,7 +51,7 @@ export const peersAdmin = new Hono<AdminEnv>()
   .post('/peers/invite', async (c) => c.json(await invitePeer(c.env, parseWith(Invite, await readOptionalJson(c))), 201))
   .post('/peers/connect', async (c) => {
     const peer = await connectToPeer(c.env, parseWith(Connect, await readJson(c)))
-    return c.json({ peer_id: peer.id, version: peer.version, roles: peer.roles, extensions: peer.extensions, status: peer.status }, 201)
+    return c.json({ peer_id: peer.id, version: peer.version, roles: peer.roles, pending_roles: peer.pending_roles, extensions: peer.extensions, status: peer.status }, 201)
   })
   .get('/peers', async (c) => c.json(await Promise.all((await listPeers(c.var.db)).map((peer) => peerView(c.env, peer)))))
   .get('/peers/:peer_id', async (c) => {
@@ -58,6 +71,13 @@ export const peersAdmin = new Hono<AdminEnv>()
     const { extensions } = parseWith(ExtensionsChoice, await readJson(c))
     return c.json(await peerView(c.env, await setPeerExtensions(c.env, c.req.param('peer_id'), extensions)))
   })
+  .post('/peers/:peer_id/roles/approve', async (c) => {
+    const peer = await approvePendingRoles(c.env, c.req.param('peer_id'), parseWith(Approval, await readOptionalJson(c)))
+    invalidatePushPeers()
+    return c.json(await peerView(c.env, peer))
+  })
+  .post('/peers/:peer_id/roles/reject', async (c) =>
+    c.json(await peerView(c.env, await rejectPendingRoles(c.env, c.req.param('peer_id'), parseWith(Rejection, await readOptionalJson(c))))))
   .delete('/peers/:peer_id', async (c) => c.json(await peerView(c.env, await unregisterPeer(c.env, c.req.param('peer_id')))))
 
 /** Everything an operator needs about a peer, without its tokens. */
@@ -70,6 +90,9 @@ async function peerView(env: Env, peer: Peer) {
     version: peer.version,
     versions_url: peer.versions_url,
     roles: peer.roles,
+    pending_roles: peer.pending_roles,
+    grants: peer.grants,
+    credentials_post_status: peer.credentials_post_status,
     hub_party_id: peer.hub_party_id,
     extensions: peer.extensions,
     endpoints: peer.endpoints,

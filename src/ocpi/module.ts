@@ -1,4 +1,4 @@
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import type { Env } from '../env'
 import type { OcpiEnv } from './context'
 import type { OcpiVersion } from './versions'
@@ -14,6 +14,8 @@ export interface OcpiModule {
   versions?: readonly OcpiVersion[]
   /** Interface implemented by the data owner (peers pull from it). */
   sender?: Hono<OcpiEnv>
+  /** When given, the sender is listed and served only while this holds (e.g. hubclientinfo: only a hosted HUB). */
+  senderOffered?: (c: Context<OcpiEnv>) => Promise<boolean>
   /** Interface implemented by the receiver of data (peers push to it). */
   receiver?: Hono<OcpiEnv>
   /** Management routes, mounted under /admin/v1. */

@@ -1,64 +1,91 @@
-import { and, eq } from 'drizzle-orm'
 import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { credentialsTokens, peers } from '../db/schema'
 import type { Credentials } from '../ocpi/objects/credentials'
-import { ownClientInfoStatements } from './client-info-store'
 import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import type { PeerContext } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
 import type { OcpiVersion } from '../ocpi/versions'
 import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer } from './discovery'
+import { freePartiesTaken, refusal } from './grants'
 import { ourCredentialsRoles } from './parties'
+import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles } from './peer-state'
 import {
-  connectedPeerFields, connectedPeerStatements, expireOtherTokensStatement, graceMs, isRegistered, issueTokenWhere, ourCredentials,
-  tokenAOutstanding, unregisteredPeerStatements,
-} from './peer-state'
-import { replacePeerRolesStatements } from './store'
+  auditEntryWhere, deleteTokenAStatement, expireOtherTokensStatement, getPeer, issueTokenWhere, registrationStillOpen, tokenIssued,
+  tokenStatement, unregisteredPeerStatements, type Peer,
+} from './store'
 
 // The peer calls our credentials endpoint (credentials.asciidoc): the server side of registration, update and unregistration.
 
-/** Credentials POST with token A: fetch the peer's endpoints in this version, store them, return token C (credentials.asciidoc). */
-export async function acceptRegistration(env: Env, db: Database, peer: PeerContext, version: OcpiVersion, theirs: Credentials): Promise<Credentials> {
+const alreadyRegistered = () => new OcpiError(2000, 'Already registered: use PUT to update credentials', { http_status: 405 })
+
+/**
+ * Credentials POST with token A: judge the roles it names (docs/security.md, "Role grants"), fetch the peer's endpoints
+ * in this version, store them, return token C (credentials.asciidoc) and the HTTP status the operator chose for it.
+ */
+export async function acceptRegistration(
+  env: Env, db: Database, caller: PeerContext, version: OcpiVersion, theirs: Credentials,
+): Promise<{ credentials: Credentials; http_status: Peer['credentials_post_status'] }> {
   // "This method MUST return a HTTP status code 405: method not allowed if the client has already been registered before."
-  if (peer.tokenKind !== 'A' || peer.status !== 'PENDING') throw new OcpiError(2000, 'Already registered: use PUT to update credentials', { http_status: 405 })
+  if (caller.tokenKind !== 'A' || caller.status !== 'PENDING') throw alreadyRegistered()
   if ((await ourCredentialsRoles(db)).length === 0) throw new OcpiError(3000, 'This platform hosts no party yet: it has no roles to register with')
+  const peer = (await getPeer(db, caller.id))!
+  const actor = `peer:${peer.id}`
+  const decisions = await judgeRoles(db, peer, theirs, true)
+  const refused = refusal(decisions)
+  if (refused) throw await refuseRoles(db, peer.id, decisions, actor, refused)
   const discovery = await discoverPeer(env, theirs.url, theirs.token, version)
   const token = newCredentialsToken()
   const tokenHash = await hashToken(token)
   const now = Date.now()
-  // Two POSTs racing with the same token A: only the batch that still finds token A issues a token C and updates the
-  // peer; the other answers 405, as a POST after registration does (its roles, the same peer's, may still be written).
-  const tokenAValid = tokenAOutstanding(db, peer.id)
+  // D1 has no interactive transactions: the first statement decides the winner of POSTs racing with one token A (it
+  // still finds token A, and nobody took the free parties it claims meanwhile) by issuing its token C; every later
+  // statement runs only if that token exists, so a loser's batch writes nothing at all.
+  const won = tokenIssued(db, tokenHash)
   const [issued] = await db.batch([
-    issueTokenWhere(db, { hash: tokenHash, peerId: peer.id, now }, tokenAValid),
-    db.update(peers).set(connectedPeerFields(theirs, discovery, now)).where(and(eq(peers.id, peer.id), tokenAValid)),
+    issueTokenWhere(db, { hash: tokenHash, peerId: peer.id, now }, registrationStillOpen(db, peer.id, freePartiesTaken(decisions))),
     // "The CREDENTIALS_TOKEN_A can then be thrown away, it MAY no longer be used."
-    db.delete(credentialsTokens).where(and(eq(credentialsTokens.peer_id, peer.id), eq(credentialsTokens.kind, 'A'))),
-    ...replacePeerRolesStatements(db, peer.id, theirs.roles),
-    ...ownClientInfoStatements(db, theirs.roles, 'CONNECTED', now),
-    auditEntry(db, { actor: `peer:${peer.id}`, action: 'credentials.registered', subject: peer.id, detail: { version, initiated_by: 'them' } }, now),
+    deleteTokenAStatement(db, peer.id, won),
+    ...connectedPeerStatements(db, { peerId: peer.id, theirs, discovery, decisions, actor, now }, won),
+    auditEntryWhere(db, { actor, action: 'credentials.registered', subject: peer.id, detail: { version, initiated_by: 'them' } }, now, won),
   ])
-  if (issued.meta.changes === 0) throw new OcpiError(2000, 'Already registered: use PUT to update credentials', { http_status: 405 })
+  if (issued.meta.changes === 0) {
+    // Lost the race: to another POST with the same token A (405, as after any registration), or for a party another
+    // peer took meanwhile (the refusal that party now gets).
+    const current = await getPeer(db, peer.id)
+    if (current?.status !== 'PENDING') throw alreadyRegistered()
+    const again = await judgeRoles(db, current, theirs, true)
+    const lateRefusal = refusal(again)
+    if (lateRefusal) throw await refuseRoles(db, peer.id, again, actor, lateRefusal)
+    throw alreadyRegistered()
+  }
   invalidatePushPeers()
-  return ourCredentials(env, db, token)
+  return { credentials: await ourCredentials(env, db, token), http_status: peer.credentials_post_status }
 }
 
-/** Credentials PUT: switch to this version, re-fetch the peer's endpoints, rotate the token we issued (old one kept for the grace period). */
-export async function acceptCredentialsUpdate(env: Env, db: Database, peer: PeerContext, version: OcpiVersion, theirs: Credentials): Promise<Credentials> {
+/**
+ * Credentials PUT: judge the roles again (new parties are pending, claims on others' parties refused with nothing
+ * changed), switch to this version, re-fetch the peer's endpoints, rotate the token we issued (old one kept for the
+ * grace period).
+ */
+export async function acceptCredentialsUpdate(env: Env, db: Database, caller: PeerContext, version: OcpiVersion, theirs: Credentials): Promise<Credentials> {
   // "This method MUST return a HTTP status code 405: method not allowed if the client has not been registered yet."
-  if (peer.tokenKind !== 'C' || !isRegistered(peer.status)) throw new OcpiError(2000, 'Not registered: use POST to register first', { http_status: 405 })
+  if (caller.tokenKind !== 'C' || !isRegistered(caller.status)) throw new OcpiError(2000, 'Not registered: use POST to register first', { http_status: 405 })
+  const peer = (await getPeer(db, caller.id))!
+  const actor = `peer:${peer.id}`
+  const decisions = await judgeRoles(db, peer, theirs, false)
+  const refused = refusal(decisions)
+  if (refused) throw await refuseRoles(db, peer.id, decisions, actor, refused)
   const discovery = await discoverPeer(env, theirs.url, theirs.token, version)
   const token = newCredentialsToken()
   const tokenHash = await hashToken(token)
   const now = Date.now()
   await runBatch(db, [
-    ...connectedPeerStatements(db, peer.id, theirs, discovery, now),
-    db.insert(credentialsTokens).values({ token_hash: tokenHash, peer_id: peer.id, kind: 'C', created_at: now }),
+    ...connectedPeerStatements(db, { peerId: peer.id, theirs, discovery, decisions, actor, now }),
+    tokenStatement(db, { hash: tokenHash, peerId: peer.id, kind: 'C', now }),
     expireOtherTokensStatement(db, peer.id, tokenHash, now + graceMs(env)),
-    auditEntry(db, { actor: `peer:${peer.id}`, action: 'credentials.updated', subject: peer.id, detail: { version } }, now),
+    auditEntry(db, { actor, action: 'credentials.updated', subject: peer.id, detail: { version } }, now),
   ])
   invalidatePushPeers()
   return ourCredentials(env, db, token)

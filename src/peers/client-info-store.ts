@@ -1,4 +1,4 @@
-import { and, count, eq, isNull, ne, or, sql } from 'drizzle-orm'
+import { and, count, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { afterPosition, dateRange, pageOffset, pageOrder } from '../db/paging'
 import { hubClientInfo, type ConnectionStatus } from '../db/schema'
@@ -94,3 +94,16 @@ export async function listAllClientInfo(db: Database, options: { source?: 'own' 
   return { total, rows: rows.map((row) => ({ ...toClientInfo(row), source: row.peer_id === null ? 'own' : 'received', peer_id: row.peer_id })) }
 }
 
+
+/**
+ * ownClientInfoStatements for one batch whose rows must be written only while `condition` holds (INSERT ... SELECT
+ * with a WHERE, which SQLite needs before ON CONFLICT anyway): the parties travel as one JSON parameter.
+ */
+export function ownClientInfoStatementWhere(db: Database, parties: readonly (PartyRef & { role: Role })[], status: ConnectionStatus, now: number, condition: SQL) {
+  const rows = JSON.stringify(parties.map((party) => ({ country_code: party.country_code.toUpperCase(), party_id: party.party_id.toUpperCase(), role: party.role })))
+  return db
+    .insert(hubClientInfo)
+    .select(sql`SELECT json_extract(value, '$.country_code'), json_extract(value, '$.party_id'), json_extract(value, '$.role'), ${status}, NULL, ${now}
+      FROM json_each(${rows}) WHERE ${condition}`)
+    .onConflictDoUpdate({ target: [hubClientInfo.country_code, hubClientInfo.party_id, hubClientInfo.role], set: { status, peer_id: null, last_updated: now } })
+}

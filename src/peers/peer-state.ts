@@ -1,14 +1,18 @@
 import { ourVersionsUrl } from '../ocpi/urls'
-import { and, eq, exists, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
 import type { Env } from '../env'
-import { auditEntry } from '../db/batch'
+import { auditEntry, runBatch } from '../db/batch'
+import type { OcpiError } from '../ocpi/errors'
 import type { Database } from '../db/client'
-import { credentialsTokens, peerRoles, peers, type CredentialsRole, type PeerStatus } from '../db/schema'
+import type { PeerStatus, RoleGrant } from '../db/schema'
 import type { Credentials } from '../ocpi/objects/credentials'
-import { ownClientInfoStatements } from './client-info-store'
 import type { PeerDiscovery } from './discovery'
-import { ourCredentialsRoles } from './parties'
-import { replacePeerRolesStatements } from './store'
+import { auditedDecisions, decideRoles, grantedRoles, pendingRoles, type RoleDecision } from './grants'
+import { listHostedParties, ourCredentialsRoles } from './parties'
+import {
+  auditEntryWhere, ownClientInfoStatements, ownClientInfoStatementWhere, partiesHeldByOthers, peerFieldsStatement, replacePeerRolesStatements,
+  type Peer,
+} from './store'
 
 // The peer states registration moves between, as statements for one D1 batch, shared by both directions.
 
@@ -26,63 +30,54 @@ export async function ourCredentials(env: Env, db: Database, token: string): Pro
 /** What registration learned about the peer's endpoints: none on a renewal in the same version, which keeps those stored. */
 type Discovered = Pick<PeerDiscovery, 'version'> & Partial<Pick<PeerDiscovery, 'endpoints'>>
 
-/** Everything that makes a peer CONNECTED with what it sent and what we discovered, for one batch. */
-export function connectedPeerStatements(db: Database, peerId: string, theirs: Credentials, discovery: Discovered, now: number) {
+/** The role-grant rule applied to the roles a peer names, with the facts read from the database. */
+export async function judgeRoles(
+  db: Database, peer: { id: string; grants: RoleGrant[] | null; roles: Peer['roles'] }, theirs: Credentials, firstRegistration: boolean,
+): Promise<RoleDecision[]> {
+  const [hosted, heldByOthers] = await Promise.all([listHostedParties(db), partiesHeldByOthers(db, peer.id, theirs.roles)])
+  return decideRoles({ claimed: theirs.roles, grants: peer.grants, held: firstRegistration ? [] : peer.roles, firstRegistration, hosted, heldByOthers })
+}
+
+/**
+ * Everything that makes a peer CONNECTED with what it sent, what we discovered and the roles granted to it, for one
+ * batch. With `condition`, every statement applies only while it holds (the winner of a registration race).
+ */
+export function connectedPeerStatements(
+  db: Database,
+  change: { peerId: string; theirs: Credentials; discovery: Discovered; decisions: RoleDecision[]; actor: string; now: number },
+  condition?: SQL,
+) {
+  const { peerId, theirs, discovery, decisions, actor, now } = change
+  const granted = grantedRoles(decisions)
+  const audited = auditedDecisions(decisions).map(({ action, detail }) => ({ actor, action, subject: peerId, detail }))
   return [
-    ...replacePeerRolesStatements(db, peerId, theirs.roles),
-    db.update(peers).set(connectedPeerFields(theirs, discovery, now)).where(eq(peers.id, peerId)),
-    ...ownClientInfoStatements(db, theirs.roles, 'CONNECTED', now),
+    ...replacePeerRolesStatements(db, peerId, granted, pendingRoles(decisions, now), condition),
+    peerFieldsStatement(db, peerId, { ...connectedPeerFields(theirs, discovery, now), hub_party_id: grantedHubPartyId(theirs, granted) }, condition),
+    ...(granted.length === 0 ? [] : condition ? [ownClientInfoStatementWhere(db, granted, 'CONNECTED', now, condition)] : ownClientInfoStatements(db, granted, 'CONNECTED', now)),
+    ...audited.map((entry) => (condition ? auditEntryWhere(db, entry, now, condition) : auditEntry(db, entry, now))),
   ]
 }
 
-export const connectedPeerFields = (theirs: Credentials, discovery: Discovered, now: number) => ({
+/** 2.3.0 hub_party_id, kept only when it names a HUB role granted to the peer: claiming it grants nothing. */
+function grantedHubPartyId(theirs: Credentials, granted: readonly Peer['roles'][number][]): string | null {
+  const claimed = theirs.hub_party_id?.toUpperCase()
+  return claimed && granted.some((role) => role.role === 'HUB' && `${role.country_code}${role.party_id}`.toUpperCase() === claimed) ? claimed : null
+}
+
+const connectedPeerFields = (theirs: Credentials, discovery: Discovered, now: number) => ({
   status: 'CONNECTED' as const,
   version: discovery.version,
   versions_url: theirs.url,
   ...(discovery.endpoints ? { endpoints: discovery.endpoints } : {}),
   outbound_token: theirs.token,
-  hub_party_id: theirs.hub_party_id ?? null,
   credentials_rotated_at: now,
   last_error: null,
   updated_at: now,
 })
 
-export function unregisteredPeerStatements(db: Database, peerId: string, roles: CredentialsRole[], actor: string) {
-  const now = Date.now()
-  return [
-    db.delete(credentialsTokens).where(eq(credentialsTokens.peer_id, peerId)),
-    db.delete(peerRoles).where(eq(peerRoles.peer_id, peerId)),
-    // SUSPENDED: "no longer active, will never connect anymore" (HubClientInfo ConnectionStatus); roles kept for the record.
-    db.update(peers).set({ status: 'SUSPENDED', outbound_token: null, updated_at: now }).where(eq(peers.id, peerId)),
-    ...ownClientInfoStatements(db, roles, 'SUSPENDED', now),
-    auditEntry(db, { actor, action: 'credentials.unregistered', subject: peerId }, now),
-  ]
+/** Records a refused claim (the only write a refused credentials request leaves) and returns the error to answer with. */
+export async function refuseRoles(db: Database, peerId: string, decisions: RoleDecision[], actor: string, error: OcpiError): Promise<OcpiError> {
+  const refused = auditedDecisions(decisions).filter((entry) => entry.action === 'peer.role.refused')
+  await runBatch(db, refused.map((entry) => auditEntry(db, { actor, action: entry.action, subject: peerId, detail: entry.detail })))
+  return error
 }
-
-/** Our other live tokens for this peer stop working after the grace period. */
-export function expireOtherTokensStatement(db: Database, peerId: string, keepHash: string, expiresAt: number) {
-  return db
-    .update(credentialsTokens)
-    .set({ expires_at: expiresAt })
-    .where(and(eq(credentialsTokens.peer_id, peerId), ne(credentialsTokens.token_hash, keepHash), or(isNull(credentialsTokens.expires_at), gt(credentialsTokens.expires_at, expiresAt))))
-}
-
-/** Our token C for the peer, inserted only while `condition` holds (INSERT ... SELECT ... WHERE, so it fits a batch). */
-export function issueTokenWhere(db: Database, token: { hash: string; peerId: string; now: number }, condition: SQL | undefined) {
-  return db.insert(credentialsTokens).select(
-    db
-      .select({
-        token_hash: sql<string>`${token.hash}`.as('token_hash'),
-        peer_id: peers.id,
-        kind: sql<'C'>`'C'`.as('kind'),
-        created_at: sql<number>`${token.now}`.as('created_at'),
-        expires_at: sql<null>`NULL`.as('expires_at'),
-      })
-      .from(peers)
-      .where(and(eq(peers.id, token.peerId), condition)),
-  )
-}
-
-/** True while the peer still holds a token A, i.e. has not completed registration. */
-export const tokenAOutstanding = (db: Database, peerId: string) =>
-  exists(db.select({ token_hash: credentialsTokens.token_hash }).from(credentialsTokens).where(and(eq(credentialsTokens.peer_id, peerId), eq(credentialsTokens.kind, 'A'))))

@@ -1,20 +1,32 @@
 import { ourVersionsUrl } from '../ocpi/urls'
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm'
 import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
 import { database, type Database } from '../db/client'
-import { credentialsTokens, peers } from '../db/schema'
+import type { RoleGrant } from '../db/schema'
 import { credentialsFor, credentialsSchemas, type Credentials } from '../ocpi/objects/credentials'
-import { ownClientInfoStatements } from './client-info-store'
 import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import { OcpiError, type OcpiStatusCode } from '../ocpi/errors'
 import type { OcpiVersion } from '../ocpi/versions'
 import { clientTimeout, ocpiRequest, OcpiClientError, type OcpiResponse } from './client'
 import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer, type PeerDiscovery } from './discovery'
+import { refusal } from './grants'
 import { ourCredentialsRoles } from './parties'
-import { connectedPeerStatements, expireOtherTokensStatement, graceMs, isRegistered, ourCredentials, unregisteredPeerStatements } from './peer-state'
-import { getPeer, listPeers, type Peer } from './store'
+import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles } from './peer-state'
+import {
+  deleteExpiredTokens, deletePeerStatements, deleteTokenStatement, expireOtherTokensStatement, getPeer, listPeerIds, listPeers, listPeersDueForRenewal,
+  newPeerStatement, ownClientInfoStatements, peerFieldsStatement, tokenStatement, unregisteredPeerStatements, type Peer,
+} from './store'
+
+/** What the operator states about a peer when inviting or connecting it (docs/security.md, docs/management-api.md). */
+export interface PeerSettings {
+  name?: string
+  extensions?: string[]
+  /** Parties and roles the peer may hold; without it the first registration takes the free parties it names. */
+  grants?: RoleGrant[]
+  /** Our answer to the peer's credentials POST: 201 (default) or 200 for peers that accept only 200. */
+  credentials_post_status?: 200 | 201
+}
 import { logError } from '../ocpi/log'
 
 // One function per action we take on a peer, called by the management routes, the cron job and (renewal) other
@@ -26,15 +38,15 @@ import { logError } from '../ocpi/log'
  * A peer slot with token A: the peer registers with us by POSTing its credentials with it. `extensions` are the custom
  * modules agreed with it, so they are already listed in the version details it fetches with token A.
  */
-export async function invitePeer(env: Env, options: { name?: string; extensions?: string[] } = {}) {
+export async function invitePeer(env: Env, options: PeerSettings = {}) {
   const db = database(env.DB)
   const peerId = crypto.randomUUID()
   const token_a = newCredentialsToken()
   const now = Date.now()
   await runBatch(db, [
-    db.insert(peers).values({ id: peerId, name: options.name ?? null, status: 'PENDING', initiated_by: 'them', extensions: options.extensions ?? [], created_at: now, updated_at: now }),
-    db.insert(credentialsTokens).values({ token_hash: await hashToken(token_a), peer_id: peerId, kind: 'A', created_at: now }),
-    auditEntry(db, { actor: 'admin', action: 'peer.invited', subject: peerId }, now),
+    newPeerStatement(db, { id: peerId, initiated_by: 'them', ...peerSettings(options) }, now),
+    tokenStatement(db, { hash: await hashToken(token_a), peerId, kind: 'A', now }),
+    auditEntry(db, { actor: 'admin', action: 'peer.invited', subject: peerId, detail: { grants: options.grants ?? null } }, now),
   ])
   return { peer_id: peerId, token_a, versions_url: ourVersionsUrl(env) }
 }
@@ -45,7 +57,7 @@ export async function invitePeer(env: Env, options: { name?: string; extensions?
  */
 export async function connectToPeer(
   env: Env,
-  request: { versions_url: string; token_a: string; version?: OcpiVersion; name?: string; extensions?: string[] },
+  request: { versions_url: string; token_a: string; version?: OcpiVersion } & PeerSettings,
 ): Promise<Peer> {
   const db = database(env.DB)
   if ((await ourCredentialsRoles(db)).length === 0) throw new OcpiError(2001, 'Host a party first (POST /parties): credentials need at least one role', { path: 'roles' })
@@ -56,11 +68,8 @@ export async function connectToPeer(
   const now = Date.now()
   // Token B must be known before the POST: the peer calls our versions and details with it while handling it.
   await runBatch(db, [
-    db.insert(peers).values({
-      id: peerId, name: request.name ?? null, status: 'PENDING', initiated_by: 'us', versions_url: request.versions_url, extensions: request.extensions ?? [],
-      created_at: now, updated_at: now,
-    }),
-    db.insert(credentialsTokens).values({ token_hash: await hashToken(token), peer_id: peerId, kind: 'C', created_at: now }),
+    newPeerStatement(db, { id: peerId, initiated_by: 'us', versions_url: request.versions_url, ...peerSettings(request) }, now),
+    tokenStatement(db, { hash: await hashToken(token), peerId, kind: 'C', now }),
   ])
   try {
     const response = await ocpiRequest({
@@ -71,13 +80,21 @@ export async function connectToPeer(
       timeoutMs: clientTimeout(env),
     })
     const theirs = acceptedCredentials(response, discovery.version, 'Registration')
+    const peer = (await getPeer(db, peerId))!
+    const decisions = await judgeRoles(db, peer, theirs, true)
+    const refused = refusal(decisions)
+    if (refused) {
+      // The peer registered us already: tell it we do not keep the connection (best effort), then forget it.
+      await ocpiRequest({ method: 'DELETE', url: discovery.credentialsUrl, token: theirs.token, timeoutMs: clientTimeout(env) }).catch(() => undefined)
+      throw await refuseRoles(db, peerId, decisions, 'admin', refused)
+    }
     const connectedAt = Date.now()
     await runBatch(db, [
-      ...connectedPeerStatements(db, peerId, theirs, discovery, connectedAt),
+      ...connectedPeerStatements(db, { peerId, theirs, discovery, decisions, actor: 'admin', now: connectedAt }),
       auditEntry(db, { actor: 'admin', action: 'credentials.registered', subject: peerId, detail: { version: discovery.version, initiated_by: 'us' } }, connectedAt),
     ])
   } catch (error) {
-    await runBatch(db, [db.delete(credentialsTokens).where(eq(credentialsTokens.peer_id, peerId)), db.delete(peers).where(eq(peers.id, peerId))])
+    await runBatch(db, deletePeerStatements(db, peerId))
     throw asRegistrationError(error)
   }
   invalidatePushPeers()
@@ -100,7 +117,7 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
   const token = newCredentialsToken()
   const tokenHash = await hashToken(token)
   // Stored before the PUT: the peer fetches our versions and details with the new token while handling it.
-  await db.insert(credentialsTokens).values({ token_hash: tokenHash, peer_id: peerId, kind: 'C', created_at: Date.now() })
+  await tokenStatement(db, { hash: tokenHash, peerId, kind: 'C', now: Date.now() })
   try {
     const response = await ocpiRequest({
       method: 'PUT',
@@ -110,15 +127,17 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
       timeoutMs: clientTimeout(env),
     })
     const theirs = acceptedCredentials(response, version, 'Credentials update')
+    // The roles in its answer follow the rule too; a refused one is simply not taken (the renewal itself stands).
+    const decisions = await judgeRoles(db, peer, theirs, false)
     const now = Date.now()
     await runBatch(db, [
-      ...connectedPeerStatements(db, peerId, theirs, discovery ?? { version }, now),
+      ...connectedPeerStatements(db, { peerId, theirs, discovery: discovery ?? { version }, decisions, actor: options.actor ?? 'admin', now }),
       expireOtherTokensStatement(db, peerId, tokenHash, now + graceMs(env)),
       auditEntry(db, { actor: options.actor ?? 'admin', action: 'credentials.renewed', subject: peerId, detail: { version } }, now),
     ])
   } catch (error) {
     const failure = asRegistrationError(error)
-    await runBatch(db, [db.delete(credentialsTokens).where(eq(credentialsTokens.token_hash, tokenHash)), lastErrorStatement(db, peerId, failure)])
+    await runBatch(db, [deleteTokenStatement(db, tokenHash), lastErrorStatement(db, peerId, failure)])
     throw failure
   }
   invalidatePushPeers()
@@ -142,7 +161,7 @@ export async function unregisterPeer(env: Env, peerId: string): Promise<Peer> {
   }
   await runBatch(db, [
     ...unregisteredPeerStatements(db, peerId, peer.roles, 'admin'),
-    ...(remoteError ? [db.update(peers).set({ last_error: `Unregistered locally; the peer was not told: ${remoteError}` }).where(eq(peers.id, peerId))] : []),
+    ...(remoteError ? [peerFieldsStatement(db, peerId, { last_error: `Unregistered locally; the peer was not told: ${remoteError}` })] : []),
   ])
   invalidatePushPeers()
   await peerOutbox(env, peerId).purge()
@@ -166,7 +185,7 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
       const now = Date.now()
       const offline = failure.status_code === 3001
       await runBatch(db, [
-        db.update(peers).set({ ...(offline ? { status: 'OFFLINE' as const } : {}), last_error: failure.message, updated_at: now }).where(eq(peers.id, peerId)),
+        peerFieldsStatement(db, peerId, { ...(offline ? { status: 'OFFLINE' as const } : {}), last_error: failure.message, updated_at: now }),
         ...(offline ? ownClientInfoStatements(db, peer.roles, 'OFFLINE', now) : []),
       ])
       throw failure
@@ -176,7 +195,7 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
   }
   const now = Date.now()
   await runBatch(db, [
-    db.update(peers).set({ status: 'CONNECTED', endpoints: discovery.endpoints, last_error: null, updated_at: now }).where(eq(peers.id, peerId)),
+    peerFieldsStatement(db, peerId, { status: 'CONNECTED', endpoints: discovery.endpoints, last_error: null, updated_at: now }),
     ...(peer.status !== 'CONNECTED' ? ownClientInfoStatements(db, peer.roles, 'CONNECTED', now) : []),
   ])
   invalidatePushPeers()
@@ -193,7 +212,7 @@ export async function setPeerExtensions(env: Env, peerId: string, extensions: st
   if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
   const now = Date.now()
   await runBatch(db, [
-    db.update(peers).set({ extensions, updated_at: now }).where(eq(peers.id, peerId)),
+    peerFieldsStatement(db, peerId, { extensions, updated_at: now }),
     auditEntry(db, { actor: 'admin', action: 'peer.extensions.changed', subject: peerId, detail: { before: peer.extensions, after: extensions } }, now),
   ])
   invalidatePushPeers()
@@ -224,28 +243,18 @@ const DAY_MS = 24 * 3600 * 1000
 export async function rotateStaleCredentials(env: Env, now = Date.now()): Promise<void> {
   const db = database(env.DB)
   const maxAgeMs = (Number(env.CREDENTIALS_MAX_AGE_DAYS) || 30) * DAY_MS
-  await db.delete(credentialsTokens).where(and(isNotNull(credentialsTokens.expires_at), lt(credentialsTokens.expires_at, now)))
-  const stale = await db
-    .select({ id: peers.id })
-    .from(peers)
-    .where(and(
-      eq(peers.status, 'CONNECTED'),
-      or(
-        isNull(peers.credentials_rotated_at),
-        and(eq(peers.initiated_by, 'us'), lt(peers.credentials_rotated_at, now - maxAgeMs)),
-        lt(peers.credentials_rotated_at, now - maxAgeMs - DAY_MS),
-      ),
-    ))
-  const results = await Promise.allSettled(stale.map((peer) => renewCredentials(env, peer.id, { actor: 'cron' })))
+  await deleteExpiredTokens(db, now)
+  const stale = await listPeersDueForRenewal(db, { initiator: now - maxAgeMs, other: now - maxAgeMs - DAY_MS })
+  const results = await Promise.allSettled(stale.map((peerId) => renewCredentials(env, peerId, { actor: 'cron' })))
   results.forEach((result, index) => {
-    if (result.status === 'rejected') logError(`credentials renewal for peer ${stale[index].id} failed`, result.reason)
+    if (result.status === 'rejected') logError(`credentials renewal for peer ${stale[index]} failed`, result.reason)
   })
 }
 
 /** Cron: try OFFLINE peers again (a refresh), so a peer that is back becomes CONNECTED without an operator. */
 export async function recheckOfflinePeers(env: Env): Promise<void> {
-  const offline = await database(env.DB).select({ id: peers.id }).from(peers).where(eq(peers.status, 'OFFLINE'))
-  await Promise.allSettled(offline.map((peer) => refreshPeer(env, peer.id)))
+  const offline = await listPeerIds(database(env.DB), 'OFFLINE')
+  await Promise.allSettled(offline.map((peerId) => refreshPeer(env, peerId)))
 }
 
 async function requireRegisteredPeer(db: Database, peerId: string): Promise<Peer> {
@@ -257,8 +266,14 @@ async function requireRegisteredPeer(db: Database, peerId: string): Promise<Peer
   return peer
 }
 
-const lastErrorStatement = (db: Database, peerId: string, error: OcpiError) =>
-  db.update(peers).set({ last_error: error.message, updated_at: Date.now() }).where(eq(peers.id, peerId))
+const lastErrorStatement = (db: Database, peerId: string, error: OcpiError) => peerFieldsStatement(db, peerId, { last_error: error.message, updated_at: Date.now() })
+
+const peerSettings = (settings: PeerSettings) => ({
+  name: settings.name ?? null,
+  extensions: settings.extensions ?? [],
+  grants: settings.grants?.map((grant) => ({ country_code: grant.country_code.toUpperCase(), party_id: grant.party_id.toUpperCase(), role: grant.role })) ?? null,
+  credentials_post_status: settings.credentials_post_status ?? 201,
+})
 
 /** The Credentials in a successful POST/PUT answer, in the version of the endpoint called. */
 function acceptedCredentials(response: OcpiResponse, version: OcpiVersion, what: string): Credentials {

@@ -30,8 +30,11 @@ export class FakePeer {
     return `${this.#base}/versions`
   }
 
+  // A party of its own by default: a platform refuses a party another of its peers already holds (docs/security.md).
+  readonly #defaultRole = { role: 'EMSP', country_code: 'NL', party_id: Math.random().toString(36).slice(2, 5).toUpperCase().padEnd(3, 'X') }
+
   get role() {
-    return { business_details: { name: 'Fake Peer' }, ...(this.options.role ?? { role: 'EMSP', country_code: 'NL', party_id: 'FKE' }) }
+    return { business_details: { name: 'Fake Peer' }, ...(this.options.role ?? this.#defaultRole) }
   }
 
   /** A token we issue and accept from now on. */

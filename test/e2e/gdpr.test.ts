@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activeSession, cdrOf, driverToken, eventually, partyId, tokenUids } from './driver-records'
 import { FakePeer } from './fake-peer'
-import { a, b, unique } from './harness'
+import { a, b, grantsOf, unique } from './harness'
 
 // x-gdpr between two real platforms: a hosts a CPO holding the token, sessions and CDRs of a driver of b's eMSP. b asks
 // a for everything about the driver (right of access), then to forget it (right to be forgotten); a's own management
@@ -20,8 +20,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('x-gdpr over %s: eMSP platform b asks
   beforeAll(async () => {
     await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'GDPR CPO' } })
     await b.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'GDPR eMSP' } })
-    const invite = await a.admin('POST', '/peers/invite', { name: `b (gdpr over ${version})`, extensions: ['x-gdpr'] })
-    aOnB = (await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions: ['x-gdpr'] })).peer_id
+    const invite = await a.admin('POST', '/peers/invite', { name: `b (gdpr over ${version})`, extensions: ['x-gdpr'], grants: await grantsOf(b) })
+    aOnB = (await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions: ['x-gdpr'], grants: await grantsOf(a) })).peer_id
 
     await b.admin('PUT', `/tokens/${emsp.country_code}/${emsp.party_id}/${token.uid}`, token)
     await eventually(() => tokenUids(a, emsp, 'received'), (uids) => uids.includes(token.uid))

@@ -60,3 +60,13 @@ export const d = new Platform('d')
 
 /** Unique ids per test run, so tests sharing the platforms never collide. */
 export const unique = (prefix: string) => `${prefix}${Math.random().toString(36).slice(2, 8).toUpperCase()}`
+
+/**
+ * Every party `platform` hosts, as grants (docs/security.md, "Role grants"). The e2e platforms connect to each other
+ * once per test file and version; an operator connecting the same platform again says so with these, or the second
+ * connection is refused for parties the first one holds.
+ */
+export async function grantsOf(platform: Platform): Promise<{ country_code: string; party_id: string; role: string }[]> {
+  const parties = await platform.admin<{ country_code: string; party_id: string; role: string }[]>('GET', '/parties')
+  return parties.map(({ country_code, party_id, role }) => ({ country_code, party_id, role }))
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakePeer } from './fake-peer'
-import { a, b, unique } from './harness'
+import { a, b, grantsOf, unique } from './harness'
 
 // Locations between two real platforms: a hosts a CPO, b an eMSP. Push (a's outbox to b's receiver), pull (b's sync
 // endpoint, and a scripted pull-only NSP calling a's sender), and the sharing policy (B1.5) hiding and revealing.
@@ -35,8 +35,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('locations between CPO platform a and
   beforeAll(async () => {
     await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'E2E CPO' } })
     await b.admin('POST', '/parties', { country_code: 'NL', party_id: unique('').slice(0, 3), role: 'EMSP', business_details: { name: 'E2E eMSP' } })
-    const invite = await a.admin('POST', '/peers/invite', { name: `b over ${version}` })
-    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })
+    const invite = await a.admin('POST', '/peers/invite', { name: `b over ${version}`, grants: await grantsOf(b) })
+    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, grants: await grantsOf(a) })
     expect(connected).toMatchObject({ version, status: 'CONNECTED' })
     peerOnA = invite.peer_id
     peerOnB = connected.peer_id
@@ -108,8 +108,9 @@ describe.each(['2.2.1', '2.3.0'] as const)('locations between CPO platform a and
   it('moves EVSEs to another hosted CPO (B1.1): b ends with the old EVSE REMOVED and the new location', async () => {
     const newCpo = { country_code: 'NL', party_id: unique('').slice(0, 3) }
     await a.admin('POST', '/parties', { ...newCpo, role: 'CPO', business_details: { name: 'E2E new CPO' } })
-    // b learns the new party from a's credentials update (B8.2) before pushes for it are accepted.
-    await expect.poll(async () => (await b.admin('GET', `/peers/${peerOnB}`)).roles.map((role: { party_id: string }) => role.party_id), poll).toContain(newCpo.party_id)
+    // b learns the new party from a's credentials update (B8.2); its operator grants it before pushes for it are accepted.
+    await expect.poll(async () => (await b.admin('GET', `/peers/${peerOnB}`)).pending_roles.map((role: { party_id: string }) => role.party_id), poll).toContain(newCpo.party_id)
+    await b.admin('POST', `/peers/${peerOnB}/roles/approve`, { roles: [{ ...newCpo, role: 'CPO' }] })
     const moved = await a.admin('POST', `${path}/move`, { to: newCpo })
     expect(moved.to).toMatchObject({ party_id: newCpo.party_id, id: location.id, evses: [{ evse_id: `NL*${newCpo.party_id}*E${location.id}*1` }] })
     await expect.poll(async () => (await received()).body?.evses?.[0]?.status, poll).toBe('REMOVED')

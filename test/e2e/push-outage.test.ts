@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { a, d, unique } from './harness'
+import { a, d, grantsOf, unique } from './harness'
 import { startPlatform, stopPlatform } from './platform-process'
 
 // Issue 4, "Done when": a peer taken down and brought back receives every missed update, in order. Platform d is an
@@ -37,8 +37,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('push over %s to a peer that goes dow
     await startPlatform('d', { fresh: true }) // a new eMSP platform per version: d knows only this registration with a
     await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'CPO on a' } })
     await d.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'eMSP on d' } })
-    const invite = await a.admin('POST', '/peers/invite', { name: 'platform d' })
-    expect(await d.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })).toMatchObject({ version })
+    const invite = await a.admin('POST', '/peers/invite', { name: 'platform d', grants: await grantsOf(d) })
+    expect(await d.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, grants: await grantsOf(a) })).toMatchObject({ version })
     peerIdOnA = invite.peer_id
   }, 180_000)
   afterAll(async () => {

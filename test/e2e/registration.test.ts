@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakePeer } from './fake-peer'
-import { a, b, unique, type Platform } from './harness'
+import { a, b, grantsOf, unique, type Platform } from './harness'
 
 // Registration between two real platforms in both directions, and, against a scripted peer that shows the tokens
 // exchanged, every credentials rule (credentials.asciidoc, transport_and_format "Authorization header").
@@ -39,9 +39,9 @@ describe.each(['2.2.1', '2.3.0'] as const)('registration over %s', (version) => 
   }
 
   it('a invites, b connects: both sides CONNECTED with the version, roles and endpoints; new parties reach the peer (B8.2)', async () => {
-    const invite = await a.admin('POST', '/peers/invite', { name: 'platform b' })
+    const invite = await a.admin('POST', '/peers/invite', { name: 'platform b', grants: await grantsOf(b) })
     expect(invite.versions_url).toBe(a.versionsUrl)
-    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })
+    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, grants: await grantsOf(a) })
     expect(connected).toMatchObject({ version, status: 'CONNECTED' })
     expect(connected.roles).toContainEqual(expect.objectContaining(partyA))
 
@@ -49,7 +49,9 @@ describe.each(['2.2.1', '2.3.0'] as const)('registration over %s', (version) => 
     expect(onA).toMatchObject({ status: 'CONNECTED', version, initiated_by: 'them', versions_url: b.versionsUrl })
     expect(onA.roles).toContainEqual(expect.objectContaining(partyB))
     expect(onA.endpoints).toContainEqual({ identifier: 'credentials', role: 'SENDER', url: `${b.url}/ocpi/${version}/credentials` })
-    expect(onA.endpoints).toContainEqual({ identifier: 'hubclientinfo', role: 'SENDER', url: `${b.url}/ocpi/${version}/sender/hubclientinfo` })
+    // b hosts no HUB party: it offers the hubclientinfo Receiver, and no Sender listing its connections (docs/security.md).
+    expect(onA.endpoints).toContainEqual({ identifier: 'hubclientinfo', role: 'RECEIVER', url: `${b.url}/ocpi/${version}/receiver/hubclientinfo` })
+    expect(onA.endpoints).not.toContainEqual(expect.objectContaining({ identifier: 'hubclientinfo', role: 'SENDER' }))
     expect(onA.outbox).toMatchObject({ depth: expect.any(Number) })
     expect(JSON.stringify(onA)).not.toContain(invite.token_a)
 
@@ -57,13 +59,17 @@ describe.each(['2.2.1', '2.3.0'] as const)('registration over %s', (version) => 
     expect(onB).toMatchObject({ status: 'CONNECTED', version, initiated_by: 'us', versions_url: a.versionsUrl })
     expect(onB.endpoints).toContainEqual({ identifier: 'credentials', role: 'SENDER', url: `${a.url}/ocpi/${version}/credentials` })
 
+    // A party a hosts later reaches b by a credentials PUT (B8.2) and waits there for b's operator (docs/security.md).
     const later = await hostParty(a, 'EMSP')
-    await expect.poll(async () => (await b.admin('GET', `/peers/${connected.peer_id}`)).roles, { timeout: 15_000 }).toContainEqual(expect.objectContaining(later))
+    await expect.poll(async () => (await b.admin('GET', `/peers/${connected.peer_id}`)).pending_roles, { timeout: 15_000 }).toContainEqual(expect.objectContaining(later))
+    expect((await b.admin('GET', `/peers/${connected.peer_id}`)).roles).not.toContainEqual(expect.objectContaining(later))
+    const approved = await b.admin('POST', `/peers/${connected.peer_id}/roles/approve`, { roles: [later] })
+    expect(approved.roles).toContainEqual(expect.objectContaining(later))
   })
 
   it('b invites, a connects, then a unregisters: both sides end the connection', async () => {
-    const invite = await b.admin('POST', '/peers/invite', {})
-    const connected = await a.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })
+    const invite = await b.admin('POST', '/peers/invite', { grants: await grantsOf(a) })
+    const connected = await a.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, grants: await grantsOf(b) })
     expect(connected).toMatchObject({ version, status: 'CONNECTED' })
     const onB = await b.admin('GET', `/peers/${invite.peer_id}`)
     expect(onB).toMatchObject({ status: 'CONNECTED', version })
@@ -166,8 +172,8 @@ describe('updating to another version (credentials.asciidoc, "Updating to a newe
   it('we switch a connection with renew {version}: both platforms move', async () => {
     await hostParty(a, 'CPO')
     await hostParty(b, 'EMSP')
-    const invite = await a.admin('POST', '/peers/invite', {})
-    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version: '2.2.1' })
+    const invite = await a.admin('POST', '/peers/invite', { grants: await grantsOf(b) })
+    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version: '2.2.1', grants: await grantsOf(a) })
     expect(await b.admin('POST', `/peers/${connected.peer_id}/renew`, { version: '2.3.0' })).toMatchObject({ version: '2.3.0', status: 'CONNECTED' })
     const onA = await a.admin('GET', `/peers/${invite.peer_id}`)
     expect(onA).toMatchObject({ version: '2.3.0', status: 'CONNECTED' })

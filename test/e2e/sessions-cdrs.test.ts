@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakePeer } from './fake-peer'
 import { cdrOf, partyId } from './driver-records'
-import { a, b, unique } from './harness'
+import { a, b, grantsOf, unique } from './harness'
 
 // Sessions and CDRs between two real platforms: a hosts a CPO, b an eMSP whose driver charges at a. a pushes the
 // session (PUT, then PATCHes) and posts the CDR to b through its outbox; b stores them as received.
@@ -25,8 +25,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('sessions and CDRs from CPO platform 
   beforeAll(async () => {
     await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'E2E CPO' } })
     await b.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'E2E eMSP' } })
-    const invite = await a.admin('POST', '/peers/invite', { name: `b over ${version}` })
-    expect(await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })).toMatchObject({ version, status: 'CONNECTED' })
+    const invite = await a.admin('POST', '/peers/invite', { name: `b over ${version}`, grants: await grantsOf(b) })
+    expect(await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, grants: await grantsOf(a) })).toMatchObject({ version, status: 'CONNECTED' })
 
     // Another eMSP, registered with a, that must never see b's driver's session.
     await otherEmsp.start()

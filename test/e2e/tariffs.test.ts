@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakePeer } from './fake-peer'
-import { a, b, unique, type Platform } from './harness'
+import { a, b, grantsOf, unique, type Platform } from './harness'
 
 // Tariffs between two real platforms: a hosts a CPO, b an eMSP. Owner writes on a reach b by push (PUT, DELETE),
 // a peer pulls a's tariffs with the token a issued, multi-currency variants respect the per-peer opt-in, and the
@@ -35,8 +35,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('tariffs from CPO platform a to eMSP 
     emsp = await hostParty(b, 'EMSP')
     // Both sides agree to the x-driver-tariffs custom module (version_information_endpoint, "Custom Modules").
     const extensions = ['x-driver-tariffs']
-    const invite = await a.admin('POST', '/peers/invite', { name: `b over ${version}`, extensions })
-    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions })
+    const invite = await a.admin('POST', '/peers/invite', { name: `b over ${version}`, extensions, grants: await grantsOf(b) })
+    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions, grants: await grantsOf(a) })
     expect(connected).toMatchObject({ version, status: 'CONNECTED' })
     peerOfBOnA = invite.peer_id
   })

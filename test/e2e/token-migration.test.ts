@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activeSession, cdrOf, driverToken, eventually, partyId, tokenUids } from './driver-records'
 import { FakePeer } from './fake-peer'
-import { a, b, c, unique, type Platform } from './harness'
+import { a, b, c, grantsOf, unique, type Platform } from './harness'
 
 // x-token-migration among three real platforms: a hosts a CPO; b is the old eMSP platform hosting the party that moves;
 // c is the new one. The party and its tokens move from b to c; a learns of it (credentials roles, a PartyMove, token
@@ -9,11 +9,14 @@ import { a, b, c, unique, type Platform } from './harness'
 
 const poll = { timeout: 20_000, interval: 250 }
 
-/** `from` registers with `to` (to invites, from connects); returns each side's peer id for the other. */
-async function connect(from: Platform, to: Platform, version: string) {
+/**
+ * `from` registers with `to` (to invites, from connects); returns each side's peer id for the other. Each side grants
+ * the other's parties (docs/security.md), and `to` also `moving`: parties about to move to `from`.
+ */
+async function connect(from: Platform, to: Platform, version: string, moving: { country_code: string; party_id: string; role: string }[] = []) {
   const extensions = ['x-token-migration']
-  const invite = await to.admin('POST', '/peers/invite', { name: `${from.name} (migration over ${version})`, extensions })
-  const connected = await from.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions })
+  const invite = await to.admin('POST', '/peers/invite', { name: `${from.name} (migration over ${version})`, extensions, grants: [...(await grantsOf(from)), ...moving] })
+  const connected = await from.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions, grants: await grantsOf(to) })
   return { onFrom: connected.peer_id as string, onTo: invite.peer_id as string }
 }
 
@@ -39,7 +42,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('x-token-migration over %s: eMSP part
     const ba = await connect(b, a, version)
     bOnA = ba.onTo
     aOnB = ba.onFrom
-    const ca = await connect(c, a, version)
+    // a's operator expects the party to move to c: it grants it to c's connection in advance.
+    const ca = await connect(c, a, version, [{ ...moving, role: 'EMSP' }])
     cOnA = ca.onTo
     aOnC = ca.onFrom
     const bc = await connect(c, b, version)
@@ -51,6 +55,13 @@ describe.each(['2.2.1', '2.3.0'] as const)('x-token-migration over %s: eMSP part
     // The driver starts charging before the move: the session goes to b.
     await a.admin('PUT', sessionPath, activeSession(whitelisted))
     await eventually(() => b.adminRaw('GET', `${sessionPath}?source=received`), (response) => response.status === 200)
+  })
+  // One party, one connection: the next version's run connects the same platforms again, so this run's connections end
+  // here (a PartyMove through a leftover connection would name a party that connection was never granted).
+  afterAll(async () => {
+    await b.admin('DELETE', `/peers/${aOnB}`)
+    await c.admin('DELETE', `/peers/${aOnC}`)
+    await c.admin('DELETE', `/peers/${bOnC}`)
   })
 
   it('b offers the party to c, one hand-over at a time', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { a, b, unique, type Platform } from './harness'
+import { a, b, grantsOf, unique, type Platform } from './harness'
 
 // Tokens between two real platforms (B3.1): a hosts a CPO, b an eMSP. b's owner writes reach a's token cache, and a's
 // POST /admin/v1/authorize decides by whitelist, asking b in real time where it must (docs/tokens.md).
@@ -86,8 +86,8 @@ describe.each(['2.2.1', '2.3.0'] as const)('tokens and authorization between two
     emsp = await hostParty(b, 'EMSP', 'DE')
     // Written before the connection exists: only a pull brings it to a (unless an older connection carried it).
     await writeOnB(token(emsp, u('PRE1'), { whitelist: 'ALWAYS' }))
-    const invite = await a.admin('POST', '/peers/invite', { name: `b ${version}` })
-    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version })
+    const invite = await a.admin('POST', '/peers/invite', { name: `b ${version}`, grants: await grantsOf(b) })
+    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, grants: await grantsOf(a) })
     expect(connected).toMatchObject({ version, status: 'CONNECTED' })
     peerOnA = invite.peer_id
     // publish() caches the connected peers for a second (src/push/publish.ts) and registration does not reset that

@@ -32,6 +32,8 @@ describe('peer input', () => {
   let token: string
   beforeAll(async () => {
     ;({ token } = await registeredPeer({ roles: [{ role: 'CPO', ...pusher, business_details: { name: 'Pushing CPO' } }] }))
+    // The paged sender used below, hubclientinfo, is served only by a platform hosting a HUB party.
+    await adminFetch('/parties', { method: 'POST', body: { ...uniqueParty('ZZ'), role: 'HUB', business_details: { name: 'Hub' } } })
   })
 
   it.each(Object.entries(impossible))('a pushed object with %s is 2001 with the path, and nothing is stored', async (_, value) => {

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hubClientInfo } from '../../src/db/schema'
-import { db, ocpiFetch, registeredPeer, type OcpiBody } from './fixtures'
+import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from './fixtures'
 
 // Transport paging (transport_and_format, "Pagination"), driven through a real paged sender: hubclientinfo.
 // Rows live in a time window of their own so other tests' rows never count.
@@ -11,6 +11,8 @@ const range = `date_from=${encodeURIComponent(at(0))}&date_to=${encodeURICompone
 let token: string
 
 beforeAll(async () => {
+  // The hubclientinfo Sender is served only by a platform hosting a HUB party.
+  await adminFetch('/parties', { method: 'POST', body: { country_code: 'ZZ', party_id: 'HUB', role: 'HUB', business_details: { name: 'Hub' } } })
   ;({ token } = await registeredPeer())
   const rows = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE'].map((party_id, index) => ({
     country_code: 'ZZ', party_id, role: 'CPO' as const, status: 'CONNECTED' as const, peer_id: null, last_updated: windowStart + index * 10,

@@ -6,6 +6,10 @@ import type { Role } from '../../ocpi/types'
 import type { BusinessDetails } from '../../ocpi/objects/business-details'
 
 export type { CredentialsRole, Endpoint, PeerStatus }
+/** A party and role the operator lets a peer hold (docs/security.md, "Role grants"). */
+export interface RoleGrant { country_code: string; party_id: string; role: Role }
+/** A role a peer named that waits for the operator: `reason` says why it was not granted at once. */
+export interface PendingRole extends CredentialsRole { reason: string; requested_at: string }
 
 /** Parties hosted on this platform. */
 export const parties = sqliteTable('parties', {
@@ -26,7 +30,14 @@ export const peers = sqliteTable('peers', {
   version: text('version'),
   versions_url: text('versions_url'),
   endpoints: text('endpoints', { mode: 'json' }).$type<Endpoint[]>().notNull().default([]),
+  /** Granted roles only: the ones every routing, visibility and push decision reads (with the peer_roles index). */
   roles: text('roles', { mode: 'json' }).$type<CredentialsRole[]>().notNull().default([]),
+  /** Roles the peer named that the operator has not approved yet; they count nowhere. */
+  pending_roles: text('pending_roles', { mode: 'json' }).$type<PendingRole[]>().notNull().default([]),
+  /** What the operator lets the peer hold; null: nothing stated, the first registration takes free parties. */
+  grants: text('grants', { mode: 'json' }).$type<RoleGrant[]>(),
+  /** HTTP status of our answer to the peer's credentials POST: 201 (status_codes) unless the peer accepts only 200. */
+  credentials_post_status: integer('credentials_post_status').$type<200 | 201>().notNull().default(201),
   /** Custom module ids (x-...) agreed with this peer: only these are listed to, accepted from and called at the peer. */
   extensions: text('extensions', { mode: 'json' }).$type<string[]>().notNull().default([]),
   hub_party_id: text('hub_party_id'),

@@ -18,10 +18,11 @@ export const credentials = new Hono<OcpiEnv>()
   // the peer authenticated this request with.
   .get('/', async (c) => respond(c, credentialsFor(c.var.version, await ourCredentials(c.env, c.var.db, c.var.credentialsToken))))
   // A POST creates the peer's registration: 201 Created (status_codes: "201 - Created when the object has been newly
-  // created in the server system"); a PUT updates an existing one: 200.
+  // created in the server system"), or 200 for a peer whose operator setting says it accepts only 200; a PUT updates
+  // an existing one: 200.
   .post('/', async (c) => {
-    const ours = await acceptRegistration(c.env, c.var.db, c.var.peer, c.var.version, await readCredentials(c))
-    return respond(c, credentialsFor(c.var.version, ours), { http_status: 201 })
+    const { credentials: ours, http_status } = await acceptRegistration(c.env, c.var.db, c.var.peer, c.var.version, await readCredentials(c))
+    return respond(c, credentialsFor(c.var.version, ours), { http_status })
   })
   .put('/', async (c) => {
     const ours = await acceptCredentialsUpdate(c.env, c.var.db, c.var.peer, c.var.version, await readCredentials(c))

@@ -1,7 +1,15 @@
+import { listHostedParties } from '../../peers/parties'
 import type { OcpiModule } from '../../ocpi/module'
 import { admin } from './admin'
 import { receiver } from './receiver'
 import { sender } from './sender'
 
-/** HubClientInfo (B8.4), identical in 2.2.1 and 2.3.0. */
-export const hubclientinfo: OcpiModule = { id: 'hubclientinfo', sender, receiver, admin }
+/**
+ * HubClientInfo (B8.4), identical in 2.2.1 and 2.3.0. "Data owner: Hub": the Sender lists every connected party and its
+ * status, so it is offered only while this platform hosts a HUB party; otherwise it would tell any peer who else
+ * this platform is connected to.
+ */
+export const hubclientinfo: OcpiModule = {
+  id: 'hubclientinfo', sender, receiver, admin,
+  senderOffered: async (c) => (await listHostedParties(c.var.db)).some((party) => party.role === 'HUB'),
+}

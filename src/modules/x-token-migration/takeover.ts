@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { auditEntry, runBatch } from '../../db/batch'
+import { auditEntry } from '../../db/batch'
 import { database, type Database } from '../../db/client'
-import { parties } from '../../db/schema'
 import type { Env } from '../../env'
 import { backgroundJob, startJob } from '../../jobs/start'
 import { PermanentJobError, type JobKind, type JobView } from '../../jobs/types'
@@ -11,10 +10,9 @@ import type { PageQuery } from '../../ocpi/paging'
 import { peerEndpoint } from '../../peers/extensions'
 import { requestPeerModule } from '../../peers/module-request'
 import { nextPageAfter } from '../../peers/paged-pull'
-import { invalidateHostedParties } from '../../peers/parties'
+import { hostParty } from '../../peers/parties'
 import { getPeer, listPeers, type Peer } from '../../peers/store'
 import { invalidatePushPeers } from '../../push/publish'
-import { ownClientInfoStatements } from '../../peers/client-info-store'
 import { putOwnTokens } from '../tokens/store'
 import { publishRolesToPeers } from '../../peers/registration'
 import { REPUSH_PAGE_SIZE, repushTokenPage } from './repush'
@@ -156,9 +154,7 @@ async function confirmHandover(env: Env, oldPlatform: Peer, party: PartyRef, tok
  */
 async function announce(env: Env, db: Database, state: ImportState): Promise<ImportState> {
   const { party, handover } = state
-  const hosted = { ...party, role: handover.role, business_details: handover.business_details, created_at: Date.now() }
-  await runBatch(db, [db.insert(parties).values(hosted).onConflictDoNothing(), ...ownClientInfoStatements(db, [hosted], 'CONNECTED', hosted.created_at)])
-  invalidateHostedParties()
+  await hostParty(db, { ...party, role: handover.role, business_details: handover.business_details }, 'migration')
   invalidatePushPeers()
   const imported = await updateMigration(db, state.migration_id, { status: 'IMPORTED', last_error: null })
   await auditEntry(db, { actor: 'admin', action: 'migration.imported', subject: `party:${party.country_code}*${party.party_id}`, detail: { migration_id: imported.id, from_peer_id: state.peer_id, tokens: imported.tokens } })

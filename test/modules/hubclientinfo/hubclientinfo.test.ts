@@ -42,6 +42,8 @@ describe('hubclientinfo receiver', () => {
 describe('hubclientinfo sender', () => {
   it('lists hosted parties as CONNECTED from the moment they are added', async () => {
     const since = new Date(Date.now() - 1000).toISOString()
+    // Served only by a platform hosting a HUB party (test/peers/role-grants.test.ts shows the 404 otherwise).
+    expect((await adminFetch('/parties', { method: 'POST', body: { ...hubRole, party_id: partyId() } })).status).toBe(201)
     const party = { country_code: 'FR', party_id: partyId(), role: 'CPO', business_details: { name: 'Opérateur' } }
     expect((await adminFetch('/parties', { method: 'POST', body: party })).status).toBe(201)
     const { token } = await registeredPeer()
