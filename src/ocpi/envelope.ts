@@ -20,6 +20,12 @@ export function respond<T>(c: Context, data: T, options: { http_status?: 200 | 2
 }
 
 /**
+ * The answer to a push (PUT) to a Receiver interface: status_codes.asciidoc, "201 Created when the object has been
+ * newly created in the server system", 200 when it existed; no data (transport_and_format, "Response format").
+ */
+export const respondPut = (c: Context, created: boolean) => respond(c, undefined, { http_status: created ? 201 : 200 })
+
+/**
  * A successful response whose `data` is a list of objects already serialized as JSON (e.g. precomputed per version in
  * the store), joined without parsing them again.
  */

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { samePartyRef } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
+import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { addressedParty, partyInPath } from '../../peers/routing'
 import { assertPeerRepresents, routedTo } from '../../peers/routing'
@@ -31,10 +31,11 @@ export const receiver = new Hono<OcpiEnv>()
     if (tariff.currency.length !== 3 && !(await peerAcceptsNonIsoCurrencies(c.var.db, c.var.peer.id))) {
       throw new OcpiError(2001, 'currency: must be a three-letter ISO 4217 code', { path: 'currency' })
     }
+    const existed = await findTariff(c.var.db, party, tariff.id)
     const result = await putReceivedTariff(c.var.db, c.var.peer.id, tariff)
     if (result === 'not_owned') throw new OcpiError(2001, `Tariff ${tariff.id} belongs to a party hosted here`, { path: 'id' })
     // 'stale': the stored copy is newer; the push is acknowledged and ignored (an older last_updated never overwrites).
-    return respond(c, null)
+    return respondPut(c, !existed)
   })
   .delete('/:country_code/:party_id/:tariff_id', async (c) => {
     const { party, tariffId } = await objectAddress(c)

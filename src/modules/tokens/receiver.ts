@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { parseWith } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
+import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { addressedParty, assertPeerRepresents, routedTo } from '../../peers/routing'
 import { toEpochMs } from '../../ocpi/types'
@@ -30,8 +30,9 @@ export const receiver = new Hono<OcpiEnv>()
     assertPeerRepresents(c, ref, 'EMSP')
     await assertAddressedPartyIsHosted(c)
     assertSameToken(ref, token)
+    const existed = await getReceivedToken(c.var.db, ref)
     await putReceivedToken(c.var.db, c.var.peer.id, token, allowedCountriesFromWire(c.var.version, value))
-    return respond(c, null)
+    return respondPut(c, !existed)
   })
   .patch('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)

@@ -26,9 +26,11 @@ describe('Sessions Receiver (eMSP side)', () => {
     const session = sessionOf(cpo, emsp, 'S1')
     const put = await ocpiFetch(url('S1'), { token: cpoPeer.token, method: 'PUT', body: session })
     const body = await put.json<OcpiBody>()
-    expect(put.status).toBe(200)
+    // status_codes.asciidoc: "201 Created when the object has been newly created in the server system", else 200.
+    expect(put.status).toBe(201)
     expect(body.status_code).toBe(1000)
     expect(body).not.toHaveProperty('data')
+    expect((await ocpiFetch(url('S1'), { token: cpoPeer.token, method: 'PUT', body: session })).status).toBe(200)
     const get = await ocpiFetch(url('S1'), { token: cpoPeer.token })
     expect((await get.json<OcpiBody>()).data).toEqual(session)
     const stranger = await ocpiFetch(url('S1'), { token: otherPeer.token })
