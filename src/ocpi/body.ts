@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
+import { readBoundedText } from './bounded-text'
 import { OcpiError } from './errors'
 import { rejectNulCharacters } from './nul'
 
@@ -27,24 +28,7 @@ export async function readText(c: Context): Promise<string> {
     if (new TextEncoder().encode(text).byteLength > limit) throw tooLarge(limit)
     return text
   }
-  const body = c.req.raw.body
-  let text = ''
-  if (body) {
-    const reader = body.getReader()
-    const decoder = new TextDecoder()
-    let received = 0
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      received += value.byteLength
-      if (received > limit) {
-        await reader.cancel()
-        throw tooLarge(limit)
-      }
-      text += decoder.decode(value, { stream: true })
-    }
-    text += decoder.decode()
-  }
+  const text = await readBoundedText(c.req.raw.body, limit, () => tooLarge(limit))
   // Handlers that read the body again through Hono get this text, not an emptied stream.
   ;(c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text)
   return text

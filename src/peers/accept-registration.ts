@@ -31,14 +31,7 @@ export async function acceptRegistration(
   if (caller.tokenKind !== 'A' || caller.status !== 'PENDING') throw alreadyRegistered()
   if ((await ourCredentialsRoles(db)).length === 0) throw new OcpiError(3000, 'This platform hosts no party yet: it has no roles to register with')
   const peer = (await getPeer(db, caller.id))!
-  const actor = `peer:${peer.id}`
-  const decisions = await judgeRoles(db, peer, theirs, true)
-  const refused = refusal(decisions)
-  if (refused) throw await refuseRoles(db, peer.id, decisions, actor, refused)
-  const discovery = await discoverPeer(env, theirs.url, theirs.token, version)
-  const token = newCredentialsToken()
-  const tokenHash = await hashToken(token)
-  const now = Date.now()
+  const { actor, decisions, discovery, token, tokenHash, now } = await judgeAndDiscover(env, db, peer, version, theirs, true)
   // D1 has no interactive transactions: the first statement decides the winner of POSTs racing with one token A (it
   // still finds token A, and nobody took the free parties it claims meanwhile) by issuing its token C; every later
   // statement runs only if that token exists, so a loser's batch writes nothing at all.
@@ -73,14 +66,7 @@ export async function acceptCredentialsUpdate(env: Env, db: Database, caller: Pe
   // "This method MUST return a HTTP status code 405: method not allowed if the client has not been registered yet."
   if (caller.tokenKind !== 'C' || !isRegistered(caller.status)) throw new OcpiError(2000, 'Not registered: use POST to register first', { http_status: 405 })
   const peer = (await getPeer(db, caller.id))!
-  const actor = `peer:${peer.id}`
-  const decisions = await judgeRoles(db, peer, theirs, false)
-  const refused = refusal(decisions)
-  if (refused) throw await refuseRoles(db, peer.id, decisions, actor, refused)
-  const discovery = await discoverPeer(env, theirs.url, theirs.token, version)
-  const token = newCredentialsToken()
-  const tokenHash = await hashToken(token)
-  const now = Date.now()
+  const { actor, decisions, discovery, token, tokenHash, now } = await judgeAndDiscover(env, db, peer, version, theirs, false)
   await runBatch(db, [
     ...connectedPeerStatements(db, { peerId: peer.id, theirs, discovery, decisions, actor, now }),
     tokenStatement(db, { hash: tokenHash, peerId: peer.id, kind: 'C', now }),
@@ -99,4 +85,18 @@ export async function acceptUnregistration(env: Env, db: Database, peer: PeerCon
   invalidatePushPeers()
   // "Both parties must end any automated communication": drop what is still queued for them.
   await peerOutbox(env, peer.id).purge()
+}
+
+/**
+ * What a credentials POST and PUT do first, before storing anything: judge the roles the peer names (a refusal is
+ * audited and thrown), read its versions and endpoints, and mint the token we give it.
+ */
+async function judgeAndDiscover(env: Env, db: Database, peer: Peer, version: OcpiVersion, theirs: Credentials, firstRegistration: boolean) {
+  const actor = `peer:${peer.id}`
+  const decisions = await judgeRoles(db, peer, theirs, firstRegistration)
+  const refused = refusal(decisions)
+  if (refused) throw await refuseRoles(db, peer.id, decisions, actor, refused)
+  const discovery = await discoverPeer(env, theirs.url, theirs.token, version)
+  const token = newCredentialsToken()
+  return { actor, decisions, discovery, token, tokenHash: await hashToken(token), now: Date.now() }
 }

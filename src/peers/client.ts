@@ -3,6 +3,7 @@ import type { PartyRef } from '../ocpi/context'
 import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY, retryAfterMs } from '../ocpi/headers'
 import { peerUrlProblem } from '../ocpi/outbound-url'
 import { outboundSettings, type OutboundSettings } from './outbound-settings'
+import { readBoundedText } from '../ocpi/bounded-text'
 
 export interface OcpiRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -150,22 +151,7 @@ async function readBounded(response: Response, maxBytes: number, where: string):
     await response.body?.cancel()
     throw tooLarge()
   }
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const decoder = new TextDecoder()
-  let received = 0
-  let text = ''
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    received += value.byteLength
-    if (received > maxBytes) {
-      await reader.cancel()
-      throw tooLarge()
-    }
-    text += decoder.decode(value, { stream: true })
-  }
-  return text + decoder.decode()
+  return readBoundedText(response.body, maxBytes, tooLarge)
 }
 
 /** A peer's status_message as we repeat it: printable, at most 200 characters. */

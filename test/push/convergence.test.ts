@@ -62,7 +62,7 @@ function applyingPeer() {
     }
     if (!stored) return
     if (module === 'sessions') {
-      if (toEpochMs(push.body.last_updated) >= toEpochMs(stored.last_updated)) objects.set(key, mergeSessionWrite(stored, push.body) ?? stored)
+      if (toEpochMs(push.body.last_updated) >= toEpochMs(stored.last_updated)) objects.set(key, mergeSessionWrite(stored, {}, push.body)?.session ?? stored)
       return
     }
     const next =

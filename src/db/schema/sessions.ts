@@ -9,6 +9,8 @@ export const sessions = sqliteTable('sessions', {
   /** Bumped on every write: a read-modify-write (PATCH) only lands on the revision it read. */
   revision: integer('revision').notNull(),
   object: text('object', { mode: 'json' }).$type<Session>().notNull(),
+  /** Per charging period start (epoch ms), the last_updated (epoch ms) of the write that set it: see sessions/merge.ts. */
+  period_versions: text('period_versions', { mode: 'json' }).$type<Record<string, number>>().notNull(),
   /** Own sessions: the driver's latest Charging Preferences, set by the eMSP (Sender PUT charging_preferences). */
   charging_preferences: text('charging_preferences', { mode: 'json' }).$type<ChargingPreferences>(),
 }, (table) => [

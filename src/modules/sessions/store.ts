@@ -8,7 +8,7 @@ import type { Page, PageQuery } from '../../ocpi/paging'
 import { retryOnConflict } from '../../db/conflict'
 import { assertStorable, SESSION_MAX_BYTES } from '../../db/limits'
 import type { ChargingPreferences, Session, SessionPatch, SessionStatus } from '../../ocpi/objects/session'
-import { mergeSessionWrite } from './merge'
+import { initialPeriodVersions, mergeSessionWrite, type PeriodVersions } from './merge'
 
 export type { RecordRef as SessionRef, RecordSource as SessionSource, TokenRef } from '../../db/token-records'
 
@@ -18,6 +18,8 @@ export interface StoredSession {
   /** Received sessions: the peer that last sent it. */
   peer_id: string | null
   revision: number
+  /** Per charging period start, the last_updated of the write that set it (mergeSessionWrite). */
+  period_versions: PeriodVersions
 }
 
 /**
@@ -28,7 +30,7 @@ export type SessionWrite = { outcome: 'stored'; session: Session; created: boole
 
 type SessionRow = typeof sessions.$inferInsert
 
-const storedColumns = { source: sessions.source, object: sessions.object, peer_id: sessions.peer_id, revision: sessions.revision }
+const storedColumns = { source: sessions.source, object: sessions.object, peer_id: sessions.peer_id, revision: sessions.revision, period_versions: sessions.period_versions }
 
 /** Sessions that can still change, and so still get PATCHes and a CDR (mod_sessions SessionStatus). */
 const UNFINISHED: SessionStatus[] = ['PENDING', 'RESERVATION', 'ACTIVE']
@@ -43,23 +45,16 @@ export const getOwnSession = (db: Database, ref: RecordRef) => getSession(db, 'o
 export const getReceivedSession = (db: Database, ref: RecordRef) => getSession(db, 'received', ref)
 
 /**
- * Stores a whole session (PUT semantics: it replaces the stored one, charging_periods included) when it is at least as
- * new as the stored one. An older one still brings the charging periods the stored session lacks (mergeSessionWrite).
+ * Stores a whole session (PUT semantics: its scalar fields replace the stored ones when it is at least as new). Its
+ * charging periods are merged with the stored ones like a PATCH's (mergeSessionWrite), so a newer PUT never drops a
+ * period an older write brought, and the outcome does not depend on arrival order.
  * `peerId`: the peer it was received from; omitted for own sessions.
  */
 export async function putSession(db: Database, source: RecordSource, session: Session, peerId: string | null = null): Promise<SessionWrite> {
-  const row = sessionRow(source, session, peerId, 1)
-  const stored = await db
-    .insert(sessions)
-    .values(row)
-    .onConflictDoUpdate({
-      target: [sessions.source, sessions.key],
-      set: { ...updatableColumns(row), revision: sql`${sessions.revision} + 1` },
-      setWhere: lte(sessions.last_updated, row.last_updated),
-    })
-    .returning({ revision: sessions.revision })
-  if (stored.length > 0) return { outcome: 'stored', session, created: stored[0].revision === 1, revision: stored[0].revision }
-  return mergeIntoSession(db, source, session, { charging_periods: session.charging_periods, last_updated: session.last_updated }, null)
+  const row = sessionRow(source, session, peerId, 1, initialPeriodVersions(session))
+  const created = await db.insert(sessions).values(row).onConflictDoNothing().returning({ revision: sessions.revision })
+  if (created.length > 0) return { outcome: 'stored', session, created: true, revision: 1 }
+  return mergeIntoSession(db, source, session, session, null, true)
 }
 
 export const putOwnSession = (db: Database, session: Session) => putSession(db, 'own', session)
@@ -77,13 +72,14 @@ export function patchSession(db: Database, source: RecordSource, ref: RecordRef,
  * Read, merge, compare-and-swap on the revision read (D1 has no interactive transactions), read again when another
  * write landed in between: concurrent writes of one session never lose a charging period.
  */
-function mergeIntoSession(db: Database, source: RecordSource, ref: RecordRef, write: SessionPatch, peerId: string | null): Promise<SessionWrite> {
+function mergeIntoSession(db: Database, source: RecordSource, ref: RecordRef, write: SessionPatch, peerId: string | null, replace = false): Promise<SessionWrite> {
   return retryOnConflict<SessionWrite>(`Session ${recordKey(ref)}`, async () => {
     const stored = await getSession(db, source, ref)
     if (!stored) return { outcome: 'unknown' }
-    const session = mergeSessionWrite(stored.session, write)
-    if (!session) return { outcome: 'stale', session: stored.session }
-    const row = sessionRow(source, session, peerId ?? stored.peer_id, stored.revision + 1)
+    const merged = mergeSessionWrite(stored.session, stored.period_versions, write, replace)
+    if (!merged) return { outcome: 'stale', session: stored.session }
+    const { session, periodVersions } = merged
+    const row = sessionRow(source, session, peerId ?? stored.peer_id, stored.revision + 1, periodVersions)
     const written = await db
       .update(sessions)
       .set(updatableColumns(row))
@@ -151,18 +147,19 @@ export async function pseudonymizeSessionsOfToken(db: Database, token: TokenRef,
   return found.length
 }
 
-function sessionRow(source: RecordSource, session: Session, peerId: string | null, revision: number): SessionRow {
+function sessionRow(source: RecordSource, session: Session, peerId: string | null, revision: number, periodVersions: PeriodVersions): SessionRow {
   assertStorable(`Session ${session.id}`, session, SESSION_MAX_BYTES, session.charging_periods?.length ? 'charging_periods' : '')
-  return { ...tokenRecordRow(source, session, peerId), status: session.status, revision, object: session }
+  return { ...tokenRecordRow(source, session, peerId), status: session.status, revision, object: session, period_versions: periodVersions }
 }
 
 function updatableColumns({ source, key, ...columns }: SessionRow) {
   return columns
 }
 
-const toStored = (row: Pick<typeof sessions.$inferSelect, 'source' | 'object' | 'peer_id' | 'revision'>): StoredSession => ({
+const toStored = (row: Pick<typeof sessions.$inferSelect, 'source' | 'object' | 'peer_id' | 'revision' | 'period_versions'>): StoredSession => ({
   source: row.source,
   session: row.object,
   peer_id: row.peer_id,
   revision: row.revision,
+  period_versions: row.period_versions,
 })

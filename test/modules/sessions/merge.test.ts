@@ -77,26 +77,26 @@ describe('mergeSessionWrite', () => {
   const base = sessionOf({ country_code: 'NL', party_id: 'CPO' }, { country_code: 'DE', party_id: 'MSP' }, 'S1', minute(5)) as Session
 
   it('applies scalars of a write at least as new, and adds its periods in start order', () => {
-    const merged = mergeSessionWrite({ ...base, charging_periods: [period(3)] as Session['charging_periods'] }, { kwh: 7, charging_periods: [period(1)] as Session['charging_periods'], last_updated: minute(6) })
+    const merged = mergeSessionWrite({ ...base, charging_periods: [period(3)] as Session['charging_periods'] }, {}, { kwh: 7, charging_periods: [period(1)] as Session['charging_periods'], last_updated: minute(6) })?.session
     expect(merged).toMatchObject({ kwh: 7, last_updated: minute(6) })
     expect(merged?.charging_periods?.map((kept) => kept.start_date_time)).toEqual([minute(1), minute(3)])
   })
 
   it('keeps the stored scalars and periods against an older write, adding only new periods', () => {
     const stored = { ...base, charging_periods: [{ ...period(1), tariff_id: 'NEW' }] as Session['charging_periods'] }
-    const merged = mergeSessionWrite(stored, { kwh: 1, charging_periods: [period(1), period(0)] as Session['charging_periods'], last_updated: minute(4) })
+    const merged = mergeSessionWrite(stored, {}, { kwh: 1, charging_periods: [period(1), period(0)] as Session['charging_periods'], last_updated: minute(4) })?.session
     expect(merged).toMatchObject({ kwh: 0, last_updated: minute(5) })
     expect(merged?.charging_periods).toEqual([period(0), { ...period(1), tariff_id: 'NEW' }])
   })
 
   it('changes nothing for an older write without new periods', () => {
-    expect(mergeSessionWrite(base, { kwh: 1, last_updated: minute(4) })).toBeUndefined()
+    expect(mergeSessionWrite(base, {}, { kwh: 1, last_updated: minute(4) })).toBeUndefined()
   })
 
   it('ends with the same periods whatever order the writes come in', () => {
     const writes = [0, 1, 2, 3, 4].map((index) => ({ kwh: index, charging_periods: [period(index)] as Session['charging_periods'], last_updated: minute(6 + index) }))
     const orders = [[0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3], [3, 4, 0, 2, 1]]
-    const results = orders.map((order) => order.reduce((session, index) => mergeSessionWrite(session, writes[index]) ?? session, base))
+    const results = orders.map((order) => order.reduce((state, index) => mergeSessionWrite(state.session, state.periodVersions, writes[index]) ?? state, { session: base, periodVersions: {} }).session)
     for (const result of results) expect(result).toEqual(results[0])
     expect(results[0]).toMatchObject({ kwh: 4, last_updated: minute(10) })
   })

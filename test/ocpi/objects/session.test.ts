@@ -88,14 +88,14 @@ describe('mergeSessionWrite (mod_sessions, PATCH Method)', () => {
   const period = { start_date_time: '2015-06-29T23:40:00Z', dimensions: [{ type: 'ENERGY' as const, volume: 1 }] }
 
   it('adds charging periods and changes only the fields the patch carries', () => {
-    const patched = mergeSessionWrite(session, { kwh: 42, charging_periods: [period], last_updated: '2015-06-29T23:55:00Z' })
+    const patched = mergeSessionWrite(session, {}, { kwh: 42, charging_periods: [period], last_updated: '2015-06-29T23:55:00Z' })?.session
     expect(patched!.charging_periods).toEqual([...session.charging_periods!, period])
     expect(patched).toMatchObject({ kwh: 42, status: 'COMPLETED', last_updated: '2015-06-29T23:55:00Z', total_cost: session.total_cost })
   })
 
   it('leaves the periods alone without any, and is idempotent when a PATCH is retried', () => {
-    expect(mergeSessionWrite(session, { charging_periods: [], last_updated: session.last_updated })!.charging_periods).toEqual(session.charging_periods)
-    const once = mergeSessionWrite(session, { charging_periods: [period], last_updated: session.last_updated })!
-    expect(mergeSessionWrite(once, { charging_periods: [period], last_updated: session.last_updated })).toEqual(once)
+    expect(mergeSessionWrite(session, {}, { charging_periods: [], last_updated: session.last_updated })!.session.charging_periods).toEqual(session.charging_periods)
+    const once = mergeSessionWrite(session, {}, { charging_periods: [period], last_updated: session.last_updated })!
+    expect(mergeSessionWrite(once.session, once.periodVersions, { charging_periods: [period], last_updated: session.last_updated })).toEqual(once)
   })
 })
