@@ -15,8 +15,8 @@ export function envelope<T>(data: T | undefined, status_code: number = 1000, sta
 }
 
 /** Renders a successful OCPI response. HTTP 201 only where the spec says Created (credentials POST). */
-export function respond<T>(c: Context, data: T, options: { http_status?: 200 | 201; status_code?: 1000 | OcpiStatusCode } = {}) {
-  return c.json(envelope(data, options.status_code ?? 1000), options.http_status ?? 200)
+export function respond<T>(c: Context, data: T, options: { http_status?: 200 | 201; status_code?: 1000 | OcpiStatusCode; status_message?: string } = {}) {
+  return c.json(envelope(data, options.status_code ?? 1000, options.status_message), options.http_status ?? 200)
 }
 
 /**

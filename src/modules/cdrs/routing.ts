@@ -37,6 +37,14 @@ export function visibleTokenPartiesFilter(c: Context<OcpiEnv>): Pick<RecordListF
   return { tokenPartyOfPeer: c.var.peer.id }
 }
 
+/**
+ * Why a pull of sessions or CDRs is empty for this peer whatever is stored: they go to the eMSP of the driver's token
+ * (and to hubs routing for it), so a peer holding neither role never sees one.
+ */
+export function emptyForRoles(c: Context<OcpiEnv>, what: string): string | undefined {
+  return c.var.peer.roles.some((role) => role.role === 'EMSP' || role.role === 'HUB') ? undefined : `${what} are shared with the token's eMSP and hub peers only`
+}
+
 /** Sender side: the hosted CPO the request addresses with OCPI-to, if it names one (else all hosted CPOs answer). */
 export async function addressedOwners(c: Context<OcpiEnv>): Promise<PartyRef[] | undefined> {
   if (!routedTo(c)) return undefined

@@ -133,6 +133,13 @@ describe('Sessions Sender (CPO side)', () => {
     expect((await response.json<OcpiBody<any[]>>()).data!.map((session) => session.id).sort()).toEqual(['A1', 'A2', 'B1'])
   })
 
+  it('tells a peer whose roles see no sessions why its list is empty', async () => {
+    const cpoOnly = await registeredPeer({ roles: [roleOf('CPO', { country_code: 'DE', party_id: uniquePartyId() })] })
+    const body = await (await ocpiFetch('/ocpi/2.3.0/sender/sessions', { token: cpoOnly.token })).json<OcpiBody<any[]>>()
+    expect(body).toMatchObject({ status_code: 1000, data: [], status_message: "Sessions are shared with the token's eMSP and hub peers only" })
+    expect((await (await ocpiFetch('/ocpi/2.3.0/sender/sessions', { token: peerA.token })).json<OcpiBody>()).status_message).toBe('Success')
+  })
+
   it('refuses OCPI-from naming a party the peer does not represent', async () => {
     const response = await ocpiFetch('/ocpi/2.3.0/sender/sessions', { token: peerA.token, headers: fromHeaders(emspB) })
     expect(await response.json<OcpiBody>()).toMatchObject({ status_code: 2001 })
