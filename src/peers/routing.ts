@@ -37,7 +37,7 @@ export function routedTo(c: Context<OcpiEnv>): PartyRef | undefined {
   const party_id = c.req.header(OCPI_TO_PARTY)
   if (!country_code || !party_id) return undefined
   const party = { country_code, party_id }
-  const roles = c.var.peer.roles
+  const roles = c.var.peer?.roles ?? []
   const direct = !roles.some((role) => role.role === 'HUB')
   return direct && roles.some((role) => samePartyRef(role, party)) ? undefined : party
 }
