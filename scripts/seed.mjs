@@ -1,5 +1,6 @@
 // Demo data for `npm start`, written through the management API only, so it exercises what users use. Idempotent.
 import { seedLocations } from './seed/locations.mjs'
+import { seedLoopback } from './seed/loopback.mjs'
 import { seedSessions } from './seed/sessions.mjs'
 import { seedTariffs } from './seed/tariffs.mjs'
 import { seedTokens } from './seed/tokens.mjs'
@@ -17,7 +18,7 @@ export const DEMO_PARTIES = [
 ]
 
 /** Further seed steps (locations, tariffs, tokens...) register here: each gets (admin) and must be idempotent. */
-export const seedSteps = [seedLocations, seedTariffs, seedTokens, seedSessions]
+export const seedSteps = [seedLocations, seedTariffs, seedTokens, seedSessions, seedLoopback]
 
 export async function seedDemo(baseUrl, adminToken) {
   const admin = async (method, path, body) => {

@@ -8,7 +8,9 @@ const url = `http://localhost:${port}`
 await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { stdio: 'inherit' })
 const dev = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'dev', '--port', String(port), '--var', `PUBLIC_URL:${url}`,
   // A local demo's peers live on this machine: allow private peer URLs here only (docs/security.md, "Outbound URL policy").
-  '--var', 'ALLOW_PRIVATE_PEER_URLS:true'], {
+  '--var', 'ALLOW_PRIVATE_PEER_URLS:true',
+  // The demo's charge points run 10 times faster than real time: a meter value every 6 s (docs/commands.md).
+  '--var', `SIMULATOR_SPEED:${process.env.SIMULATOR_SPEED ?? '10'}`], {
   stdio: 'inherit',
   env: offlineEnv(),
 })

@@ -5,6 +5,8 @@
 interface OptionalSettings {
   /** Webhook that carries out commands a hosted CPO receives, instead of the built-in charge point simulator. */
   CSMS_WEBHOOK_URL?: string
+  /** Bearer token sent to CSMS_WEBHOOK_URL, when the CSMS asks for one. */
+  CSMS_WEBHOOK_TOKEN?: string
   /** Unset in production (refuse); "true" or a host:port list for local use only (docs/security.md, "Outbound URL policy"). */
   ALLOW_PRIVATE_PEER_URLS?: string
 }

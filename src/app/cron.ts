@@ -16,8 +16,6 @@ export const scheduledJobs: ScheduledJob[] = [
 ]
 
 export async function runScheduledJobs(env: Env, scheduledTime: number): Promise<void> {
-  const results = await Promise.allSettled(scheduledJobs.map((job) => job.run(env, scheduledTime)))
-  results.forEach((result, index) => {
-    if (result.status === 'rejected') logError(`scheduled job ${scheduledJobs[index].name} failed`, result.reason)
-  })
+  await Promise.all(scheduledJobs.map((job) => job.run(env, scheduledTime)
+    .catch((error: unknown) => logError(`scheduled job ${job.name} failed`, error))))
 }

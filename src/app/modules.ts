@@ -3,6 +3,8 @@ import { serveModules } from '../peers/served-modules'
 import { onSharingPolicyChange } from '../modules/locations/policy-change'
 import { republishTariffsForPolicy } from '../modules/tariffs/push'
 import { cdrs } from '../modules/cdrs'
+import { commands } from '../modules/commands'
+import { xChargingLimits } from '../modules/x-charging-limits'
 import { hubclientinfo } from '../modules/hubclientinfo'
 import { sessions } from '../modules/sessions'
 import { locationsModule } from '../modules/locations'
@@ -14,7 +16,7 @@ import { xTokenMigration } from '../modules/x-token-migration'
 import { xFeeds } from '../modules/x-feeds'
 
 /** Every module served, in the order listed in version details. Credentials is mounted by src/app/ocpi.ts. */
-export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, cdrs]
+export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, cdrs, commands, xChargingLimits]
 serveModules(modules)
 // Tariffs follow the locations that use them (docs/tariffs.md), so a location sharing policy decides them too.
 onSharingPolicyChange(republishTariffsForPolicy)

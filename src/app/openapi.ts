@@ -1,6 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { CDR } from '../ocpi/objects/cdr'
+import { CommandResult } from '../ocpi/objects/command'
+import { ChargingLimits } from '../modules/commands/limits'
 import { ConnectorPatch, EVSEPatch, Location, LocationPatch } from '../ocpi/objects/location'
 import { MoveRequest } from '../modules/locations/migration'
 import { SharingPolicy } from '../ocpi/objects/sharing-policy'
@@ -90,6 +92,16 @@ export const adminOperations: Record<string, Operation> = {
   'POST /migrations/import-party': { summary: 'Takes over the tokens of a party from another platform', body: ImportPartyRequest, status: 202 },
   'GET /migrations/moves': { summary: 'Lists party moves' },
   'GET /migrations/:id': { summary: 'State of a migration' },
+  'POST /commands/:peer_id/:command': { summary: 'Sends a command to a CPO peer as eMSP; the body is the command object without response_url', body: 'object', status: 202 },
+  'GET /commands': { summary: 'Lists commands sent and received (paged)' },
+  'GET /commands/:command_id': { summary: 'One command with its whole history' },
+  'POST /csms/commands/:command_id/result': { summary: 'The CSMS reports the charge point result of a command (docs/csms-webhook.md)', body: CommandResult },
+  'POST /csms/sessions/:country_code/:party_id/:session_id/start': { summary: 'The CSMS reports a session started; the platform holds it live and pushes its updates', body: Session, status: 201 },
+  'POST /csms/sessions/:country_code/:party_id/:session_id/meter': { summary: 'The CSMS reports an absolute meter value of a live session', body: 'object' },
+  'POST /csms/sessions/:country_code/:party_id/:session_id/stop': { summary: 'The CSMS reports the end of a live session; its CDR is created and sent', body: 'object' },
+  'PUT /charging-limits/:peer_id/:country_code/:party_id/:session_id': { summary: 'Sets the limits of a session at the CPO peer running it (x-charging-limits)', body: ChargingLimits },
+  'GET /charging-limits/:peer_id/:country_code/:party_id/:session_id': { summary: 'Reads the limits and live state of a session at the CPO peer (x-charging-limits)' },
+  'GET /live-sessions/:country_code/:party_id/:session_id': { summary: 'Live state of a hosted CPO session (energy, power)' },
 }
 
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}')

@@ -90,7 +90,7 @@ export async function listRecords<T>(db: Database, table: SQLiteTable, columns: 
     filter.token_uid !== undefined ? eq(columns.token_uid, filter.token_uid.toUpperCase()) : undefined,
     dateRange(paged, page),
   )
-  const [rows, [{ total }]] = await db.batch([
+  const [rows, [counted]] = await db.batch([
     db
       .select({ object: columns.object, last_updated: columns.last_updated, key: columns.key })
       .from(table)
@@ -100,6 +100,7 @@ export async function listRecords<T>(db: Database, table: SQLiteTable, columns: 
       .offset(pageOffset(page)),
     db.select({ total: count() }).from(table).where(where),
   ])
+  const total = counted?.total ?? 0
   const last = rows.at(-1)
   return {
     objects: rows.map((row) => row.object as T),

@@ -91,7 +91,9 @@ export class BackgroundJob extends DurableObject<Env> {
     this.#stepping = true
     let outcome: { state: unknown; done: boolean }
     try {
-      outcome = await jobKinds[row.kind].step(this.env, JSON.parse(row.state) as never)
+      const kind = jobKinds[row.kind]
+      if (!kind) throw new Error(`Unknown job kind ${row.kind}`)
+      outcome = await kind.step(this.env, JSON.parse(row.state) as never)
     } catch (error) {
       // Never throw from alarm(): the runtime's own retries are few and invisible. Count, back off, show the error.
       return await this.#failed(error instanceof Error ? error.message : String(error), error instanceof PermanentJobError)

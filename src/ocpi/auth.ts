@@ -35,9 +35,8 @@ export function encodeAuthorization(token: string): string {
  */
 export function tokenCandidates(header: string | undefined | null): string[] {
   if (!header) throw new OcpiError(2000, 'Missing Authorization header', { http_status: 401 })
-  const match = /^Token\s+(\S+)\s*$/i.exec(header)
-  if (!match) throw new OcpiError(2000, 'Authorization header must be "Token <credentials token>"', { http_status: 401 })
-  const value = match[1]
+  const value = /^Token\s+(\S+)\s*$/i.exec(header)?.[1]
+  if (value === undefined) throw new OcpiError(2000, 'Authorization header must be "Token <credentials token>"', { http_status: 401 })
   const decoded = decodeBase64Token(value)
   return decoded !== undefined && decoded !== value ? [decoded, value] : [value]
 }

@@ -20,7 +20,7 @@ export class OcpiError extends Error {
 
   /** The first issue names the field, e.g. "evses.0.uid". */
   static fromZod(error: z.ZodError, prefix?: string): OcpiError {
-    const [issue] = error.issues
+    const [issue = { path: [], message: 'Invalid input' }] = error.issues
     const path = [prefix, ...issue.path.map(String)].filter((part) => part !== undefined && part !== '').join('.')
     return new OcpiError(2001, path ? `${path}: ${issue.message}` : issue.message, { path })
   }

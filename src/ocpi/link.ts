@@ -16,12 +16,13 @@ export function parseLinkHeader(header: string | null | undefined): LinkValue[] 
   const pattern = /<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;,\s]*))?)*)/g
   for (const match of header.matchAll(pattern)) {
     const rel: string[] = []
-    for (const param of match[2].matchAll(/;\s*([^;,=\s]+)(?:\s*=\s*("(?:[^"\\]|\\.)*"|[^;,\s]*))?/g)) {
-      if (param[1].toLowerCase() !== 'rel' || param[2] === undefined) continue
-      const value = param[2].startsWith('"') ? param[2].slice(1, -1).replace(/\\(.)/g, '$1') : param[2]
+    const [, uri = '', params = ''] = match
+    for (const [, name = '', quotedOrBare] of params.matchAll(/;\s*([^;,=\s]+)(?:\s*=\s*("(?:[^"\\]|\\.)*"|[^;,\s]*))?/g)) {
+      if (name.toLowerCase() !== 'rel' || quotedOrBare === undefined) continue
+      const value = quotedOrBare.startsWith('"') ? quotedOrBare.slice(1, -1).replace(/\\(.)/g, '$1') : quotedOrBare
       rel.push(...value.toLowerCase().split(/\s+/).filter(Boolean))
     }
-    links.push({ uri: match[1].trim(), rel })
+    links.push({ uri: uri.trim(), rel })
   }
   return links
 }

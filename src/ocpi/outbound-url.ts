@@ -55,9 +55,9 @@ export function privateHostKind(host: string): string | undefined {
 function parseIpv4(host: string): number | undefined {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host)
   if (!match) return undefined
-  const octets = match.slice(1).map(Number)
+  const octets = match.slice(1, 5).map(Number)
   if (octets.some((octet) => octet > 255)) return undefined
-  return ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3]
+  return octets.reduce((address, octet) => address * 256 + octet, 0)
 }
 
 // IANA IPv4 Special-Purpose Address Registry (RFC 6890) and multicast: none of these is a peer on the internet.
@@ -85,15 +85,21 @@ function ipv4Kind(address: number): string | undefined {
 }
 
 /** Eight 16-bit groups of a bracket-less IPv6 literal as the WHATWG parser writes it (hex, `::` compression, no dots). */
-function parseIpv6(literal: string): number[] | undefined {
-  const halves = literal.split('::')
-  if (halves.length > 2) return undefined
+type Ipv6Groups = [number, number, number, number, number, number, number, number]
+
+function parseIpv6(literal: string): Ipv6Groups | undefined {
+  const [before = '', after, ...more] = literal.split('::')
+  if (more.length > 0) return undefined
   const groups = (part: string) => (part === '' ? [] : part.split(':').map((group) => (/^[0-9a-f]{1,4}$/.test(group) ? Number.parseInt(group, 16) : Number.NaN)))
-  const head = groups(halves[0])
-  const tail = halves.length === 2 ? groups(halves[1]) : []
-  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0
+  const head = groups(before)
+  const tail = after === undefined ? [] : groups(after)
+  const fill = after === undefined ? 0 : 8 - head.length - tail.length
   const all = [...head, ...new Array<number>(Math.max(fill, 0)).fill(0), ...tail]
-  return all.length === 8 && all.every((group) => Number.isInteger(group)) ? all : undefined
+  return isIpv6Groups(all) ? all : undefined
+}
+
+function isIpv6Groups(groups: number[]): groups is Ipv6Groups {
+  return groups.length === 8 && groups.every((group) => Number.isInteger(group))
 }
 
 function ipv6Kind(literal: string): string | undefined {

@@ -17,7 +17,8 @@ const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, mon
 function isCalendarDateTime(value: string): boolean {
   const match = DATE_TIME.exec(value)
   if (!match) return false
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number)
+  // The pattern has six mandatory groups; NaN fails every comparison below.
+  const [year = Number.NaN, month = Number.NaN, day = Number.NaN, hour = Number.NaN, minute = Number.NaN, second = Number.NaN] = match.slice(1, 7).map(Number)
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59
 }
 

@@ -76,10 +76,11 @@ export async function getReceivedClientInfo(db: Database, peerId: string, party:
 /** Sender GET: our own ClientInfo objects, date-filtered and keyset-paged on (last_updated, key). */
 export async function listOwnClientInfo(db: Database, page: PageQuery): Promise<Page<ClientInfo>> {
   const filter = and(isNull(hubClientInfo.peer_id), dateRange(paged, page))
-  const [rows, [{ total }]] = await db.batch([
+  const [rows, [counted]] = await db.batch([
     db.select().from(hubClientInfo).where(and(filter, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
     db.select({ total: count() }).from(hubClientInfo).where(filter),
   ])
+  const total = counted?.total ?? 0
   const last = rows.at(-1)
   return { objects: rows.map(toClientInfo), total, last: last && { last_updated: last.last_updated, key: last.key ?? '' } }
 }
@@ -87,10 +88,11 @@ export async function listOwnClientInfo(db: Database, page: PageQuery): Promise<
 /** Management view: every row, own and received, newest first. */
 export async function listAllClientInfo(db: Database, options: { source?: 'own' | 'received'; limit: number; offset: number }) {
   const where = options.source === 'own' ? isNull(hubClientInfo.peer_id) : options.source === 'received' ? sql`${hubClientInfo.peer_id} IS NOT NULL` : undefined
-  const [rows, [{ total }]] = await db.batch([
+  const [rows, [counted]] = await db.batch([
     db.select().from(hubClientInfo).where(where).orderBy(sql`${hubClientInfo.last_updated} DESC`, hubClientInfo.key).limit(options.limit).offset(options.offset),
     db.select({ total: count() }).from(hubClientInfo).where(where),
   ])
+  const total = counted?.total ?? 0
   return { total, rows: rows.map((row) => ({ ...toClientInfo(row), source: row.peer_id === null ? 'own' : 'received', peer_id: row.peer_id })) }
 }
 

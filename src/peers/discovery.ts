@@ -73,7 +73,7 @@ async function fetchOcpi<S extends z.ZodType>(env: Env, settings: OutboundSettin
     const parsed = schema.safeParse(response.data)
     if (!parsed.success) {
       const [issue] = parsed.error.issues
-      throw new OcpiError(3001, `GET ${what} ${url}: invalid ${what} at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      throw new OcpiError(3001, `GET ${what} ${url}: invalid ${what} at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`)
     }
     return parsed.data
   } catch (error) {

@@ -57,8 +57,9 @@ export function decideRoles(facts: RoleFacts): RoleDecision[] {
 /** The first refused role as an OCPI error naming it and its index in `roles`; undefined when none is refused. */
 export function refusal(decisions: readonly RoleDecision[]): OcpiError | undefined {
   const index = decisions.findIndex((decision) => decision.outcome === 'refused')
-  if (index < 0) return undefined
-  const { role, reason } = decisions[index]
+  const refused = decisions[index]
+  if (!refused) return undefined
+  const { role, reason } = refused
   return new OcpiError(2001, `Role ${roleKey(role)} refused: ${reason}. Ask the operator of this platform for a grant.`, { path: `roles.${index}` })
 }
 

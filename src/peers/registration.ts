@@ -225,11 +225,12 @@ export async function setPeerExtensions(env: Env, peerId: string, extensions: st
  */
 export async function publishRolesToPeers(env: Env, actor = 'roles-changed'): Promise<Record<string, string>> {
   const connected = (await listPeers(database(env.DB))).filter((peer) => peer.status === 'CONNECTED')
-  const results = await Promise.allSettled(connected.map((peer) => renewCredentials(env, peer.id, { actor })))
-  return Object.fromEntries(connected.map((peer, index) => {
-    const result = results[index]
-    return [peer.id, result.status === 'fulfilled' ? 'UPDATED' : `FAILED: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`]
+  const outcomes = await Promise.all(connected.map(async (peer) => {
+    const outcome = await renewCredentials(env, peer.id, { actor })
+      .then(() => 'UPDATED', (error: unknown) => `FAILED: ${error instanceof Error ? error.message : String(error)}`)
+    return [peer.id, outcome] as const
   }))
+  return Object.fromEntries(outcomes)
 }
 
 const DAY_MS = 24 * 3600 * 1000
@@ -245,10 +246,8 @@ export async function rotateStaleCredentials(env: Env, now = Date.now()): Promis
   const maxAgeMs = (Number(env.CREDENTIALS_MAX_AGE_DAYS) || 30) * DAY_MS
   await deleteExpiredTokens(db, now)
   const stale = await listPeersDueForRenewal(db, { initiator: now - maxAgeMs, other: now - maxAgeMs - DAY_MS })
-  const results = await Promise.allSettled(stale.map((peerId) => renewCredentials(env, peerId, { actor: 'cron' })))
-  results.forEach((result, index) => {
-    if (result.status === 'rejected') logError(`credentials renewal for peer ${stale[index]} failed`, result.reason)
-  })
+  await Promise.all(stale.map((peerId) => renewCredentials(env, peerId, { actor: 'cron' })
+    .catch((error: unknown) => logError(`credentials renewal for peer ${peerId} failed`, error))))
 }
 
 /** Cron: try OFFLINE peers again (a refresh), so a peer that is back becomes CONNECTED without an operator. */
@@ -284,7 +283,7 @@ function acceptedCredentials(response: OcpiResponse, version: OcpiVersion, what:
   const parsed = credentialsSchemas[version].safeParse(response.data)
   if (!parsed.success) {
     const [issue] = parsed.error.issues
-    throw new OcpiError(3001, `${what}: the peer answered invalid credentials at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    throw new OcpiError(3001, `${what}: the peer answered invalid credentials at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`)
   }
   return parsed.data
 }

@@ -20,7 +20,8 @@ export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
     return party
   }
   const candidates = (await listHostedParties(c.var.db)).filter((party) => !role || party.role === role)
-  if (candidates.length === 1) return candidates[0]
+  const [only, ...others] = candidates
+  if (only && others.length === 0) return only
   throw new OcpiError(2001, `${OCPI_TO_COUNTRY}/${OCPI_TO_PARTY} headers are required: this platform hosts ${candidates.length} ${role ?? ''} parties`.replace(/\s+/g, ' '), {
     path: OCPI_TO_COUNTRY,
   })
@@ -68,8 +69,8 @@ export function requestingParty(c: Context<OcpiEnv>): PartyRef | undefined {
     return party
   }
   const distinct = new Map(c.var.peer.roles.map((role) => [`${role.country_code}*${role.party_id}`.toUpperCase(), role]))
-  const [only] = distinct.values()
-  return distinct.size === 1 ? { country_code: only.country_code.toUpperCase(), party_id: only.party_id.toUpperCase() } : undefined
+  const [only, ...others] = distinct.values()
+  return only && others.length === 0 ? { country_code: only.country_code.toUpperCase(), party_id: only.party_id.toUpperCase() } : undefined
 }
 
 /**

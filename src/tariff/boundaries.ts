@@ -12,7 +12,7 @@ import { PricingError } from './types'
 const MAX_DAYS = 3700
 
 const ascendingUnique = (values: Decimal[]) =>
-  values.sort((a, b) => a.cmp(b)).filter((value, index, sorted) => index === 0 || !value.eq(sorted[index - 1]))
+  values.sort((a, b) => a.cmp(b)).filter((value, index, sorted) => !sorted[index - 1]?.eq(value))
 
 /** Session energies (kWh) where a min_kwh or max_kwh restriction starts or stops holding. */
 export function energyBoundaries(elements: CompiledElement[]): Decimal[] {
@@ -22,7 +22,8 @@ export function energyBoundaries(elements: CompiledElement[]): Decimal[] {
 /** Instants where a time of day, date, weekday or duration restriction starts or stops holding. */
 export function instantBoundaries(elements: CompiledElement[], timeline: Timeline, timeZone: string): Decimal[] {
   const { pieces } = timeline
-  if (pieces.length === 0) return []
+  const [firstPiece] = pieces
+  if (!firstPiece) return []
   const instants: Decimal[] = []
 
   for (const element of elements) {
@@ -42,8 +43,8 @@ export function instantBoundaries(elements: CompiledElement[], timeline: Timelin
   // Midnight is an edge of every date and weekday, and of a time window open on one side (only end_time: from 00:00).
   if (needsMidnights || secondsOfDay.size > 0) secondsOfDay.add(0)
   if (secondsOfDay.size > 0) {
-    const first = pieces.reduce((earliest, piece) => (piece.start.lt(earliest) ? piece.start : earliest), pieces[0].start)
-    const last = pieces.reduce((latest, piece) => (piece.end.gt(latest) ? piece.end : latest), pieces[0].end)
+    const first = pieces.reduce((earliest, piece) => (piece.start.lt(earliest) ? piece.start : earliest), firstPiece.start)
+    const last = pieces.reduce((latest, piece) => (piece.end.gt(latest) ? piece.end : latest), firstPiece.end)
     const firstSecond = wholeSeconds(first)
     const lastSecond = wholeSeconds(last)
     let date = localTimeAt(firstSecond, timeZone).date

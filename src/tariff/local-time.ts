@@ -36,11 +36,10 @@ export function assertTimeZone(timeZone: string): void {
 
 /** UTC offset in seconds at an instant, read from the platform's time zone database. */
 function exactOffset(epochSeconds: number, timeZone: string): number {
-  const parts: Record<string, number> = {}
-  for (const part of formatterFor(timeZone).formatToParts(new Date(epochSeconds * 1000))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value)
-  }
-  const localAsUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) / 1000
+  const parts = formatterFor(timeZone).formatToParts(new Date(epochSeconds * 1000))
+  // The formatter is built with every one of these fields: a missing one would read NaN, never a wrong offset.
+  const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value)
+  const localAsUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second')) / 1000
   return localAsUtc - epochSeconds
 }
 
@@ -84,13 +83,14 @@ export function localTimeAt(epochSeconds: number, timeZone: string): LocalTime {
  * Every instant a local date and time of day occurs: one; two when clocks moved back over it (both are edges of a
  * time window); or, when clocks moved forward over it, the first instant whose wall clock reads later.
  */
-export function instantsOf(date: string, secondOfDay: number, timeZone: string): number[] {
-  const [year, month, day] = date.split('-').map(Number)
+export function instantsOf(date: string, secondOfDay: number, timeZone: string): [number, ...number[]] {
+  const { year, month, day } = dateFields(date)
   const localAsUtc = Date.UTC(year, month - 1, day) / 1000 + secondOfDay
   const earlier = localAsUtc - offsetAt(localAsUtc + SECONDS_PER_DAY / 2, timeZone)
   const later = localAsUtc - offsetAt(localAsUtc - SECONDS_PER_DAY / 2, timeZone)
   const matching = [...new Set([earlier, later])].filter((instant) => instant + offsetAt(instant, timeZone) === localAsUtc).sort((a, b) => a - b)
-  if (matching.length > 0) return matching
+  const [firstMatch, ...laterMatches] = matching
+  if (firstMatch !== undefined) return [firstMatch, ...laterMatches]
   let low = Math.min(earlier, later)
   let high = Math.max(earlier, later)
   while (high - low > 1) {
@@ -127,15 +127,21 @@ export function offsetChanges(from: number, to: number, timeZone: string): numbe
 
 /** The local date after `date`. */
 export function nextDate(date: string): string {
-  const [year, month, day] = date.split('-').map(Number)
+  const { year, month, day } = dateFields(date)
   const next = new Date(Date.UTC(year, month - 1, day + 1))
   return `${pad(next.getUTCFullYear(), 4)}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`
 }
 
 /** "HH:MM" (TariffRestrictions start_time, end_time) as seconds since local midnight. */
 export function secondOfDayOf(time: string): number {
-  const [hours, minutes] = time.split(':').map(Number)
+  const [hours = Number.NaN, minutes = Number.NaN] = time.split(':').map(Number)
   return hours * 3600 + minutes * 60
+}
+
+/** "YYYY-MM-DD" as numbers; a malformed date reads NaN fields, which name no instant. */
+function dateFields(date: string): { year: number; month: number; day: number } {
+  const [year = Number.NaN, month = Number.NaN, day = Number.NaN] = date.split('-').map(Number)
+  return { year, month, day }
 }
 
 export const WEEKDAY_NAMES = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const

@@ -63,19 +63,23 @@ export function costOf(before: Decimal, taxes: Tax[]): Cost {
  * Splits a rounded amount over parts in proportion to their weights, each share rounded down to 4 decimals and the
  * units left over given to the largest remainders (the earliest part on a tie): the shares add up to the amount.
  */
-export function allocate(total: Decimal, weights: Decimal[]): Decimal[] {
-  const weightSum = sum(weights)
-  if (weights.length === 1 || weightSum.eq(ZERO)) return weights.map((_, index) => (index === 0 ? total : ZERO))
+export function allocate<T>(total: Decimal, parts: readonly T[], weightOf: (part: T) => Decimal): { part: T; share: Decimal }[] {
+  const weighted = parts.map((part) => ({ part, weight: weightOf(part) }))
+  const weightSum = sum(weighted.map(({ weight }) => weight))
+  if (parts.length === 1 || weightSum.eq(ZERO)) return parts.map((part, index) => ({ part, share: index === 0 ? total : ZERO }))
   // One quotient (40 decimals) for all parts: a share off in its 40th decimal can only move a unit between parts.
   const perWeight = total.div(weightSum)
-  const exact = weights.map((weight) => perWeight.times(weight))
-  const shares = exact.map((share) => share.round(MONEY_DECIMALS, Decimal.roundDown))
-  let left = total.minus(sum(shares))
-  const byRemainder = exact.map((share, index) => ({ index, remainder: share.minus(shares[index]) })).sort((a, b) => b.remainder.cmp(a.remainder))
-  for (const { index } of byRemainder) {
+  const shares = weighted.map(({ part, weight }) => {
+    const exact = perWeight.times(weight)
+    const share = exact.round(MONEY_DECIMALS, Decimal.roundDown)
+    return { part, share, remainder: exact.minus(share) }
+  })
+  let left = total.minus(sum(shares.map(({ share }) => share)))
+  // A stable sort: on equal remainders the earlier part gets the unit.
+  for (const entry of [...shares].sort((a, b) => b.remainder.cmp(a.remainder))) {
     if (left.lt(MONEY_UNIT)) break
-    shares[index] = shares[index].plus(MONEY_UNIT)
+    entry.share = entry.share.plus(MONEY_UNIT)
     left = left.minus(MONEY_UNIT)
   }
-  return shares
+  return shares.map(({ part, share }) => ({ part, share }))
 }

@@ -42,6 +42,6 @@ export function applyPriceLimits(total: CostSum, tariff: Tariff): { total: CostS
   const newTaxSum = limitedAfter.minus(limitedBefore)
   const limitedTaxes: Tax[] = taxes.length === 0 || taxSum.eq(ZERO)
     ? newTaxSum.gt(ZERO) ? [{ rate: null, amount: newTaxSum }] : []
-    : allocate(newTaxSum, taxes.map((tax) => tax.amount)).map((amount, index) => ({ rate: taxes[index].rate, amount }))
+    : allocate(newTaxSum, taxes, (tax) => tax.amount).map(({ part, share }) => ({ rate: part.rate, amount: share }))
   return { total: new CostSum().add(limitedBefore, limitedTaxes), applied }
 }

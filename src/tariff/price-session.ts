@@ -136,10 +136,11 @@ function componentFinder(candidates: CompiledElement[], state: PieceState): (typ
   return (type) => {
     for (const element of candidates) {
       const componentIndex = element.element.price_components.findIndex((component) => component.type === type)
-      if (componentIndex < 0) continue
+      const component = element.element.price_components[componentIndex]
+      if (!component) continue
       let elementHolds = holds.get(element.index)
       if (elementHolds === undefined) holds.set(element.index, (elementHolds = restrictionsHold(element, state)))
-      if (elementHolds) return { element, componentIndex, component: element.element.price_components[componentIndex] }
+      if (elementHolds) return { element, componentIndex, component }
     }
     return null
   }
@@ -179,7 +180,7 @@ const costTypeOf = (row: Row): CostType =>
  * cutting a period in two never changes a rounding. Its amount and VAT are then shared out over its rows.
  */
 function priceComponents(rows: Row[], tariff: Tariff): PricedComponent[] {
-  const groups = new Map<string, Row[]>()
+  const groups = new Map<string, [Row, ...Row[]]>()
   for (const row of rows) {
     if (!row.applied) continue
     const key = `${row.phase}/${row.dimension}/${row.applied.element.index}/${row.applied.componentIndex}`
@@ -195,13 +196,12 @@ function priceComponents(rows: Row[], tariff: Tariff): PricedComponent[] {
     const amount = roundMoney(isTimeBased(first.dimension) ? price.times(billed).div(SECONDS_PER_HOUR) : price.times(billed))
     const rate = component.vat === undefined ? null : fromNumber(component.vat)
     const { before, tax } = splitTaxes(amount, component.vat, rate, tariff.tax_included)
-    const weights = group.map((row) => row.billed)
-    const beforeShares = allocate(before, weights)
-    const taxShares = tax ? allocate(tax.amount, weights) : []
-    for (const [index, row] of group.entries()) {
-      row.before = beforeShares[index]
-      row.tax = tax ? { rate: tax.rate, amount: taxShares[index] } : null
+    const billedOf = (row: Row) => row.billed
+    for (const { part: row, share } of allocate(before, group, billedOf)) {
+      row.before = share
+      row.tax = null
     }
+    if (tax) for (const { part: row, share } of allocate(tax.amount, group, billedOf)) row.tax = { rate: tax.rate, amount: share }
     return {
       costType: costTypeOf(first),
       before,
@@ -226,6 +226,7 @@ function pricedPeriods(pieces: Piece[], rows: Row[]): PricedPeriod[] {
   for (const row of rows) byPiece.set(row.piece, [...(byPiece.get(row.piece) ?? []), row])
   return [...byPiece.entries()].map(([index, pieceRows]) => {
     const piece = pieces[index]
+    if (!piece) throw new RangeError(`A priced row names piece ${index} of ${pieces.length}`)
     return {
       source_period: piece.period,
       kind: piece.kind,

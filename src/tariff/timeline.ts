@@ -74,14 +74,17 @@ const ROUNDING_TOLERANCE_SECONDS = new Decimal('0.2')
  * to the length within that rounding, the last of them takes the difference, so that a 10-minute period bills
  * 600 seconds, not the 600.12 that 0.1667 hours make.
  */
-function onTheClock(durations: Decimal[], length: Decimal | undefined): Decimal[] {
+type Durations = readonly [reserved: Decimal, charging: Decimal, parked: Decimal]
+
+function onTheClock(durations: Durations, length: Decimal | undefined): Durations {
   const reported = sum(durations)
   const lastPositive = durations.findLastIndex((duration) => duration.gt(ZERO))
   if (length === undefined || lastPositive < 0) return durations
   const present = durations.filter((duration) => duration.gt(ZERO)).length
   const gap = length.minus(reported)
   if (gap.abs().gt(ROUNDING_TOLERANCE_SECONDS.times(fromNumber(present)))) return durations
-  return durations.map((duration, index) => (index === lastPositive ? duration.plus(gap) : duration))
+  const stretched = (index: 0 | 1 | 2) => (index === lastPositive ? durations[index].plus(gap) : durations[index])
+  return [stretched(0), stretched(1), stretched(2)]
 }
 
 /**
@@ -174,8 +177,8 @@ export function cutAtInstants(pieces: Piece[], instants: Decimal[]): Piece[] {
   const firstAbove = firstAboveFrom(instants)
   for (const original of pieces) {
     let piece = original
-    for (let index = firstAbove(piece.start); index < instants.length && instants[index].lt(piece.end); index++) {
-      const instant = instants[index]
+    let index = firstAbove(piece.start)
+    for (let instant = instants[index]; instant?.lt(piece.end); instant = instants[++index]) {
       const energy = piece.energyEnd.eq(piece.energyStart)
         ? piece.energyStart
         : within(piece.energyStart.plus(piece.energyEnd.minus(piece.energyStart).times(instant.minus(piece.start)).div(piece.end.minus(piece.start))), piece.energyStart, piece.energyEnd)
@@ -194,8 +197,8 @@ export function cutAtEnergies(pieces: Piece[], energies: Decimal[]): Piece[] {
   const firstAbove = firstAboveFrom(energies)
   for (const original of pieces) {
     let piece = original
-    for (let index = firstAbove(piece.energyStart); index < energies.length && energies[index].lt(piece.energyEnd); index++) {
-      const energy = energies[index]
+    let index = firstAbove(piece.energyStart)
+    for (let energy = energies[index]; energy?.lt(piece.energyEnd); energy = energies[++index]) {
       const instant = within(piece.start.plus(piece.end.minus(piece.start).times(energy.minus(piece.energyStart)).div(piece.energyEnd.minus(piece.energyStart))), piece.start, piece.end)
       result.push({ ...piece, end: instant, energyEnd: energy })
       piece = { ...piece, start: instant, energyStart: energy }
@@ -209,8 +212,8 @@ export function cutAtEnergies(pieces: Piece[], energies: Decimal[]): Piece[] {
 function firstAboveFrom(values: Decimal[]): (value: Decimal) => number {
   let index = 0
   return (value) => {
-    while (index > 0 && values[index - 1].gt(value)) index--
-    while (index < values.length && values[index].lte(value)) index++
+    while (values[index - 1]?.gt(value)) index--
+    while (values[index]?.lte(value)) index++
     return index
   }
 }

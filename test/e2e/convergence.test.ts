@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { a, b, unique } from './harness'
+import { present } from '../present'
 
 // Convergence between two real platforms (docs/push.md, "Versions"): concurrent owner writes on CPO platform a, pushed
 // through a's outbox to eMSP platform b; once the outbox drains, b holds exactly a's committed state, last_updated included.
@@ -59,7 +60,7 @@ describe('convergence of platform b with platform a under concurrent owner write
     const before = await outboxOfB()
     const base = Date.parse('2026-01-01T11:00:00Z')
     const statuses = await Promise.all(ids.flatMap((id) => Array.from({ length: WRITERS }, async (_, writer) => {
-      const field = FIELDS[writer]
+      const field = present(FIELDS[writer], `a field for writer ${writer}`)
       return (await a.adminRaw('PATCH', path(id), { [field]: fieldValue(field, writer), last_updated: new Date(base + writer).toISOString() })).status
     })))
     // A write older than one already committed is refused (409); no other answer.

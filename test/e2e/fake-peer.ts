@@ -75,7 +75,7 @@ export class FakePeer {
     const versions = this.options.versions ?? ['2.2.1', '2.3.0']
     if (request.method === 'GET' && path === '/versions') return send(200, versions.map((version) => ({ version, url: `${this.#base}/${version}/details` })))
     const [, version, resource] = path.split('/')
-    if (!versions.includes(version)) return send(404, undefined, 3002)
+    if (version === undefined || !versions.includes(version)) return send(404, undefined, 3002)
     if (request.method === 'GET' && resource === 'details') {
       const endpoints = [{ identifier: 'credentials', role: 'SENDER', url: `${this.#base}/${version}/credentials` }]
       for (const module of this.options.modules ?? ['hubclientinfo']) endpoints.push({ identifier: module, role: 'RECEIVER', url: `${this.#base}/${version}/${module}` })

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cdrOf, cdrTokenOf, driverToken, partyId } from './driver-records'
 import { FakePeer } from './fake-peer'
 import { a, unique } from './harness'
+import { present } from '../present'
 
 // A registered peer that tries to take what is not its own (docs/security.md): other peers' parties, parties the
 // platform hosts, HUB, other parties' sessions, CDRs and tokens. Each attempt fails the way the role-grant rule says,
@@ -98,10 +99,10 @@ describe('role claims at registration', () => {
     const responses = await Promise.all(claims.map((roles) => post(token_a, mallory, roles)))
     const statuses = responses.map((response) => response.status).sort()
     expect(statuses).toEqual([201, ...Array(9).fill(405)])
-    const winner = claims[responses.findIndex((response) => response.status === 201)]
+    const winner = present(claims[responses.findIndex((response) => response.status === 201)], 'the winning claim')
     expect((await a.admin('GET', `/peers/${peer_id}`)).roles).toEqual(winner.map(withDetails))
     const clientInfo = await a.admin<{ party_id: string }[]>('GET', '/hubclientinfo?source=own&limit=1000')
-    const losers = claims.flat().map((role) => role.party_id).filter((party) => party !== winner[0].party_id)
+    const losers = claims.flat().map((role) => role.party_id).filter((party) => party !== present(winner[0], 'the winning role').party_id)
     expect(clientInfo.filter((row) => losers.includes(row.party_id))).toEqual([])
   })
 })

@@ -16,7 +16,8 @@ export const E2E_ADMIN_TOKEN = 'e2e-admin-token'
 export const E2E_STATE_DIR = `.e2e/${base}`
 /**
  * Extra vars for every e2e platform: push retries back off from 200 ms to at most 2 s, so outage tests recover fast;
- * the platforms and fake peers all live on 127.0.0.1, which production refuses (docs/security.md).
+ * the platforms and fake peers all live on 127.0.0.1, which production refuses (docs/security.md); the charge point
+ * simulator runs 60 times faster than real time (a meter value every second).
  */
-export const E2E_VARS = { OUTBOX_RETRY_BASE_MS: '200', OUTBOX_RETRY_MAX_MS: '2000', ALLOW_PRIVATE_PEER_URLS: 'true' }
+export const E2E_VARS = { OUTBOX_RETRY_BASE_MS: '200', OUTBOX_RETRY_MAX_MS: '2000', ALLOW_PRIVATE_PEER_URLS: 'true', SIMULATOR_SPEED: '60' }
 export const urlOf = (name: PlatformName) => `http://127.0.0.1:${PLATFORMS[name].port}`

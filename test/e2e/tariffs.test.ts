@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakePeer } from './fake-peer'
 import { a, b, grantsOf, unique, type Platform } from './harness'
+import { present } from '../present'
 
 // Tariffs between two real platforms: a hosts a CPO, b an eMSP. Owner writes on a reach b by push (PUT, DELETE),
 // a peer pulls a's tariffs with the token a issued, multi-currency variants respect the per-peer opt-in, and the
@@ -66,7 +67,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('tariffs from CPO platform a to eMSP 
     expect(first.body.status_code).toBe(1000)
     expect(first.headers.get('X-Total-Count')).toBe('3')
     expect(first.body.data).toHaveLength(2)
-    const next = /<([^>]+)>; rel="next"/.exec(first.headers.get('Link') ?? '')![1]
+    const next = present(/<([^>]+)>; rel="next"/.exec(first.headers.get('Link') ?? '')?.[1], 'the next link')
     const second = await a.ocpi('GET', next, { token, headers })
     const pulled = [...first.body.data, ...second.body.data]
     expect(pulled.map((tariff: { id: string }) => tariff.id).sort()).toEqual([...ids].sort())

@@ -103,7 +103,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('tokens and authorization between two
     await writeOnB(token(emsp, u('DACH1'), { whitelist: 'ALLOWED' }), { allowed_countries: ['DE', 'AT'] })
     await writeOnB(token(emsp, u('DACH2'), { whitelist: 'ALWAYS' }), { allowed_countries: ['DE', 'AT'] })
     await writeOnB({ ...token(emsp, u('APP1'), { whitelist: 'NEVER' }), type: 'APP_USER' })
-    for (const [uid, type] of [['ALW1', 'RFID'], ['RT1', 'RFID'], ['BLK1', 'RFID'], ['NEV1', 'RFID'], ['DACH1', 'RFID'], ['DACH2', 'RFID'], ['APP1', 'APP_USER']].map(([uid, type]) => [u(uid), type])) {
+    for (const [uid, type] of ([['ALW1', 'RFID'], ['RT1', 'RFID'], ['BLK1', 'RFID'], ['NEV1', 'RFID'], ['DACH1', 'RFID'], ['DACH2', 'RFID'], ['APP1', 'APP_USER']] as const).map(([uid, type]) => [u(uid), type] as const)) {
       await expect.poll(async () => (await receivedOnA(uid, type)).status, { timeout: 20_000, interval: 250 }).toBe(200)
     }
     // allowed_countries travels to 2.3.0 peers only (a non-specified field, transport_and_format). The platforms may
@@ -175,7 +175,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('tokens and authorization between two
     beforeAll(async () => {
       silent = await new SilentEmsp(version, { country_code: 'DE', party_id: unique('').slice(0, 3) }).start()
       const tokenForA = await silent.registerWith(a)
-      for (const [uid, whitelist] of [[u('OFF1'), 'ALLOWED_OFFLINE'], [u('NEVOFF1'), 'NEVER']]) {
+      for (const [uid, whitelist] of [[u('OFF1'), 'ALLOWED_OFFLINE'], [u('NEVOFF1'), 'NEVER']] as const) {
         const response = await a.ocpi('PUT', `/ocpi/${version}/receiver/tokens/${silent.party.country_code}/${silent.party.party_id}/${uid}?type=RFID`, {
           token: tokenForA, body: token(silent.party, uid, { whitelist }),
         })

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { PeerOutbox } from '../../src/objects/peer-outbox'
 import { peerOutbox } from '../../src/push/publish'
 import { CPO, EMSP, fakePeer, insertPeer, locationChange, ocpiAnswer, purgeTestOutboxes, testOutbox, uniqueId, type ReceivedPush } from '../push/fixtures'
+import { present } from '../present'
 
 const BASE_MS = Number(env.OUTBOX_RETRY_BASE_MS)
 const MAX_MS = Number(env.OUTBOX_RETRY_MAX_MS)
@@ -53,7 +54,7 @@ describe('PeerOutbox: delivery', () => {
     expect(await runDurableObjectAlarm(outbox)).toBe(true)
 
     expect(received).toHaveLength(1)
-    const [push] = received
+    const push = present(received[0], 'the push')
     expect(push.method).toBe('PUT')
     expect(push.url).toBe('https://msp.example.com/ocpi/2.2.1/receiver/locations/NL/CPO/LOC%2F1%2Ba')
     expect(push.body).toEqual({ name: 'in 2.2.1' })

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { OcpiClientError, ocpiRequest } from '../../src/peers/client'
+import { present } from '../present'
 
 const ok = (data: unknown, status = 200) => Response.json({ data, status_code: 1000, timestamp: new Date().toISOString() }, { status })
 
@@ -8,7 +9,7 @@ function stubFetch(...answers: ((request: Request) => Response | Promise<Respons
   vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
     const request = new Request(input, init)
     requests.push(request)
-    return answers[Math.min(requests.length - 1, answers.length - 1)](request)
+    return present(answers[Math.min(requests.length - 1, answers.length - 1)], 'an answer')(request)
   })
   return requests
 }
@@ -20,15 +21,15 @@ describe('outbound OCPI client', () => {
     const requests = stubFetch(() => ok({ hello: 'world' }))
     const response = await ocpiRequest({ method: 'GET', url: 'https://peer.test/x', token: 'example-token', correlationId: 'corr-1' })
     expect(response).toMatchObject({ http_status: 200, status_code: 1000, data: { hello: 'world' } })
-    expect(requests[0].headers.get('Authorization')).toBe(`Token ${btoa('example-token')}`)
-    expect(requests[0].headers.get('X-Correlation-ID')).toBe('corr-1')
-    expect(requests[0].headers.get('X-Request-ID')).toBeTruthy()
+    expect(requests[0]?.headers.get('Authorization')).toBe(`Token ${btoa('example-token')}`)
+    expect(requests[0]?.headers.get('X-Correlation-ID')).toBe('corr-1')
+    expect(requests[0]?.headers.get('X-Request-ID')).toBeTruthy()
   })
 
   it('sends OCPI-from/to headers when given', async () => {
     const requests = stubFetch(() => ok(null))
     await ocpiRequest({ method: 'PUT', url: 'https://peer.test/x', body: {}, from: { country_code: 'NL', party_id: 'CPO' }, to: { country_code: 'DE', party_id: 'MSP' } })
-    expect(Object.fromEntries([...requests[0].headers].filter(([name]) => name.startsWith('ocpi-')))).toEqual({
+    expect(Object.fromEntries([...present(requests[0], 'the request').headers].filter(([name]) => name.startsWith('ocpi-')))).toEqual({
       'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'CPO', 'ocpi-to-country-code': 'DE', 'ocpi-to-party-id': 'MSP',
     })
   })

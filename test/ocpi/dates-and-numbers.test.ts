@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DateTime } from '../../src/ocpi/types'
-import { sampleLocation, uniqueParty } from '../modules/locations/fixtures'
+import { sampleConnector, sampleEvse, sampleLocation, uniqueParty } from '../modules/locations/fixtures'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from './fixtures'
 
 // Dates and numbers a peer or an operator sends are validated where they are parsed: a 2001 (management API: 4xx)
@@ -82,7 +82,7 @@ describe('management API', () => {
   it.each(Object.entries(impossible))('an owner write with %s is HTTP 400 with the path, and nothing is stored', async (_, value) => {
     const party = uniqueParty('NL')
     await adminFetch('/parties', { method: 'POST', body: { ...party, role: 'CPO', business_details: { name: 'CPO' } } })
-    const location = sampleLocation(party, 'A1', { evses: [{ ...sampleLocation(party, 'A1').evses![0], last_updated: value }] })
+    const location = sampleLocation(party, 'A1', { evses: [{ ...sampleEvse(party, 'A1'), last_updated: value }] })
     const response = await adminFetch(`/locations/${party.country_code}/${party.party_id}/A1`, { method: 'PUT', body: location })
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ error: { code: 2001, path: expect.stringMatching(/last_updated$/) } })

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LOCATION_MAX_BYTES, SESSION_MAX_BYTES } from '../../src/db/limits'
-import { sampleLocation, uniqueParty } from '../modules/locations/fixtures'
+import { sampleConnector, sampleEvse, sampleLocation, uniqueParty } from '../modules/locations/fixtures'
 import { hostParty, roleOf, uniquePartyId } from '../modules/tokens/fixtures'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from './fixtures'
 
 // Input a peer or an operator controls never produces a 5xx: impossible values are 2001 with the path, and objects
 // too large to store are refused with 2001, the path and the limit (docs/security.md, "Limits").
 
-const evse = (uid: string) => ({ ...sampleLocation({ country_code: 'BE', party_id: 'X' }, 'L').evses![0], uid, evse_id: undefined })
+const evse = (uid: string) => ({ ...sampleEvse({ country_code: 'BE', party_id: 'X' }, 'L'), uid, evse_id: undefined })
 
 describe('location input limits', () => {
   const pusher = uniqueParty('BE')
@@ -26,7 +26,7 @@ describe('location input limits', () => {
     const twice = sampleLocation(pusher, 'DUP', { evses: [evse('E1'), evse('e1')] })
     expect(await push('DUP', twice)).toMatchObject({ status_code: 2001, data: { path: 'evses.1.uid' } })
     const connectors = evse('E1')
-    const twiceConnector = sampleLocation(pusher, 'DUPC', { evses: [{ ...connectors, connectors: [connectors.connectors[0], connectors.connectors[0]] }] })
+    const twiceConnector = sampleLocation(pusher, 'DUPC', { evses: [{ ...connectors, connectors: [sampleConnector(), sampleConnector()] }] })
     expect(await push('DUPC', twiceConnector)).toMatchObject({ status_code: 2001, data: { path: 'evses.0.connectors.1.id' } })
     const admin = await write('DUP', sampleLocation(owner, 'DUP', { evses: [evse('E1'), evse('E1')] }))
     expect(admin.status).toBe(400)
@@ -34,7 +34,7 @@ describe('location input limits', () => {
   })
 
   it('refuses negative voltage, amperage and power with the path', async () => {
-    const connector = evse('E1').connectors[0]
+    const connector = sampleConnector()
     for (const [field, value] of [['max_voltage', -230], ['max_amperage', -16], ['max_electric_power', -1]] as const) {
       const location = sampleLocation(pusher, 'NEG', { evses: [{ ...evse('E1'), connectors: [{ ...connector, [field]: value }] }] })
       expect(await push('NEG', location)).toMatchObject({ status_code: 2001, data: { path: `evses.0.connectors.0.${field}` } })

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hubClientInfo } from '../../src/db/schema'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from './fixtures'
+import { present } from '../present'
 
 // Transport paging (transport_and_format, "Pagination"), driven through a real paged sender: hubclientinfo.
 // Rows live in a time window of their own so other tests' rows never count.
@@ -36,7 +37,7 @@ describe('paging', () => {
     expect(first.ids).toEqual(['AAA', 'BBB'])
     expect(first.response.headers.get('X-Total-Count')).toBe('5')
     expect(first.response.headers.get('X-Limit')).toBe('2')
-    const next = new URL(/^<([^>]+)>; rel="next"$/.exec(first.response.headers.get('Link')!)![1])
+    const next = new URL(present(/^<([^>]+)>; rel="next"$/.exec(first.response.headers.get('Link')!)?.[1], 'the next link'))
     expect(next.pathname).toBe('/ocpi/2.3.0/sender/hubclientinfo')
     expect(next.searchParams.get('offset')).toBe('2')
     expect(next.searchParams.get('date_from')).toBe(at(0))
@@ -51,7 +52,7 @@ describe('paging', () => {
       const current = await page(query)
       seen.push(...current.ids)
       const link = current.response.headers.get('Link')
-      query = link ? new URL(/^<([^>]+)>/.exec(link)![1]).search.slice(1) : undefined
+      query = link ? new URL(present(/^<([^>]+)>/.exec(link)?.[1], 'the next link')).search.slice(1) : undefined
     }
     expect(seen).toEqual(['AAA', 'BBB', 'CCC', 'DDD', 'EEE'])
   })
@@ -67,7 +68,7 @@ describe('paging', () => {
         await db().update(hubClientInfo).set({ last_updated: windowStart + 50 }).where(and(eq(hubClientInfo.country_code, 'ZZ'), eq(hubClientInfo.party_id, 'AAA')))
       }
       const link = current.response.headers.get('Link')
-      query = link ? new URL(/^<([^>]+)>/.exec(link)![1]).search.slice(1) : undefined
+      query = link ? new URL(present(/^<([^>]+)>/.exec(link)?.[1], 'the next link')).search.slice(1) : undefined
     }
     expect(seen).toEqual(['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'AAA'])
     await db().update(hubClientInfo).set({ last_updated: windowStart }).where(and(eq(hubClientInfo.country_code, 'ZZ'), eq(hubClientInfo.party_id, 'AAA')))

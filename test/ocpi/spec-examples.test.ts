@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { Credentials, Credentials221, Version, VersionDetails } from '../../src/ocpi/objects/credentials'
+import { present } from '../present'
 
 // The spec's own examples, read unaltered from test/fixtures/spec, must parse with our schemas.
 const glob = {
@@ -31,8 +32,8 @@ describe.each(['2.3.0', '2.2.1'] as const)('spec examples of %s', (version) => {
   }
 
   it('refuses a credentials object with a duplicated role, naming the role', () => {
-    const [example] = Object.values(glob[version].credentials) as { roles: unknown[] }[]
+    const example = present((Object.values(glob[version].credentials) as { roles: unknown[] }[])[0], 'a credentials example')
     const result = schemas[version].credentials.safeParse({ ...example, roles: [example.roles[0], example.roles[0]] })
-    expect(result.error?.issues[0].path).toEqual(['roles', 1])
+    expect(result.error?.issues[0]?.path).toEqual(['roles', 1])
   })
 })

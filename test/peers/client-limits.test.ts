@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { OcpiClientError, ocpiRequest } from '../../src/peers/client'
 import { outboundSettings } from '../../src/peers/outbound-settings'
+import { present } from '../present'
 
 // What the outbound client does whatever URL or answer a peer hands it: refused URLs are never called, redirects never
 // followed, answers read only up to PEER_RESPONSE_MAX_BYTES, and Retry-After honoured within PEER_RETRY_AFTER_MAX_MS.
@@ -13,7 +14,7 @@ function stubFetch(...answers: ((request: Request) => Response | Promise<Respons
   vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
     const request = new Request(input, init)
     requests.push(request)
-    return answers[Math.min(requests.length - 1, answers.length - 1)](request)
+    return present(answers[Math.min(requests.length - 1, answers.length - 1)], 'an answer')(request)
   })
   return requests
 }
@@ -46,7 +47,7 @@ describe('outbound client limits', () => {
     expect(failure).toMatchObject({ kind: 'redirect', http_status: 302 })
     expect(failure.message).not.toContain('169.254')
     expect(requests).toHaveLength(1)
-    expect(requests[0].redirect).toBe('manual')
+    expect(requests[0]?.redirect).toBe('manual')
   })
 
   it('refuses an answer whose Content-Length is over the limit without reading it', async () => {

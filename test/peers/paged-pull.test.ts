@@ -100,7 +100,7 @@ describe('tokens sync', () => {
       try {
         const { state } = await runJob<TokenSyncState>(tokenSyncJob, await planTokenSync(db(), peer.id))
         expect(fake.received.map((request) => new URL(request.url).origin)).toEqual(['https://tokens.example.com'])
-        expect(state.parties[0].stopped_by).toBeTruthy()
+        expect(state.parties[0]?.stopped_by).toBeTruthy()
       } finally {
         fake.restore()
       }

@@ -5,6 +5,7 @@ import { credentialsTokens, peers } from '../../src/db/schema'
 import { hashToken } from '../../src/ocpi/auth'
 import { connectToPeer, recheckOfflinePeers, refreshPeer, rotateStaleCredentials } from '../../src/peers/registration'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../ocpi/fixtures'
+import { present } from '../present'
 
 const PEER = 'https://peer.test/ocpi'
 const envelope = (data: unknown, status_code = 1000, status = 200) => Response.json({ data, status_code, timestamp: new Date().toISOString() }, { status })
@@ -69,7 +70,7 @@ describe('credentials POST', () => {
     const responses = await Promise.all([post('first'), post('second')])
     expect(responses.map((response) => response.status).sort()).toEqual([201, 405])
     const winner = await responses.find((response) => response.status === 201)!.json<OcpiBody>()
-    const [peer] = await db().select().from(peers).where(eq(peers.id, invite.peer_id))
+    const peer = present((await db().select().from(peers).where(eq(peers.id, invite.peer_id)))[0], 'the peer')
     const tokens = await db().select().from(credentialsTokens).where(eq(credentialsTokens.peer_id, invite.peer_id))
     expect(tokens).toEqual([expect.objectContaining({ kind: 'C', token_hash: await hashToken(winner.data.token) })])
     expect(peer.status).toBe('CONNECTED')
@@ -102,7 +103,7 @@ describe('cron credentials renewal', () => {
 
     const put = requests.find((request) => request.method === 'PUT')!
     expect(put.url).toBe(`${PEER}/2.3.0/credentials`)
-    const [peer] = await db().select().from(peers).where(eq(peers.id, id))
+    const peer = present((await db().select().from(peers).where(eq(peers.id, id)))[0], 'the peer')
     expect(peer.outbound_token).toBe(`renewed-${id}`)
     expect(peer.credentials_rotated_at).toBeGreaterThan(longAgo)
     const tokens = await db().select().from(credentialsTokens).where(eq(credentialsTokens.peer_id, id))
@@ -146,6 +147,6 @@ describe('refresh (B8.3)', () => {
     await recheckOfflinePeers(env)
     ;[peer] = await db().select().from(peers).where(eq(peers.id, id))
     expect(peer).toMatchObject({ status: 'CONNECTED', last_error: null })
-    expect(peer.endpoints.map((endpoint) => endpoint.identifier)).toEqual(['credentials', 'hubclientinfo'])
+    expect(peer?.endpoints.map((endpoint) => endpoint.identifier)).toEqual(['credentials', 'hubclientinfo'])
   })
 })

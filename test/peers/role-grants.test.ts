@@ -6,6 +6,7 @@ import { hashToken } from '../../src/ocpi/auth'
 import type { Role as RoleName } from '../../src/ocpi/types'
 import { connectToPeer, renewCredentials } from '../../src/peers/registration'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../ocpi/fixtures'
+import { present } from '../present'
 
 // The role-grant rule (docs/security.md, "Role grants"): a peer's roles are granted by the operator or, on a first
 // registration, taken only where nobody holds the party; never self-declared.
@@ -169,12 +170,12 @@ describe('credentials POST: concurrent registration with one token A', () => {
     const claims = Array.from({ length: 10 }, () => [role('EMSP', 'DE', partyId())])
     const responses = await Promise.all(claims.map((roles) => register(token_a, roles)))
     expect(responses.map((response) => response.status).sort()).toEqual([201, ...Array(9).fill(405)])
-    const winner = claims[responses.findIndex((response) => response.status === 201)]
-    expect((await rolesIndex(peer_id)).map((row) => row.party_id)).toEqual([winner[0].party_id])
+    const winner = present(claims[responses.findIndex((response) => response.status === 201)], 'the winning claim')
+    expect((await rolesIndex(peer_id)).map((row) => row.party_id)).toEqual([present(winner[0], 'the winning role').party_id])
     expect((await peerView(peer_id)).roles).toEqual(winner)
-    const everyParty = claims.map(([claimed]) => claimed.party_id)
+    const everyParty = claims.flat().map((claimed) => claimed.party_id)
     const clientInfo = await db().select().from(hubClientInfo).where(and(eq(hubClientInfo.country_code, 'DE'), inArray(hubClientInfo.party_id, everyParty)))
-    expect(clientInfo.map((row) => row.party_id)).toEqual([winner[0].party_id])
+    expect(clientInfo.map((row) => row.party_id)).toEqual([present(winner[0], 'the winning role').party_id])
     expect((await audit(peer_id)).filter((action) => action === 'credentials.registered')).toHaveLength(1)
   })
 })
@@ -212,7 +213,7 @@ describe('credentials PUT: role changes follow the same rule', () => {
     const { peerId, tokenC } = await registered([first])
     const taken = role('CPO', 'DE', partyId())
     await registeredPeer({ roles: [taken] })
-    const [before] = await db().select().from(peers).where(eq(peers.id, peerId))
+    const before = present((await db().select().from(peers).where(eq(peers.id, peerId)))[0], 'the peer before')
     const response = await update(tokenC, [first, taken])
     const body = await response.json<OcpiBody>()
     expect(body.status_code).toBe(2001)

@@ -11,6 +11,7 @@ import { hostCpo, putOwn, sampleLocation, uniqueParty } from '../modules/locatio
 import { adminFetch, db } from '../ocpi/fixtures'
 import { replacePeerRolesStatements } from '../../src/peers/store'
 import { fakePeer, insertPeer, purgeTestOutboxes, type ReceivedPush } from './fixtures'
+import { present } from '../present'
 
 // Invariant (docs/push.md, "Versions"): after any interleaving of concurrent owner writes to one object, once the
 // outboxes drain, every peer holds exactly the newest committed state, last_updated included.
@@ -65,10 +66,11 @@ function applyingPeer() {
       if (toEpochMs(push.body.last_updated) >= toEpochMs(stored.last_updated)) objects.set(key, mergeSessionWrite(stored, {}, push.body)?.session ?? stored)
       return
     }
+    const [evseUid, connectorId] = below
     const next =
-      below.length === 0 ? patchLocation(stored, push.body)
-      : below.length === 1 ? patchEvse(stored, below[0], push.body)
-      : patchConnector(stored, below[0], below[1], push.body)
+      evseUid === undefined ? patchLocation(stored, push.body)
+      : connectorId === undefined ? patchEvse(stored, evseUid, push.body)
+      : patchConnector(stored, evseUid, connectorId, push.body)
     if (next) objects.set(key, next)
   }
   const fake = fakePeer((push) => {
@@ -109,7 +111,7 @@ describe('convergence of peers with the database under concurrent owner writes',
     // Writer w stamps base + w ms: the writes of one location commit in any order, and each carries its own field.
     const base = Date.parse('2026-01-01T11:00:00Z')
     const answers = await Promise.all(ids.flatMap((id) => Array.from({ length: WRITERS }, async (_, writer) => {
-      const field = FIELDS[writer]
+      const field = present(FIELDS[writer], `a field for writer ${writer}`)
       const body = { [field]: fieldValue(field, writer), last_updated: new Date(base + writer).toISOString() }
       return (await adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/${id}`, { method: 'PATCH', body })).status
     })))

@@ -37,6 +37,7 @@ export async function insertPeer(overrides: Partial<Peer> & { baseUrl?: string }
     id: uniqueId('peer'), status: 'CONNECTED', initiated_by: 'us', version: '2.3.0', endpoints, outbound_token: 'token-we-present',
     roles: [{ role: 'EMSP', ...EMSP, business_details: { name: 'MSP' } }], created_at: now, updated_at: now, ...fields,
   }).returning()
+  if (!row) throw new Error('the peer was not inserted')
   outboxesInUse.add(row.id)
   return row
 }

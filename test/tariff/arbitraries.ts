@@ -115,7 +115,7 @@ export function usageOf({ start, runs }: Session, fine: boolean): SessionUsage {
   let at = start
   for (const run of runs) {
     const edges = fine ? [0, ...run.cuts.filter((cut) => cut < run.hundredths).sort((a, b) => a - b), run.hundredths] : [0, run.hundredths]
-    for (let index = 0; index < edges.length - 1; index++) periods.push(period(run, at + edges[index] * 36_000, edges[index + 1] - edges[index]))
+    for (const [index, edge] of edges.slice(0, -1).entries()) periods.push(period(run, at + edge * 36_000, (edges[index + 1] ?? edge) - edge))
     at += run.hundredths * 36_000
   }
   return { start_date_time: new Date(start).toISOString(), end_date_time: new Date(at).toISOString(), charging_periods: periods }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Tariff, TariffElement } from '../../src/ocpi/objects/tariff'
 import { cdrCosts, priceSession, PricingError } from '../../src/tariff'
 import { amounts, usageOf } from './usage'
+import { present } from '../present'
 
 // Rules of mod_tariffs the worked examples do not reach, one at a time.
 
@@ -180,7 +181,7 @@ describe('input the engine refuses', () => {
   })
 
   it('a volume that is not a number', () => {
-    const bad = { ...usage, charging_periods: [{ ...usage.charging_periods[0], dimensions: [{ type: 'TIME' as const, volume: Number.NaN }] }] }
+    const bad = { ...usage, charging_periods: [{ ...present(usage.charging_periods[0], 'a period'), dimensions: [{ type: 'TIME' as const, volume: Number.NaN }] }] }
     expect(() => priceSession(tariff, bad, amsterdam)).toThrow(expect.objectContaining({ path: 'charging_periods.0.dimensions.0.volume' }))
   })
 })

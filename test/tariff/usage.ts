@@ -29,7 +29,7 @@ export function usageOf(start: string, steps: Step[]): SessionUsage {
     at += ((step.reserve ?? 0) + (step.charge ?? 0) + (step.park ?? 0)) * 60_000
     return period
   })
-  return { start_date_time: charging_periods[0].start_date_time, end_date_time: new Date(at).toISOString().replace('.000Z', 'Z'), charging_periods }
+  return { start_date_time: charging_periods[0]?.start_date_time ?? new Date(start).toISOString().replace('.000Z', 'Z'), end_date_time: new Date(at).toISOString().replace('.000Z', 'Z'), charging_periods }
 }
 
 /** The canonical Tariff of a spec example of either version (2.2.1 prices are excl. VAT: tax_included NO). */

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import { returnedRow } from '../../db/rows'
 import { sharingPolicies } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import { visibilityFor, type PartyView, type SharingPolicy, type Viewer } from '../../ocpi/objects/sharing-policy'
@@ -37,7 +38,7 @@ export async function partyViews(db: Database, viewer: Viewer, parties: readonly
 }
 
 export async function putPolicy(db: Database, party: PartyRef, policy: SharingPolicy, now = Date.now()): Promise<StoredPolicy> {
-  const [row] = await db
+  const rows = await db
     .insert(sharingPolicies)
     .values({ country_code: party.country_code.toUpperCase(), party_id: party.party_id.toUpperCase(), policy, version: 1, updated_at: now })
     .onConflictDoUpdate({
@@ -45,5 +46,5 @@ export async function putPolicy(db: Database, party: PartyRef, policy: SharingPo
       set: { policy, version: sql`${sharingPolicies.version} + 1`, updated_at: now },
     })
     .returning({ policy: sharingPolicies.policy, version: sharingPolicies.version, updated_at: sharingPolicies.updated_at })
-  return row
+  return returnedRow(rows, `sharing policy of ${party.country_code}*${party.party_id}`)
 }

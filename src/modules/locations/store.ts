@@ -186,7 +186,7 @@ async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefin
     .offset(pageOffset(page))
   const [rows, total] =
     knownTotal === undefined
-      ? await db.batch([rowsQuery, db.select({ total: count() }).from(locations).where(and(where, dateRange(paged, page)))]).then(([rows, [{ total }]]) => [rows, total] as const)
+      ? await db.batch([rowsQuery, db.select({ total: count() }).from(locations).where(and(where, dateRange(paged, page)))]).then(([rows, [counted]]) => [rows, counted?.total ?? 0] as const)
       : [await rowsQuery, knownTotal]
   return pageFrom(rows, total, (row) => row.value as T)
 }

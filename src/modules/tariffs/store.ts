@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm'
+import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { objectPage, pageOrder } from '../../db/paging'
 import { tariffPeerSettings, tariffs } from '../../db/schema'
@@ -80,9 +81,9 @@ export async function replaceOwnTariffGroup(db: Database, party: PartyRef, group
   const rows = published.map((tariff) => rowOf(tariff, null, groupId))
   const keep = new Set(rows.map((row) => row.key))
   const removed = existing.filter((row) => !keep.has(row.key))
-  const [first, ...upserts] = rows.map((row) => db.insert(tariffs).values(row).onConflictDoUpdate({ target: tariffs.key, set: upsertSet }))
+  const upserts = rows.map((row) => db.insert(tariffs).values(row).onConflictDoUpdate({ target: tariffs.key, set: upsertSet }))
   const deletion = removed.length ? [db.delete(tariffs).where(inArray(tariffs.key, removed.map((row) => row.key)))] : []
-  await db.batch([first, ...upserts, ...deletion])
+  await runBatch(db, [...upserts, ...deletion])
   return removed.map((row) => row.object)
 }
 

@@ -53,10 +53,11 @@ export async function recordAuthorization(db: Database, entry: NewAuthorizationE
 /** The management list: oldest first, date-paged on (at, id) like every other list. */
 export async function listAuthorizations(db: Database, filter: AuthorizationFilter, page: PageQuery): Promise<Page<AuthorizationEntry>> {
   const where = and(filterCondition(filter), dateRange(paged, page))
-  const [rows, [{ total }]] = await db.batch([
+  const [rows, [counted]] = await db.batch([
     db.select().from(authorizations).where(and(where, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
     db.select({ total: count() }).from(authorizations).where(where),
   ])
+  const total = counted?.total ?? 0
   const last = rows.at(-1)
   return { objects: rows.map(toEntry), total, last: last ? { last_updated: last.at, key: last.id } : undefined }
 }

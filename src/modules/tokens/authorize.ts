@@ -112,8 +112,8 @@ async function decideAtChargePoint(env: Env, db: Database, cpo: PartyRef, reques
  */
 export function ownerOfEmaid(uid: string, type: string): PartyRef | undefined {
   if (type.toUpperCase() !== 'EMAID') return undefined
-  const match = /^([A-Za-z]{2})[-*]?([A-Za-z0-9]{3})[-*]?[A-Za-z0-9]/.exec(uid)
-  return match ? { country_code: match[1].toUpperCase(), party_id: match[2].toUpperCase() } : undefined
+  const [, country_code, party_id] = /^([A-Za-z]{2})[-*]?([A-Za-z0-9]{3})[-*]?[A-Za-z0-9]/.exec(uid) ?? []
+  return country_code && party_id ? { country_code: country_code.toUpperCase(), party_id: party_id.toUpperCase() } : undefined
 }
 
 async function askingCpo(db: Database, party: PartyRef | undefined): Promise<PartyRef> {
@@ -123,7 +123,8 @@ async function askingCpo(db: Database, party: PartyRef | undefined): Promise<Par
     if (!hosted) throw new OcpiError(2001, `${party.country_code}*${party.party_id} is not a CPO hosted here`, { path: 'party', http_status: 404 })
     return party
   }
-  if (cpos.length === 1) return { country_code: cpos[0].country_code, party_id: cpos[0].party_id }
+  const [only, ...others] = cpos
+  if (only && others.length === 0) return { country_code: only.country_code, party_id: only.party_id }
   throw new OcpiError(2001, `party is required: this platform hosts ${cpos.length} CPOs`, { path: 'party' })
 }
 

@@ -55,7 +55,7 @@ export const sender = new Hono<OcpiEnv>()
       {
         has_location: location !== undefined,
         location_country: whereMatters ? await receivedLocationCountry(c.var.db, c.var.peer.id, cpoParties, location.location_id) : undefined,
-        requester_country: requester?.country_code ?? (cpoParties.length === 1 ? cpoParties[0].country_code : undefined),
+        requester_country: requester?.country_code ?? (cpoParties.length === 1 ? cpoParties[0]?.country_code : undefined),
       },
     )
     if (allowed === 'NEED_LOCATION') {

@@ -133,10 +133,11 @@ export interface TokenListFilter {
 /** Date-paged (last_updated, key) list; the page's `last` feeds the keyset cursor. */
 export async function listTokens(db: Database, filter: TokenListFilter, page: PageQuery): Promise<Page<StoredToken>> {
   const where = and(filterCondition(filter), dateRange(paged, page))
-  const [rows, [{ total }]] = await db.batch([
+  const [rows, [counted]] = await db.batch([
     db.select(storedColumns).from(tokens).where(and(where, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
     db.select({ total: count() }).from(tokens).where(where),
   ])
+  const total = counted?.total ?? 0
   return pageFrom(rows, total, toStored)
 }
 

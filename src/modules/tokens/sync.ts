@@ -57,7 +57,8 @@ export const tokenSyncJob: JobKind<TokenSyncState> = {
     if (starting && state.parties.length >= state.emsps.length) return { state, done: true }
     const emsp = state.emsps[starting ? state.parties.length : state.parties.length - 1]
     const url = state.next_url ?? firstTokenPageUrl(sender, state)
-    const before = starting ? { ...emsp, pages: 0, received: 0, stored: 0, rejected: 0 } : state.parties[state.parties.length - 1]
+    const before = starting ? emsp && { ...emsp, pages: 0, received: 0, stored: 0, rejected: 0 } : state.parties.at(-1)
+    if (!emsp || !before) throw new PermanentJobError(`Token sync state of peer ${state.peer_id} names no eMSP party to pull`)
     const { page, next_url, recent, stopped_by } = await pullTokenPage(sender, url, {
       from: state.from, to: emsp, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || 10_000, pages: before.pages + 1, recent: starting ? [] : state.recent,
     })

@@ -20,8 +20,8 @@ function matchesIfNoneMatch(header: string | undefined, tag: string): boolean {
 }
 
 async function download(c: Context<OcpiEnv>) {
-  const { country_code, party_id, module } = c.req.param() as Record<string, string>
-  if (!isFeedModule(module)) throw OcpiError.unknownObject(`Feed ${module}`)
+  const { country_code, party_id, module = '' } = c.req.param() as Partial<Record<string, string>>
+  if (!country_code || !party_id || !isFeedModule(module)) throw OcpiError.unknownObject(`Feed ${module}`)
   const party = { country_code: country_code.toUpperCase(), party_id: party_id.toUpperCase() }
   const refusal = (await feedAccessOf(c.var.db, c.var.peer))(party, module)
   if (refusal) throw new OcpiError(2001, refusal, { http_status: 404 })

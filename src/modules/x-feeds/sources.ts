@@ -52,7 +52,7 @@ const tariffSource: FeedSource = {
       .select({ count: count(), latest: max(tariffs.last_updated), sum: sql<number>`coalesce(sum(${tariffs.last_updated}), 0)` })
       .from(tariffs)
       .where(and(isNull(tariffs.peer_id), eq(tariffs.country_code, party.country_code), eq(tariffs.party_id, party.party_id)))
-    return `tariffs:${row.count}:${row.latest ?? 0}:${row.sum}:${await ownDataVersion(db)}`
+    return `tariffs:${row?.count ?? 0}:${row?.latest ?? 0}:${row?.sum ?? 0}:${await ownDataVersion(db)}`
   },
   async page(db, party, version, query) {
     const page = await listTariffs(db, query, { source: 'own', party, includeNonIso: false, visibleTo: ownTariffsVisibleTo(audienceOf(party)) })

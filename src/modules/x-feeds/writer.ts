@@ -52,6 +52,7 @@ class PartUploader {
     let filled = 0
     while (filled < length) {
       const head = this.buffered[0]
+      if (!head) throw new RangeError(`take(${length}): only ${filled} bytes are buffered`)
       const wanted = Math.min(head.byteLength, length - filled)
       out.set(head.subarray(0, wanted), filled)
       filled += wanted

@@ -42,7 +42,7 @@ async function ask(env: Env, peer: Peer, kind: GdprRequestKind, subject: GdprSub
       return { status, status_code: response.status_code, status_message: response.status_message }
     }
     const parsed = ANSWERS[kind].safeParse(response.data)
-    if (!parsed.success) return { status: 'FAILED' as const, status_code: 3001, status_message: `The peer answered an invalid ${kind.toLowerCase()} result: ${parsed.error.issues[0].message}` }
+    if (!parsed.success) return { status: 'FAILED' as const, status_code: 3001, status_message: `The peer answered an invalid ${kind.toLowerCase()} result: ${parsed.error.issues[0]?.message ?? 'no detail'}` }
     return { status: 'COMPLETED' as const, status_code: 1000, status_message: response.status_message, result: parsed.data }
   } catch (error) {
     if (!(error instanceof OcpiError)) throw error

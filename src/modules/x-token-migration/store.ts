@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import { returnedRow } from '../../db/rows'
 import { partyMigrations, partyMoves, type PartyMigrationDirection, type PartyMigrationStatus } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 
@@ -7,13 +8,12 @@ export type PartyMigration = typeof partyMigrations.$inferSelect
 export type PartyMoveRow = typeof partyMoves.$inferSelect
 
 export async function createMigration(db: Database, migration: Omit<PartyMigration, 'id' | 'created_at' | 'updated_at' | 'detail' | 'last_error' | 'tokens'> & Partial<PartyMigration>, now = Date.now()) {
-  const [row] = await db.insert(partyMigrations).values({ id: crypto.randomUUID(), created_at: now, updated_at: now, ...migration }).returning()
-  return row
+  const id = crypto.randomUUID()
+  return returnedRow(await db.insert(partyMigrations).values({ id, created_at: now, updated_at: now, ...migration }).returning(), `migration ${id}`)
 }
 
 export async function updateMigration(db: Database, id: string, changes: Partial<Pick<PartyMigration, 'status' | 'tokens' | 'detail' | 'last_error' | 'business_details'>>, now = Date.now()) {
-  const [row] = await db.update(partyMigrations).set({ ...changes, updated_at: now }).where(eq(partyMigrations.id, id)).returning()
-  return row
+  return returnedRow(await db.update(partyMigrations).set({ ...changes, updated_at: now }).where(eq(partyMigrations.id, id)).returning(), `migration ${id}`)
 }
 
 export async function getMigration(db: Database, id: string): Promise<PartyMigration | undefined> {

@@ -204,7 +204,7 @@ function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, what: strin
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const [issue] = parsed.error.issues
-    throw new OcpiError(3001, `The old platform sent an invalid ${what} at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    throw new OcpiError(3001, `The old platform sent an invalid ${what} at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`)
   }
   return parsed.data
 }

@@ -11,6 +11,7 @@ import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
 import { adminFetch, db } from '../../ocpi/fixtures'
 import { CPO, EMSP, fakePeer, insertPeer, purgeTestOutboxes } from '../../push/fixtures'
 import { holdingPeer } from '../tariffs/fixtures'
+import { present } from '../../present'
 
 afterEach(() => purgeTestOutboxes())
 
@@ -27,7 +28,7 @@ describe('PushChange.routingHeaders: false', () => {
       await outbox.enqueue({ module: 'hubclientinfo', method: 'PUT', path: ['NL', 'CPO'], bodies: { '2.3.0': clientInfo }, from: CPO, routingHeaders: false, objectKey: 'hubclientinfo/NL/CPO/CPO' }, EMSP)
       expect(await runDurableObjectAlarm(outbox)).toBe(true)
       expect(peer.received).toHaveLength(1)
-      const [push] = peer.received
+      const push = present(peer.received[0], 'the push')
       expect(push.url).toBe(`${base}/receiver/hubclientinfo/NL/CPO`)
       expect(push.body).toEqual(clientInfo)
       for (const header of ['OCPI-from-country-code', 'OCPI-from-party-id', 'OCPI-to-country-code', 'OCPI-to-party-id']) expect(push.headers.get(header)).toBeNull()

@@ -5,12 +5,13 @@ import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersi
 import { OcpiError } from '../../../src/ocpi/errors'
 import { fromWire } from '../../../src/ocpi/version-adapters'
 import { sampleLocation } from './fixtures'
+import { present } from '../../present'
 
 // PATCH and sub-object PUT merges, fed what a peer may push: the receiver's own parse then merge either yields a
 // Location (or "older, ignored") or throws OcpiError; never another error, and never a Location that went back in time.
 
 const stored = sampleLocation({ country_code: 'NL', party_id: 'CPO' }, 'L1', {}, '2026-01-01T10:00:00Z')
-const evse = stored.evses![0]
+const evse = present(stored.evses?.[0], 'the sample EVSE')
 const dateTime = fc.oneof(
   fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString()),
   fc.constantFrom('2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01T25:00:00Z', '2026-01-01T10:00:00', ''),
@@ -52,7 +53,7 @@ describe('location merges', () => {
   it('PUT EVSE and Connector', () => {
     fc.assert(fc.property(version, anyBody(evseKeys), anyBody(connectorKeys), (v, evseBody, connectorBody) => {
       merged(() => putEvse(stored, fromWire(evseVersions, v, { ...evse, ...(evseBody as object) })))
-      merged(() => putConnector(stored, evse.uid, fromWire(connectorVersions, v, { ...evse.connectors[0], ...(connectorBody as object) })))
+      merged(() => putConnector(stored, evse.uid, fromWire(connectorVersions, v, { ...present(evse.connectors[0], 'the connector'), ...(connectorBody as object) })))
     }), { numRuns: 400 })
   })
 })

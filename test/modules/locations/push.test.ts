@@ -6,6 +6,7 @@ import { finishJob } from '../../jobs/fixtures'
 import { adminFetch } from '../../ocpi/fixtures'
 import { fakePeer, insertPeer, purgeTestOutboxes, type ReceivedPush } from '../../push/fixtures'
 import { hostCpo, putOwn, sampleLocation, uniqueParty } from './fixtures'
+import { present } from '../../present'
 
 // What each peer is pushed when owner writes, policy changes and charge point migration meet the sharing policy.
 
@@ -50,7 +51,7 @@ describe('pushing owner writes under a sharing policy', () => {
     await putOwn(location)
     const toEmsp = await deliveredTo(emsp.id, fake.received, 'emsp.example.com')
     expect(toEmsp).toMatchObject([{ method: 'PUT', url: `https://emsp.example.com/ocpi/2.3.0/receiver/locations/${cpo.country_code}/${cpo.party_id}/PUSH1`, body: { id: 'PUSH1', publish: true } }])
-    expect(toEmsp[0].headers.get('OCPI-to-party-id')).toBe('MSP')
+    expect(toEmsp[0]?.headers.get('OCPI-to-party-id')).toBe('MSP')
     expect(await deliveredTo(nap.id, fake.received, 'nap.example.com')).toEqual([])
 
     await adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/PUSH1/PUSH1-E1`, { method: 'PATCH', body: { status: 'CHARGING' } })
@@ -64,10 +65,10 @@ describe('pushing owner writes under a sharing policy', () => {
     expect(await finishJob(changed.job_id)).toMatchObject({ status: 'DONE', progress: { locations_scanned: 1, changed_locations: 1 } })
     const toNap = await deliveredTo(nap.id, fake.received, 'nap.example.com')
     expect(toNap).toMatchObject([{ method: 'PUT', body: { id: 'PUSH1', publish: true, evses: [{ status: 'CHARGING' }] } }])
-    expect(toNap[0].body).not.toHaveProperty('parking_places')
+    expect(toNap[0]?.body).not.toHaveProperty('parking_places')
     const withdrawn = await deliveredTo(emsp.id, fake.received, 'emsp.example.com')
     expect(withdrawn).toMatchObject([{ method: 'PUT', body: { id: 'PUSH1', publish: false } }])
-    expect(withdrawn[0].body.last_updated > location.last_updated).toBe(true)
+    expect(present(withdrawn[0], 'the withdrawal').body.last_updated > location.last_updated).toBe(true)
 
     // A policy change that changes nothing for anyone pushes nothing.
     const unchanged = await (await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [emsp.id]: [] } } })).json<any>()
@@ -83,7 +84,7 @@ describe('pushing owner writes under a sharing policy', () => {
     const target = uniqueParty()
     await hostCpo(target)
     const location = sampleLocation(cpo, 'MOVE1')
-    location.evses!.push({ ...location.evses![0], uid: 'MOVE1-E2', evse_id: `${cpo.country_code}*${cpo.party_id}*EMOVE1*2` })
+    location.evses!.push({ ...present(location.evses?.[0], 'the EVSE'), uid: 'MOVE1-E2', evse_id: `${cpo.country_code}*${cpo.party_id}*EMOVE1*2` })
     await putOwn(location)
     await deliveredTo(emsp.id, fake.received, 'mover.example.com')
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
-import { sampleLocation, uniqueParty } from './fixtures'
+import { sampleConnector, sampleEvse, sampleLocation, uniqueParty } from './fixtures'
 
 describe('locations Receiver interface', () => {
   const pusher = uniqueParty('BE')
@@ -27,7 +27,7 @@ describe('locations Receiver interface', () => {
   it('refuses ids in the body that differ from the URL with 2001', async () => {
     const mismatch = await call('PUT', '/R2', sampleLocation(pusher, 'OTHER'))
     expect(mismatch.body).toMatchObject({ status_code: 2001, data: { path: 'id' } })
-    const evseMismatch = await call('PUT', '/R1/WRONG', sampleLocation(pusher, 'R1').evses![0])
+    const evseMismatch = await call('PUT', '/R1/WRONG', sampleEvse(pusher, 'R1'))
     expect(evseMismatch.body).toMatchObject({ status_code: 2001, data: { path: 'uid' } })
     expect((await call('GET', '/R2')).status).toBe(404)
   })
@@ -75,14 +75,14 @@ describe('locations Receiver interface', () => {
     expect(stored.last_updated).toBe('2026-03-01T10:00:00Z')
 
     expect((await call('PATCH', '/R5/R5-E1/1', { tariff_ids: ['T1'], last_updated: '2026-03-02T10:00:00Z' })).body.status_code).toBe(1000)
-    const connector = sampleLocation(pusher, 'R5').evses![0].connectors[0]
+    const connector = sampleConnector()
     expect((await call('PUT', '/R5/R5-E1/2', { ...connector, id: '2', standard: 'IEC_62196_T2_COMBO', power_type: 'DC', last_updated: '2026-03-03T10:00:00Z' })).body.status_code).toBe(1000)
     stored = (await call('GET', '/R5')).body.data
     expect(stored.evses[0].connectors.map((item: any) => [item.id, item.tariff_ids])).toEqual([['1', ['T1']], ['2', undefined]])
     expect(stored.evses[0].last_updated).toBe('2026-03-03T10:00:00Z')
     expect(stored.last_updated).toBe('2026-03-03T10:00:00Z')
 
-    const evse = { ...sampleLocation(pusher, 'R5').evses![0], uid: 'R5-E2', last_updated: '2026-03-04T10:00:00Z' }
+    const evse = { ...sampleEvse(pusher, 'R5'), uid: 'R5-E2', last_updated: '2026-03-04T10:00:00Z' }
     expect((await call('PUT', '/R5/R5-E2', evse, '2.2.1')).body.status_code).toBe(1000)
     expect((await call('PATCH', '/R5/R5-E1', { status: 'REMOVED', last_updated: '2026-03-05T10:00:00Z' })).body.status_code).toBe(1000)
     stored = (await call('GET', '/R5')).body.data
@@ -91,7 +91,7 @@ describe('locations Receiver interface', () => {
   })
 
   it('answers 2003 for writes below an unknown object', async () => {
-    const evse = sampleLocation(pusher, 'NOPE').evses![0]
+    const evse = sampleEvse(pusher, 'NOPE')
     const response = await call('PUT', `/NOPE/${evse.uid}`, evse)
     expect(response).toMatchObject({ status: 200, body: { status_code: 2003 } })
     expect((await call('PATCH', '/R1/NOPE', { status: 'CHARGING', last_updated: '2026-03-05T10:00:00Z' })).body.status_code).toBe(2003)

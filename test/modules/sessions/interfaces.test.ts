@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import started from '../../fixtures/spec/2.3.0/examples/session_example_1_simple_start.json'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { fromHeaders, hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
+import { present } from '../../present'
 
 type Party = { country_code: string; party_id: string }
 
@@ -110,7 +111,7 @@ describe('Sessions Sender (CPO side)', () => {
     const body = await response.json<OcpiBody<any[]>>()
     expect(body.data!.map((session) => session.id)).toEqual(['A1'])
     expect(response.headers.get('X-Total-Count')).toBe('2')
-    const next = await ocpiFetch(new URL(response.headers.get('Link')!.match(/<([^>]+)>/)![1]).pathname + new URL(response.headers.get('Link')!.match(/<([^>]+)>/)![1]).search, { token: peerA.token })
+    const next = await ocpiFetch(new URL(present(/<([^>]+)>/.exec(response.headers.get('Link') ?? '')?.[1], 'the next link')).pathname + new URL(present(/<([^>]+)>/.exec(response.headers.get('Link') ?? '')?.[1], 'the next link')).search, { token: peerA.token })
     expect((await next.json<OcpiBody<any[]>>()).data!.map((session) => session.id)).toEqual(['A2'])
     const others = await ocpiFetch('/ocpi/2.3.0/sender/sessions', { token: peerB.token })
     expect((await others.json<OcpiBody<any[]>>()).data!.map((session) => session.id)).toEqual(['B1'])

@@ -3,6 +3,7 @@ import { mergeSessionWrite } from '../../../src/modules/sessions/merge'
 import type { Session } from '../../../src/ocpi/objects/session'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
+import { present } from '../../present'
 
 // Charging periods are data, not state (docs/sessions-cdrs.md "Merge rules"): every period a CPO sent is kept, merged by
 // its start_date_time whatever the arrival order, never twice; scalar fields follow the newest last_updated.
@@ -96,7 +97,7 @@ describe('mergeSessionWrite', () => {
   it('ends with the same periods whatever order the writes come in', () => {
     const writes = [0, 1, 2, 3, 4].map((index) => ({ kwh: index, charging_periods: [period(index)] as Session['charging_periods'], last_updated: minute(6 + index) }))
     const orders = [[0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3], [3, 4, 0, 2, 1]]
-    const results = orders.map((order) => order.reduce((state, index) => mergeSessionWrite(state.session, state.periodVersions, writes[index]) ?? state, { session: base, periodVersions: {} }).session)
+    const results = orders.map((order) => order.reduce((state, index) => mergeSessionWrite(state.session, state.periodVersions, present(writes[index], `write ${index}`)) ?? state, { session: base, periodVersions: {} }).session)
     for (const result of results) expect(result).toEqual(results[0])
     expect(results[0]).toMatchObject({ kwh: 4, last_updated: minute(10) })
   })

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { purgeTestOutboxes } from '../../push/fixtures'
 import { hostParty, json, tariffBody } from './fixtures'
+import { present } from '../../present'
 
 afterEach(() => purgeTestOutboxes())
 
@@ -25,7 +26,7 @@ describe('Tariffs Sender interface', () => {
     expect(firstBody.data.map((tariff: { id: string }) => tariff.id)).toEqual(['T3', 'T1'])
     expect(first.headers.get('X-Total-Count')).toBe('3')
     expect(first.headers.get('X-Limit')).toBe('2')
-    const next = /<([^>]+)>; rel="next"/.exec(first.headers.get('Link') ?? '')![1]
+    const next = present(/<([^>]+)>; rel="next"/.exec(first.headers.get('Link') ?? '')?.[1], 'the next link')
     expect(next).toContain('cursor=')
 
     const second = await ocpiFetch(new URL(next).pathname + new URL(next).search, { token: emsp.token, headers: to(cpo) })

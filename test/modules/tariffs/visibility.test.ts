@@ -5,7 +5,8 @@ import type { Location } from '../../../src/ocpi/objects/location'
 import { putPolicy } from '../../../src/modules/locations/policy-store'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { purgeTestOutboxes } from '../../push/fixtures'
-import { putOwn, sampleLocation } from '../locations/fixtures'
+import { putOwn, sampleConnector, sampleEvse, sampleLocation } from '../locations/fixtures'
+import { present } from '../../present'
 import { holdingPeer, hostParty, json, tariffBody } from './fixtures'
 
 // docs/tariffs.md, "Who sees which tariff": a tariff follows the locations that use it.
@@ -18,8 +19,7 @@ const to = (party: Party) => ({ 'OCPI-to-country-code': party.country_code, 'OCP
 /** A location whose only connector uses `tariffIds`. */
 function locationUsing(party: Party, id: string, tariffIds: string[], last_updated = '2026-01-01T10:00:00Z'): Location {
   const location = sampleLocation(party, id, {}, last_updated)
-  const [evse] = location.evses!
-  return { ...location, evses: [{ ...evse, connectors: [{ ...evse.connectors[0], tariff_ids: tariffIds }] }] }
+  return { ...location, evses: [{ ...sampleEvse(party, id, last_updated), connectors: [{ ...sampleConnector(last_updated), tariff_ids: tariffIds }] }] }
 }
 
 async function putTariff(party: Party, id: string, fields: Record<string, unknown> = {}) {
@@ -36,9 +36,10 @@ describe('the index of tariff references follows every write of own locations', 
     const cpo = await hostParty('CPO')
     const key = (id: string) => `${cpo.country_code}*${cpo.party_id}*${id}`
     const twoConnectors = locationUsing(cpo, 'IDX1', ['ta', 'TB'], '2026-02-01T10:00:00Z')
-    const [evse] = twoConnectors.evses!
+    const evse = present(twoConnectors.evses?.[0], 'the EVSE')
+    const connector = present(evse.connectors[0], 'the connector')
     // The same tariff on two connectors is one reference.
-    await putOwn({ ...twoConnectors, evses: [{ ...evse, connectors: [...evse.connectors, { ...evse.connectors[0], id: '2', tariff_ids: ['TA'] }] }] })
+    await putOwn({ ...twoConnectors, evses: [{ ...evse, connectors: [...evse.connectors, { ...connector, id: '2', tariff_ids: ['TA'] }] }] })
     expect(await refsOf(cpo, 'IDX1')).toEqual([key('TA'), key('TB')])
 
     const patch = await adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/IDX1/IDX1-E1/1`, { method: 'PATCH', body: { tariff_ids: ['TC'], last_updated: '2026-02-02T10:00:00Z' } })

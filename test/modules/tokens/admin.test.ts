@@ -8,6 +8,7 @@ import { finishJob } from '../../jobs/fixtures'
 import { adminFetch, db, registeredPeer } from '../../ocpi/fixtures'
 import { fakePeer, ocpiAnswer } from '../../push/fixtures'
 import { hostParty, rfidToken, roleOf, uniquePartyId, writeOwnToken } from './fixtures'
+import { present } from '../../present'
 
 const EMSP_SENDER = 'https://emsp.example.com/ocpi/2.3.0/sender/tokens'
 const admin = async (method: string, path: string, body?: unknown) => {
@@ -64,7 +65,7 @@ describe('POST /admin/v1/authorize: the CPO side decides by whitelist, asking th
     const { body } = await authorize({ token_uid: 'RT1', location_id: 'LOC1', evse_uids: ['EVSE1'] })
     expect(body).toMatchObject({ allowed: true, reason: 'ALLOWED', source: 'realtime', authorization_reference: 'REF-123' })
     expect(peer.received).toHaveLength(1)
-    const [request] = peer.received
+    const request = present(peer.received[0], 'the authorize request')
     expect(request.method).toBe('POST')
     expect(request.url).toBe(`${EMSP_SENDER}/RT1/authorize?type=RFID`)
     expect(request.body).toEqual({ location_id: 'LOC1', evse_uids: ['EVSE1'] })
@@ -103,7 +104,7 @@ describe('POST /admin/v1/authorize: the CPO side decides by whitelist, asking th
     expect((await authorize({ token_uid: 'DACH1', country_code: 'AT' })).body).toMatchObject({ allowed: true, source: 'whitelist' })
     expect((await authorize({ token_uid: 'DACH1', country_code: 'NL' })).body).toMatchObject({ allowed: false, reason: 'NOT_ALLOWED', source: 'whitelist' })
     // Without country_code, the CPO's own location tells where the charge point is (Location.country is alpha-3).
-    for (const [id, country] of [['OWN-NL', 'NLD'], ['OWN-AT', 'AUT']]) {
+    for (const [id, country] of [['OWN-NL', 'NLD'], ['OWN-AT', 'AUT']] as const) {
       const object = { country_code: cpo.country_code, party_id: cpo.party_id, id, country, publish: true, last_updated: '2026-01-01T00:00:00Z' }
       await db().insert(locations).values({
         source: OWN_SOURCE, key: `${cpo.country_code}*${cpo.party_id}*${id}`, country_code: cpo.country_code, party_id: cpo.party_id, id,
@@ -214,7 +215,7 @@ describe('POST /admin/v1/tokens/sync/{peer_id}: pull every page of an eMSP peer'
       { data: [rfidToken(emsp, 'S3'), rfidToken({ country_code: 'FR', party_id: 'OTH' }, 'S4'), { uid: 'broken' }] },
     ]
     const fake = fakePeer((_request, index) => {
-      const page = pages[index]
+      const page = present(pages[index], `page ${index}`)
       return Response.json({ data: page.data, status_code: 1000, timestamp: new Date().toISOString() }, { headers: page.link ? { Link: page.link } : {} })
     })
     try {
@@ -226,8 +227,8 @@ describe('POST /admin/v1/tokens/sync/{peer_id}: pull every page of an eMSP peer'
       expect(job).toMatchObject({ status: 'DONE', steps: 2, last_error: null })
       expect(job.progress).toEqual({ peer_id: peer.id, parties: [{ ...emsp, pages: 2, received: 5, stored: 3, rejected: 2 }] })
       expect((await admin('GET', `/jobs/${body.job_id}`)).body).toMatchObject({ status: 'DONE', finished_at: expect.any(String) })
-      expect(fake.received[0].headers.get('OCPI-to-party-id')).toBe(emsp.party_id)
-      expect(fake.received[1].url).toBe(`${EMSP_SENDER}?offset=2&limit=2`)
+      expect(fake.received[0]?.headers.get('OCPI-to-party-id')).toBe(emsp.party_id)
+      expect(fake.received[1]?.url).toBe(`${EMSP_SENDER}?offset=2&limit=2`)
     } finally {
       fake.restore()
     }

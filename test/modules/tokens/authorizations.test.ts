@@ -5,6 +5,7 @@ import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../../
 import { fakePeer } from '../../push/fixtures'
 import { hostParty, rfidToken, roleOf, toHeaders, writeOwnToken, uniquePartyId } from './fixtures'
 import { putReceivedToken } from '../../../src/modules/tokens/store'
+import { present } from '../../present'
 
 const EMSP_SENDER = 'https://emsp.example.com/ocpi/2.3.0/sender/tokens'
 const admin = async (method: string, path: string, body?: unknown) => {
@@ -77,7 +78,7 @@ describe('authorization log (B3.1): every decision is recorded, on both sides', 
     expect(all.body.length).toBeGreaterThanOrEqual(4)
     const first = await admin('GET', `/authorizations?${party}&limit=2`)
     expect(first.body.map((entry: any) => entry.id)).toEqual(all.body.slice(0, 2).map((entry: any) => entry.id))
-    const next = new URL(/<([^>]+)>/.exec(first.headers.get('Link')!)![1])
+    const next = new URL(present(/<([^>]+)>/.exec(first.headers.get('Link')!)?.[1], 'the next link'))
     expect(next.searchParams.get('party')).toBe(`${cpo.country_code}*${cpo.party_id}`)
     const second = await admin('GET', `${next.pathname.replace('/admin/v1', '')}${next.search}`)
     expect(second.body.map((entry: any) => entry.id)).toEqual(all.body.slice(2, 4).map((entry: any) => entry.id))

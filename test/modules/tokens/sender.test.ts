@@ -4,6 +4,7 @@ import { database } from '../../../src/db/client'
 import { locations } from '../../../src/db/schema'
 import { ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { fromHeaders, hostParty, rfidToken, roleOf, toHeaders, writeOwnToken } from './fixtures'
+import { present } from '../../present'
 
 describe.each(['2.3.0', '2.2.1'] as const)('tokens sender (eMSP) over %s', (version) => {
   let emsp: { country_code: string; party_id: string }
@@ -37,7 +38,7 @@ describe.each(['2.3.0', '2.2.1'] as const)('tokens sender (eMSP) over %s', (vers
     const seen = body.data!.map((token) => token.uid)
     let link = first.headers.get('Link')
     while (link) {
-      const next = /<([^>]+)>/.exec(link)![1]
+      const next = present(/<([^>]+)>/.exec(link)?.[1], 'the next link')
       const page = await ocpiFetch(new URL(next).pathname + new URL(next).search, { token: cpo.token, headers: toHeaders(emsp) })
       seen.push(...(await page.json<OcpiBody<any[]>>()).data!.map((token) => token.uid))
       link = page.headers.get('Link')
@@ -108,7 +109,7 @@ describe.each(['2.3.0', '2.2.1'] as const)('tokens sender (eMSP) over %s', (vers
   it('limits a token to its countries: 2002 without a location, NOT_ALLOWED at a location elsewhere', async () => {
     expect((await (await authorize('DACH1')).json<OcpiBody>()).status_code).toBe(2002)
     const db = database(env.DB)
-    for (const [id, country] of [['LOC-NL', 'NLD'], ['LOC-AT', 'AUT']]) {
+    for (const [id, country] of [['LOC-NL', 'NLD'], ['LOC-AT', 'AUT']] as const) {
       const object = { country_code: cpoParty.country_code, party_id: cpoParty.party_id, id, country, publish: true, last_updated: '2026-01-01T00:00:00Z' }
       await db.insert(locations).values({
         source: cpo.id, key: `${cpoParty.country_code}*${cpoParty.party_id}*${id}`, country_code: cpoParty.country_code, party_id: cpoParty.party_id, id,

@@ -8,6 +8,7 @@ import { writeGzipNdjson } from '../../../src/modules/x-feeds/writer'
 import { encodeAuthorization } from '../../../src/ocpi/auth'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { hostCpo, putOwn, sampleLocation, uniqueParty, type Party } from '../locations/fixtures'
+import { present } from '../../present'
 import { tariffBody } from '../tariffs/fixtures'
 
 // docs/extensions/x-feeds.md: snapshots of a CPO's locations and tariffs as gzip NDJSON in R2, for peers agreed to x-feeds.
@@ -52,8 +53,8 @@ const outcomesOf = (outcomes: Array<Record<string, any>>, party: Party) => outco
 /** A location whose connector uses `tariffIds`. */
 function locationUsing(party: Party, id: string, tariffIds: string[], overrides: Partial<Location> = {}): Location {
   const location = sampleLocation(party, id, overrides, overrides.last_updated)
-  const [evse] = location.evses!
-  return { ...location, evses: [{ ...evse, connectors: [{ ...evse.connectors[0], tariff_ids: tariffIds }] }] }
+  const evse = present(location.evses?.[0], 'the EVSE')
+  return { ...location, evses: [{ ...evse, connectors: [{ ...present(evse.connectors[0], 'the connector'), tariff_ids: tariffIds }] }] }
 }
 
 async function putTariff(party: Party, id: string, fields: Record<string, unknown> = {}) {

@@ -17,6 +17,7 @@ import { pseudonymOf } from '../../../src/modules/x-gdpr/pseudonym'
 import { replaceIdentifierValues } from '../../../src/modules/x-gdpr/replace-values'
 import { peerOutbox } from '../../../src/push/publish'
 import { ocpiCall, peerRepresenting, type TestPeer } from '../authenticated-peer'
+import { present } from '../../present'
 
 const db = database(env.DB)
 const gdpr = (peer: TestPeer, method: string, path: string, body?: unknown) => ocpiCall(peer, method, `receiver/x-gdpr/${path}`, body)
@@ -101,7 +102,7 @@ describe('x-gdpr receiver (CPO side)', () => {
     expect(text).not.toContain(token.contract_id)
     expect(entries.filter((entry) => entry.subject === `gdpr:${pseudonym}`).map((entry) => entry.action)).toEqual(expect.arrayContaining(['gdpr.access', 'gdpr.forget']))
 
-    const exportGone = await gdpr(owner, 'GET', exportUrl.split('/x-gdpr/')[1])
+    const exportGone = await gdpr(owner, 'GET', present(exportUrl.split('/x-gdpr/')[1], 'the export path'))
     expect(exportGone.status).toBe(404)
     expect((await env.BUNDLES.list({ prefix: `exports/gdpr/${pseudonym}/` })).objects).toHaveLength(0)
   })

@@ -36,20 +36,20 @@ describe('2.2.1 and 2.3.0', () => {
   it('2.3.0 allows 5000 characters of plain_data, 2.2.1 512', () => {
     const signed_data = { encoding_method: 'OCMF', signed_values: [{ nature: 'Start', plain_data: 'x'.repeat(600), signed_data: 'c2lnbmVk' }] }
     expect(CDR.safeParse({ ...cdr230, signed_data }).success).toBe(true)
-    expect(CDR221.safeParse({ ...cdr221, signed_data }).error?.issues[0].path).toEqual(['signed_data', 'signed_values', 0, 'plain_data'])
+    expect(CDR221.safeParse({ ...cdr221, signed_data }).error?.issues[0]?.path).toEqual(['signed_data', 'signed_values', 0, 'plain_data'])
   })
 })
 
 describe('validation', () => {
   it('a credit CDR needs credit_reference_id', () => {
-    expect(CDR.safeParse({ ...cdr230, id: '12345-C', credit: true }).error?.issues[0].path).toEqual(['credit_reference_id'])
+    expect(CDR.safeParse({ ...cdr230, id: '12345-C', credit: true }).error?.issues[0]?.path).toEqual(['credit_reference_id'])
     expect(CDR.safeParse({ ...cdr230, id: '12345-C', credit: true, credit_reference_id: '12345' }).success).toBe(true)
   })
 
   it('needs at least one charging period, and names the failing field', () => {
-    expect(CDR.safeParse({ ...cdr230, charging_periods: [] }).error?.issues[0].path).toEqual(['charging_periods'])
-    expect(CDR.safeParse({ ...cdr230, cdr_location: { ...cdr230.cdr_location, connector_format: 'PLUG' } }).error?.issues[0].path).toEqual(['cdr_location', 'connector_format'])
-    expect(CDR.safeParse({ ...cdr230, total_cost: { excl_vat: 4 } }).error?.issues[0].path).toEqual(['total_cost', 'before_taxes'])
+    expect(CDR.safeParse({ ...cdr230, charging_periods: [] }).error?.issues[0]?.path).toEqual(['charging_periods'])
+    expect(CDR.safeParse({ ...cdr230, cdr_location: { ...cdr230.cdr_location, connector_format: 'PLUG' } }).error?.issues[0]?.path).toEqual(['cdr_location', 'connector_format'])
+    expect(CDR.safeParse({ ...cdr230, total_cost: { excl_vat: 4 } }).error?.issues[0]?.path).toEqual(['total_cost', 'before_taxes'])
   })
 
   it('tolerates unknown fields and drops them', () => {

@@ -6,6 +6,7 @@ import {
   LocationPatch, LocationPatch221, locationVersions,
 } from '../../../src/ocpi/objects/location'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
+import { present } from '../../present'
 
 // The spec's examples, read unaltered from the committed fixtures (test/fixtures/spec).
 const examples230 = import.meta.glob<unknown>('../../fixtures/spec/2.3.0/examples/location_*.json', { eager: true, import: 'default' })
@@ -65,15 +66,16 @@ describe('2.3.0 -> 2.2.1 conversion', () => {
     const canonical = Location.parse(example)
     canonical.help_phone = '+3212345678'
     canonical.facilities = ['CAFE', 'X_DRIVE_IN']
-    canonical.evses![0].parking_restrictions = ['EV_ONLY', 'TENANTS']
-    canonical.evses![0].accepted_service_providers = ['Example eMSP']
-    canonical.evses![1].connectors[0].standard = 'MCS'
+    const [firstEvse, secondEvse] = canonical.evses ?? []
+    present(firstEvse, 'the first EVSE').parking_restrictions = ['EV_ONLY', 'TENANTS']
+    present(firstEvse, 'the first EVSE').accepted_service_providers = ['Example eMSP']
+    present(secondEvse?.connectors[0], 'the second EVSE connector').standard = 'MCS'
     const converted = toWire(locationVersions, '2.2.1', canonical) as Location221
     expect(Location221.parse(converted)).toStrictEqual(converted)
     expect(converted).not.toHaveProperty('parking_places')
     expect(converted).not.toHaveProperty('help_phone')
     expect(converted.facilities).toEqual(['CAFE'])
-    expect(converted.evses![0].parking_restrictions).toEqual(['EV_ONLY'])
+    expect(converted.evses?.[0]?.parking_restrictions).toEqual(['EV_ONLY'])
     expect(converted.evses![0]).not.toHaveProperty('parking')
     expect(converted.evses![0]).not.toHaveProperty('accepted_service_providers')
     // The only connector of the second EVSE is MCS: no 2.2.1 EVSE can carry it.
@@ -81,7 +83,7 @@ describe('2.3.0 -> 2.2.1 conversion', () => {
   })
 
   it('refuses a PATCH without last_updated in both versions', () => {
-    expect(EVSEPatch.safeParse({ status: 'CHARGING' }).error?.issues[0].path).toEqual(['last_updated'])
-    expect(EVSEPatch221.safeParse({ status: 'CHARGING' }).error?.issues[0].path).toEqual(['last_updated'])
+    expect(EVSEPatch.safeParse({ status: 'CHARGING' }).error?.issues[0]?.path).toEqual(['last_updated'])
+    expect(EVSEPatch221.safeParse({ status: 'CHARGING' }).error?.issues[0]?.path).toEqual(['last_updated'])
   })
 })

@@ -4,6 +4,7 @@ import {
   ChargingPreferences, Session, Session221, SessionPatch, sessionPatchVersions, sessionVersions,
 } from '../../../src/ocpi/objects/session'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
+import { present } from '../../present'
 
 // Spec examples, read unaltered from the committed fixtures (test/fixtures/spec).
 const examples = {
@@ -50,21 +51,21 @@ describe('2.2.1 and 2.3.0 describe the same sessions', () => {
   })
 
   it('a 2.3.0-only token type reaches a 2.2.1 eMSP as OTHER, and 2.2.1 refuses it inbound', () => {
-    const [, started] = named('2.3.0', 'example')[0]
+    const [, started] = present(named('2.3.0', 'example')[0], 'a session example')
     const emaid = Session.parse({ ...started, cdr_token: { ...started.cdr_token, type: 'EMAID' } })
     expect(toWire(sessionVersions, '2.2.1', emaid)).toMatchObject({ cdr_token: { type: 'OTHER' } })
-    expect(Session221.safeParse({ ...started, total_cost: { excl_vat: 1 }, cdr_token: { ...started.cdr_token, type: 'EMAID' } }).error?.issues[0].path).toEqual(['cdr_token', 'type'])
+    expect(Session221.safeParse({ ...started, total_cost: { excl_vat: 1 }, cdr_token: { ...started.cdr_token, type: 'EMAID' } }).error?.issues[0]?.path).toEqual(['cdr_token', 'type'])
   })
 })
 
 describe('validation', () => {
-  const [, started] = named('2.3.0', 'example')[0]
+  const [, started] = present(named('2.3.0', 'example')[0], 'a session example')
 
   it('names the failing field', () => {
-    expect(Session.safeParse({ ...started, status: 'CHARGING' }).error?.issues[0].path).toEqual(['status'])
-    expect(Session.safeParse({ ...started, id: 'x'.repeat(37) }).error?.issues[0].path).toEqual(['id'])
-    expect(Session.safeParse({ ...started, cdr_token: { ...started.cdr_token, contract_id: undefined } }).error?.issues[0].path).toEqual(['cdr_token', 'contract_id'])
-    expect(Session.safeParse({ ...started, charging_periods: [{ start_date_time: started.start_date_time, dimensions: [] }] }).error?.issues[0].path)
+    expect(Session.safeParse({ ...started, status: 'CHARGING' }).error?.issues[0]?.path).toEqual(['status'])
+    expect(Session.safeParse({ ...started, id: 'x'.repeat(37) }).error?.issues[0]?.path).toEqual(['id'])
+    expect(Session.safeParse({ ...started, cdr_token: { ...started.cdr_token, contract_id: undefined } }).error?.issues[0]?.path).toEqual(['cdr_token', 'contract_id'])
+    expect(Session.safeParse({ ...started, charging_periods: [{ start_date_time: started.start_date_time, dimensions: [] }] }).error?.issues[0]?.path)
       .toEqual(['charging_periods', 0, 'dimensions'])
   })
 
@@ -73,12 +74,12 @@ describe('validation', () => {
   })
 
   it('a PATCH must carry last_updated', () => {
-    expect(SessionPatch.safeParse({ kwh: 1 }).error?.issues[0].path).toEqual(['last_updated'])
+    expect(SessionPatch.safeParse({ kwh: 1 }).error?.issues[0]?.path).toEqual(['last_updated'])
   })
 
   it('Charging Preferences need a known profile type', () => {
     expect(ChargingPreferences.safeParse({ profile_type: 'FAST', energy_need: 20 }).success).toBe(true)
-    expect(ChargingPreferences.safeParse({ profile_type: 'TURBO' }).error?.issues[0].path).toEqual(['profile_type'])
+    expect(ChargingPreferences.safeParse({ profile_type: 'TURBO' }).error?.issues[0]?.path).toEqual(['profile_type'])
   })
 })
 

@@ -46,8 +46,8 @@ describe('2.2.1 <-> 2.3.0 adapters', () => {
   it('turns prices that include VAT into 2.2.1 prices excluding VAT, and leaves prices without vat as the driver pays them', () => {
     const [, inclusive] = Object.entries(examples['2.3.0']).find(([path]) => path.endsWith('tariff_20_simple_north_american_inclusive.json'))!
     const withVat = { ...(inclusive as Tariff), elements: [{ price_components: [{ type: 'ENERGY' as const, price: 0.363, vat: 21, step_size: 1 }] }] }
-    expect(tariffTo221(withVat).elements[0].price_components[0].price).toBe(0.3)
-    expect(tariffTo221(inclusive as Tariff).elements[0].price_components[0].price).toBe(2.1)
+    expect(tariffTo221(withVat).elements[0]?.price_components[0]?.price).toBe(0.3)
+    expect(tariffTo221(inclusive as Tariff).elements[0]?.price_components[0]?.price).toBe(2.1)
     expect(Tariff221.parse(tariffTo221(inclusive as Tariff))).not.toHaveProperty('tax_included')
   })
 

@@ -40,18 +40,18 @@ describe('version differences', () => {
   it('2.3.0 adds EMAID and leaves TokenType open; 2.2.1 keeps it closed', () => {
     expect(Token.safeParse({ ...rfid, type: 'EMAID', uid: 'DE-8AC-C12E46L89' }).success).toBe(true)
     expect(Token.safeParse({ ...rfid, type: 'X_KEY_FOB' }).success).toBe(true)
-    expect(Token221.safeParse({ ...rfid, type: 'EMAID' }).error?.issues[0].path).toEqual(['type'])
+    expect(Token221.safeParse({ ...rfid, type: 'EMAID' }).error?.issues[0]?.path).toEqual(['type'])
   })
 
   it('a PATCH must carry last_updated', () => {
-    expect(TokenPatch.safeParse({ valid: false }).error?.issues[0].path).toEqual(['last_updated'])
+    expect(TokenPatch.safeParse({ valid: false }).error?.issues[0]?.path).toEqual(['last_updated'])
     expect(TokenPatch221.safeParse({ valid: false }).success).toBe(false)
   })
 
   it('rejects a bad field with its path', () => {
-    expect(Token.safeParse({ ...rfid, whitelist: 'SOMETIMES' }).error?.issues[0].path).toEqual(['whitelist'])
-    expect(Token.safeParse({ ...rfid, energy_contract: {} }).error?.issues[0].path).toEqual(['energy_contract', 'supplier_name'])
-    expect(Token.safeParse({ ...rfid, uid: 'x'.repeat(37) }).error?.issues[0].path).toEqual(['uid'])
+    expect(Token.safeParse({ ...rfid, whitelist: 'SOMETIMES' }).error?.issues[0]?.path).toEqual(['whitelist'])
+    expect(Token.safeParse({ ...rfid, energy_contract: {} }).error?.issues[0]?.path).toEqual(['energy_contract', 'supplier_name'])
+    expect(Token.safeParse({ ...rfid, uid: 'x'.repeat(37) }).error?.issues[0]?.path).toEqual(['uid'])
   })
 
   it('tolerates unknown fields and drops them', () => {

@@ -1,0 +1,40 @@
+import { Hono } from 'hono'
+import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { readObjectBody } from '../../ocpi/object-body'
+import { CommandType, commandResponseVersions, commandBodyVersions, type CommandResponse } from '../../ocpi/objects/command'
+import { fromWire, toWire } from '../../ocpi/version-adapters'
+import { addressedParty } from '../../peers/routing'
+import { getPeer } from '../../peers/store'
+import { assertResponseUrlOfPeer, refusal } from './admission'
+import { commandTimeoutSeconds } from './timeouts'
+import { commandTracker, newCommandId } from './trackers'
+import { chargePointDelayMs } from './charge-point'
+
+/**
+ * Commands Receiver interface (CPO): `POST {commands_endpoint_url}{command}`. The answer is the CPO's CommandResponse,
+ * not the charge point's; an ACCEPTED command is handed to the charge point by its CommandTracker, which posts the
+ * CommandResult to the response_url, or TIMEOUT when the charge point does not answer within `timeout`.
+ */
+export const receiver = new Hono<OcpiEnv>()
+  .post('/:command', async (c) => {
+    const timeout = commandTimeoutSeconds(c.env)
+    const answer = (response: Omit<CommandResponse, 'timeout'>) => respond(c, toWire(commandResponseVersions, c.var.version, { ...response, timeout }))
+    const parsedType = CommandType.safeParse(c.req.param('command'))
+    // 2.3.0 made CommandType an OpenEnum: a command this platform does not carry out is NOT_SUPPORTED, not an error.
+    if (!parsedType.success) return answer({ result: 'NOT_SUPPORTED', message: [{ language: 'en', text: 'Command not supported' }] })
+    const command = parsedType.data
+    const body = fromWire(commandBodyVersions(command), c.var.version, await readObjectBody(c))
+    assertResponseUrlOfPeer(await getPeer(c.var.db, c.var.peer.id), body.response_url)
+    const cpo = await addressedParty(c, 'CPO')
+    const refused = await refusal(c, cpo, command, body)
+    if (refused) return answer(refused)
+    const now = Date.now()
+    const id = newCommandId()
+    await commandTracker(c.env, id).open({
+      id, side: 'received', peer_id: c.var.peer.id, version: c.var.version, command, request: body,
+      cpo: { country_code: cpo.country_code, party_id: cpo.party_id }, state: 'ACCEPTED', final: false,
+      deadline: now + timeout * 1000, created_at: now, last_updated: now,
+    }, 'response', { response: { result: 'ACCEPTED', timeout } }, now + chargePointDelayMs(c.env))
+    return answer({ result: 'ACCEPTED' })
+  })

@@ -1,0 +1,46 @@
+import type { Database } from '../../db/client'
+import type { Env } from '../../env'
+import type { PartyRef } from '../../ocpi/context'
+import { OcpiError } from '../../ocpi/errors'
+import { CommandResponse, commandResponseVersions, commandBodyVersions, type CommandBody, type CommandType } from '../../ocpi/objects/command'
+import { toWire } from '../../ocpi/version-adapters'
+import { peerEndpoint } from '../../peers/extensions'
+import { requestPeerModule } from '../../peers/module-request'
+import type { Peer } from '../../peers/store'
+import { MAX_PEER_TIMEOUT_SECONDS } from './timeouts'
+import { commandTracker } from './trackers'
+import type { TrackedCommand } from './tracked'
+
+export interface CommandToSend { id: string; command: CommandType; request: CommandBody; from?: PartyRef; to?: PartyRef }
+
+/**
+ * As eMSP: opens the command's tracker, POSTs the command to the peer's commands Receiver endpoint and records the
+ * CommandResponse (an ACCEPTED one starts the wait for the result at our response_url). A peer without that endpoint is
+ * refused before anything is recorded; one that cannot be reached leaves the command FAILED.
+ */
+export async function sendCommand(env: Env, db: Database, peer: Peer, send: CommandToSend): Promise<TrackedCommand> {
+  if (peer.status !== 'CONNECTED' || !peer.outbound_token) throw new OcpiError(3001, `Peer ${peer.id} is ${peer.status}, not connected`)
+  if (!peerEndpoint(peer, 'commands', 'RECEIVER')) throw new OcpiError(3003, `Peer ${peer.id} offers no commands RECEIVER endpoint`)
+  const tracker = commandTracker(env, send.id)
+  const now = Date.now()
+  const opened: TrackedCommand = {
+    id: send.id, side: 'sent', peer_id: peer.id, version: peer.version as TrackedCommand['version'], command: send.command, request: send.request,
+    state: 'PENDING', final: false, created_at: now, last_updated: now,
+  }
+  await tracker.open(opened, 'sent')
+  try {
+    const answer = await requestPeerModule(env, peer, {
+      module: 'commands', role: 'RECEIVER', method: 'POST', path: [send.command],
+      body: toWire(commandBodyVersions(send.command), opened.version, send.request), from: send.from, to: send.to,
+    })
+    const parsed = CommandResponse.safeParse(answer.data)
+    if (answer.status_code !== 1000 || !parsed.success) {
+      return (await tracker.recordSendFailure(`status_code ${answer.status_code}${parsed.success ? '' : ', no valid CommandResponse'}`)) ?? opened
+    }
+    const response = commandResponseVersions[opened.version].toCanonical(parsed.data)
+    return (await tracker.recordResponse({ ...response, timeout: Math.min(response.timeout, MAX_PEER_TIMEOUT_SECONDS) })) ?? opened
+  } catch (error) {
+    if (!(error instanceof OcpiError)) throw error
+    return (await tracker.recordSendFailure(error.message)) ?? opened
+  }
+}

@@ -1,0 +1,7 @@
+import type { OcpiModule } from '../../ocpi/module'
+import { admin } from './admin'
+import { X_CHARGING_LIMITS } from './module-id'
+import { receiver } from './receiver'
+
+/** x-charging-limits (docs/extensions/x-charging-limits.md): limits an MSP sets on a live session; CPO Receiver. */
+export const xChargingLimits: OcpiModule = { id: X_CHARGING_LIMITS, receiver, admin }
