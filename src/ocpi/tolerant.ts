@@ -27,10 +27,10 @@ export function parseTolerant<T>(schema: z.ZodType<T>, value: unknown): Tolerant
     const result = schema.safeParse(current)
     if (result.success) return { success: true, data: result.data, dropped }
     const [issue] = result.error.issues
-    const fixed = round < MAX_DROPS ? dropAt(schema, current, issue.path, result.error.issues) : undefined
+    const fixed = issue && round < MAX_DROPS ? dropAt(schema, current, issue.path, result.error.issues) : undefined
     if (!fixed) return { success: false, dropped, error: result.error }
     current = fixed.value
-    dropped.push(`${pathText(fixed.path)}: ${issue.message}`)
+    dropped.push(`${pathText(fixed.path)}: ${issue?.message}`)
   }
   return { success: false, dropped }
 }

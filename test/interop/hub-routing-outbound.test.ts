@@ -4,6 +4,7 @@ import { locationSyncJob, planLocationSync } from '../../src/modules/locations/s
 import { db, registeredPeer } from '../ocpi/fixtures'
 import { fakePeer } from '../push/fixtures'
 import { hostParty, roleOf, uniquePartyId } from '../modules/tokens/fixtures'
+import { present } from '../present'
 
 // transport_and_format, "GET All via Hubs": "the client uses the party-id and country-code of the Hub in the
 // 'OCPI-to-' headers"; the routing table names FROM = the requesting party.
@@ -21,7 +22,7 @@ it('a locations pull from a HUB peer carries OCPI-to = the hub and OCPI-from = o
     fields: { endpoints: [{ identifier: 'locations', role: 'SENDER', url: 'https://hub.example.com/ocpi/2.3.0/sender/locations' }] },
   })
   await locationSyncJob.step(env, await planLocationSync(db(), peer.id))
-  const [pull] = fake.received
+  const pull = present(fake.received[0], 'the pull')
   expect(pull.headers.get('OCPI-to-country-code')).toBe(hubParty.country_code)
   expect(pull.headers.get('OCPI-to-party-id')).toBe(hubParty.party_id)
   expect(pull.headers.get('OCPI-from-country-code')).toMatch(/^[A-Z]{2}$/)
@@ -36,7 +37,7 @@ it('a locations pull from a direct CPO peer carries no routing headers', async (
     fields: { endpoints: [{ identifier: 'locations', role: 'SENDER', url: 'https://cpo.example.com/ocpi/2.3.0/sender/locations' }] },
   })
   await locationSyncJob.step(env, await planLocationSync(db(), peer.id))
-  expect(fake.received[0].headers.get('OCPI-to-party-id')).toBeNull()
+  expect(present(fake.received[0], 'the pull').headers.get('OCPI-to-party-id')).toBeNull()
 })
 
 // docs/interop.md: the EVRoaming ocpi-tool sends OCPI-to = its own party on a direct connection.

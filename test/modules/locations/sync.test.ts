@@ -4,6 +4,7 @@ import { locationSyncJob, planLocationSync } from '../../../src/modules/location
 import { db, registeredPeer } from '../../ocpi/fixtures'
 import { fakePeer } from '../../push/fixtures'
 import { sampleLocation, uniqueParty } from './fixtures'
+import { present } from '../../present'
 
 // A pull from a peer's Sender stores what a push from that peer would: locations of parties it represents as CPO
 // (mod_locations, Data owner: CPO), the others counted and left out.
@@ -46,7 +47,7 @@ it('stores locations with a bad optional part, dropping it, and reports every re
     expect(state.invalid).toHaveLength(25)
     expect(state.invalid[0]).toMatchObject({ id: 'R0', path: 'address' })
     expect(state.dropped).toHaveLength(3)
-    expect(state.dropped![0].fields.map((field) => field.split(':')[0])).toEqual(['related_locations.0.name', 'directions.1'])
+    expect(present(state.dropped?.[0], 'a dropped entry').fields.map((field) => field.split(':')[0])).toEqual(['related_locations.0.name', 'directions.1'])
   } finally {
     fake.restore()
   }
