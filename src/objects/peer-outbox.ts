@@ -6,6 +6,7 @@ import { redact } from '../ocpi/log'
 import { isoOrNull } from '../ocpi/types'
 import { isSupportedVersion, type OcpiVersion } from '../ocpi/versions'
 import { clientTimeout, endpointUrl, ocpiRequest } from '../peers/client'
+import { routingOf } from '../peers/hub-routing'
 import { peerEndpoint } from '../peers/extensions'
 import { getPeer, type Peer } from '../peers/store'
 import { queuedPushRewrite } from '../push/hooks'
@@ -248,7 +249,7 @@ export class PeerOutbox extends DurableObject<Env> {
     try {
       const response = await ocpiRequest({
         method: change.method, url, token: peer.outbound_token, body: change.bodies[peer.version] ?? undefined,
-        ...(change.routingHeaders === false ? {} : { from: change.from, to }), retries: 0, timeoutMs: clientTimeout(this.env),
+        ...(change.routingHeaders === false ? {} : routingOf(peer, { module: change.module, kind: 'push', from: change.from, to })), retries: 0, timeoutMs: clientTimeout(this.env),
       })
       const outcome = outcomeOfResponse(response)
       return outcome.kind === 'delivered' ? outcome : { ...outcome, error: `${change.method} ${url}: ${outcome.error}` }

@@ -15,9 +15,15 @@ export function envelope<T>(data: T | undefined, status_code: number = 1000, sta
 }
 
 /** Renders a successful OCPI response. HTTP 201 only where the spec says Created (credentials POST). */
-export function respond<T>(c: Context, data: T, options: { http_status?: 200 | 201; status_code?: 1000 | OcpiStatusCode } = {}) {
-  return c.json(envelope(data, options.status_code ?? 1000), options.http_status ?? 200)
+export function respond<T>(c: Context, data: T, options: { http_status?: 200 | 201; status_code?: 1000 | OcpiStatusCode; status_message?: string } = {}) {
+  return c.json(envelope(data, options.status_code ?? 1000, options.status_message), options.http_status ?? 200)
 }
+
+/**
+ * The answer to a push (PUT) to a Receiver interface: status_codes.asciidoc, "201 Created when the object has been
+ * newly created in the server system", 200 when it existed; no data (transport_and_format, "Response format").
+ */
+export const respondPut = (c: Context, created: boolean) => respond(c, undefined, { http_status: created ? 201 : 200 })
 
 /**
  * A successful response whose `data` is a list of objects already serialized as JSON (e.g. precomputed per version in

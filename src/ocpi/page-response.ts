@@ -15,9 +15,10 @@ const setListHeaders = <E extends ListEnv>(c: Context<E>, query: PageQuery, page
   setPageHeaders(c, query, page, { publicUrl: c.env.PUBLIC_URL, bookmark: page.bookmark })
 
 /** An OCPI list page in the envelope, each object converted to the peer's version by `toWire`. */
-export function respondPage<T, E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<T>, toWire: (object: T) => unknown = (object) => object) {
+export function respondPage<T, E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<T>, toWire: (object: T) => unknown = (object) => object, emptyBecause?: string) {
   setListHeaders(c, query, page)
-  return respond(c, page.objects.map(toWire))
+  // An empty list the caller's roles explain says so, rather than looking like a platform without data.
+  return respond(c, page.objects.map(toWire), { status_message: page.objects.length === 0 ? emptyBecause : undefined })
 }
 
 /** An OCPI list page whose objects the store already serialized for the peer's version. */

@@ -2,6 +2,8 @@ import type { Context } from 'hono'
 import { readObjectBody } from './object-body'
 import type { z } from 'zod'
 import { parseWith } from './body'
+import { OcpiError } from './errors'
+import { parseTolerant } from './tolerant'
 import type { OcpiEnv } from './context'
 import { SUPPORTED_VERSIONS, type OcpiVersion } from './versions'
 
@@ -23,6 +25,17 @@ export type VersionAdapters<Canonical> = { [version in OcpiVersion]: VersionAdap
 export function fromWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown): Canonical {
   const adapter = adapters[version]
   return adapter.toCanonical(parseWith(adapter.schema, value))
+}
+
+/**
+ * Like fromWire for objects we pull: invalid optional fields and list elements are dropped and listed in `dropped`
+ * (tolerant.ts); 2001 with the field path only when a required field is wrong.
+ */
+export function fromWireTolerant<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown): { object: Canonical; dropped: string[] } {
+  const adapter = adapters[version]
+  const result = parseTolerant(adapter.schema, value)
+  if (!result.success) throw result.error ? OcpiError.fromZod(result.error) : new OcpiError(2001, 'too many invalid parts')
+  return { object: adapter.toCanonical(result.data), dropped: result.dropped }
 }
 
 export function toWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, canonical: Canonical): unknown {

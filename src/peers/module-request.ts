@@ -3,6 +3,7 @@ import type { PartyRef } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
 import { clientTimeout, endpointUrl, OcpiClientError, ocpiRequest, type OcpiResponse } from './client'
 import { peerEndpoint } from './extensions'
+import { routingOf } from './hub-routing'
 import type { Peer } from './store'
 
 export interface PeerModuleRequest {
@@ -30,8 +31,10 @@ export async function requestPeerModule<T = unknown>(env: Env, peer: Peer, reque
   if (!endpoint) throw new OcpiError(3003, `Peer ${peer.id} offers no ${request.module} ${request.role} endpoint we may use (custom modules need an agreement)`)
   if (request.url && !isBelow(request.url, endpoint.url)) throw new OcpiError(3001, `Peer ${peer.id} pointed outside its ${request.module} endpoint: ${request.url}`)
   const url = request.url ?? endpointUrl(endpoint.url, request.path, request.query)
+  const kind = request.role === 'SENDER' && request.method === 'GET' ? 'pull' : 'push'
+  const routing = routingOf(peer, { module: request.module, kind, from: request.from, to: request.to })
   try {
-    return await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, body: request.body, from: request.from, to: request.to, timeoutMs: clientTimeout(env) })
+    return await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, body: request.body, ...routing, timeoutMs: clientTimeout(env) })
   } catch (error) {
     if (error instanceof OcpiClientError) throw new OcpiError(3001, `Unable to use the peer's API: ${error.message}`)
     throw error

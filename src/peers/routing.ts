@@ -12,9 +12,9 @@ import type { Role } from '../ocpi/types'
  * them, the only hosted party with the role. Unknown receiver: 4001.
  */
 export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
-  const country_code = c.req.header(OCPI_TO_COUNTRY)
-  const party_id = c.req.header(OCPI_TO_PARTY)
-  if (country_code && party_id) {
+  const named = routedTo(c)
+  if (named) {
+    const { country_code, party_id } = named
     const party = await findHostedParty(c.var.db, { country_code, party_id }, role)
     if (!party) throw new OcpiError(4001, `Unknown receiver ${country_code}*${party_id}${role ? ` with role ${role}` : ''}`)
     return party
@@ -25,6 +25,22 @@ export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
   throw new OcpiError(2001, `${OCPI_TO_COUNTRY}/${OCPI_TO_PARTY} headers are required: this platform hosts ${candidates.length} ${role ?? ''} parties`.replace(/\s+/g, ' '), {
     path: OCPI_TO_COUNTRY,
   })
+}
+
+/**
+ * The party the OCPI-to headers name, or none. On a direct connection (the peer holds no HUB role) headers naming
+ * one of the caller's own parties are read as absent: "Party to Party (without Hub)" wants TO = the receiving party,
+ * but debugging tools (the EVRoaming ocpi-tool) send their own party there, and such a request can only be meant for
+ * this platform, so it is answered as one without routing headers instead of 4001 (docs/interop.md).
+ */
+export function routedTo(c: Context<OcpiEnv>): PartyRef | undefined {
+  const country_code = c.req.header(OCPI_TO_COUNTRY)
+  const party_id = c.req.header(OCPI_TO_PARTY)
+  if (!country_code || !party_id) return undefined
+  const party = { country_code, party_id }
+  const roles = c.var.peer?.roles ?? []
+  const direct = !roles.some((role) => role.role === 'HUB')
+  return direct && roles.some((role) => samePartyRef(role, party)) ? undefined : party
 }
 
 /**

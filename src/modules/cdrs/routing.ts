@@ -3,9 +3,10 @@ import type { Database } from '../../db/client'
 import type { RecordListFilter } from '../../db/token-records'
 import { samePartyRef, type OcpiEnv, type PartyRef } from '../../ocpi/context'
 import { invalid, OcpiError } from '../../ocpi/errors'
-import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
-import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty } from '../../peers/routing'
+import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY } from '../../ocpi/headers'
+import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty, routedTo } from '../../peers/routing'
 import { findHostedParty } from '../../peers/parties'
+import { hubPartyOf } from '../../peers/hub-routing'
 import { peersRepresenting } from '../../peers/store'
 import type { PushAudience } from '../../push/types'
 import type { CdrToken } from '../../ocpi/objects/cdr'
@@ -36,9 +37,17 @@ export function visibleTokenPartiesFilter(c: Context<OcpiEnv>): Pick<RecordListF
   return { tokenPartyOfPeer: c.var.peer.id }
 }
 
+/**
+ * Why a pull of sessions or CDRs is empty for this peer whatever is stored: they go to the eMSP of the driver's token
+ * (and to hubs routing for it), so a peer holding neither role never sees one.
+ */
+export function emptyForRoles(c: Context<OcpiEnv>, what: string): string | undefined {
+  return c.var.peer.roles.some((role) => role.role === 'EMSP' || role.role === 'HUB') ? undefined : `${what} are shared with the token's eMSP and hub peers only`
+}
+
 /** Sender side: the hosted CPO the request addresses with OCPI-to, if it names one (else all hosted CPOs answer). */
 export async function addressedOwners(c: Context<OcpiEnv>): Promise<PartyRef[] | undefined> {
-  if (!c.req.header(OCPI_TO_COUNTRY) || !c.req.header(OCPI_TO_PARTY)) return undefined
+  if (!routedTo(c)) return undefined
   const party = await addressedParty(c, 'CPO')
   return [{ country_code: party.country_code, party_id: party.party_id }]
 }
@@ -55,7 +64,11 @@ export function peerMaySee(c: Context<OcpiEnv>, record: { cdr_token: CdrToken })
  * peer sees: requestingParty's fallback to a peer's only role would hide everything from a single-role hub.
  */
 function namedFromParty(c: Context<OcpiEnv>): PartyRef | undefined {
-  return c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY) ? requestingParty(c) : undefined
+  const from = c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY) ? requestingParty(c) : undefined
+  // A hub asking in its own name ("GET All via Hubs": FROM = the requesting party) asks for its whole view, not for
+  // the records of a token party named like the hub.
+  const hub = hubPartyOf(c.var.peer)
+  return from && hub && samePartyRef(from, hub) ? undefined : from
 }
 
 /**
@@ -64,7 +77,7 @@ function namedFromParty(c: Context<OcpiEnv>): PartyRef | undefined {
  */
 export async function assertMayReceive(c: Context<OcpiEnv>, record: { country_code: string; party_id: string; cdr_token: CdrToken }) {
   assertPeerRepresents(c, record, 'CPO')
-  if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) {
+  if (routedTo(c)) {
     await addressedParty(c)
     return
   }

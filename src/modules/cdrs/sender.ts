@@ -4,7 +4,7 @@ import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
 import { parsePageQuery } from '../../ocpi/paging'
 import { toWire } from '../../ocpi/version-adapters'
-import { addressedOwners, visibleTokenPartiesFilter } from './routing'
+import { addressedOwners, emptyForRoles, visibleTokenPartiesFilter } from './routing'
 import { cdrVersions } from '../../ocpi/objects/cdr'
 import { listCdrs } from './store'
 
@@ -16,5 +16,5 @@ export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
   const session = openReadSession(c.env.DB, query.bookmark)
   const page = await listCdrs(session.db, { source: 'own', owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }, query)
-  return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdr))
+  return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdr), emptyForRoles(c, 'CDRs'))
 })

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
+import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError, invalid } from '../../ocpi/errors'
 import { readVersionedBody, toWire } from '../../ocpi/version-adapters'
 import { findConnector, findEvse, sameId, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
@@ -56,8 +56,9 @@ export const receiver = new Hono<OcpiEnv>()
     assertSame('country_code', location.country_code, party.country_code)
     assertSame('party_id', location.party_id, party.party_id)
     assertSame('id', location.id, c.req.param('location_id'))
+    const existed = await getLocation(c.var.db, c.var.peer.id, party, location.id)
     await upsertLocation(c.var.db, c.var.peer.id, location)
-    return acknowledged(c)
+    return respondPut(c, !existed)
   })
   .put('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const party = ownerInUrl(c)

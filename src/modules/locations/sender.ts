@@ -5,9 +5,8 @@ import { openReadSession } from '../../db/session'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
 import { parsePageQuery } from '../../ocpi/paging'
-import { addressedParty } from '../../peers/routing'
+import { addressedParty, routedTo } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { findConnector, findEvse } from './merge'
@@ -22,7 +21,7 @@ import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, o
 
 /** The hosted CPO parties a request reads from: the one OCPI-to names, or all of them. */
 async function servingParties(c: Context<OcpiEnv>, db: Database): Promise<PartyRef[]> {
-  if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) return [await addressedParty(c, 'CPO')]
+  if (routedTo(c)) return [await addressedParty(c, 'CPO')]
   return (await listHostedParties(db)).filter((party) => party.role === 'CPO')
 }
 

@@ -3,10 +3,12 @@ import type { Env } from '../../env'
 import { PermanentJobError, type JobKind } from '../../jobs/types'
 import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion } from '../../ocpi/versions'
-import { fromWire } from '../../ocpi/version-adapters'
+import { fromWireTolerant } from '../../ocpi/version-adapters'
 import { ocpiRequest } from '../../peers/client'
 import { firstPageUrl, nextPageAfter } from '../../peers/paged-pull'
 import { getPeer } from '../../peers/store'
+import { requestingHostedParty, routingOf } from '../../peers/hub-routing'
+import { listHostedParties } from '../../peers/parties'
 import { representsAs } from '../../peers/routing'
 import { locationVersions, type Location } from '../../ocpi/objects/location'
 import { upsertReceivedLocations } from './store'
@@ -26,7 +28,10 @@ export interface SyncResult {
   unchanged: number
   /** Locations of parties the peer does not represent as CPO (the data owner, as on push): not stored. */
   not_represented: number
+  /** Every object refused: a required field was wrong. */
   invalid: Array<{ id?: string; path?: string; message: string }>
+  /** Every stored object that had invalid optional fields or list elements, and what was dropped from it. */
+  dropped?: Array<{ id: string; fields: string[] }>
 }
 
 export interface LocationSyncState extends SyncResult {
@@ -38,8 +43,6 @@ export interface LocationSyncState extends SyncResult {
   /** Why the peer's next link was not followed (src/peers/paged-pull.ts), when it was not. */
   stopped_by?: string
 }
-
-const MAX_INVALID_SHOWN = 20
 
 /** A peer we can pull locations from now; throws the management API's answer otherwise. */
 async function syncablePeer(db: Database, peerId: string) {
@@ -56,7 +59,7 @@ async function syncablePeer(db: Database, peerId: string) {
 /** Checks the peer can be pulled from and returns the job's first state. */
 export async function planLocationSync(db: Database, peerId: string, options: { date_from?: string; limit?: number } = {}): Promise<LocationSyncState> {
   const { endpoint } = await syncablePeer(db, peerId)
-  return { peer_id: peerId, next_url: firstPageUrl(endpoint.url, options), pages: 0, received: 0, stored: 0, unchanged: 0, not_represented: 0, invalid: [] }
+  return { peer_id: peerId, next_url: firstPageUrl(endpoint.url, options), pages: 0, received: 0, stored: 0, unchanged: 0, not_represented: 0, invalid: [], dropped: [] }
 }
 
 /** One page: fetched, validated in the peer's version, and stored in one round trip. */
@@ -69,21 +72,24 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
       if (error instanceof OcpiError && error.detail.http_status === 404) throw new PermanentJobError(error.message)
       throw error
     })
-    const response = await ocpiRequest<unknown[]>({ method: 'GET', url: state.next_url, token, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
+    const routing = routingOf(peer, { module: 'locations', kind: 'pull' }, requestingHostedParty(await listHostedParties(db), 'CPO'))
+    const response = await ocpiRequest<unknown[]>({ method: 'GET', url: state.next_url, token, ...routing, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
     if (response.status_code !== 1000 || !Array.isArray(response.data)) {
       throw new OcpiError(3001, `Peer answered ${response.status_code} ${response.status_message ?? ''} on page ${state.pages + 1}`.trim())
     }
-    const next: LocationSyncState = { ...state, invalid: [...state.invalid], pages: state.pages + 1, received: state.received + response.data.length }
+    const next: LocationSyncState = { ...state, invalid: [...state.invalid], dropped: [...(state.dropped ?? [])], pages: state.pages + 1, received: state.received + response.data.length }
     const represented: Location[] = []
     for (const item of response.data) {
       let location
+      // A pull stores what is valid: an invalid optional part is dropped and reported, the object refused only for a
+      // wrong required field (docs/interop.md, tolerant ingest).
       try {
-        location = fromWire(locationVersions, version, item)
+        const read = fromWireTolerant(locationVersions, version, item)
+        location = read.object
+        if (read.dropped.length > 0) next.dropped!.push({ id: location.id, fields: read.dropped })
       } catch (error) {
-        if (next.invalid.length < MAX_INVALID_SHOWN) {
-          const detail = error instanceof OcpiError ? error : new OcpiError(2001, String(error))
-          next.invalid.push({ id: (item as { id?: string })?.id, path: detail.detail.path, message: detail.message })
-        }
+        const detail = error instanceof OcpiError ? error : new OcpiError(2001, String(error))
+        next.invalid.push({ id: (item as { id?: string })?.id, path: detail.detail.path, message: detail.message })
         continue
       }
       if (representsAs(peer.roles, location, 'CPO')) represented.push(location)

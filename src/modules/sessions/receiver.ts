@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
+import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { readJson } from '../../ocpi/body'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
@@ -27,8 +27,9 @@ export const receiver = new Hono<OcpiEnv>()
     const session = fromWire(sessionVersions, c.var.version, await readJson(c))
     assertSameIds(ref, session)
     await assertMayReceive(c, session)
+    const existed = await getReceivedSession(c.var.db, ref)
     await putReceivedSession(c.var.db, c.var.peer.id, session)
-    return respond(c, undefined)
+    return respondPut(c, !existed)
   })
   .patch('/:country_code/:party_id/:session_id', async (c) => {
     const ref = sessionRefOfUrl(c)

@@ -10,7 +10,7 @@ import { parsePageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
 import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
-import { addressedOwners, peerMaySee, visibleTokenPartiesFilter } from '../cdrs/routing'
+import { addressedOwners, emptyForRoles, peerMaySee, visibleTokenPartiesFilter } from '../cdrs/routing'
 import { getLocation, OWN_SOURCE } from '../locations/store'
 import { ChargingPreferences, sessionVersions, type ChargingPreferencesResponse, type Session } from '../../ocpi/objects/session'
 import { findOwnSession, listSessions, setChargingPreferences } from './store'
@@ -25,7 +25,7 @@ export const sender = new Hono<OcpiEnv>()
     const session = openReadSession(c.env.DB, query.bookmark)
     const filter = { source: 'own' as const, owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }
     const page = await listSessions(session.db, filter, query)
-    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (object) => toWire(sessionVersions, c.var.version, object))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (object) => toWire(sessionVersions, c.var.version, object), emptyForRoles(c, 'Sessions'))
   })
   .put('/:session_id/charging_preferences', async (c) => {
     const preferences = await readBody(c, ChargingPreferences)

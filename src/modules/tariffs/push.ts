@@ -9,6 +9,7 @@ import { publish, publishTo } from '../../push/publish'
 import type { PushAudience, PushChange } from '../../push/types'
 import type { Role } from '../../ocpi/types'
 import { isIsoCurrency } from './currencies'
+import { tariffForPeer } from './variants'
 import { tariffVersions, type Tariff } from '../../ocpi/objects/tariff'
 import { listOwnNonIsoTariffs, peersAcceptingNonIsoCurrencies } from './store'
 import type { SharingPolicy } from '../../ocpi/objects/sharing-policy'
@@ -33,14 +34,24 @@ const TARIFF_RECEIVING_ROLES: readonly Role[] = ['EMSP', 'NSP', 'NAP', 'PTP', 'O
  * locations a peer may not see goes not to that peer (visibility.ts): it never had it, so it gets no DELETE either.
  */
 export async function publishTariffChanges(env: Env, db: Database, changes: { written: Tariff[]; removed: Tariff[] }) {
-  const needsOptIn = [...changes.written, ...changes.removed].some((tariff) => !isIsoCurrency(tariff.currency))
+  const needsOptIn = [...changes.written, ...changes.removed].some((tariff) => !isIsoCurrency(tariff.currency) || tariff.tariff_group_id !== undefined)
   const optedIn = needsOptIn ? await peersAcceptingNonIsoCurrencies(db) : new Set<string>()
-  const audienceFor = (tariff: Tariff): PushAudience => async (peer) => {
+  /** `agreed`: only the peers that opted in (true), or only the others (false); undefined: both. */
+  const audienceFor = (tariff: Tariff, agreed?: boolean): PushAudience => async (peer) => {
+    if (agreed !== undefined && optedIn.has(peer.id) !== agreed) return undefined
     if (!isIsoCurrency(tariff.currency) && !optedIn.has(peer.id)) return undefined
     const to = addressedRole(peer, TARIFF_RECEIVING_ROLES)
     return to && (await mayViewTariff(db, peer, tariff)) ? to : undefined
   }
-  for (const tariff of changes.written) await publish(env, tariffChange('PUT', tariff), audienceFor(tariff))
+  // A grouped tariff goes out twice: with tariff_group_id to the peers that opted in, without it to the others.
+  for (const tariff of changes.written) {
+    if (tariff.tariff_group_id === undefined) {
+      await publish(env, tariffChange('PUT', tariff), audienceFor(tariff))
+      continue
+    }
+    await publish(env, tariffChange('PUT', tariff), audienceFor(tariff, true))
+    await publish(env, tariffChange('PUT', tariffForPeer(tariff, false)), audienceFor(tariff, false))
+  }
   for (const tariff of changes.removed) await publish(env, tariffChange('DELETE', tariff), audienceFor(tariff))
 }
 
@@ -67,7 +78,7 @@ export async function republishTariffsForPolicy(env: Env, db: Database, party: P
     const to = (peer.status === 'CONNECTED' || peer.status === 'OFFLINE') && peerEndpoint(peer, 'tariffs', 'RECEIVER') ? addressedRole(peer, TARIFF_RECEIVING_ROLES) : undefined
     if (!to) continue
     for (const { tariff, visible } of await tariffsChangingVisibility(db, peer, party, before, after)) {
-      if (isIsoCurrency(tariff.currency) || optedIn.has(peer.id)) await publishTo(env, peer.id, tariffChange(visible ? 'PUT' : 'DELETE', tariff), to)
+      if (isIsoCurrency(tariff.currency) || optedIn.has(peer.id)) await publishTo(env, peer.id, tariffChange(visible ? 'PUT' : 'DELETE', tariffForPeer(tariff, optedIn.has(peer.id))), to)
     }
   }
 }

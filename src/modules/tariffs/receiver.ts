@@ -1,11 +1,10 @@
 import { Hono, type Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { samePartyRef } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
+import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
 import { addressedParty, partyInPath } from '../../peers/routing'
-import { assertPeerRepresents } from '../../peers/routing'
+import { assertPeerRepresents, routedTo } from '../../peers/routing'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { readJson } from '../../ocpi/body'
 import { tariffVersions } from '../../ocpi/objects/tariff'
@@ -32,10 +31,11 @@ export const receiver = new Hono<OcpiEnv>()
     if (tariff.currency.length !== 3 && !(await peerAcceptsNonIsoCurrencies(c.var.db, c.var.peer.id))) {
       throw new OcpiError(2001, 'currency: must be a three-letter ISO 4217 code', { path: 'currency' })
     }
+    const existed = await findTariff(c.var.db, party, tariff.id)
     const result = await putReceivedTariff(c.var.db, c.var.peer.id, tariff)
     if (result === 'not_owned') throw new OcpiError(2001, `Tariff ${tariff.id} belongs to a party hosted here`, { path: 'id' })
     // 'stale': the stored copy is newer; the push is acknowledged and ignored (an older last_updated never overwrites).
-    return respond(c, null)
+    return respondPut(c, !existed)
   })
   .delete('/:country_code/:party_id/:tariff_id', async (c) => {
     const { party, tariffId } = await objectAddress(c)
@@ -48,7 +48,7 @@ async function objectAddress(c: Context<OcpiEnv>): Promise<{ party: PartyRef; ta
   const party = partyInPath(c)
   assertPeerRepresents(c, party, 'CPO')
   // With OCPI-to headers the receiver must be a party hosted here (4001 otherwise); without them the platform receives.
-  if (c.req.header(OCPI_TO_COUNTRY)) await addressedParty(c)
+  if (routedTo(c)) await addressedParty(c)
   const tariffId = c.req.param('tariff_id')!
   if (tariffId.length > 36) throw new OcpiError(2001, 'tariff_id: longer than 36 characters', { path: 'tariff_id' })
   return { party, tariffId }

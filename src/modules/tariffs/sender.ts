@@ -4,13 +4,13 @@ import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
 import { parsePageQuery } from '../../ocpi/paging'
-import { addressedParty } from '../../peers/routing'
+import { addressedParty, routedTo } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { tariffVersions } from '../../ocpi/objects/tariff'
 import { findTariff, listTariffs, peerAcceptsNonIsoCurrencies } from './store'
 import { mayViewTariff, peerViews } from './visibility'
+import { tariffForPeer } from './variants'
 
 /**
  * Tariffs Sender interface (CPO): tariffs of the hosted CPO parties, date-paged (mod_tariffs "Sender Interface").
@@ -21,19 +21,19 @@ import { mayViewTariff, peerViews } from './visibility'
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const query = parsePageQuery(c)
-    const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'CPO') : undefined
+    const party = routedTo(c) ? await addressedParty(c, 'CPO') : undefined
     const session = openReadSession(c.env.DB, query.bookmark)
     const [includeNonIso, views] = await Promise.all([peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id), peerViews(session.db, c.var.peer, party && [party])])
     const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso, visibleTo: views })
-    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(tariffVersions, c.var.version, tariff))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(tariffVersions, c.var.version, tariffForPeer(tariff, includeNonIso)))
   })
   // Not in the spec's Sender interface (GET list only): a convenience for receivers checking one tariff, same visibility.
   .get('/:country_code/:party_id/:tariff_id', async (c) => {
     const party = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id') }
     const session = openReadSession(c.env.DB)
     const row = await findTariff(session.db, party, c.req.param('tariff_id'))
-    const visible = row && row.peer_id === null && (row.iso_currency || (await peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id))) &&
-      (await mayViewTariff(session.db, c.var.peer, row))
+    const agreed = await peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id)
+    const visible = row && row.peer_id === null && (row.iso_currency || agreed) && (await mayViewTariff(session.db, c.var.peer, row))
     if (!visible) throw OcpiError.unknownObject(`tariff ${c.req.param('tariff_id')}`)
-    return respond(c, toWire(tariffVersions, c.var.version, row.object))
+    return respond(c, toWire(tariffVersions, c.var.version, tariffForPeer(row.object, agreed)))
   })

@@ -8,6 +8,16 @@ import type { TariffRow } from './store'
 
 export const VARIANT_SEPARATOR = '~'
 
+/**
+ * A published tariff as a peer sees it: `tariff_group_id` only for peers that opted in to the extension (tariff
+ * settings), since 2.2.1 has no rule that receivers ignore fields it does not define and strict readers refuse them.
+ */
+export function tariffForPeer(tariff: Tariff, agreed: boolean): Tariff {
+  if (agreed || tariff.tariff_group_id === undefined) return tariff
+  const { tariff_group_id: _group, ...defined } = tariff
+  return defined
+}
+
 export const CurrencyVariant = z.object({
   currency: Currency,
   elements: z.array(TariffElement).min(1),

@@ -3,6 +3,7 @@ import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion, type OcpiVersion } from '../../ocpi/versions'
 import { ocpiRequest, OcpiClientError } from '../../peers/client'
 import { peerEndpoint } from '../../peers/extensions'
+import { routingOf } from '../../peers/hub-routing'
 import { firstPageUrl, nextPageAfter, type NextPage } from '../../peers/paged-pull'
 import type { Peer } from '../../peers/store'
 import type { RealtimeOutcome } from './authorization-policy'
@@ -42,7 +43,7 @@ export async function requestRealtimeAuthorization(sender: TokensSender, request
   const url = `${sender.url.replace(/\/$/, '')}/${encodeURIComponent(request.uid)}/authorize?type=${encodeURIComponent(request.type)}`
   try {
     const response = await ocpiRequest({
-      method: 'POST', url, token: sender.token, body: request.location, from: request.from, to: request.to, timeoutMs: request.timeoutMs, retries: 0,
+      method: 'POST', url, token: sender.token, body: request.location, ...routingOf(sender.peer, { module: 'tokens', kind: 'push', from: request.from, to: request.to }), timeoutMs: request.timeoutMs, retries: 0,
     })
     if (response.status_code === 2004) return { outcome: { kind: 'unknown-token' }, message: response.status_message }
     // 3xxx: the eMSP's own backend failed; 4xxx: a hub could not reach it. Either way nobody answered for the token.
@@ -81,7 +82,7 @@ export function firstTokenPageUrl(sender: TokensSender, options: { date_from?: s
 export async function pullTokenPage(
   sender: TokensSender, url: string, options: { from: PartyRef; to: PartyRef; timeoutMs: number; pages: number; recent?: string[] },
 ): Promise<{ page: PulledPage } & NextPage> {
-  const response = await callPeer(() => ocpiRequest<unknown[]>({ method: 'GET', url, token: sender.token, from: options.from, to: options.to, timeoutMs: options.timeoutMs }))
+  const response = await callPeer(() => ocpiRequest<unknown[]>({ method: 'GET', url, token: sender.token, ...routingOf(sender.peer, { module: 'tokens', kind: 'pull', from: options.from, to: options.to }), timeoutMs: options.timeoutMs }))
   if (response.status_code !== 1000 || !Array.isArray(response.data)) {
     throw new OcpiError(3001, `${sender.peer.id} answered the tokens pull with ${response.status_code} ${response.status_message ?? ''}`.trim())
   }

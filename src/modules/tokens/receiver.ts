@@ -1,10 +1,9 @@
 import { Hono, type Context } from 'hono'
 import { parseWith } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
+import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
-import { addressedParty, assertPeerRepresents } from '../../peers/routing'
+import { addressedParty, assertPeerRepresents, routedTo } from '../../peers/routing'
 import { toEpochMs } from '../../ocpi/types'
 import { fromWire } from '../../ocpi/version-adapters'
 import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token, tokenPatchVersions, tokenToWire, tokenVersions } from '../../ocpi/objects/token'
@@ -31,8 +30,9 @@ export const receiver = new Hono<OcpiEnv>()
     assertPeerRepresents(c, ref, 'EMSP')
     await assertAddressedPartyIsHosted(c)
     assertSameToken(ref, token)
+    const existed = await getReceivedToken(c.var.db, ref)
     await putReceivedToken(c.var.db, c.var.peer.id, token, allowedCountriesFromWire(c.var.version, value))
-    return respond(c, null)
+    return respondPut(c, !existed)
   })
   .patch('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)
@@ -56,7 +56,7 @@ function pathRef(c: Context<OcpiEnv>, type: string): TokenRef {
 
 /** With OCPI-to headers the push must address a party we host (4001 otherwise); without them, our cache is platform-wide. */
 async function assertAddressedPartyIsHosted(c: Context<OcpiEnv>) {
-  if (c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY)) await addressedParty(c)
+  if (routedTo(c)) await addressedParty(c)
 }
 
 /** A PATCH that names allowed_countries replaces it (null clears it); one that does not keeps what was stored. */

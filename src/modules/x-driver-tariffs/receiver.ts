@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { readJson } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { samePartyRef } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
+import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { driverTariffVersions } from '../../ocpi/objects/driver-tariff'
@@ -22,9 +22,10 @@ export const receiver = new Hono<OcpiEnv>()
     const tariff = fromWire(driverTariffVersions, c.var.version, await readJson(c))
     if (!samePartyRef(tariff, party)) throw new OcpiError(2001, 'country_code/party_id differ from the URL', { path: 'country_code' })
     if (tariff.token_uid.toUpperCase() !== tokenUid.toUpperCase()) throw new OcpiError(2001, 'token_uid differs from the URL', { path: 'token_uid' })
+    const existed = await findDriverTariff(c.var.db, party, tariff.token_uid)
     const result = await putReceivedDriverTariff(c.var.db, c.var.peer.id, tariff)
     if (result === 'not_owned') throw new OcpiError(2001, `Token ${tokenUid} belongs to a party hosted here`, { path: 'token_uid' })
-    return respond(c, null)
+    return respondPut(c, !existed)
   })
   .delete('/:country_code/:party_id/:token_uid', async (c) => {
     const { party, tokenUid } = await driverTariffAddress(c)

@@ -2,9 +2,8 @@ import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import { openReadSession } from '../../db/session'
 import type { OcpiEnv } from '../../ocpi/context'
-import { OCPI_TO_COUNTRY } from '../../ocpi/headers'
 import { parsePageQuery } from '../../ocpi/paging'
-import { addressedParty } from '../../peers/routing'
+import { addressedParty, routedTo } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { driverTariffVersions } from '../../ocpi/objects/driver-tariff'
 import { listDriverTariffs } from './store'
@@ -16,7 +15,7 @@ export const sender = new Hono<OcpiEnv>()
     // Driver tariffs name a driver's token: told to CPOs only, as Tokens are.
     assertPeerIsCpoOrHub(c, 'Driver tariffs')
     const query = parsePageQuery(c)
-    const party = c.req.header(OCPI_TO_COUNTRY) ? await addressedParty(c, 'EMSP') : undefined
+    const party = routedTo(c) ? await addressedParty(c, 'EMSP') : undefined
     const session = openReadSession(c.env.DB, query.bookmark)
     const page = await listDriverTariffs(session.db, query, { source: 'own', party })
     return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(driverTariffVersions, c.var.version, tariff))

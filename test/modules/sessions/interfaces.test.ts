@@ -27,9 +27,11 @@ describe('Sessions Receiver (eMSP side)', () => {
     const session = sessionOf(cpo, emsp, 'S1')
     const put = await ocpiFetch(url('S1'), { token: cpoPeer.token, method: 'PUT', body: session })
     const body = await put.json<OcpiBody>()
-    expect(put.status).toBe(200)
+    // status_codes.asciidoc: "201 Created when the object has been newly created in the server system", else 200.
+    expect(put.status).toBe(201)
     expect(body.status_code).toBe(1000)
     expect(body).not.toHaveProperty('data')
+    expect((await ocpiFetch(url('S1'), { token: cpoPeer.token, method: 'PUT', body: session })).status).toBe(200)
     const get = await ocpiFetch(url('S1'), { token: cpoPeer.token })
     expect((await get.json<OcpiBody>()).data).toEqual(session)
     const stranger = await ocpiFetch(url('S1'), { token: otherPeer.token })
@@ -123,6 +125,20 @@ describe('Sessions Sender (CPO side)', () => {
     expect((await all.json<OcpiBody<any[]>>()).data!.map((session) => session.id).sort()).toEqual(['A1', 'A2', 'B1'])
     const narrowed = await ocpiFetch(`/ocpi/2.3.0/sender/sessions`, { token: hub.token, headers: { ...fromHeaders(emspB), 'OCPI-to-country-code': cpo.country_code, 'OCPI-to-party-id': cpo.party_id } })
     expect((await narrowed.json<OcpiBody<any[]>>()).data!.map((session) => session.id)).toEqual(['B1'])
+  })
+
+  it('a hub naming its own hub party in OCPI-from ("GET All via Hubs") is served like a hub', async () => {
+    const hubParty = { country_code: 'DE', party_id: uniquePartyId() }
+    const hub = await registeredPeer({ roles: [roleOf('HUB', hubParty)] })
+    const response = await ocpiFetch(`/ocpi/2.3.0/sender/sessions`, { token: hub.token, headers: { ...fromHeaders(hubParty), 'OCPI-to-country-code': cpo.country_code, 'OCPI-to-party-id': cpo.party_id } })
+    expect((await response.json<OcpiBody<any[]>>()).data!.map((session) => session.id).sort()).toEqual(['A1', 'A2', 'B1'])
+  })
+
+  it('tells a peer whose roles see no sessions why its list is empty', async () => {
+    const cpoOnly = await registeredPeer({ roles: [roleOf('CPO', { country_code: 'DE', party_id: uniquePartyId() })] })
+    const body = await (await ocpiFetch('/ocpi/2.3.0/sender/sessions', { token: cpoOnly.token })).json<OcpiBody<any[]>>()
+    expect(body).toMatchObject({ status_code: 1000, data: [], status_message: "Sessions are shared with the token's eMSP and hub peers only" })
+    expect((await (await ocpiFetch('/ocpi/2.3.0/sender/sessions', { token: peerA.token })).json<OcpiBody>()).status_message).toBe('Success')
   })
 
   it('refuses OCPI-from naming a party the peer does not represent', async () => {

@@ -79,6 +79,19 @@ describe('Tariffs Sender interface', () => {
     expect(shown.data).toMatchObject({ id: 'MULTI~BTC', currency: 'BTC', tariff_group_id: 'MULTI' })
   })
 
+  it('sends tariff_group_id only to peers that agreed the multi-currency extension (2.2.1 defines no such field)', async () => {
+    const cpo = await hostParty('CPO')
+    const plain = await registeredPeer({ version: '2.2.1' })
+    const optedIn = await registeredPeer({ version: '2.2.1' })
+    await adminFetch(`/peers/${optedIn.id}/tariff-settings`, { method: 'PUT', body: { non_iso_currencies: true } })
+    await putTariff(cpo, 'GROUPED', { currency_variants: [{ currency: 'CHF', elements: [{ price_components: [{ type: 'ENERGY', price: 0.33, vat: 8.1, step_size: 1 }] }] }] })
+    const listed = async (token: string) => (await json<OcpiBody>(await ocpiFetch('/ocpi/2.2.1/sender/tariffs', { token, headers: to(cpo) }))).data as Record<string, unknown>[]
+    for (const tariff of await listed(plain.token)) expect(tariff).not.toHaveProperty('tariff_group_id')
+    expect((await listed(optedIn.token)).map((tariff) => tariff.tariff_group_id)).toEqual(['GROUPED', 'GROUPED'])
+    const single = await json<OcpiBody>(await ocpiFetch(`/ocpi/2.2.1/sender/tariffs/${cpo.country_code}/${cpo.party_id}/GROUPED~CHF`, { token: plain.token }))
+    expect(single.data).not.toHaveProperty('tariff_group_id')
+  })
+
   it('never re-shares tariffs received from other peers', async () => {
     const cpoPeer = await registeredPeer({ roles: [{ role: 'CPO', country_code: 'BE', party_id: 'RCV', business_details: { name: 'CPO' } }] })
     const put = await ocpiFetch('/ocpi/2.3.0/receiver/tariffs/BE/RCV/FOREIGN', {
