@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { partyId } from './driver-records'
-import { a, b, d, unique, type Platform } from './harness'
+import { a, b, d, grantsOf, unique, type Platform } from './harness'
 import { startPlatform, stopPlatform } from './platform-process'
 
 // Charging end to end between two real platforms: b hosts an eMSP whose app starts a charge at a's hosted CPO, whose
@@ -33,8 +33,8 @@ async function connect(cpoPlatform: Platform, version: string) {
   await cpoPlatform.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'E2E CPO' } })
   await b.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'E2E eMSP' } })
   const extensions = ['x-charging-limits']
-  const invite = await cpoPlatform.admin('POST', '/peers/invite', { name: `b over ${version}`, extensions })
-  const peer = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions })
+  const invite = await cpoPlatform.admin('POST', '/peers/invite', { name: `b over ${version}`, extensions, grants: await grantsOf(b) })
+  const peer = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions, grants: await grantsOf(cpoPlatform) })
   expect(peer).toMatchObject({ version, status: 'CONNECTED' })
   // Written once b is connected, so a pushes it to b, and then every EVSE status change.
   await cpoPlatform.admin('PUT', `/locations/${cpo.country_code}/${cpo.party_id}/${locationId}`, locationOf(cpo, locationId))
@@ -166,7 +166,6 @@ describe('one platform hosting both the eMSP and the CPO (the npm start demo)', 
     const locationId = unique('LOC')
     await c.admin('PUT', `/locations/${cpo.country_code}/${cpo.party_id}/${locationId}`, locationOf(cpo, locationId))
     // Its own parties are hosted here, so the operator grants them to the loopback connection explicitly (role grants).
-    const { grantsOf } = await import('./harness')
     const grants = await grantsOf(c)
     const invite = await c.admin('POST', '/peers/invite', { name: 'loopback', grants })
     const peer = await c.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, grants })

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { a, b, unique } from './harness'
+import { a, b, grantsOf, unique } from './harness'
 import { present } from '../present'
 
 // Convergence between two real platforms (docs/push.md, "Versions"): concurrent owner writes on CPO platform a, pushed
@@ -48,8 +48,8 @@ describe('convergence of platform b with platform a under concurrent owner write
   beforeAll(async () => {
     await a.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'Race CPO' } })
     await b.admin('POST', '/parties', { country_code: 'NL', party_id: unique('').slice(0, 3), role: 'EMSP', business_details: { name: 'Race eMSP' } })
-    const invite = await a.admin('POST', '/peers/invite', { name: 'b for convergence' })
-    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version: '2.3.0' })
+    const invite = await a.admin('POST', '/peers/invite', { name: 'b for convergence', grants: await grantsOf(b) })
+    const connected = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version: '2.3.0', grants: await grantsOf(a) })
     peerOnA = invite.peer_id
     peerOnB = connected.peer_id
     for (const id of ids) await a.admin('PUT', path(id), sampleLocation(cpo, id))
