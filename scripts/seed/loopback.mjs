@@ -7,6 +7,9 @@ export const LOOPBACK_PEER_NAME = 'demo loopback'
 export async function seedLoopback(admin) {
   const peers = await admin('GET', '/peers')
   if (peers.some((peer) => peer.name === LOOPBACK_PEER_NAME && peer.status === 'CONNECTED')) return
-  const invite = await admin('POST', '/peers/invite', { name: 'demo loopback (registration)' })
-  await admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, name: LOOPBACK_PEER_NAME })
+  // The demo's parties are hosted here, and a hosted party is granted to a peer only by the operator (docs/security.md,
+  // "Role grants"): the loopback connection is granted them explicitly, on both sides of its registration.
+  const grants = (await admin('GET', '/parties')).map(({ country_code, party_id, role }) => ({ country_code, party_id, role }))
+  const invite = await admin('POST', '/peers/invite', { name: 'demo loopback (registration)', grants })
+  await admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, name: LOOPBACK_PEER_NAME, grants })
 }

@@ -165,8 +165,11 @@ describe('one platform hosting both the eMSP and the CPO (the npm start demo)', 
     await c.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'Demo eMSP' } })
     const locationId = unique('LOC')
     await c.admin('PUT', `/locations/${cpo.country_code}/${cpo.party_id}/${locationId}`, locationOf(cpo, locationId))
-    const invite = await c.admin('POST', '/peers/invite', { name: 'loopback' })
-    const peer = await c.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a })
+    // Its own parties are hosted here, so the operator grants them to the loopback connection explicitly (role grants).
+    const { grantsOf } = await import('./harness')
+    const grants = await grantsOf(c)
+    const invite = await c.admin('POST', '/peers/invite', { name: 'loopback', grants })
+    const peer = await c.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, grants })
     const token = appToken(emsp)
     const start = await c.admin('POST', `/commands/${peer.peer_id}/START_SESSION?to=${cpo.country_code}*${cpo.party_id}`, { token, location_id: locationId, evse_uid: 'E1' })
     expect(start.state).toBe('ACCEPTED')
