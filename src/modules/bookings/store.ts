@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { objectPage } from '../../db/paging'
 import { bookings } from '../../db/schema'
@@ -13,32 +13,36 @@ export type BookingSource = 'own' | 'received'
 const upper = (party: PartyRef): PartyRef => ({ country_code: party.country_code.toUpperCase(), party_id: party.party_id.toUpperCase() })
 const ofOwner = (owner: PartyRef) => and(eq(bookings.country_code, owner.country_code.toUpperCase()), eq(bookings.party_id, owner.party_id.toUpperCase()))
 const ofMsp = (msp: PartyRef) => and(eq(bookings.msp_country_code, msp.country_code.toUpperCase()), eq(bookings.msp_party_id, msp.party_id.toUpperCase()))
+/** One row per booking, `peer_id` null for own (docs/architecture.md, "Whose copy an object is"). */
+const ofSource = (source: BookingSource) => (source === 'own' ? isNull(bookings.peer_id) : isNotNull(bookings.peer_id))
 
 /** One booking by its CPO and id (ids compare case-insensitively: CiString). */
 export async function getBooking(db: Database, source: BookingSource, owner: PartyRef, id: string): Promise<Booking | undefined> {
   const row = await db.select({ object: bookings.object }).from(bookings)
-    .where(and(eq(bookings.source, source), ofOwner(owner), eq(bookings.id, id.toUpperCase()))).get()
+    .where(and(ofSource(source), ofOwner(owner), eq(bookings.id, id.toUpperCase()))).get()
   return row?.object
 }
 
 /** The booking an eMSP party made with `request_id` at a CPO: "The same request ID SHALL be used for all edits on booking". */
 export async function getBookingByRequest(db: Database, source: BookingSource, owner: PartyRef, msp: PartyRef, requestId: string): Promise<Booking | undefined> {
   const row = await db.select({ object: bookings.object }).from(bookings)
-    .where(and(eq(bookings.source, source), ofOwner(owner), ofMsp(msp), eq(bookings.request_id, requestId.toUpperCase()))).get()
+    .where(and(ofSource(source), ofOwner(owner), ofMsp(msp), eq(bookings.request_id, requestId.toUpperCase()))).get()
   return row?.object
 }
 
 /** Own bookings at a location that still hold their slot and have not ended, for the slot check. */
 export async function heldSlots(db: Database, owner: PartyRef, locationId: string, now: number): Promise<HeldSlot[]> {
   const rows = await db.select({ object: bookings.object }).from(bookings)
-    .where(and(eq(bookings.source, 'own'), ofOwner(owner), eq(bookings.location_id, locationId.toUpperCase()), gt(bookings.end_ms, now),
+    .where(and(ofSource('own'), ofOwner(owner), eq(bookings.location_id, locationId.toUpperCase()), gt(bookings.end_ms, now),
       inArray(bookings.reservation_status, [...HOLDING_STATUSES])))
     .all()
   return rows.map(({ object }) => ({ id: object.id, evse_uid: object.evse_uid, period: object.period }))
 }
 
 /**
- * Stores a booking as `source` holds it, replacing the previous state; `msp` is the eMSP party that requested it.
+ * Stores a booking as `source` holds it, replacing the previous state; `msp` is the eMSP party that requested it, and
+ * `peerId` the peer that requested an own booking or the peer CPO that holds a received one. A received write never
+ * replaces an own booking (own wins).
  * An own booking that holds its slot on an EVSE is written only if no other booking holding an overlapping slot on that
  * EVSE exists at that moment, in the same statement, so two requests racing for one slot cannot both be reserved.
  * Returns false when that check refused the write.
@@ -46,20 +50,23 @@ export async function heldSlots(db: Database, owner: PartyRef, locationId: strin
 export async function saveBooking(db: Database, source: BookingSource, peerId: string, msp: PartyRef, booking: Booking): Promise<boolean> {
   const row = bookingRow(source, peerId, msp, booking)
   const guarded = source === 'own' && row.evse_uid !== null && HOLDING_STATUSES.includes(booking.reservation_status)
-  const { source: _source, country_code: _country, party_id: _party, id: _id, ...changes } = row
+  const { country_code: _country, party_id: _party, id: _id, ...changes } = row
   if (!guarded) {
-    await db.insert(bookings).values(row).onConflictDoUpdate({ target: [bookings.source, bookings.country_code, bookings.party_id, bookings.id], set: changes })
-    return true
+    const written = await db.insert(bookings).values(row).onConflictDoUpdate({
+      target: [bookings.country_code, bookings.party_id, bookings.id], set: changes,
+      ...(source === 'own' ? {} : { setWhere: isNotNull(bookings.peer_id) }),
+    }).returning({ id: bookings.id })
+    return written.length > 0
   }
   const values = Object.values({ ...row, object: JSON.stringify(row.object) })
   const written = await db.all<{ id: string }>(sql`
     INSERT INTO bookings (${sql.raw(Object.keys(row).join(', '))})
     SELECT ${sql.join(values.map((value) => sql`${value}`), sql`, `)}
     WHERE NOT EXISTS (
-      SELECT 1 FROM bookings WHERE source = 'own' AND country_code = ${row.country_code} AND party_id = ${row.party_id}
+      SELECT 1 FROM bookings WHERE peer_id IS NULL AND country_code = ${row.country_code} AND party_id = ${row.party_id}
         AND evse_uid = ${row.evse_uid} AND id <> ${row.id} AND reservation_status IN ('PENDING', 'RESERVED')
         AND start_ms < ${row.end_ms} AND end_ms > ${row.start_ms})
-    ON CONFLICT (source, country_code, party_id, id) DO UPDATE SET
+    ON CONFLICT (country_code, party_id, id) DO UPDATE SET
       ${sql.raw(Object.keys(changes).map((column) => `${column} = excluded.${column}`).join(', '))}
     RETURNING id`)
   return written.length > 0
@@ -68,7 +75,8 @@ export async function saveBooking(db: Database, source: BookingSource, peerId: s
 function bookingRow(source: BookingSource, peerId: string, msp: PartyRef, booking: Booking) {
   const owner = upper(booking)
   return {
-    source, ...owner, id: booking.id.toUpperCase(), peer_id: peerId,
+    ...owner, id: booking.id.toUpperCase(),
+    peer_id: source === 'own' ? null : peerId, requested_by_peer_id: source === 'own' ? peerId : null,
     msp_country_code: upper(msp).country_code, msp_party_id: upper(msp).party_id,
     request_id: booking.request_id.toUpperCase(), location_id: booking.location_id.toUpperCase(), evse_uid: booking.evse_uid?.toUpperCase() ?? null,
     start_ms: toEpochMs(booking.period.start_from), end_ms: toEpochMs(booking.period.end_before),
@@ -83,14 +91,14 @@ export interface BookingListFilter {
   owners?: readonly PartyRef[]
   /** Only bookings requested by these eMSP parties. */
   msps?: readonly PartyRef[]
-  /** Only bookings exchanged with this peer. */
+  /** Only bookings exchanged with this peer: own ones it requested, received ones it holds. */
   peerId?: string
 }
 
 export async function listBookings(db: Database, filter: BookingListFilter, page: PageQuery): Promise<Page<Booking>> {
-  const conditions: (SQL | undefined)[] = [eq(bookings.source, filter.source)]
+  const conditions: (SQL | undefined)[] = [ofSource(filter.source)]
   if (filter.owners) conditions.push(filter.owners.length ? or(...filter.owners.map(ofOwner)) : eq(bookings.key, ''))
   if (filter.msps) conditions.push(filter.msps.length ? or(...filter.msps.map(ofMsp)) : eq(bookings.key, ''))
-  if (filter.peerId) conditions.push(eq(bookings.peer_id, filter.peerId))
+  if (filter.peerId) conditions.push(eq(filter.source === 'own' ? bookings.requested_by_peer_id : bookings.peer_id, filter.peerId))
   return objectPage<Booking>(db, bookings, and(...conditions), page)
 }

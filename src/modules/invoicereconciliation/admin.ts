@@ -17,7 +17,7 @@ import { findDisputes } from '../x-cdr-disputes/store'
 import { publishRecord } from './push'
 import { reconcile } from './reconcile'
 import { billingOf, cdrRelationship } from './relationship'
-import { deleteRecord, findReceivedRecords, getRecord, invoicedCdrIds, listRecords, writeRecord, type StoredRecord } from './store'
+import { deleteRecord, findReceivedRecord, getRecord, invoicedCdrIds, listRecords, writeRecord, type StoredRecord } from './store'
 
 /** A hosted party's record: the URL names owner and id; `counterparty` the party it is for (whose peers receive it). */
 const OwnRecordBody = z.object({
@@ -85,15 +85,14 @@ export const admin = new Hono<AdminEnv>()
     return c.json({ ...describe(stored), ...reconcile({ record: stored.record, held: [...heldById.values()], invoiced, invoice_amount, disputes }) })
   })
 
-/** The record the URL names: own, or received (from `peer_id`, or the only peer that sent one with this id). */
+/** The record the URL names: own, or the received copy (of `peer_id` when given). */
 async function findStored(c: Context<AdminEnv>, holder: z.infer<typeof Holder>): Promise<StoredRecord> {
   const ref = { ...partyInPath(c), id: c.req.param('id')! }
-  const candidates = holder.source === 'own'
-    ? [await getRecord(c.var.db, 'own', ref)].filter((stored) => stored !== undefined)
-    : (await findReceivedRecords(c.var.db, ref)).filter((stored) => !holder.peer_id || (stored.holder !== 'own' && stored.holder.peer_id === holder.peer_id))
-  if (candidates.length === 0) throw new OcpiError(2003, `Unknown ${holder.source} record ${ref.id}`)
-  if (candidates.length > 1) throw new OcpiError(2001, `${candidates.length} peers sent a record ${ref.id}: name one with peer_id`, { path: 'peer_id' })
-  return candidates[0]!
+  const stored = holder.source === 'own' ? await getRecord(c.var.db, 'own', ref)
+    : holder.peer_id ? await getRecord(c.var.db, { peer_id: holder.peer_id }, ref)
+    : await findReceivedRecord(c.var.db, ref)
+  if (!stored) throw new OcpiError(2003, `Unknown ${holder.source} record ${ref.id}`)
+  return stored
 }
 
 const describe = (stored: StoredRecord) => ({

@@ -13,8 +13,8 @@ import { getRecord, writeRecord, deleteRecord, type StoredRecord } from './store
 
 /**
  * Invoice Reconciliation Receiver interface: records are Client Owned Objects at {country_code}/{party_id}/{id}, POSTed
- * new, PUT when changed, DELETEd when the record itself was an error. Each peer's records are kept apart: a peer reads,
- * replaces and deletes only records it sent, of parties it represents.
+ * new, PUT when changed, DELETEd when the record itself was an error. One copy per record: a peer reads, replaces and
+ * deletes only the copy it sent, of parties it represents; its write takes over a former holder's copy, never an own one.
  */
 export const receiver = new Hono<OcpiEnv>()
   .post('/', async (c) => {

@@ -1,4 +1,4 @@
-import { and, eq, exists, sql, type SQL } from 'drizzle-orm'
+import { and, eq, exists, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { objectPage } from '../../db/paging'
 import { invoiceReconciliationRecords as records, peerRoles } from '../../db/schema'
@@ -7,7 +7,10 @@ import type { InvoiceReconciliationRecord } from '../../ocpi/objects/invoice-rec
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
 
-/** Whose copy a record is: a hosted party's ('own') or the one a peer sent (its id). */
+/**
+ * Whose copy a record is: a hosted party's ('own') or the one a peer sent (its id). One row per record, `peer_id` null
+ * for own (docs/architecture.md, "Whose copy an object is").
+ */
 export type RecordHolder = 'own' | { peer_id: string }
 export type Billing = 'DIRECT' | 'REVERSE'
 
@@ -20,9 +23,9 @@ export interface StoredRecord {
   counterparty: PartyRef | null
 }
 
-const holderKey = (holder: RecordHolder) => (holder === 'own' ? 'own' : holder.peer_id)
+const ofHolder = (holder: RecordHolder) => (holder === 'own' ? isNull(records.peer_id) : eq(records.peer_id, holder.peer_id))
 export const recordKey = (ref: RecordRef) => [ref.country_code, ref.party_id, ref.id].map((part) => part.toUpperCase()).join('*')
-const byKey = (holder: RecordHolder, ref: RecordRef) => and(eq(records.holder, holderKey(holder)), eq(records.key, recordKey(ref)))
+const byKey = (holder: RecordHolder, ref: RecordRef) => and(ofHolder(holder), eq(records.key, recordKey(ref)))
 
 type Row = typeof records.$inferSelect
 
@@ -31,15 +34,17 @@ export async function getRecord(db: Database, holder: RecordHolder, ref: RecordR
   return row && toStored(row)
 }
 
-/** The received copies of a record (every peer's) with this owner and id: what the management API reads by id. */
-export async function findReceivedRecords(db: Database, ref: RecordRef): Promise<StoredRecord[]> {
-  const rows = await db.select().from(records).where(and(sql`${records.holder} <> 'own'`, eq(records.key, recordKey(ref))))
-  return rows.map(toStored)
+/** The received copy of a record (whichever peer sent it) with this owner and id: what the management API reads by id. */
+export async function findReceivedRecord(db: Database, ref: RecordRef): Promise<StoredRecord | undefined> {
+  const [row] = await db.select().from(records).where(and(isNotNull(records.peer_id), eq(records.key, recordKey(ref)))).limit(1)
+  return row && toStored(row)
 }
 
 /**
  * Creates or replaces a record; `mode` says which the caller means. 'create' of an id already held answers
  * 'exists' (the caller decides whether an identical retry is fine); 'replace' of an id not held answers 'unknown'.
+ * One copy per record: a peer's write takes over the copy another peer (a former holder of the party) sent, and
+ * never replaces an own record ('exists'); an own write takes over any copy.
  */
 export async function writeRecord(
   db: Database, holder: RecordHolder, stored: Omit<StoredRecord, 'holder'>, mode: 'create' | 'replace' | 'upsert',
@@ -51,9 +56,12 @@ export async function writeRecord(
   }
   const inserted = await db.insert(records).values(row).onConflictDoNothing().returning({ key: records.key })
   if (inserted.length > 0) return 'created'
-  if (mode === 'create') return 'exists'
-  await db.update(records).set(row).where(byKey(holder, stored.record))
-  return 'replaced'
+  const replaceable = mode === 'create'
+    ? (holder === 'own' ? isNotNull(records.peer_id) : and(isNotNull(records.peer_id), ne(records.peer_id, holder.peer_id)))
+    : (holder === 'own' ? undefined : isNotNull(records.peer_id))
+  const taken = await db.update(records).set(row).where(and(eq(records.key, row.key), replaceable)).returning({ key: records.key })
+  if (taken.length === 0) return 'exists'
+  return mode === 'create' ? 'created' : 'replaced'
 }
 
 export async function deleteRecord(db: Database, holder: RecordHolder, ref: RecordRef): Promise<boolean> {
@@ -72,7 +80,7 @@ export interface RecordListFilter {
 /** Date-paged (last_updated, key) list of records. */
 export function listRecords(db: Database, filter: RecordListFilter, page: PageQuery): Promise<Page<InvoiceReconciliationRecord>> {
   const where = and(
-    filter.holder === 'received' ? sql`${records.holder} <> 'own'` : eq(records.holder, holderKey(filter.holder)),
+    filter.holder === 'received' ? isNotNull(records.peer_id) : ofHolder(filter.holder),
     filter.owner && and(eq(records.country_code, filter.owner.country_code.toUpperCase()), eq(records.party_id, filter.owner.party_id.toUpperCase())),
     filter.counterpartyOfPeer !== undefined ? counterpartyRepresentedBy(db, filter.counterpartyOfPeer) : undefined,
   )
@@ -82,7 +90,7 @@ export function listRecords(db: Database, filter: RecordListFilter, page: PageQu
 /** The ids of every CDR that the records one holder keeps from one owner list: what is already invoiced. */
 export async function invoicedCdrIds(db: Database, holder: RecordHolder, owner: PartyRef): Promise<Set<string>> {
   const rows = await db.select({ object: records.object }).from(records).where(and(
-    eq(records.holder, holderKey(holder)),
+    ofHolder(holder),
     eq(records.country_code, owner.country_code.toUpperCase()),
     eq(records.party_id, owner.party_id.toUpperCase()),
   ))
@@ -99,8 +107,8 @@ function counterpartyRepresentedBy(db: Database, peerId: string): SQL {
 
 function rowOf(holder: RecordHolder, { record, billing, counterparty }: Omit<StoredRecord, 'holder'>): Row {
   return {
-    holder: holderKey(holder),
     key: recordKey(record),
+    peer_id: holder === 'own' ? null : holder.peer_id,
     country_code: record.country_code.toUpperCase(),
     party_id: record.party_id.toUpperCase(),
     id: record.id,
@@ -115,7 +123,7 @@ function rowOf(holder: RecordHolder, { record, billing, counterparty }: Omit<Sto
 function toStored(row: Row): StoredRecord {
   return {
     record: row.object,
-    holder: row.holder === 'own' ? 'own' : { peer_id: row.holder },
+    holder: row.peer_id === null ? 'own' : { peer_id: row.peer_id },
     billing: row.billing,
     counterparty: row.counterparty_country_code && row.counterparty_party_id ? { country_code: row.counterparty_country_code, party_id: row.counterparty_party_id } : null,
   }

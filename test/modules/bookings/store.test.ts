@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { getBooking, saveBooking } from '../../../src/modules/bookings/store'
+import { getBooking, listBookings, saveBooking } from '../../../src/modules/bookings/store'
 import type { Booking } from '../../../src/ocpi/objects/booking'
 import { db } from '../../ocpi/fixtures'
 import { uniqueParty } from '../locations/fixtures'
@@ -27,5 +27,13 @@ describe('saveBooking', () => {
     expect(await saveBooking(db(), 'own', 'peer-1', msp, booking('G1', '10:00', '11:00'))).toBe(true)
     expect(await saveBooking(db(), 'own', 'peer-1', msp, booking('G3', '11:00', '12:00'))).toBe(true)
     expect((await getBooking(db(), 'own', cpo, 'g1'))?.reservation_status).toBe('RESERVED')
+  })
+
+  it('keeps one row per booking: a peer\'s write never replaces an own booking', async () => {
+    expect(await saveBooking(db(), 'own', 'peer-1', msp, booking('W1', '14:00', '15:00'))).toBe(true)
+    expect(await saveBooking(db(), 'received', 'peer-2', msp, { ...booking('W1', '14:00', '15:00', 'CANCELED'), last_updated: '2030-02-01T00:00:00Z' })).toBe(false)
+    expect((await getBooking(db(), 'own', cpo, 'W1'))?.reservation_status).toBe('RESERVED')
+    expect(await getBooking(db(), 'received', cpo, 'W1')).toBeUndefined()
+    expect((await listBookings(db(), { source: 'own', peerId: 'peer-1', owners: [cpo] }, { offset: 0, limit: 10 })).objects.map((item) => item.id)).toContain('W1')
   })
 })
