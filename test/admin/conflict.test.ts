@@ -4,6 +4,7 @@ import type { AdminEnv } from '../../src/admin/context'
 import { toAdminResponse } from '../../src/admin/errors'
 import { CAS_ATTEMPTS, retryOnConflict, WriteConflict } from '../../src/db/conflict'
 import { adminFetch } from '../ocpi/fixtures'
+import { uniquePartyId } from '../party-ids'
 
 // A write that lost a race with another write is a conflict the client may retry (HTTP 409), never a server error.
 
@@ -26,7 +27,7 @@ describe('concurrent-write conflicts on the management API', () => {
   })
 
   it('answers 201 to one of ten parallel requests adding the same party and 409 to the others', async () => {
-    const party = { country_code: 'NL', party_id: crypto.randomUUID().replace(/-/g, '').slice(0, 3).toUpperCase(), role: 'CPO', business_details: { name: 'Same' } }
+    const party = { country_code: 'NL', party_id: uniquePartyId(), role: 'CPO', business_details: { name: 'Same' } }
     const statuses = await Promise.all(Array.from({ length: 10 }, async () => (await adminFetch('/parties', { method: 'POST', body: party })).status))
     expect(statuses.filter((status) => status === 201)).toHaveLength(1)
     expect(statuses.every((status) => status === 201 || status === 409)).toBe(true)

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { partyId } from './driver-records'
 import { a, b, d, grantsOf, unique, type Platform } from './harness'
 import { startPlatform, stopPlatform } from './platform-process'
@@ -169,6 +169,8 @@ describe('one platform hosting both the eMSP and the CPO (the npm start demo)', 
     const grants = await grantsOf(c)
     const invite = await c.admin('POST', '/peers/invite', { name: 'loopback', grants })
     const peer = await c.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, grants })
+    // Unregistered at the end: a platform connected to itself would otherwise hold every party c hosts later in this run.
+    onTestFinished(async () => { await c.admin('DELETE', `/peers/${peer.peer_id}`) })
     const token = appToken(emsp)
     const start = await c.admin('POST', `/commands/${peer.peer_id}/START_SESSION?to=${cpo.country_code}*${cpo.party_id}`, { token, location_id: locationId, evse_uid: 'E1' })
     expect(start.state).toBe('ACCEPTED')

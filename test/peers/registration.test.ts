@@ -6,6 +6,7 @@ import { hashToken } from '../../src/ocpi/auth'
 import { connectToPeer, recheckOfflinePeers, refreshPeer, rotateStaleCredentials } from '../../src/peers/registration'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../ocpi/fixtures'
 import { present } from '../present'
+import { uniquePartyId } from '../party-ids'
 
 const PEER = 'https://peer.test/ocpi'
 const envelope = (data: unknown, status_code = 1000, status = 200) => Response.json({ data, status_code, timestamp: new Date().toISOString() }, { status })
@@ -32,7 +33,7 @@ function stubPeer(credentials: (request: Request, body: any) => Response) {
 const peerCredentials = (token: string) => ({ token, url: `${PEER}/versions`, roles: [{ role: 'EMSP', country_code: 'DE', party_id: 'PEE', business_details: { name: 'Peer' } }] })
 
 async function hostParty(role = 'CPO') {
-  const party = { country_code: 'NL', party_id: crypto.randomUUID().replace(/-/g, '').slice(0, 3).toUpperCase(), role, business_details: { name: `Party ${role}` } }
+  const party = { country_code: 'NL', party_id: uniquePartyId(), role, business_details: { name: `Party ${role}` } }
   await adminFetch('/parties', { method: 'POST', body: party })
   return party
 }

@@ -7,13 +7,14 @@ import type { Role as RoleName } from '../../src/ocpi/types'
 import { connectToPeer, renewCredentials } from '../../src/peers/registration'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../ocpi/fixtures'
 import { present } from '../present'
+import { uniquePartyId } from '../party-ids'
 
 // The role-grant rule (docs/security.md, "Role grants"): a peer's roles are granted by the operator or, on a first
 // registration, taken only where nobody holds the party; never self-declared.
 
 const PEER = 'https://grants.test/ocpi'
 const envelope = (data: unknown, status_code = 1000, status = 200) => Response.json({ data, status_code, timestamp: new Date().toISOString() }, { status })
-const partyId = () => crypto.randomUUID().replace(/[^A-Z0-9]/gi, '').slice(0, 3).toUpperCase()
+const partyId = () => uniquePartyId()
 const role = (role: RoleName, country_code: string, party_id: string) => ({ role, country_code, party_id, business_details: { name: `${role} ${party_id}` } })
 type Role = ReturnType<typeof role>
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { env } from 'cloudflare:workers'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
+import { uniquePartyId } from '../../party-ids'
 
 const hubRole = { role: 'HUB' as const, country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }
-const partyId = () => crypto.randomUUID().replace(/[^A-Z0-9]/gi, '').slice(0, 3).toUpperCase()
+const partyId = () => uniquePartyId()
 const clientInfo = (party_id: string, status: string, last_updated: string) => ({ country_code: 'BE', party_id, role: 'CPO', status, last_updated })
 
 describe('hubclientinfo receiver', () => {

@@ -12,10 +12,11 @@ import { adminFetch, db } from '../../ocpi/fixtures'
 import { CPO, EMSP, fakePeer, insertPeer, purgeTestOutboxes } from '../../push/fixtures'
 import { holdingPeer } from '../tariffs/fixtures'
 import { present } from '../../present'
+import { uniquePartyId } from '../../party-ids'
 
 afterEach(() => purgeTestOutboxes())
 
-const partyId = () => crypto.randomUUID().replace(/[^A-Z0-9]/gi, '').slice(0, 3).toUpperCase()
+const partyId = () => uniquePartyId()
 
 describe('PushChange.routingHeaders: false', () => {
   it('is delivered without OCPI-from/OCPI-to headers (transport_and_format: Hub Client Info is not routed)', async () => {

@@ -1,10 +1,11 @@
 import { adminFetch } from '../../ocpi/fixtures'
 import type { Connector, EVSE, Location } from '../../../src/ocpi/objects/location'
+import { uniquePartyId } from '../../party-ids'
 
 export interface Party { country_code: string; party_id: string }
 
 /** A party id no other test uses: three alphanumerics. */
-export const uniqueParty = (country_code = 'NL'): Party => ({ country_code, party_id: crypto.randomUUID().replace(/-/g, '').slice(0, 3).toUpperCase() })
+export const uniqueParty = (country_code = 'NL'): Party => ({ country_code, party_id: uniquePartyId() })
 
 export async function hostCpo(party: Party) {
   const response = await adminFetch('/parties', { method: 'POST', body: { ...party, role: 'CPO', business_details: { name: `CPO ${party.party_id}` } } })

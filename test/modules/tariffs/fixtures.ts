@@ -5,9 +5,10 @@ import { invalidatePushPeers } from '../../../src/push/publish'
 import type { Role } from '../../../src/ocpi/types'
 import { insertPeer } from '../../push/fixtures'
 import { adminFetch } from '../../ocpi/fixtures'
+import { uniquePartyId } from '../../party-ids'
 
 /** A three-character party id no other test uses. */
-export const uniqueParty = (country_code = 'NL') => ({ country_code, party_id: crypto.randomUUID().replace(/[^A-Z0-9]/gi, '').slice(0, 3).toUpperCase() })
+export const uniqueParty = (country_code = 'NL') => ({ country_code, party_id: uniquePartyId() })
 
 export async function hostParty(role: Role, country_code = 'NL') {
   const party = uniqueParty(country_code)

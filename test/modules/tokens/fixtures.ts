@@ -3,7 +3,8 @@ import type { CredentialsRole } from '../../../src/db/schema'
 import { adminFetch } from '../../ocpi/fixtures'
 
 /** A party id no other test uses (three alphanumerics). */
-export const uniquePartyId = () => crypto.randomUUID().replace(/-/g, '').slice(0, 3).toUpperCase()
+export { uniquePartyId } from '../../party-ids'
+import { uniquePartyId } from '../../party-ids'
 
 export async function hostParty(role: 'CPO' | 'EMSP', country_code = 'DE') {
   const party = { country_code, party_id: uniquePartyId() }
