@@ -1,19 +1,11 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { migration, rows, run } from './migration-helpers'
 
 // migrations/0250_one_row_per_key.sql on data in the shapes before it: every key keeps one row, the hosted party's
 // copy first, then the newest, and `source` becomes `peer_id`. Storage is isolated per test, so the tables rebuilt
 // here are the test's own.
 
-const migration = (prefix: string) => {
-  const found = env.MIGRATIONS.find((entry) => entry.name.startsWith(prefix))
-  if (!found) throw new Error(`no migration ${prefix}`)
-  return found.queries
-}
-const run = async (queries: string[]) => {
-  for (const query of queries) await env.DB.prepare(query).run()
-}
-const rows = async (sql: string) => (await env.DB.prepare(sql).all<Record<string, unknown>>()).results
 
 describe('migration to one row per key', () => {
   it('keeps the own copy, else the newest, of every key, with whose copy it is in peer_id', async () => {

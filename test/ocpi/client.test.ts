@@ -1,18 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { OcpiClientError, ocpiRequest } from '../../src/peers/client'
 import { present } from '../present'
+import { stubFetch } from '../stub-fetch'
 
 const ok = (data: unknown, status = 200) => Response.json({ data, status_code: 1000, timestamp: new Date().toISOString() }, { status })
 
-function stubFetch(...answers: ((request: Request) => Response | Promise<Response>)[]) {
-  const requests: Request[] = []
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const request = new Request(input, init)
-    requests.push(request)
-    return present(answers[Math.min(requests.length - 1, answers.length - 1)], 'an answer')(request)
-  })
-  return requests
-}
 
 afterEach(() => vi.restoreAllMocks())
 

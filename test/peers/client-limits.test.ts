@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { OcpiClientError, ocpiRequest } from '../../src/peers/client'
 import { outboundSettings } from '../../src/peers/outbound-settings'
-import { present } from '../present'
+import { stubFetch } from '../stub-fetch'
 
 // What the outbound client does whatever URL or answer a peer hands it: refused URLs are never called, redirects never
 // followed, answers read only up to PEER_RESPONSE_MAX_BYTES, and Retry-After honoured within PEER_RETRY_AFTER_MAX_MS.
@@ -9,15 +9,6 @@ import { present } from '../present'
 const production = outboundSettings({ PEER_RESPONSE_MAX_BYTES: '1024', PEER_RETRY_AFTER_MAX_MS: '1500' })
 const envelope = (data: unknown = null) => JSON.stringify({ data, status_code: 1000, timestamp: new Date().toISOString() })
 
-function stubFetch(...answers: ((request: Request) => Response | Promise<Response>)[]) {
-  const requests: Request[] = []
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const request = new Request(input, init)
-    requests.push(request)
-    return present(answers[Math.min(requests.length - 1, answers.length - 1)], 'an answer')(request)
-  })
-  return requests
-}
 
 afterEach(() => vi.restoreAllMocks())
 
