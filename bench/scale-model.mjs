@@ -71,7 +71,7 @@ const growth = storageGrowth({
 const RETENTION_DAYS = [7, 30, 90, 365]
 /** Steady size when only the last `days` of the growing tables stay in the database (older rows archived elsewhere). */
 const retained = (growth, days) => growth.static_bytes + (growth.bytes_per_year * days) / 365
-const untilLimit = (growth) => (growth.years_to_limit >= 1 ? `${growth.years_to_limit} years` : `${Math.round(growth.years_to_limit * 365)} days`)
+const untilLimit = (growth) => (growth.years_to_limit >= 1 ? `${Math.round(growth.years_to_limit * 100) / 100} years` : `${Math.round(growth.years_to_limit * 365)} days`)
 
 if (flags.markdown) printMarkdown()
 else printText()

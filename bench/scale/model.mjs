@@ -85,7 +85,7 @@ export function storageGrowth({ tables, years = 10, limitBytes = 10e9 }) {
   const yearlyBytes = rows.reduce((sum, table) => sum + table.bytes_per_year, 0)
   const byYear = Array.from({ length: years }, (_, index) => ({ year: index + 1, bytes: round(staticBytes + yearlyBytes * (index + 1), 0) }))
   const yearsToLimit = yearlyBytes > 0 ? Math.max(0, (limitBytes - staticBytes) / yearlyBytes) : Infinity
-  return { tables: rows, static_bytes: round(staticBytes, 0), bytes_per_year: round(yearlyBytes, 0), by_year: byYear, years_to_limit: round(yearsToLimit, 2), limit_bytes: limitBytes }
+  return { tables: rows, static_bytes: round(staticBytes, 0), bytes_per_year: round(yearlyBytes, 0), by_year: byYear, years_to_limit: round(yearsToLimit, 4), limit_bytes: limitBytes }
 }
 
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
