@@ -114,9 +114,9 @@ function printMarkdown() {
     const cells = pathsShown.map(([path]) => `${row[path].primary_only} / ${row[path].read_replicas}`)
     console.log(`| ${row.region} | ${cells.join(' | ')} | ${row.push_out ? `${row.push_out.kept_alive} / ${row.push_out.new_connection}` : ''} |`)
   }
-  console.log('\n| table | bytes per row (measured) | rows at start | rows per year | GB per year |')
-  console.log('|---|---|---|---|---|')
-  for (const table of growth.tables) console.log(`| ${table.table} | ${table.bytes_per_row} | ${table.static_rows.toLocaleString('en')} | ${table.rows_per_year.toLocaleString('en')} | ${(table.bytes_per_year / 1e9).toFixed(2)} |`)
+  console.log('\n| table | bytes per row (measured) | rows at start | GB at start | rows per year | GB per year |')
+  console.log('|---|---|---|---|---|---|')
+  for (const table of growth.tables) console.log(`| ${table.table} | ${table.bytes_per_row} | ${table.static_rows.toLocaleString('en')} | ${((table.static_rows * table.bytes_per_row) / 1e9).toFixed(2)} | ${table.rows_per_year.toLocaleString('en')} | ${(table.bytes_per_year / 1e9).toFixed(2)} |`)
   console.log(`\nStart ${(growth.static_bytes / 1e9).toFixed(2)} GB, then +${(growth.bytes_per_year / 1e9).toFixed(2)} GB a year: 10 GB after ${untilLimit(growth)}.`)
   console.log('\n| sessions, CDRs, authorizations and commands kept | database size (GB) |\n|---|---|')
   for (const days of RETENTION_DAYS) console.log(`| last ${days} days | ${(retained(growth, days) / 1e9).toFixed(2)} |`)
