@@ -14,6 +14,7 @@ import { invalidatePushPeers } from '../push/publish'
 import { isCustomModule } from '../peers/extensions'
 import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer } from '../peers/registration'
 import { getPeer, listPeers, type Peer } from '../peers/store'
+import { outboundState } from '../peers/token-rejection'
 import type { AdminEnv } from '../admin/context'
 import { logError } from '../ocpi/log'
 
@@ -100,6 +101,10 @@ async function peerView(env: Env, peer: Peer) {
     updated_at: isoOrNull(peer.updated_at),
     credentials_rotated_at: isoOrNull(peer.credentials_rotated_at),
     last_error: peer.last_error,
+    // TOKEN_REJECTED: the peer answered TOKEN_REJECTED_AFTER_401S calls in a row with 401; the outbox holds until a renew or refresh.
+    token_state: outboundState(peer),
+    consecutive_401s: peer.unauthorized_streak,
+    token_rejected_at: isoOrNull(peer.token_rejected_at),
     outbox: await outboxStats(env, peer.id),
   }
 }

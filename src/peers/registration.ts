@@ -12,7 +12,7 @@ import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer, type PeerDiscovery } from './discovery'
 import { refusal } from './grants'
 import { ourCredentialsRoles } from './parties'
-import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles } from './peer-state'
+import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles, resumeHeldOutbox, tokenAccepted } from './peer-state'
 import {
   deleteExpiredTokens, deletePeerStatements, deleteTokenStatement, expireOtherTokensStatement, getPeer, listPeerIds, listPeers, listPeersDueForRenewal,
   newPeerStatement, ownClientInfoStatements, peerFieldsStatement, tokenStatement, unregisteredPeerStatements, type Peer,
@@ -141,6 +141,7 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
     throw failure
   }
   invalidatePushPeers()
+  await resumeHeldOutbox(env, peer)
   return (await getPeer(db, peerId))!
 }
 
@@ -195,10 +196,12 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
   }
   const now = Date.now()
   await runBatch(db, [
-    peerFieldsStatement(db, peerId, { status: 'CONNECTED', endpoints: discovery.endpoints, last_error: null, updated_at: now }),
+    // The peer answered our versions and details with our token: it accepts it again.
+    peerFieldsStatement(db, peerId, { status: 'CONNECTED', endpoints: discovery.endpoints, ...tokenAccepted, last_error: null, updated_at: now }),
     ...(peer.status !== 'CONNECTED' ? ownClientInfoStatements(db, peer.roles, 'CONNECTED', now) : []),
   ])
   invalidatePushPeers()
+  await resumeHeldOutbox(env, peer)
   return (await getPeer(db, peerId))!
 }
 

@@ -198,3 +198,23 @@ export function unregisteredPeerStatements(db: Database, peerId: string, roles: 
 }
 
 export { ownClientInfoStatementWhere, ownClientInfoStatements }
+
+/**
+ * One more HTTP 401 from the peer: the streak grows, and reaching `limit` marks the peer token-rejected (once; the
+ * first time is kept). Returns the streak and whether this call marked it; undefined for a peer not registered.
+ */
+export async function recordUnauthorized(db: Database, peerId: string, limit: number, now = Date.now()) {
+  const [row] = await db
+    .update(peers)
+    .set({
+      unauthorized_streak: sql`${peers.unauthorized_streak} + 1`,
+      token_rejected_at: sql`CASE WHEN ${peers.token_rejected_at} IS NULL AND ${peers.unauthorized_streak} + 1 >= ${limit} THEN ${now} ELSE ${peers.token_rejected_at} END`,
+    })
+    .where(and(eq(peers.id, peerId), inArray(peers.status, REGISTERED)))
+    .returning({ unauthorized_streak: peers.unauthorized_streak, token_rejected_at: peers.token_rejected_at })
+  return row && { streak: row.unauthorized_streak, marked: row.token_rejected_at === now }
+}
+
+/** The peer answered something other than 401: the streak starts over (the token-rejected mark stays until renewal). */
+export const resetUnauthorized = (db: Database, peerId: string) =>
+  db.update(peers).set({ unauthorized_streak: 0 }).where(and(eq(peers.id, peerId), gt(peers.unauthorized_streak, 0)))

@@ -45,6 +45,10 @@ export const peers = sqliteTable('peers', {
   outbound_token: text('outbound_token'),
   credentials_rotated_at: integer('credentials_rotated_at'),
   last_error: text('last_error'),
+  /** Consecutive HTTP 401 answers of the peer to our calls; any other answer resets it. */
+  unauthorized_streak: integer('unauthorized_streak').notNull().default(0),
+  /** Set when the streak reached TOKEN_REJECTED_AFTER_401S: the outbox holds until a renew or refresh succeeds. */
+  token_rejected_at: integer('token_rejected_at'),
   created_at: integer('created_at').notNull(),
   updated_at: integer('updated_at').notNull(),
 })
