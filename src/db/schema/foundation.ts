@@ -4,6 +4,7 @@ import type { PeerStatus } from '../../ocpi/context'
 import type { CredentialsRole, Endpoint } from '../../ocpi/objects/credentials'
 import type { Role } from '../../ocpi/types'
 import type { BusinessDetails } from '../../ocpi/objects/business-details'
+import type { IngestMode } from '../../ocpi/ingest'
 
 export type { CredentialsRole, Endpoint, PeerStatus }
 /** A party and role the operator lets a peer hold (docs/security.md, "Role grants"). */
@@ -38,6 +39,8 @@ export const peers = sqliteTable('peers', {
   grants: text('grants', { mode: 'json' }).$type<RoleGrant[]>(),
   /** HTTP status of our answer to the peer's credentials POST: 201 (status_codes) unless the peer accepts only 200. */
   credentials_post_status: integer('credentials_post_status').$type<200 | 201>().notNull().default(201),
+  /** How pushes from this peer are read: 'strict' (default) or 'tolerant' (src/ocpi/ingest.ts). */
+  ingest: text('ingest').$type<IngestMode>().notNull().default('strict'),
   /** Custom module ids (x-...) agreed with this peer: only these are listed to, accepted from and called at the peer. */
   extensions: text('extensions', { mode: 'json' }).$type<string[]>().notNull().default([]),
   hub_party_id: text('hub_party_id'),
