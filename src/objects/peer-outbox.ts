@@ -245,7 +245,7 @@ export class PeerOutbox extends DurableObject<Env> {
       }
       if (outcome.kind === 'retry') {
         this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', redact(outcome.error), row.seq)
-        this.#recordError(outcome.error)
+        this.#recordError(tokenRejected ? `${outcome.error}; TOKEN_REJECTED, holding ${this.#depth()} pushes until credentials are renewed` : outcome.error)
         return this.#scheduleRetry(tokenRejected ? SLOWEST : undefined, outcome.retry_after_ms)
       }
       this.#sql.exec('DELETE FROM pushes WHERE seq = ?', row.seq)
