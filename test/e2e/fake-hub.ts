@@ -11,6 +11,8 @@ export interface HubRequest {
   body?: any
   from?: PartyRef
   to?: PartyRef
+  /** False when it was answered 401 (a token the fake does not accept). */
+  authorized: boolean
 }
 
 const MODULES: [string, 'SENDER' | 'RECEIVER'][] = [
@@ -85,13 +87,14 @@ export class FakeHub {
       return country_code || party_id ? { country_code: country_code ?? '', party_id: party_id ?? '' } : undefined
     }
     const body = text ? JSON.parse(text) : undefined
-    this.requests.push({ method: request.method!, path, search: url.search, body, from: party('from'), to: party('to') })
+    const token = /^Token (.+)$/.exec(header('Authorization') ?? '')?.[1]
+    const authorized = !!token && this.validTokens.has(Buffer.from(token, 'base64').toString())
+    this.requests.push({ method: request.method!, path, search: url.search, body, from: party('from'), to: party('to'), authorized })
     const send = (status: number, data: unknown, status_code = 1000, headers: Record<string, string> = {}) => {
       response.writeHead(status, { 'Content-Type': 'application/json', ...headers })
       response.end(JSON.stringify({ ...(data === undefined ? {} : { data }), status_code, timestamp: new Date().toISOString() }))
     }
-    const token = /^Token (.+)$/.exec(header('Authorization') ?? '')?.[1]
-    if (!token || !this.validTokens.has(Buffer.from(token, 'base64').toString())) return send(401, undefined, 2000)
+    if (!authorized) return send(401, undefined, 2000)
     if (request.method === 'GET' && path === '/versions') return send(200, [{ version: '2.3.0', url: `${this.#base}/2.3.0/details` }])
     if (request.method === 'GET' && path === '/2.3.0/details') {
       const endpoints = MODULES.map(([identifier, role]) => ({ identifier, role, url: `${this.#base}/2.3.0/${role.toLowerCase()}/${identifier}` }))

@@ -21,7 +21,8 @@ const location = (id: string) => {
   }
 }
 const pushedIds = () => peer.requests
-  .filter((request) => request.method === 'PUT' && request.path.startsWith(`/2.3.0/receiver/locations/${cpo.country_code}/${cpo.party_id}/`))
+  // Accepted ones only: while revoked, each attempt is answered 401 and tried again.
+  .filter((request) => request.authorized && request.method === 'PUT' && request.path.startsWith(`/2.3.0/receiver/locations/${cpo.country_code}/${cpo.party_id}/`))
   .map((request) => request.path.split('/').at(-1))
 const peerView = () => a.admin('GET', `/peers/${peerId}`)
 
