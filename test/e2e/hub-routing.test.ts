@@ -93,7 +93,7 @@ it('a real-time authorization goes FROM our CPO TO the eMSP owning the token', a
   expect(pushed.body, JSON.stringify(pushed.body)).toMatchObject({ status_code: 1000 })
   const start = hub.requests.length
   const answer = await a.admin('POST', '/authorize', { token_uid: token.uid, party: `${cpo.country_code}*${cpo.party_id}` })
-  expect(answer).toMatchObject({ allowed: true })
+  expect(answer, JSON.stringify(answer)).toMatchObject({ allowed: true, source: 'realtime' })
   const authorize = after(start).find((request) => request.path === `/2.3.0/sender/tokens/${token.uid}/authorize`)
   expect(authorize).toMatchObject({ method: 'POST', from: cpo, to: remoteEmsp })
 })
