@@ -31,11 +31,13 @@ export function fromWire<Canonical>(adapters: VersionAdapters<Canonical>, versio
  * Like fromWire for objects we pull: invalid optional fields and list elements are dropped and listed in `dropped`
  * (tolerant.ts); 2001 with the field path only when a required field is wrong.
  */
-export function fromWireTolerant<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown): { object: Canonical; dropped: string[] } {
+export function fromWireTolerant<Canonical>(
+  adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown,
+): { object: Canonical; dropped: string[]; drops: { path: string; reason: string }[] } {
   const adapter = adapters[version]
   const result = parseTolerant(adapter.schema, value)
   if (!result.success) throw result.error ? OcpiError.fromZod(result.error) : new OcpiError(2001, 'too many invalid parts')
-  return { object: adapter.toCanonical(result.data), dropped: result.dropped }
+  return { object: adapter.toCanonical(result.data), dropped: result.dropped, drops: result.drops }
 }
 
 export function toWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, canonical: Canonical): unknown {

@@ -7,6 +7,7 @@ import type { Database } from '../db/client'
 import type { PeerStatus, RoleGrant } from '../db/schema'
 import type { Credentials } from '../ocpi/objects/credentials'
 import type { PeerDiscovery } from './discovery'
+import { peerOutbox } from '../push/publish'
 import { auditedDecisions, decideRoles, grantedRoles, pendingRoles, type RoleDecision } from './grants'
 import { listHostedParties, ourCredentialsRoles } from './parties'
 import {
@@ -18,6 +19,14 @@ import {
 
 export const graceMs = (env: Env) => (Number(env.TOKEN_GRACE_SECONDS) || 3600) * 1000
 export const isRegistered = (status: PeerStatus) => status === 'CONNECTED' || status === 'OFFLINE'
+
+/** The fields of a peer that accepts our token again: the 401 streak and the TOKEN_REJECTED mark cleared. */
+export const tokenAccepted = { unauthorized_streak: 0, token_rejected_at: null }
+
+/** After credentials were renewed or refreshed: a token-rejected peer's held outbox is sent at once, in order. */
+export async function resumeHeldOutbox(env: Env, peer: Pick<Peer, 'id' | 'token_rejected_at'>): Promise<void> {
+  if (peer.token_rejected_at !== null) await peerOutbox(env, peer.id).retryNow()
+}
 
 /** The Credentials object that gives access to us with `token`: our versions URL and every hosted party's role. */
 export async function ourCredentials(env: Env, db: Database, token: string): Promise<Credentials> {
@@ -71,6 +80,8 @@ const connectedPeerFields = (theirs: Credentials, discovery: Discovered, now: nu
   ...(discovery.endpoints ? { endpoints: discovery.endpoints } : {}),
   outbound_token: theirs.token,
   credentials_rotated_at: now,
+  // New credentials both ways: whatever token the peer refused before is gone (token-rejection.ts).
+  ...tokenAccepted,
   last_error: null,
   updated_at: now,
 })

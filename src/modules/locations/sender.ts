@@ -11,6 +11,7 @@ import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { findConnector, findEvse } from './merge'
 import { isVisible } from '../../ocpi/objects/sharing-policy'
+import { sharedOnlyByPolicy } from '../../peers/shared-with'
 import { partyViews } from './policy-store'
 import { connectorVersions, evseVersions, locationVersions, type Location } from '../../ocpi/objects/location'
 import { cachedPage, knownTotal, pageCacheKey, rememberPage, rememberTotal, totalCacheKey } from './page-cache'
@@ -51,7 +52,7 @@ export const sender = new Hono<OcpiEnv>()
     const totalKey = await totalCacheKey({ views, dataVersion }, page)
     const result = await listSerializedLocations(session.db, views, page, c.var.version, knownTotal(totalKey))
     rememberTotal(totalKey, result.total)
-    const response = respondSerializedPage(c, page, { ...result, bookmark: session.bookmark() })
+    const response = respondSerializedPage(c, page, { ...result, bookmark: session.bookmark() }, sharedOnlyByPolicy('Locations', views))
     rememberPage(c, key, response)
     return response
   })
