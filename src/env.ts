@@ -11,6 +11,8 @@ interface OptionalSettings {
   ALLOW_PRIVATE_PEER_URLS?: string
   /** Consecutive HTTP 401 answers after which a peer is TOKEN_REJECTED and its outbox holds (default 5; docs/interop.md). */
   TOKEN_REJECTED_AFTER_401S?: string
+  /** Pushes one peer's outbox has in flight at once, each to a different object (default 8; docs/push.md, "Delivery"). */
+  OUTBOX_CONCURRENCY?: string
 }
 
 declare global {
