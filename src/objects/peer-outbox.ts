@@ -67,8 +67,10 @@ type DeliverablePeer = Peer & { version: OcpiVersion; outbound_token: string }
 
 /**
  * One instance per peer (`idFromName(peer_id)`): an ordered, durable push queue in SQLite storage, drained by alarms.
- * A push is stored before enqueue() returns; delivery is FIFO and stops at the first push the peer cannot take yet,
- * so nothing overtakes an earlier change of the same object; retries back off exponentially and never give up.
+ * A push is stored before enqueue() returns. Delivery is FIFO per object, one push of an object in flight at a time,
+ * and an object's queue stops at the first push the peer cannot take yet, so nothing overtakes an earlier change of
+ * the same object; different objects go in parallel (OUTBOX_CONCURRENCY). Retries back off exponentially, per object
+ * or for the whole peer, and never give up.
  */
 export class PeerOutbox extends DurableObject<Env> {
   #sql = this.ctx.storage.sql
