@@ -13,7 +13,7 @@ import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer, type PeerDiscovery } from './discovery'
 import { refusal } from './grants'
 import { ourCredentialsRoles } from './parties'
-import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles, resumeHeldOutbox, tokenAccepted } from './peer-state'
+import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles, tokenAccepted } from './peer-state'
 import {
   deleteExpiredTokens, deletePeerStatements, deleteTokenStatement, expireOtherTokensStatement, getPeer, listPeerIds, listPeers, listPeersDueForRenewal,
   newPeerStatement, ownClientInfoStatements, peerFieldsStatement, tokenStatement, unregisteredPeerStatements, type Peer,
@@ -146,6 +146,11 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
   invalidatePushPeers()
   await resumeHeldOutbox(env, peer)
   return (await getPeer(db, peerId))!
+}
+
+/** After credentials were renewed or refreshed: a token-rejected peer's held outbox is sent at once, in order. */
+export async function resumeHeldOutbox(env: Env, peer: Pick<Peer, 'id' | 'token_rejected_at'>): Promise<void> {
+  if (peer.token_rejected_at !== null) await peerOutbox(env, peer.id).retryNow()
 }
 
 /** DELETE our credentials at the peer (best effort: an unreachable peer is still unregistered here) and revoke our tokens. */
