@@ -1,4 +1,5 @@
-import { database, type Database } from '../../db/client'
+import { type Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import { backgroundJob, startJob } from '../../jobs/start'
 import type { JobKind, JobView } from '../../jobs/types'
@@ -85,7 +86,7 @@ const dedupe = (policies: (SharingPolicy | null)[]) => [...new Map(policies.map(
 
 export const policyChangeJob: JobKind<PolicyChangeState> = {
   async step(env, state) {
-    const db = database(env.DB)
+    const db = databaseFor(env)
     const [batch, peers] = await Promise.all([partyLocationsAfter(db, OWN_SOURCE, state.party, state.after_key, state.chunk_size), listPeers(db)])
     const [policy, ...alsoUnder] = state.before.map((before) => before ?? undefined)
     let changed = 0

@@ -30,7 +30,7 @@ const peerVisibility = (c: Context<OcpiEnv>, db: Database) => partyViews(db, c.v
 
 /** The location with this id the peer may see, under whichever serving party holds it; 2003/404 otherwise. */
 async function visibleLocation(c: Context<OcpiEnv>, id: string): Promise<Location> {
-  const session = openReadSession(c.env.DB)
+  const session = openReadSession(c.env)
   const views = await peerVisibility(c, session.db)
   const found = await getLocationsByKeys(session.db, OWN_SOURCE, views.map(({ party }) => locationKey(party, id)))
   for (const location of found) {
@@ -43,7 +43,7 @@ async function visibleLocation(c: Context<OcpiEnv>, id: string): Promise<Locatio
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const page = parsePageQuery(c)
-    const session = openReadSession(c.env.DB, page.bookmark)
+    const session = openReadSession(c.env, page.bookmark)
     const [views, dataVersion] = await Promise.all([peerVisibility(c, session.db), ownDataVersion(session.db)])
     const key = await pageCacheKey(c, { views, dataVersion })
     const cached = await cachedPage(c, key)

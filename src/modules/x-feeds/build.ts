@@ -1,4 +1,5 @@
-import { database, type Database } from '../../db/client'
+import { type Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import type { PageQuery } from '../../ocpi/paging'
 import { offeredVersions } from '../../ocpi/versions'
@@ -24,7 +25,7 @@ export interface BuildOutcome { feed: FeedId; status: BuildStatus; snapshot?: Fe
  * A party none of the peers agreed to x-feeds would be served a feed of (audience.ts) gets none.
  */
 export async function buildFeeds(env: Env, now = Date.now()): Promise<BuildOutcome[]> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const [hosted, peers] = await Promise.all([listHostedParties(db), listPeers(db)])
   const hasAudience = await partiesWithAudience(db, peers.filter((peer) => peer.status !== 'PENDING' && agreedWith(peer, X_FEEDS)))
   const outcomes: BuildOutcome[] = []
