@@ -38,14 +38,28 @@ export function shardMap(setting: string | undefined): ReadonlyMap<string, strin
 const partyName = ({ country_code, party_id }: { country_code: string; party_id: string }) => `${country_code}*${party_id}`.toUpperCase()
 
 /** The name of the D1 binding that holds this shard key's data. */
-export function shardBinding(env: ShardSettings, key: ShardKey = 'platform'): string {
+export function shardBinding(env: Pick<ShardSettings, 'D1_SHARDS'>, key: ShardKey = 'platform'): string {
   if (key === 'platform') return PLATFORM_BINDING
   return shardMap(env.D1_SHARDS).get(partyName(key)) ?? PLATFORM_BINDING
 }
 
+/** Whether any party lives off `DB`: when none does, every query may use the platform database without asking. */
+export const isSharded = (env: Pick<ShardSettings, 'D1_SHARDS'>): boolean => shardMap(env.D1_SHARDS).size > 0
+
 /** Every binding a configuration uses, the platform's first (for work that must visit each shard). */
-export function shardBindings(env: ShardSettings): string[] {
+export function shardBindings(env: Pick<ShardSettings, 'D1_SHARDS'>): string[] {
   return [...new Set([PLATFORM_BINDING, ...shardMap(env.D1_SHARDS).values()])]
+}
+
+/**
+ * The one shard key that reaches every one of these parties' objects: `'platform'` when they all live on `DB` (or
+ * there are none), the first party when they share another binding, undefined when they are spread over several.
+ */
+export function commonShard(env: Pick<ShardSettings, 'D1_SHARDS'>, parties: readonly { country_code: string; party_id: string }[]): ShardKey | undefined {
+  const bindings = new Set(parties.map((party) => shardBinding(env, party)))
+  if (bindings.size > 1) return undefined
+  const [only] = bindings
+  return !only || only === PLATFORM_BINDING ? 'platform' : parties[0]
 }
 
 /** The D1 database of a shard key. A binding `D1_SHARDS` names but the Worker lacks is a deployment error: thrown. */
