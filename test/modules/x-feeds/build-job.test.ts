@@ -50,7 +50,7 @@ async function stepUntilDone(state: FeedBuildState, maxSteps = 100): Promise<{ s
   throw new Error('the build did not finish')
 }
 
-describe('x-feeds build job', () => {
+describe('x-feeds build job', { timeout: 60_000 }, () => {
   const cpo = uniqueParty()
   const feed = (version: '2.3.0' | '2.2.1' = '2.3.0'): FeedId => ({ party: cpo, version, module: 'locations' })
   let aggregator: { id: string; token: string }

@@ -69,7 +69,8 @@ async function putTariff(party: Party, id: string, fields: Record<string, unknow
   expect(response.status, await response.clone().text()).toBe(200)
 }
 
-describe('x-feeds', () => {
+// Builds run their background jobs to the end in-process: the tests that build get more than the default 5 s.
+describe('x-feeds', { timeout: 30_000 }, () => {
   const cpo = uniqueParty()
   const LOCATIONS = 320
   let aggregator: { id: string; token: string }
