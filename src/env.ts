@@ -11,6 +11,8 @@ interface OptionalSettings {
   ALLOW_PRIVATE_PEER_URLS?: string
   /** Consecutive HTTP 401 answers after which a peer is TOKEN_REJECTED and its outbox holds (default 5; docs/interop.md). */
   TOKEN_REJECTED_AFTER_401S?: string
+  /** Parties whose objects live on another D1 binding than `DB`: `CC*PID=BINDING` pairs (docs/sharding.md). */
+  D1_SHARDS?: string
 }
 
 declare global {
