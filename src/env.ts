@@ -13,6 +13,8 @@ interface OptionalSettings {
   TOKEN_REJECTED_AFTER_401S?: string
   /** Pushes one peer's outbox has in flight at once, each to a different object (default 8; docs/push.md, "Delivery"). */
   OUTBOX_CONCURRENCY?: string
+  /** Parties whose objects live on another D1 binding than `DB`: `CC*PID=BINDING` pairs (docs/sharding.md). */
+  D1_SHARDS?: string
 }
 
 declare global {

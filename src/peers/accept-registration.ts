@@ -10,7 +10,8 @@ import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer } from './discovery'
 import { freePartiesTaken, refusal } from './grants'
 import { ourCredentialsRoles } from './parties'
-import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles, resumeHeldOutbox } from './peer-state'
+import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles } from './peer-state'
+import { resumeHeldOutbox } from './registration'
 import {
   auditEntryWhere, deleteTokenAStatement, expireOtherTokensStatement, getPeer, issueTokenWhere, registrationStillOpen, tokenIssued,
   tokenStatement, unregisteredPeerStatements, type Peer,

@@ -7,7 +7,6 @@ import type { Database } from '../db/client'
 import type { PeerStatus, RoleGrant } from '../db/schema'
 import type { Credentials } from '../ocpi/objects/credentials'
 import type { PeerDiscovery } from './discovery'
-import { peerOutbox } from '../push/publish'
 import { auditedDecisions, decideRoles, grantedRoles, pendingRoles, type RoleDecision } from './grants'
 import { listHostedParties, ourCredentialsRoles } from './parties'
 import {
@@ -22,11 +21,6 @@ export const isRegistered = (status: PeerStatus) => status === 'CONNECTED' || st
 
 /** The fields of a peer that accepts our token again: the 401 streak and the TOKEN_REJECTED mark cleared. */
 export const tokenAccepted = { unauthorized_streak: 0, token_rejected_at: null }
-
-/** After credentials were renewed or refreshed: a token-rejected peer's held outbox is sent at once, in order. */
-export async function resumeHeldOutbox(env: Env, peer: Pick<Peer, 'id' | 'token_rejected_at'>): Promise<void> {
-  if (peer.token_rejected_at !== null) await peerOutbox(env, peer.id).retryNow()
-}
 
 /** The Credentials object that gives access to us with `token`: our versions URL and every hosted party's role. */
 export async function ourCredentials(env: Env, db: Database, token: string): Promise<Credentials> {

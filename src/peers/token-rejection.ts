@@ -1,5 +1,5 @@
 import { auditEntry } from '../db/batch'
-import { database } from '../db/client'
+import { databaseFor } from '../db/shards'
 import type { Env } from '../env'
 import { logError } from '../ocpi/log'
 import { recordUnauthorized, resetUnauthorized, type Peer } from './store'
@@ -24,7 +24,7 @@ export const outboundState = (peer: Pick<Peer, 'token_rejected_at'>) => (peer.to
  * turn a delivered push into a failed one.
  */
 export async function noteAnswer(env: Env, peer: Pick<Peer, 'id' | 'unauthorized_streak'>, unauthorized: boolean): Promise<boolean> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   try {
     if (!unauthorized) {
       if (peer.unauthorized_streak > 0) await resetUnauthorized(db, peer.id)

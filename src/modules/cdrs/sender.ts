@@ -16,7 +16,7 @@ import { carriesTariffGroups, cdrForPeer } from './tariffs-for-peer'
  */
 export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
-  const session = openReadSession(c.env.DB, query.bookmark)
+  const session = openReadSession(c.env, query.bookmark)
   const page = await listCdrs(session.db, { source: 'own', owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }, query)
   const agreed = page.objects.some(carriesTariffGroups) && (await peerAcceptsNonIsoCurrencies(c.var.db, c.var.peer.id))
   return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdrForPeer(cdr, agreed)), emptyForRoles(c, 'CDRs'))

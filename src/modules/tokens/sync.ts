@@ -1,5 +1,6 @@
 import { hubPartyOf } from '../../peers/hub-routing'
-import { database, type Database } from '../../db/client'
+import { type Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import { PermanentJobError, type JobKind } from '../../jobs/types'
 import { samePartyRef, type PartyRef } from '../../ocpi/context'
@@ -48,7 +49,7 @@ export async function planTokenSync(db: Database, peerId: string, options: { ems
 
 export const tokenSyncJob: JobKind<TokenSyncState> = {
   async step(env, state) {
-    const db = database(env.DB)
+    const db = databaseFor(env)
     const peer = await getPeer(db, state.peer_id)
     if (!peer) throw new PermanentJobError(`Peer ${state.peer_id} was deleted`)
     const sender = tokensSenderOf(peer)
