@@ -8,7 +8,7 @@ export default defineConfig({
     projects: [
       {
         // Unit and integration tests inside workerd, with real local D1, Durable Objects and R2.
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token', ALLOW_PRIVATE_PEER_URLS: 'true', COMMAND_RESULT_MARGIN_SECONDS: '0' } } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token', ALLOW_PRIVATE_PEER_URLS: 'true', COMMAND_RESULT_MARGIN_SECONDS: '0', MEMO_STALENESS_MS: '0' } } })],
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],

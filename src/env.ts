@@ -9,6 +9,8 @@ interface OptionalSettings {
   CSMS_WEBHOOK_TOKEN?: string
   /** Unset in production (refuse); "true" or a host:port list for local use only (docs/security.md, "Outbound URL policy"). */
   ALLOW_PRIVATE_PEER_URLS?: string
+  /** Longest time (ms) a per-isolate memo is used (docs/architecture.md "Hot paths and memos"); unset 5000, "0" off. */
+  MEMO_STALENESS_MS?: string
 }
 
 declare global {

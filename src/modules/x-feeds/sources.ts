@@ -33,7 +33,7 @@ function nextQuery(query: PageQuery, page: { objects: unknown[]; last?: { last_u
 }
 
 const locationSource: FeedSource = {
-  // Every own location write bumps the data version (location_data_versions) in the same batch.
+  // Every location write bumps the data version (a trigger on the table, migrations/0320_data_versions.sql).
   fingerprint: async (db) => `locations:${await ownDataVersion(db)}`,
   async page(db, party, version, query) {
     const page = await listSerializedLocations(db, audienceOf(party), query, version)
