@@ -11,15 +11,18 @@ import { toOcpiResponse } from './ocpi/respond-error'
 // Not strict: peers build URLs from endpoint URLs with and without a trailing slash (the spec's own hubclientinfo
 // examples end in `hubclientinfo/?date_from=`).
 const app = new Hono<{ Bindings: Env }>({ strict: false })
-// Per-isolate memos (src/db/memo.ts): the staleness bound from the vars, and a write made here seen here at once.
+// Per-isolate memos (src/db/memo.ts): the staleness bound from the vars, and a write made here seen here at once. Any
+// write may change objects (the data versions); only registration (credentials) and the management API change peers,
+// tokens, hosted parties and policies, so a receiver's PUT or an authorize leaves those remembered.
 app.use('*', async (c, next) => {
   configureMemos(c.env)
   try {
     await next()
   } finally {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') forgetLocalMemos()
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') forgetLocalMemos(changesSettings(c.req.path) ? 'all' : 'data')
   }
 })
+const changesSettings = (path: string) => path.startsWith('/admin/') || /^\/ocpi\/[^/]+\/credentials(\/|$)/.test(path)
 app.route('/ocpi', ocpi)
 app.route('/admin/v1', admin)
 // Hono calls only the top-level app's notFound; the context is the one the OCPI middleware (message IDs) already ran on.

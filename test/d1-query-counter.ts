@@ -87,7 +87,8 @@ export function countingEnv(overrides: Partial<Record<keyof Env, unknown>> = {})
         return (...args: unknown[]) => {
           cost.do++
           cost.doCalls.push(`${namespace}.${prop}`)
-          return (Reflect.get(object, prop) as (...a: unknown[]) => unknown).apply(object, args)
+          // Called as a method: an RPC stub's members are themselves stubs, which have no `apply` of their own.
+          return (object as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args)
         }
       },
     })

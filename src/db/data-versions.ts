@@ -6,7 +6,7 @@ import { dataVersions } from './schema'
 // The data version of each paged table (migrations/0320_data_versions.sql): one small read gives them all, remembered
 // per isolate within the memo staleness, so a hot request learns whether anything changed without a round trip.
 
-const remembered = new Memo<ReadonlyMap<string, number>>(1)
+const remembered = new Memo<ReadonlyMap<string, number>>(1, 'data')
 
 /** Every table's data version, as remembered on this isolate (at most the memo staleness old). */
 export function currentDataVersions(db: Database): Promise<ReadonlyMap<string, number>> {

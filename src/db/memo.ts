@@ -1,7 +1,7 @@
 // Per-isolate memos of hot reads (a peer by token hash, hosted parties, sharing policies, data versions), so a hot
 // request makes no D1 round trip. Staleness is bounded: an entry is used for at most `MEMO_STALENESS_MS` after it was
-// read (docs/architecture.md "Hot paths and memos"); every write through this isolate's HTTP handlers forgets all memos
-// when it completes, so the isolate that made a change sees it at once. Without configuration (a Durable Object, the
+// read (docs/architecture.md "Hot paths and memos"); every write through this isolate's HTTP handlers forgets the memos
+// it may have changed when it completes, so the isolate that made a change sees it at once. Without configuration (a Durable Object, the
 // tests' own store calls) the staleness is 0: memos are off and every read goes to D1.
 
 /** Production default: a revoked token or a write elsewhere is seen everywhere within this many milliseconds. */
@@ -11,7 +11,13 @@ const MAX_MEMO_STALENESS_MS = 60_000
 let stalenessMs = 0
 /** Bumped by every forget: a read that started before a forget is not remembered (it may predate the write). */
 let epoch = 0
-const memos = new Set<{ clear(): void }>()
+/**
+ * `data`: what any object write changes (the data versions, which key everything remembered about rows); `settings`:
+ * what only registration, the management API and explicit invalidation change (peers and their tokens, hosted
+ * parties, sharing policies).
+ */
+export type MemoKind = 'data' | 'settings'
+const memos = new Set<{ kind: MemoKind; clear(): void }>()
 
 /** Reads the staleness bound from the worker's vars (unset: the default; "0" turns memos off). */
 export function configureMemos(vars: { MEMO_STALENESS_MS?: string }) {
@@ -20,10 +26,10 @@ export function configureMemos(vars: { MEMO_STALENESS_MS?: string }) {
   stalenessMs = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), MAX_MEMO_STALENESS_MS) : DEFAULT_MEMO_STALENESS_MS
 }
 
-/** Forgets every memo of this isolate: called after a write made here, so the next request reads D1 again. */
-export function forgetLocalMemos() {
+/** Forgets this isolate's memos (of one kind, or all) after a write made here, so the next request reads D1 again. */
+export function forgetLocalMemos(kind: MemoKind | 'all' = 'all') {
   epoch++
-  for (const memo of memos) memo.clear()
+  for (const memo of memos) if (kind === 'all' || memo.kind === kind) memo.clear()
 }
 
 interface Entry<V> { at: number; value: V; until: number }
@@ -35,7 +41,7 @@ interface Entry<V> { at: number; value: V; until: number }
 export class Memo<V> {
   readonly #entries = new Map<string, Entry<V>>()
 
-  constructor(readonly maxEntries: number) {
+  constructor(readonly maxEntries: number, readonly kind: MemoKind = 'settings') {
     memos.add(this)
   }
 

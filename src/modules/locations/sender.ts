@@ -35,7 +35,7 @@ const locationsVersion = async (db: Database) => (await dataVersionToken(db, ['l
 
 // A repeated single-object GET reads no D1: the stored locations by key are remembered per isolate under the data
 // version, within the memo staleness. The sharing policy is applied to them on every request.
-const locationsByKeys = new Memo<Location[]>(500)
+const locationsByKeys = new Memo<Location[]>(500, 'data')
 
 /** The location with this id the peer may see, under whichever serving party holds it; 2003/404 otherwise. */
 async function visibleLocation(c: Context<OcpiEnv>, id: string): Promise<Location> {
