@@ -28,7 +28,7 @@ export interface CountingEnv {
 const RUNNERS = new Set(['first', 'all', 'run', 'raw'])
 
 /** The worker's env with D1 and every Durable Object namespace counted; `overrides` replaces vars (e.g. staleness). */
-export function countingEnv(overrides: Partial<Record<keyof Env, unknown>> = {}): CountingEnv {
+export function countingEnv(overrides: Record<string, unknown> = {}): CountingEnv {
   let cost: RequestCost = { d1: 0, do: 0, statements: [], doCalls: [] }
 
   // Every statement handed out (prepared or bound) is a proxy that counts its runs; batch() gets the real ones back.
