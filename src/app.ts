@@ -12,8 +12,9 @@ import { toOcpiResponse } from './ocpi/respond-error'
 // examples end in `hubclientinfo/?date_from=`).
 const app = new Hono<{ Bindings: Env }>({ strict: false })
 // Per-isolate memos (src/db/memo.ts): the staleness bound from the vars, and a write made here seen here at once. Any
-// write may change objects (the data versions); only registration (credentials) and the management API change peers,
-// tokens, hosted parties and policies, so a receiver's PUT or an authorize leaves those remembered.
+// write may change objects (the data versions); only registration (credentials) and the management of peers, parties
+// and policies change peers, their tokens, hosted parties and policies (other code that does, e.g. a party handover,
+// forgets its memo itself), so a receiver's PUT or an authorize leaves those remembered.
 app.use('*', async (c, next) => {
   configureMemos(c.env)
   try {
@@ -22,7 +23,7 @@ app.use('*', async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') forgetLocalMemos(changesSettings(c.req.path) ? 'all' : 'data')
   }
 })
-const changesSettings = (path: string) => path.startsWith('/admin/') || /^\/ocpi\/[^/]+\/credentials(\/|$)/.test(path)
+const changesSettings = (path: string) => /^\/admin\/v1\/(peers|parties|policies)(\/|$)/.test(path) || /^\/ocpi\/[^/]+\/credentials(\/|$)/.test(path)
 app.route('/ocpi', ocpi)
 app.route('/admin/v1', admin)
 // Hono calls only the top-level app's notFound; the context is the one the OCPI middleware (message IDs) already ran on.
