@@ -30,8 +30,11 @@ async function servingParties(c: Context<OcpiEnv>, db: Database): Promise<PartyR
 /** Per serving party, what the calling peer may see of it. */
 const peerVisibility = (c: Context<OcpiEnv>, db: Database) => partyViews(db, c.var.peer, servingParties(c, db))
 
-/** The data version of the locations table, as remembered on this isolate: part of every cache key below. */
-const locationsVersion = async (db: Database) => (await dataVersionToken(db, ['locations'])) ?? 'none'
+/**
+ * The data version of the locations table, as remembered on this isolate: part of every cache key below. Without one
+ * (a database not migrated yet) a key no later request repeats, so nothing cached is ever reused.
+ */
+const locationsVersion = async (db: Database) => (await dataVersionToken(db, ['locations'])) ?? crypto.randomUUID()
 
 // A repeated single-object GET reads no D1: the stored locations by key are remembered per isolate under the data
 // version, within the memo staleness. The sharing policy is applied to them on every request.
