@@ -1,10 +1,10 @@
-import { and, count, eq, exists, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, count, eq, exists, getTableName, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { PartyRef } from '../ocpi/context'
 import type { Page, PageQuery } from '../ocpi/paging'
 import { toEpochMs } from '../ocpi/types'
 import type { Database } from './client'
-import { afterPosition, dateRange, pageOffset, pageOrder } from './paging'
+import { afterPosition, dateRange, pageOffset, pageOrder, runPage } from './paging'
 import { peerRoles } from './schema'
 
 // Sessions and CDRs are both records of one charge by one driver's token, owned by a CPO party: their tables share the
@@ -94,17 +94,18 @@ export async function listRecords<T>(db: Database, table: SQLiteTable, columns: 
     filter.token_uid !== undefined ? eq(columns.token_uid, filter.token_uid.toUpperCase()) : undefined,
     dateRange(paged, page),
   )
-  const [rows, [counted]] = await db.batch([
-    db
+  const { rows, total } = await runPage<{ object: unknown; last_updated: number; key: string }>(db, page, {
+    rows: (at) => db
       .select({ object: columns.object, last_updated: columns.last_updated, key: columns.key })
       .from(table)
-      .where(and(where, afterPosition(paged, page)))
+      .where(and(where, afterPosition(paged, at)))
       .orderBy(...pageOrder(paged))
-      .limit(page.limit)
-      .offset(pageOffset(page)),
-    db.select({ total: count() }).from(table).where(where),
-  ])
-  const total = counted?.total ?? 0
+      .limit(at.limit)
+      .offset(pageOffset(at)) as never,
+    count: db.select({ total: count() }).from(table).where(where),
+    // The filter reads this table, and peer_roles when it asks which token parties a peer represents.
+    scopes: filter.tokenPartyOfPeer !== undefined ? [getTableName(table), 'peer_roles'] : [getTableName(table)],
+  })
   const last = rows.at(-1)
   return {
     objects: rows.map((row) => row.object as T),

@@ -100,5 +100,5 @@ export async function listBookings(db: Database, filter: BookingListFilter, page
   if (filter.owners) conditions.push(filter.owners.length ? or(...filter.owners.map(ofOwner)) : eq(bookings.key, ''))
   if (filter.msps) conditions.push(filter.msps.length ? or(...filter.msps.map(ofMsp)) : eq(bookings.key, ''))
   if (filter.peerId) conditions.push(eq(filter.source === 'own' ? bookings.requested_by_peer_id : bookings.peer_id, filter.peerId))
-  return objectPage<Booking>(db, bookings, and(...conditions), page)
+  return objectPage<Booking>(db, bookings, and(...conditions), page, ['bookings'])
 }
