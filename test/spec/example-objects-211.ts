@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import {
   connectorPatch211, EnergyMix211, energyMixFrom211, energyMixTo211, evse211, evsePatch211, Hours211, hoursFrom211, location211, location211Losses, locationPatch211,
 } from '../../src/ocpi/objects/v211/location'
+import { token211, token211Losses, tokenPatch211 } from '../../src/ocpi/objects/v211/token'
 import type { Loss } from '../../src/ocpi/objects/v211/shared'
 import { DisplayText, type DisplayText as DisplayTextType } from '../../src/ocpi/types'
 import type { Hours } from '../../src/ocpi/objects/location'
@@ -21,6 +22,8 @@ export const exampleObjects211 = {
   Connector_PATCH: { adapter: connectorPatch211, losses: location211Losses },
   EnergyMix: { adapter: { schema: EnergyMix211, toCanonical: energyMixFrom211, fromCanonical: energyMixTo211 }, losses: location211Losses },
   Hours: { adapter: { schema: Hours211, toCanonical: hoursFrom211, fromCanonical: (hours: Hours) => hours }, losses: location211Losses },
+  Token: { adapter: token211, losses: token211Losses },
+  Token_PATCH: { adapter: tokenPatch211, losses: token211Losses },
   DisplayText: { adapter: asIs<DisplayTextType>(DisplayText), losses: [] },
 } satisfies Record<string, { adapter: AnyAdapter; losses: readonly Loss[] }>
 
