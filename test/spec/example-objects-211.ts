@@ -3,6 +3,7 @@ import {
   connectorPatch211, EnergyMix211, energyMixFrom211, energyMixTo211, evse211, evsePatch211, Hours211, hoursFrom211, location211, location211Losses, locationPatch211,
 } from '../../src/ocpi/objects/v211/location'
 import { token211, token211Losses, tokenPatch211 } from '../../src/ocpi/objects/v211/token'
+import { tariff211, tariff211Losses } from '../../src/ocpi/objects/v211/tariff'
 import type { Loss } from '../../src/ocpi/objects/v211/shared'
 import { DisplayText, type DisplayText as DisplayTextType } from '../../src/ocpi/types'
 import type { Hours } from '../../src/ocpi/objects/location'
@@ -24,6 +25,7 @@ export const exampleObjects211 = {
   Hours: { adapter: { schema: Hours211, toCanonical: hoursFrom211, fromCanonical: (hours: Hours) => hours }, losses: location211Losses },
   Token: { adapter: token211, losses: token211Losses },
   Token_PATCH: { adapter: tokenPatch211, losses: token211Losses },
+  Tariff: { adapter: tariff211, losses: tariff211Losses },
   DisplayText: { adapter: asIs<DisplayTextType>(DisplayText), losses: [] },
 } satisfies Record<string, { adapter: AnyAdapter; losses: readonly Loss[] }>
 
