@@ -74,7 +74,7 @@ describe('2.1.1 CDR', () => {
     { requiredKeys: ['id', 'start_date_time', 'stop_date_time', 'auth_id', 'auth_method', 'location', 'currency', 'charging_periods', 'total_cost', 'total_energy', 'total_time', 'last_updated'] },
   )
 
-  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', () => {
+  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', { timeout: 60_000 }, () => {
     fc.assert(fc.property(cdr, (value) => expectStable(cdr211, value, owner)), { numRuns: 150 })
     const canonical = fc.tuple(cdr, fc.constantFrom('COMMAND' as const, 'WHITELIST' as const), fc.boolean(), fc.constantFrom('AC_2_PHASE' as const, 'DC' as const))
       .map(([value, auth_method, withoutPeriods, powerType]) => {

@@ -56,7 +56,7 @@ describe('2.1.1 commands', () => {
 
   it('docs/ocpi-2.1.1.md shows the same losses', () => expectDocumented(command211Losses))
 
-  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', () => {
+  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', { timeout: 60_000 }, () => {
     const wireToken = fc.record({ uid: id(36), auth_id: id(36), type: fc.constantFrom('RFID' as const, 'OTHER' as const) }).map((fields) => ({ ...token, ...fields }))
     const url = fc.constantFrom(response_url, 'http://localhost:8787/x')
     const start = fc.record({ response_url: url, token: wireToken, location_id: id(39), evse_uid: optional(id(39)) }).map((value) => JSON.parse(JSON.stringify(value)) as StartSession211)

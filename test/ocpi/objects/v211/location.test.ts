@@ -73,7 +73,7 @@ describe('2.1.1 Location, EVSE and Connector', () => {
 describe('2.1.1 Location, EVSE and Connector properties', () => {
   const stable = <T>(adapter: Parameters<typeof expectStable<T>>[0], wire: T) => expectStable(adapter, wire, owner)
 
-  it('wire -> canonical -> wire is stable after one round', () => {
+  it('wire -> canonical -> wire is stable after one round', { timeout: 60_000 }, () => {
     fc.assert(fc.property(arbitrary.location211, (wire) => stable(location211, wire)), { numRuns: 200 })
     fc.assert(fc.property(arbitrary.evse211, (wire) => stable(evse211, wire)), { numRuns: 200 })
     fc.assert(fc.property(arbitrary.connector211, (wire) => stable(connector211, wire)), { numRuns: 200 })
@@ -98,7 +98,7 @@ describe('2.1.1 Location, EVSE and Connector properties', () => {
       })
     })
 
-  it('canonical -> 2.1.1 is always valid 2.1.1', () => {
+  it('canonical -> 2.1.1 is always valid 2.1.1', { timeout: 60_000 }, () => {
     fc.assert(fc.property(canonicalLocation, (canonical) => {
       expect(Location211.safeParse(location211.fromCanonical(canonical)).error).toBeUndefined()
       for (const evse of canonical.evses ?? []) {

@@ -72,7 +72,7 @@ describe('2.1.1 Session', () => {
     { requiredKeys: ['id', 'start_datetime', 'kwh', 'auth_id', 'auth_method', 'location', 'currency', 'status', 'last_updated'] },
   )
 
-  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', () => {
+  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', { timeout: 60_000 }, () => {
     fc.assert(fc.property(session, (value) => expectStable(session211, value, owner)), { numRuns: 150 })
     fc.assert(fc.property(patchOf(session), (value) => expectStable(sessionPatch211, value, owner)), { numRuns: 150 })
     const canonical = fc.tuple(session, fc.constantFrom('COMMAND' as const, 'WHITELIST' as const), fc.constantFrom('RESERVATION' as const, 'ACTIVE' as const), optional(fc.constantFrom('STATE_OF_CHARGE' as const, 'POWER' as const)))

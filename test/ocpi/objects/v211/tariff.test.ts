@@ -53,7 +53,7 @@ describe('2.1.1 Tariff', () => {
     { requiredKeys: ['id', 'currency', 'elements', 'last_updated'] },
   )
 
-  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', () => {
+  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', { timeout: 60_000 }, () => {
     fc.assert(fc.property(tariff211Arbitrary, (wire) => expectStable(tariff211, wire, owner)), { numRuns: 200 })
     const canonical = fc.tuple(tariff211Arbitrary, fc.constantFrom('YES' as const, 'NO' as const, 'N/A' as const), fc.array(fc.integer({ min: 0, max: 30 })), optional(fc.constantFrom('RESERVATION' as const, 'RESERVATION_EXPIRES' as const)))
       .map(([wire, tax_included, vats, reservation]) => {

@@ -52,7 +52,7 @@ describe('2.1.1 Token', () => {
 
   it('docs/ocpi-2.1.1.md shows the same losses', () => expectDocumented(token211Losses))
 
-  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', () => {
+  it('wire -> canonical -> wire is stable after one round, and canonical -> 2.1.1 is valid 2.1.1', { timeout: 60_000 }, () => {
     fc.assert(fc.property(token211Arbitrary, (wire) => expectStable(token211, wire, owner)), { numRuns: 200 })
     fc.assert(fc.property(patchOf(token211Arbitrary), (wire) => expectStable(tokenPatch211, wire, owner)), { numRuns: 200 })
     const canonical = fc.tuple(token211Arbitrary, fc.constantFrom('AD_HOC_USER', 'APP_USER', 'EMAID', 'RFID', 'OTHER', 'X_CUSTOM'), optional(id(36)))
