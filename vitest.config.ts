@@ -14,6 +14,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/architecture/**', 'test/**/*.node.test.ts'],
           setupFiles: ['./test/apply-migrations.ts'],
+          // One JSON line per request (src/ocpi/log.ts): test/app/request-log.test.ts checks them; elsewhere they are noise.
+          onConsoleLog: (log) => !log.startsWith('{"time":'),
         },
       },
       {

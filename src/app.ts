@@ -6,10 +6,13 @@ import { ocpi, unknownEndpoint } from './app/ocpi'
 import type { OcpiEnv } from './ocpi/context'
 import { ourVersionsUrl } from './ocpi/urls'
 import { toOcpiResponse } from './ocpi/respond-error'
+import { requestLog } from './app/request-log'
 
 // Not strict: peers build URLs from endpoint URLs with and without a trailing slash (the spec's own hubclientinfo
 // examples end in `hubclientinfo/?date_from=`).
 const app = new Hono<{ Bindings: Env }>({ strict: false })
+app.use('/ocpi/*', requestLog())
+app.use('/admin/v1/*', requestLog())
 app.route('/ocpi', ocpi)
 app.route('/admin/v1', admin)
 // Hono calls only the top-level app's notFound; the context is the one the OCPI middleware (message IDs) already ran on.

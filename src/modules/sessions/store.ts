@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm'
 import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { sessions } from '../../db/schema'
@@ -107,6 +107,21 @@ export interface SessionListFilter extends RecordListFilter {}
 /** Date-paged (last_updated, key) list of canonical sessions. */
 export const listSessions = (db: Database, filter: SessionListFilter, page: PageQuery): Promise<Page<Session>> =>
   listRecords<Session>(db, sessions, sessions, filter, page)
+
+/**
+ * Sessions that can still change, own and received, newest first; with `finishedSince` (epoch ms) also those finished
+ * (COMPLETED, INVALID) since then. At most `limit`.
+ */
+export async function listLiveSessions(db: Database, options: { limit: number; finishedSince?: number }): Promise<StoredSession[]> {
+  const live = inArray(sessions.status, UNFINISHED)
+  const rows = await db
+    .select(storedColumns)
+    .from(sessions)
+    .where(options.finishedSince === undefined ? live : or(live, and(inArray(sessions.status, ['COMPLETED', 'INVALID']), gte(sessions.last_updated, options.finishedSince))))
+    .orderBy(desc(sessions.last_updated))
+    .limit(options.limit)
+  return rows.map(toStored)
+}
 
 /** Every session (own and received, any status) started with this token: GDPR right of access, token migration. */
 export async function listSessionsOfToken(db: Database, token: TokenRef, source?: RecordSource): Promise<StoredSession[]> {
