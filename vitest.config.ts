@@ -5,6 +5,8 @@ const migrations = await readD1Migrations('./migrations')
 
 export default defineConfig({
   test: {
+    // One JSON line per request (src/ocpi/log.ts): test/app/request-log.test.ts checks them; elsewhere they are noise.
+    onConsoleLog: (log: string) => !log.startsWith('{"time":'),
     projects: [
       {
         // Unit and integration tests inside workerd, with real local D1, Durable Objects and R2.
@@ -14,8 +16,6 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/architecture/**', 'test/**/*.node.test.ts'],
           setupFiles: ['./test/apply-migrations.ts'],
-          // One JSON line per request (src/ocpi/log.ts): test/app/request-log.test.ts checks them; elsewhere they are noise.
-          onConsoleLog: (log) => !log.startsWith('{"time":'),
         },
       },
       {

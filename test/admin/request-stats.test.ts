@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { BUCKET_COUNT, bucketOf, bucketValue, countRequest, countersView, emptyCounters, mergeCounters, mergePeerCounters, quantile, type RequestCounters } from '../../src/admin/request-stats'
+import { BUCKET_COUNT, bucketOf, bucketValue, countRequest, countersView, emptyCounters, mergeCounters, mergePeerCounters, quantile, type PeerRequestCounters, type RequestCounters } from '../../src/admin/request-stats'
 import { RequestStatsBuffer, STATS_FLUSH_INTERVAL_MS } from '../../src/admin/request-stats-buffer'
 
 const countAll = (durations: readonly number[], at = 1) => {
@@ -57,7 +57,7 @@ describe('latency sketch', () => {
   })
 
   it('merges per-module counters and the total', () => {
-    const into = { total: countAll([1]), modules: { locations: countAll([1]) } }
+    const into: PeerRequestCounters = { total: countAll([1]), modules: { locations: countAll([1]) } }
     mergePeerCounters(into, { total: countAll([2, 3]), modules: { locations: countAll([2]), tokens: countAll([3]) } })
     expect(into.total.requests).toBe(3)
     expect(into.modules.locations!.requests).toBe(2)
