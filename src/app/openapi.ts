@@ -55,7 +55,7 @@ export const adminOperations: Record<string, Operation> = {
   'GET /refused-pushes': { summary: 'The latest pushes refused by any peer, newest first' },
   'GET /audit': { summary: 'The audit log, newest first (limit, before: an entry id, action)' },
   'GET /jobs': { summary: 'The latest background jobs started, newest first' },
-  'GET /live-sessions': { summary: 'Unfinished sessions, own and received, newest first, with energy and cost; finished_within (seconds) adds recently finished ones' },
+  'GET /live-sessions': { summary: 'Unfinished sessions, own and received, newest first, with energy and cost; then the `finished` latest finished ones' },
   'GET /jobs/:job_id': { summary: 'State of a background job' },
   'POST /jobs/:job_id/cancel': { summary: 'Cancels a background job' },
   'GET /locations': { summary: 'Lists own or received locations (paged)' },

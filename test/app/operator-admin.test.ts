@@ -96,7 +96,7 @@ describe('GET /admin/v1/audit, /jobs, /live-sessions', () => {
     expect(jobs.find((listed) => listed.job_id === accepted.job_id)).toMatchObject({ kind: 'locations.policy-change', status: expect.any(String), progress: expect.any(Object) })
   })
 
-  it('lists unfinished sessions with energy and cost, and recently finished ones on request, without the driver’s token', async () => {
+  it('lists unfinished sessions with energy and cost, and the latest finished ones on request, without the driver’s token', async () => {
     const party = uniquePartyId()
     const session = (id: string, status: string, kwh: number) => ({
       country_code: 'NL', party_id: party, id, start_date_time: '2026-12-06T10:00:00Z', kwh, status,
@@ -109,7 +109,7 @@ describe('GET /admin/v1/audit, /jobs, /live-sessions', () => {
     const live = await (await adminFetch('/live-sessions')).json<any[]>()
     expect(live.filter((listed) => listed.party_id === party)).toEqual([expect.objectContaining({ id: 'LIVE1', status: 'ACTIVE', kwh: 3.2, total_cost: { excl_vat: 1.5 }, source: 'own' })])
     expect(JSON.stringify(live)).not.toContain('LIVEUID0001')
-    const withFinished = await (await adminFetch('/live-sessions?finished_within=3600')).json<any[]>()
+    const withFinished = await (await adminFetch('/live-sessions?finished=50')).json<any[]>()
     expect(withFinished.filter((listed) => listed.party_id === party).map((listed) => listed.id).sort()).toEqual(['DONE1', 'LIVE1'])
   })
 })
