@@ -102,12 +102,12 @@ describe('GET /admin/v1/audit, /jobs, /live-sessions', () => {
       country_code: 'NL', party_id: party, id, start_date_time: '2026-12-06T10:00:00Z', kwh, status,
       cdr_token: { country_code: 'DE', party_id: 'MSP', uid: 'LIVEUID0001', type: 'RFID', contract_id: 'DE-MSP-C00000001-1' },
       auth_method: 'WHITELIST', location_id: 'LOC1', evse_uid: 'E1', connector_id: '1', currency: 'EUR',
-      total_cost: { excl_vat: 1.5 }, last_updated: new Date().toISOString(),
+      total_cost: { before_taxes: 1.5 }, last_updated: new Date().toISOString(),
     }) as any
     await putOwnSession(db(), session('LIVE1', 'ACTIVE', 3.2))
     await putOwnSession(db(), session('DONE1', 'COMPLETED', 9))
     const live = await (await adminFetch('/live-sessions')).json<any[]>()
-    expect(live.filter((listed) => listed.party_id === party)).toEqual([expect.objectContaining({ id: 'LIVE1', status: 'ACTIVE', kwh: 3.2, total_cost: { excl_vat: 1.5 }, source: 'own' })])
+    expect(live.filter((listed) => listed.party_id === party)).toEqual([expect.objectContaining({ id: 'LIVE1', status: 'ACTIVE', kwh: 3.2, total_cost: { before_taxes: 1.5 }, source: 'own' })])
     expect(JSON.stringify(live)).not.toContain('LIVEUID0001')
     const withFinished = await (await adminFetch('/live-sessions?finished=50')).json<any[]>()
     expect(withFinished.filter((listed) => listed.party_id === party).map((listed) => listed.id).sort()).toEqual(['DONE1', 'LIVE1'])
