@@ -35,7 +35,7 @@ export function requestLog(): MiddlewareHandler<LoggedEnv> {
   }
 }
 
-export function logLineOf(c: Context<LoggedEnv>, durationMs: number): RequestLogLine {
+function logLineOf(c: Context<LoggedEnv>, durationMs: number): RequestLogLine {
   const route = routePattern(c)
   const sentRequestId = c.req.header('X-Request-ID')
   const requestId = c.var.requestId ?? (isUsableMessageId(sentRequestId) ? sentRequestId : crypto.randomUUID())

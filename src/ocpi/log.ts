@@ -1,6 +1,7 @@
-// The one place where errors become log lines. Logs leave the platform (Workers Logs, tail consumers, log push), so they
-// carry no personal data and no credentials (GDPR data minimisation): no SQL parameters (drizzle puts every bound value
-// of a failed query into its message), no token uids or contract ids, no tokens. docs/security.md, "Logs and redaction".
+// The one place where errors and requests become log lines. Logs leave the platform (Workers Logs, tail consumers, log
+// push), so they carry no personal data and no credentials (GDPR data minimisation): no SQL parameters (drizzle puts
+// every bound value of a failed query into its message), no token uids or contract ids, no tokens. docs/security.md,
+// "Logs and redaction".
 
 const REDACTED = '[redacted]'
 
