@@ -24,7 +24,15 @@ export function requestLog(): MiddlewareHandler<LoggedEnv> {
     const durationMs = performance.now() - started
     const line = logLineOf(c, durationMs)
     // The management API gets the message IDs OCPI requests already carry (src/ocpi/headers.ts), to find its log line.
-    if (!c.res.headers.has('X-Request-ID')) c.res.headers.set('X-Request-ID', line.request_id)
+    if (!c.res.headers.has('X-Request-ID')) {
+      // A Response passed through from fetch() or a Durable Object has immutable headers: answer with a copy.
+      try {
+        c.res.headers.set('X-Request-ID', line.request_id)
+      } catch {
+        c.res = new Response(c.res.body, c.res)
+        c.res.headers.set('X-Request-ID', line.request_id)
+      }
+    }
     logRequest(line)
     if (line.peer_id) {
       const error = line.status >= 400 || (line.ocpi_status_code !== null && (line.ocpi_status_code < 1000 || line.ocpi_status_code >= 2000))
