@@ -10,7 +10,11 @@ export default defineConfig({
     projects: [
       {
         // Unit and integration tests inside workerd, with real local D1, Durable Objects and R2.
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token', ALLOW_PRIVATE_PEER_URLS: 'true', COMMAND_RESULT_MARGIN_SECONDS: '0' } } })],
+        // A second D1 binding, DB_SHARD_1, holds the objects of the parties D1_SHARDS moves there (test/db/shards.test.ts).
+        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: {
+          d1Databases: { DB: '00000000-0000-0000-0000-000000000000', DB_SHARD_1: '00000000-0000-0000-0000-000000000001' },
+          bindings: { MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token', ALLOW_PRIVATE_PEER_URLS: 'true', COMMAND_RESULT_MARGIN_SECONDS: '0', D1_SHARDS: 'XS*SH1=DB_SHARD_1' },
+        } })],
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],

@@ -9,6 +9,8 @@ interface OptionalSettings {
   CSMS_WEBHOOK_TOKEN?: string
   /** Unset in production (refuse); "true" or a host:port list for local use only (docs/security.md, "Outbound URL policy"). */
   ALLOW_PRIVATE_PEER_URLS?: string
+  /** Parties whose objects live on another D1 binding than `DB`: `CC*PID=BINDING` pairs (docs/sharding.md). */
+  D1_SHARDS?: string
 }
 
 declare global {

@@ -7,8 +7,11 @@ declare global {
   namespace Cloudflare {
     interface Env {
       MIGRATIONS: import('cloudflare:test').D1Migration[]
+      /** The second local D1 database of the tests (vitest.config.ts): every table exists on each shard. */
+      DB_SHARD_1: D1Database
     }
   }
 }
 
 await applyD1Migrations(env.DB, env.MIGRATIONS)
+await applyD1Migrations(env.DB_SHARD_1, env.MIGRATIONS)

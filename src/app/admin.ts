@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { etag } from 'hono/etag'
-import { database } from '../db/client'
+import { databaseFor } from '../db/shards'
 import { jobsAdmin } from '../jobs/admin'
 import { modules } from './modules'
 import { pushClientInfoChangesAfterWrites } from '../modules/hubclientinfo/push'
@@ -16,7 +16,7 @@ export const admin = new Hono<AdminEnv>()
 
 admin.use('*', requireAdminToken())
 admin.use('*', async (c, next) => {
-  c.set('db', database(c.env.DB))
+  c.set('db', databaseFor(c.env))
   await next()
 })
 admin.use('*', pushClientInfoChangesAfterWrites())

@@ -1,6 +1,6 @@
 import { publicBase as publicBaseOf } from '../ocpi/urls'
 import { Hono, type Context } from 'hono'
-import { database } from '../db/client'
+import { databaseFor } from '../db/shards'
 import { credentials } from '../modules/credentials'
 import { modules } from './modules'
 import { authenticatePeer } from '../peers/authenticate'
@@ -22,7 +22,7 @@ export const ocpi = new Hono<OcpiEnv>()
 
 ocpi.use('*', messageIds())
 ocpi.use('*', async (c, next) => {
-  c.set('db', database(c.env.DB))
+  c.set('db', databaseFor(c.env))
   await next()
 })
 

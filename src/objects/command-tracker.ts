@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
-import { database } from '../db/client'
+import { databaseFor } from '../db/shards'
 import type { Env } from '../env'
 import type { CommandResponse, CommandResult, ReserveNow } from '../ocpi/objects/command'
 import { carryOut, releaseReservation } from '../modules/commands/charge-point'
@@ -157,6 +157,6 @@ export class CommandTracker extends DurableObject<Env> {
     this.ctx.storage.sql.exec('INSERT INTO command (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body', JSON.stringify(updated))
     const entry: HistoryEntry = { at: new Date().toISOString(), event, ...(detail && { detail }) }
     this.ctx.storage.sql.exec('INSERT INTO history (entry) VALUES (?)', JSON.stringify(entry))
-    await putCommandSummary(database(this.env.DB), summaryOf(updated))
+    await putCommandSummary(databaseFor(this.env), summaryOf(updated))
   }
 }

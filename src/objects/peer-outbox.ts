@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
-import { database } from '../db/client'
+import { databaseFor } from '../db/shards'
 import type { Env } from '../env'
 import { samePartyRef, type PartyRef } from '../ocpi/context'
 import { redact } from '../ocpi/log'
@@ -272,7 +272,7 @@ export class PeerOutbox extends DurableObject<Env> {
     this.#forgetOldVersions()
     if (this.#depth() === 0) return
     const peerId = this.#state().peer_id
-    const peer = peerId ? await getPeer(database(this.env.DB), peerId) : undefined
+    const peer = peerId ? await getPeer(databaseFor(this.env), peerId) : undefined
     if (!isDeliverable(peer)) {
       this.#recordError(`peer ${peerId}: ${holdReason(peer)}; holding ${this.#depth()} pushes`)
       return this.#scheduleRetry(SLOWEST)

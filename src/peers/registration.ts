@@ -1,7 +1,8 @@
 import { ourVersionsUrl } from '../ocpi/urls'
 import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
-import { database, type Database } from '../db/client'
+import { type Database } from '../db/client'
+import { databaseFor } from '../db/shards'
 import type { RoleGrant } from '../db/schema'
 import { credentialsFor, credentialsSchemas, type Credentials } from '../ocpi/objects/credentials'
 import { hashToken, newCredentialsToken } from '../ocpi/auth'
@@ -39,7 +40,7 @@ import { logError } from '../ocpi/log'
  * modules agreed with it, so they are already listed in the version details it fetches with token A.
  */
 export async function invitePeer(env: Env, options: PeerSettings = {}) {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const peerId = crypto.randomUUID()
   const token_a = newCredentialsToken()
   const now = Date.now()
@@ -59,7 +60,7 @@ export async function connectToPeer(
   env: Env,
   request: { versions_url: string; token_a: string; version?: OcpiVersion } & PeerSettings,
 ): Promise<Peer> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   if ((await ourCredentialsRoles(db)).length === 0) throw new OcpiError(2001, 'Host a party first (POST /parties): credentials need at least one role', { path: 'roles' })
   // "In case the Sender ... cannot find the endpoints it expects, it is expected NOT to send the POST request".
   const discovery = await discoverPeer(env, request.versions_url, request.token_a, request.version)
@@ -107,7 +108,7 @@ export async function connectToPeer(
  * TOKEN_GRACE_SECONDS so requests the peer already has in flight are not dropped. Also publishes our current roles (B8.2).
  */
 export async function renewCredentials(env: Env, peerId: string, options: { version?: OcpiVersion; actor?: string } = {}): Promise<Peer> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const peer = await requireRegisteredPeer(db, peerId)
   let discovery: PeerDiscovery | undefined
   if (options.version && options.version !== peer.version) discovery = await discoverPeer(env, peer.versions_url!, peer.outbound_token!, options.version)
@@ -146,7 +147,7 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
 
 /** DELETE our credentials at the peer (best effort: an unreachable peer is still unregistered here) and revoke our tokens. */
 export async function unregisterPeer(env: Env, peerId: string): Promise<Peer> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const peer = await getPeer(db, peerId)
   if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
   let remoteError: string | undefined
@@ -173,7 +174,7 @@ export async function unregisterPeer(env: Env, peerId: string): Promise<Peer> {
  * one asked for is switched to, through a credentials PUT); an unreachable peer is marked OFFLINE until it answers.
  */
 export async function refreshPeer(env: Env, peerId: string, options: { version?: OcpiVersion } = {}): Promise<Peer> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const peer = await requireRegisteredPeer(db, peerId)
   if (options.version && options.version !== peer.version) return renewCredentials(env, peerId, { version: options.version })
   let discovery: PeerDiscovery
@@ -207,7 +208,7 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
  * once for our side; the peer sees the change in our version details the next time it fetches them.
  */
 export async function setPeerExtensions(env: Env, peerId: string, extensions: string[]): Promise<Peer> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const peer = await getPeer(db, peerId)
   if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
   const now = Date.now()
@@ -224,7 +225,7 @@ export async function setPeerExtensions(env: Env, peerId: string, extensions: st
  * such as a party migration can show which peers still have to be told.
  */
 export async function publishRolesToPeers(env: Env, actor = 'roles-changed'): Promise<Record<string, string>> {
-  const connected = (await listPeers(database(env.DB))).filter((peer) => peer.status === 'CONNECTED')
+  const connected = (await listPeers(databaseFor(env))).filter((peer) => peer.status === 'CONNECTED')
   const outcomes = await Promise.all(connected.map(async (peer) => {
     const outcome = await renewCredentials(env, peer.id, { actor })
       .then(() => 'UPDATED', (error: unknown) => `FAILED: ${error instanceof Error ? error.message : String(error)}`)
@@ -242,7 +243,7 @@ const DAY_MS = 24 * 3600 * 1000
  * a day later, as a fallback for peers that never renew: normally the first renewal refreshes both sides.
  */
 export async function rotateStaleCredentials(env: Env, now = Date.now()): Promise<void> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const maxAgeMs = (Number(env.CREDENTIALS_MAX_AGE_DAYS) || 30) * DAY_MS
   await deleteExpiredTokens(db, now)
   const stale = await listPeersDueForRenewal(db, { initiator: now - maxAgeMs, other: now - maxAgeMs - DAY_MS })
@@ -252,7 +253,7 @@ export async function rotateStaleCredentials(env: Env, now = Date.now()): Promis
 
 /** Cron: try OFFLINE peers again (a refresh), so a peer that is back becomes CONNECTED without an operator. */
 export async function recheckOfflinePeers(env: Env): Promise<void> {
-  const offline = await listPeerIds(database(env.DB), 'OFFLINE')
+  const offline = await listPeerIds(databaseFor(env), 'OFFLINE')
   await Promise.allSettled(offline.map((peerId) => refreshPeer(env, peerId)))
 }
 

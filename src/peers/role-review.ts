@@ -1,6 +1,6 @@
 import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
-import { database } from '../db/client'
+import { databaseFor } from '../db/shards'
 import type { CredentialsRole, RoleGrant } from '../db/schema'
 import { OcpiError } from '../ocpi/errors'
 import { roleKey, selected } from './grants'
@@ -16,7 +16,7 @@ import { getPeer, ownClientInfoStatements, partiesHeldByOthers, replacePeerRoles
  * audiences (invalidatePushPeers): the peer may now receive more.
  */
 export async function approvePendingRoles(env: Env, peerId: string, options: { roles?: RoleGrant[]; override?: boolean } = {}): Promise<Peer> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const peer = await getPeer(db, peerId)
   if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
   const chosen = peer.pending_roles.filter((role) => selected(options.roles, role))
@@ -40,7 +40,7 @@ export async function approvePendingRoles(env: Env, peerId: string, options: { r
 
 /** Drops pending roles (all, or the ones selected); the peer may name them again in a later PUT, pending again. */
 export async function rejectPendingRoles(env: Env, peerId: string, options: { roles?: RoleGrant[] } = {}): Promise<Peer> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const peer = await getPeer(db, peerId)
   if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
   const chosen = peer.pending_roles.filter((role) => selected(options.roles, role))

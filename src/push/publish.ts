@@ -1,4 +1,4 @@
-import { database } from '../db/client'
+import { databaseFor } from '../db/shards'
 import type { Env } from '../env'
 import type { PartyRef } from '../ocpi/context'
 import { peerEndpoint } from '../peers/extensions'
@@ -45,7 +45,7 @@ function canReceive(peer: Peer, change: PushChange): boolean {
 
 function connectedPeers(env: Env): Promise<Peer[]> {
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.rows
-  const entry = { at: Date.now(), rows: listConnectedPeers(database(env.DB)) }
+  const entry = { at: Date.now(), rows: listConnectedPeers(databaseFor(env)) }
   cached = entry
   // A failed query must not be served from the cache.
   entry.rows.catch(() => cached === entry && (cached = undefined))

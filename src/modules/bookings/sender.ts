@@ -19,7 +19,7 @@ import { listBookings } from './store'
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const query = parsePageQuery(c)
-    const session = openReadSession(c.env.DB, query.bookmark)
+    const session = openReadSession(c.env, query.bookmark)
     const owners = c.req.header(OCPI_TO_COUNTRY) && c.req.header(OCPI_TO_PARTY) ? [await addressedParty(c, 'CPO')] : undefined
     const page = await listBookings(session.db, { source: 'own', owners, msps: visibleMsps(c) }, query)
     return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (booking) => toWire(bookingVersions, c.var.version, booking))

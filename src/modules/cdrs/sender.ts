@@ -14,7 +14,7 @@ import { listCdrs } from './store'
  */
 export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
-  const session = openReadSession(c.env.DB, query.bookmark)
+  const session = openReadSession(c.env, query.bookmark)
   const page = await listCdrs(session.db, { source: 'own', owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }, query)
   return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdr), emptyForRoles(c, 'CDRs'))
 })

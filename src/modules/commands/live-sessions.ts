@@ -1,4 +1,4 @@
-import { database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import type { CDR, ChargingPeriod } from '../../ocpi/objects/cdr'
@@ -24,14 +24,14 @@ export const sessionKey = (ref: SessionRef) => `${ref.country_code}*${ref.party_
 export const chargingSession = (env: Env, ref: SessionRef) => env.CHARGING_SESSION.get(env.CHARGING_SESSION.idFromName(sessionKey(ref)))
 
 export async function writeStartedSession(env: Env, session: Session): Promise<void> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const written = await putOwnSession(db, session)
   if (written.outcome === 'stored') await publishSessionPut(env, db, written.session, written.revision)
 }
 
 /** A change of the live session (energy, periods, cost, status); returns the session as stored. */
 export async function writeSessionChange(env: Env, session: Session, patch: Omit<SessionPatch, 'last_updated'>): Promise<Session> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const stamped: SessionPatch = { ...patch, last_updated: new Date().toISOString() }
   const written = await patchSession(db, 'own', session, stamped)
   if (written.outcome !== 'stored') return session
@@ -53,7 +53,7 @@ export const stopRemark = (reason: string) => STOP_REMARKS[reason] ?? 'Stopped'
 export async function writeFinishedSession(
   env: Env, session: Session, periods: ChargingPeriod[], kwh: number, endedAt: number, costs: ChargingCosts, tariff?: Tariff, stopReason?: string,
 ): Promise<CDR | undefined> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const { total_cost } = costs
   const end_date_time = new Date(endedAt).toISOString()
   const finished = await writeSessionChange(env, session, { status: 'COMPLETED', end_date_time, kwh, charging_periods: periods, total_cost })

@@ -1,4 +1,4 @@
-import { database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import { toWire } from '../../ocpi/version-adapters'
 import { clientTimeout, OcpiClientError, ocpiRequest } from '../../peers/client'
@@ -14,7 +14,7 @@ const MAX_DELIVERY_ATTEMPTS = 5
  * else. Returns why it failed, or undefined when the eMSP took it.
  */
 export async function deliverResult(env: Env, command: TrackedCommand): Promise<string | undefined> {
-  const peer = await getPeer(database(env.DB), command.peer_id)
+  const peer = await getPeer(databaseFor(env), command.peer_id)
   if (!peer?.outbound_token || peer.status !== 'CONNECTED') return `peer ${command.peer_id} is not connected`
   try {
     const response = await ocpiRequest({

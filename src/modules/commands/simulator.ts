@@ -1,4 +1,5 @@
-import { database, type Database } from '../../db/client'
+import { type Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import type { CommandBodies, CommandResultType } from '../../ocpi/objects/command'
@@ -22,7 +23,7 @@ const outcome = (result: CommandResultType, text?: string, detail?: Record<strin
 })
 
 export async function simulate(env: Env, command: TrackedCommand): Promise<ChargePointOutcome> {
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const cpo = command.cpo!
   switch (command.command) {
     case 'START_SESSION': return startSession(env, db, cpo, command, command.request as CommandBodies['START_SESSION'])
@@ -122,7 +123,7 @@ async function unlockConnector(db: Database, cpo: PartyRef, unlock: CommandBodie
 /** A RESERVE_NOW's expiry: the reservation ends, and its EVSE is AVAILABLE again when nothing else holds it. */
 export async function releaseExpiredReservation(env: Env, command: TrackedCommand): Promise<boolean> {
   if (command.command !== 'RESERVE_NOW' || !command.cpo) return false
-  const db = database(env.DB)
+  const db = databaseFor(env)
   const key = reservationKey(command.cpo, command.peer_id, (command.request as CommandBodies['RESERVE_NOW']).reservation_id)
   const reservation = await getReservation(db, key)
   if (!reservation || !(await deleteReservation(db, key, Date.now()))) return false

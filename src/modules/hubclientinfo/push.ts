@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
-import { database, type Database } from '../../db/client'
+import { type Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { listHostedParties } from '../../peers/parties'
@@ -31,7 +32,7 @@ export function pushClientInfoChangesAfterWrites(): MiddlewareHandler<{ Bindings
  * through it (client_info_changes) is pushed to every connected peer with a hubclientinfo RECEIVER endpoint, except
  * the peer the ClientInfo is about. Without a hosted HUB the queue is only emptied. Returns how many changes it took.
  */
-export async function pushClientInfoChanges(env: Env, db: Database = database(env.DB)): Promise<number> {
+export async function pushClientInfoChanges(env: Env, db: Database = databaseFor(env)): Promise<number> {
   let taken = 0
   for (;;) {
     const changes = await queuedClientInfoChanges(db, CHANGES_PER_ROUND)

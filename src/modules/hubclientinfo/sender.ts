@@ -11,7 +11,7 @@ import { listOwnClientInfo } from '../../peers/client-info-store'
  */
 export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
-  const session = openReadSession(c.env.DB, query.bookmark)
+  const session = openReadSession(c.env, query.bookmark)
   const page = await listOwnClientInfo(session.db, query)
   return respondPage(c, query, { ...page, bookmark: session.bookmark() })
 })

@@ -4,6 +4,7 @@ import { partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
 import { sourceQuery } from '../../admin/source-param'
 import { Hono, type Context } from 'hono'
+import { databaseFor } from '../../db/shards'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
@@ -35,13 +36,14 @@ const SyncRequest = z.object({ date_from: DateTime.optional(), limit: z.number()
 export const admin = new Hono<AdminEnv>()
   .get('/locations', async (c) => {
     const page = parsePageQuery(c)
-    const result = await listLocations(c.var.db, { ...sourceQuery(c.req.query('source'), undefined), party: partyQuery(c.req.query('party')) }, page)
+    const filter = { ...sourceQuery(c.req.query('source'), undefined), party: partyQuery(c.req.query('party')) }
+    const result = await listLocations(databaseFor(c.env, filter.party), filter, page)
     return respondAdminPage(c, page, result)
   })
   .get('/locations/:country_code/:party_id/:location_id', async (c) => {
     const filter = sourceQuery(c.req.query('source'), { source: OWN_SOURCE })
     const source = filter.peerId ?? filter.source
-    const stored = await getLocation(c.var.db, source, partyInPath(c), c.req.param('location_id'))
+    const stored = await getLocation(databaseFor(c.env, partyInPath(c)), source, partyInPath(c), c.req.param('location_id'))
     if (!stored) throw OcpiError.unknownObject(`Location ${c.req.param('location_id')} (source ${source})`)
     return c.json(stored.location)
   })

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError, invalid, staleWrite } from '../../ocpi/errors'
@@ -15,6 +16,7 @@ import { OWN_SOURCE, getLocation, updateLocation, upsertLocation } from './store
 
 // Owner writes of hosted CPO parties: stored first, then pushed to every peer according to the party's sharing
 // policy. The management API, the seed, charge point migration and policy changes all go through these functions.
+// `db` holds the platform data (hosted parties, sharing policies); the locations themselves live on the party's shard.
 
 export async function assertHostedCpo(db: Database, party: PartyRef) {
   if (!(await findHostedParty(db, party, 'CPO'))) {
@@ -26,8 +28,9 @@ export async function assertHostedCpo(db: Database, party: PartyRef) {
 /** PUT of a whole location. Returns whether it was new. */
 export async function writeOwnLocation(env: Env, db: Database, location: Location): Promise<{ created: boolean }> {
   await assertHostedCpo(db, location)
-  const [before, policy] = await Promise.all([getLocation(db, OWN_SOURCE, location, location.id), getPolicy(db, location)])
-  const revision = await upsertLocation(db, OWN_SOURCE, location)
+  const objects = databaseFor(env, location)
+  const [before, policy] = await Promise.all([getLocation(objects, OWN_SOURCE, location, location.id), getPolicy(db, location)])
+  const revision = await upsertLocation(objects, OWN_SOURCE, location)
   if (!revision) throw staleWrite(`Location ${location.id}`)
   await pushLocationChange(env, before && { location: before.location, policy: policy?.policy }, { location, policy: policy?.policy, revision })
   return { created: !before }
@@ -41,7 +44,7 @@ export type OwnPatch =
 /** PATCH of a location, one EVSE or one connector; pushed as the same PATCH to peers that keep seeing it. */
 export async function patchOwnLocation(env: Env, db: Database, party: PartyRef, id: string, change: OwnPatch): Promise<Location> {
   await assertHostedCpo(db, party)
-  const result = await updateLocation(db, OWN_SOURCE, party, id, (location) => {
+  const result = await updateLocation(databaseFor(env, party), OWN_SOURCE, party, id, (location) => {
     if (change.level === 'location') return patchLocation(location, change.patch)
     if (change.level === 'evse') return patchEvse(location, change.evse_uid, change.patch)
     return patchConnector(location, change.evse_uid, change.connector_id, change.patch)

@@ -1,4 +1,5 @@
-import { database, type Database } from '../../db/client'
+import { type Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import { backgroundJob, startJob } from '../../jobs/start'
 import type { JobKind, JobView } from '../../jobs/types'
@@ -85,8 +86,8 @@ const dedupe = (policies: (SharingPolicy | null)[]) => [...new Map(policies.map(
 
 export const policyChangeJob: JobKind<PolicyChangeState> = {
   async step(env, state) {
-    const db = database(env.DB)
-    const [batch, peers] = await Promise.all([partyLocationsAfter(db, OWN_SOURCE, state.party, state.after_key, state.chunk_size), listPeers(db)])
+    const objects = databaseFor(env, state.party)
+    const [batch, peers] = await Promise.all([partyLocationsAfter(objects, OWN_SOURCE, state.party, state.after_key, state.chunk_size), listPeers(databaseFor(env))])
     const [policy, ...alsoUnder] = state.before.map((before) => before ?? undefined)
     let changed = 0
     let pushes = 0
@@ -97,7 +98,7 @@ export const policyChangeJob: JobKind<PolicyChangeState> = {
       const sawBefore = (peer: (typeof peers)[number]) => [policy, ...alsoUnder].some((before) => mayView(before, peer, location))
       if (!peers.some((peer) => sawBefore(peer) !== mayView(state.after, peer, location))) continue
       const touched = { ...location, last_updated: state.changed_at }
-      const revision = await upsertLocation(db, OWN_SOURCE, touched)
+      const revision = await upsertLocation(objects, OWN_SOURCE, touched)
       if (!revision) continue // an owner write with a later time got there first
       pushes += await pushLocationChange(env, { location, policy, alsoUnder }, { location: touched, policy: state.after, revision })
       changed++

@@ -1,7 +1,9 @@
 import { respondSerializedPage } from '../../ocpi/page-response'
 import { Hono, type Context } from 'hono'
 import type { Database } from '../../db/client'
-import { openReadSession } from '../../db/session'
+import { openReadSession, type ReadSession } from '../../db/session'
+import { commonShard, isSharded } from '../../db/shards'
+import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
@@ -10,7 +12,7 @@ import { addressedParty, routedTo } from '../../peers/routing'
 import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { findConnector, findEvse } from './merge'
-import { isVisible } from '../../ocpi/objects/sharing-policy'
+import { isVisible, type PartyView } from '../../ocpi/objects/sharing-policy'
 import { partyViews } from './policy-store'
 import { connectorVersions, evseVersions, locationVersions, type Location } from '../../ocpi/objects/location'
 import { cachedPage, knownTotal, pageCacheKey, rememberPage, rememberTotal, totalCacheKey } from './page-cache'
@@ -28,10 +30,23 @@ async function servingParties(c: Context<OcpiEnv>, db: Database): Promise<PartyR
 /** Per serving party, what the calling peer may see of it. */
 const peerVisibility = (c: Context<OcpiEnv>, db: Database) => partyViews(db, c.var.peer, servingParties(c, db))
 
+/**
+ * The read session on the shard holding the served parties' locations (docs/sharding.md); the platform session when
+ * nothing is sharded. One query reads one database, so parties on two shards are served one at a time, each named by
+ * the OCPI-to headers.
+ */
+async function locationsSession(c: Context<OcpiEnv>, views: Promise<PartyView[]>, platform: ReadSession, bookmark?: string): Promise<ReadSession> {
+  if (!isSharded(c.env)) return platform
+  const shard = commonShard(c.env, (await views).map(({ party }) => party))
+  if (!shard) throw new OcpiError(2001, `${OCPI_TO_COUNTRY}/${OCPI_TO_PARTY} headers are required: this platform's CPO parties are on more than one database`, { path: OCPI_TO_COUNTRY })
+  return shard === 'platform' ? platform : openReadSession(c.env, bookmark, shard)
+}
+
 /** The location with this id the peer may see, under whichever serving party holds it; 2003/404 otherwise. */
 async function visibleLocation(c: Context<OcpiEnv>, id: string): Promise<Location> {
-  const session = openReadSession(c.env.DB)
-  const views = await peerVisibility(c, session.db)
+  const platform = openReadSession(c.env)
+  const views = await peerVisibility(c, platform.db)
+  const session = await locationsSession(c, Promise.resolve(views), platform)
   const found = await getLocationsByKeys(session.db, OWN_SOURCE, views.map(({ party }) => locationKey(party, id)))
   for (const location of found) {
     const view = views.find(({ party }) => locationKey(party, id) === locationKey(location, location.id))
@@ -43,8 +58,10 @@ async function visibleLocation(c: Context<OcpiEnv>, id: string): Promise<Locatio
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const page = parsePageQuery(c)
-    const session = openReadSession(c.env.DB, page.bookmark)
-    const [views, dataVersion] = await Promise.all([peerVisibility(c, session.db), ownDataVersion(session.db)])
+    const platform = openReadSession(c.env, page.bookmark)
+    const visibility = peerVisibility(c, platform.db)
+    const session = await locationsSession(c, visibility, platform, page.bookmark)
+    const [views, dataVersion] = await Promise.all([visibility, ownDataVersion(session.db)])
     const key = await pageCacheKey(c, { views, dataVersion })
     const cached = await cachedPage(c, key)
     if (cached) return cached

@@ -1,4 +1,5 @@
-import { database, type Database } from '../../db/client'
+import { type Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import { PermanentJobError, type JobKind } from '../../jobs/types'
 import { OcpiError } from '../../ocpi/errors'
@@ -66,7 +67,7 @@ export async function planLocationSync(db: Database, peerId: string, options: { 
 export const locationSyncJob: JobKind<LocationSyncState> = {
   async step(env, state) {
     if (!state.next_url) return { state, done: true }
-    const db = database(env.DB)
+    const db = databaseFor(env)
     const { peer, version, token } = await syncablePeer(db, state.peer_id).catch((error: unknown) => {
       // Deleted, or no longer offering the interface: trying again will not help.
       if (error instanceof OcpiError && error.detail.http_status === 404) throw new PermanentJobError(error.message)

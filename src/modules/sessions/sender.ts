@@ -22,7 +22,7 @@ import { findOwnSession, listSessions, setChargingPreferences } from './store'
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const query = parsePageQuery(c)
-    const session = openReadSession(c.env.DB, query.bookmark)
+    const session = openReadSession(c.env, query.bookmark)
     const filter = { source: 'own' as const, owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }
     const page = await listSessions(session.db, filter, query)
     return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (object) => toWire(sessionVersions, c.var.version, object), emptyForRoles(c, 'Sessions'))

@@ -22,7 +22,7 @@ export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const query = parsePageQuery(c)
     const party = routedTo(c) ? await addressedParty(c, 'CPO') : undefined
-    const session = openReadSession(c.env.DB, query.bookmark)
+    const session = openReadSession(c.env, query.bookmark)
     const [includeNonIso, views] = await Promise.all([peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id), peerViews(session.db, c.var.peer, party && [party])])
     const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso, visibleTo: views })
     return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(tariffVersions, c.var.version, tariffForPeer(tariff, includeNonIso)))
@@ -30,7 +30,7 @@ export const sender = new Hono<OcpiEnv>()
   // Not in the spec's Sender interface (GET list only): a convenience for receivers checking one tariff, same visibility.
   .get('/:country_code/:party_id/:tariff_id', async (c) => {
     const party = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id') }
-    const session = openReadSession(c.env.DB)
+    const session = openReadSession(c.env)
     const row = await findTariff(session.db, party, c.req.param('tariff_id'))
     const agreed = await peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id)
     const visible = row && row.peer_id === null && (row.iso_currency || agreed) && (await mayViewTariff(session.db, c.var.peer, row))

@@ -24,7 +24,7 @@ export const sender = new Hono<OcpiEnv>()
     assertMayReceiveTokens(c)
     const party = await addressedParty(c, 'EMSP')
     const query = parsePageQuery(c)
-    const session = openReadSession(c.env.DB, query.bookmark)
+    const session = openReadSession(c.env, query.bookmark)
     // 2.2.1 has a closed TokenType without EMAID: such tokens are not offered to 2.2.1 peers (filtered in the query,
     // so X-Total-Count and the paging stay exact).
     const page = await listOwnTokensOfParty(session.db, party, query, c.var.version === '2.2.1' ? TOKEN_TYPES_221 : undefined)

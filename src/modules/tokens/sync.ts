@@ -1,4 +1,5 @@
-import { database, type Database } from '../../db/client'
+import { type Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import { PermanentJobError, type JobKind } from '../../jobs/types'
 import { samePartyRef, type PartyRef } from '../../ocpi/context'
@@ -47,7 +48,7 @@ export async function planTokenSync(db: Database, peerId: string, options: { ems
 
 export const tokenSyncJob: JobKind<TokenSyncState> = {
   async step(env, state) {
-    const db = database(env.DB)
+    const db = databaseFor(env)
     const peer = await getPeer(db, state.peer_id)
     if (!peer) throw new PermanentJobError(`Peer ${state.peer_id} was deleted`)
     const sender = tokensSenderOf(peer)

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith } from '../../ocpi/body'
 import { OcpiError } from '../../ocpi/errors'
@@ -18,7 +18,7 @@ export const admin = new Hono<AdminEnv>()
   .get('/charging-limits/:peer_id/:country_code/:party_id/:session_id', async (c) => relay(c.env, c.req.param(), 'GET'))
 
 async function relay(env: AdminEnv['Bindings'], param: { peer_id: string; country_code: string; party_id: string; session_id: string }, method: 'GET' | 'PUT', body?: unknown) {
-  const peer = await getPeer(database(env.DB), param.peer_id)
+  const peer = await getPeer(databaseFor(env), param.peer_id)
   if (!peer) throw OcpiError.unknownObject(`peer ${param.peer_id}`)
   const answer = await requestPeerModule(env, peer, {
     module: X_CHARGING_LIMITS, role: 'RECEIVER', method, path: [param.country_code, param.party_id, param.session_id], body,

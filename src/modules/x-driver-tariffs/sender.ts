@@ -16,7 +16,7 @@ export const sender = new Hono<OcpiEnv>()
     assertPeerIsCpoOrHub(c, 'Driver tariffs')
     const query = parsePageQuery(c)
     const party = routedTo(c) ? await addressedParty(c, 'EMSP') : undefined
-    const session = openReadSession(c.env.DB, query.bookmark)
+    const session = openReadSession(c.env, query.bookmark)
     const page = await listDriverTariffs(session.db, query, { source: 'own', party })
     return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(driverTariffVersions, c.var.version, tariff))
   })

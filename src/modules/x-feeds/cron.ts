@@ -1,7 +1,7 @@
 import type { ScheduledJob } from '../../jobs/types'
 import { buildFeeds } from './build'
 
-/** Feeds follow the data within one cron period; unchanged feeds cost a few counts. */
+/** Feeds follow the data: each changed one starts its build (a background job); unchanged feeds cost a few counts. */
 export const feedsBuildJob: ScheduledJob = {
   name: 'x-feeds-build',
   run: async (env, scheduledTime) => {

@@ -21,6 +21,8 @@ export const isFeedModule = (value: string): value is FeedModule => (FEED_MODULE
 export interface FeedPage { lines: string[]; last_updated?: number; next?: PageQuery }
 
 export interface FeedSource {
+  /** Whether the module's objects live on their party's shard (src/db/shards.ts) rather than with the platform data. */
+  byParty: boolean
   /** Changes whenever the feed's content may have changed; an unchanged one skips the build. */
   fingerprint(db: Database, party: PartyRef): Promise<string>
   page(db: Database, party: PartyRef, version: OcpiVersion, query: PageQuery): Promise<FeedPage>
@@ -33,15 +35,18 @@ function nextQuery(query: PageQuery, page: { objects: unknown[]; last?: { last_u
 }
 
 const locationSource: FeedSource = {
+  byParty: true,
   // Every own location write bumps the data version (location_data_versions) in the same batch.
   fingerprint: async (db) => `locations:${await ownDataVersion(db)}`,
   async page(db, party, version, query) {
-    const page = await listSerializedLocations(db, audienceOf(party), query, version)
+    // A feed has no X-Total-Count: the known total 0 spares a count of every location on each page.
+    const page = await listSerializedLocations(db, audienceOf(party), query, version, 0)
     return { lines: page.objects, last_updated: page.last?.last_updated, next: nextQuery(query, page) }
   },
 }
 
 const tariffSource: FeedSource = {
+  byParty: false,
   // Tariffs keep no data version: their count and last_updated sums change with every write and delete (last_updated
   // must grow on each change, mod_tariffs), and which tariffs are visible follows the locations (their data version).
   async fingerprint(db, party) {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { auditEntry } from '../../db/batch'
-import { database, type Database } from '../../db/client'
+import { type Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import { backgroundJob, startJob } from '../../jobs/start'
 import { PermanentJobError, type JobKind, type JobView } from '../../jobs/types'
@@ -86,7 +87,7 @@ export async function takeOverParty(env: Env, db: Database, request: PartyRef & 
 
 export const importJob: JobKind<ImportState> = {
   async step(env, state) {
-    const db = database(env.DB)
+    const db = databaseFor(env)
     const oldPlatform = await getPeer(db, state.peer_id)
     if (!oldPlatform) throw new PermanentJobError(`Peer ${state.peer_id} (the old platform) was deleted`)
     try {
@@ -100,7 +101,7 @@ export const importJob: JobKind<ImportState> = {
     }
   },
   failed: async (env, state, message) => {
-    await updateMigration(database(env.DB), state.migration_id, { status: 'FAILED', last_error: message })
+    await updateMigration(databaseFor(env), state.migration_id, { status: 'FAILED', last_error: message })
   },
   progress: (state) => ({
     migration_id: state.migration_id, party: `${state.party.country_code}*${state.party.party_id}`, phase: state.phase,
