@@ -5,6 +5,8 @@ const migrations = await readD1Migrations('./migrations')
 
 export default defineConfig({
   test: {
+    // One JSON line per request (src/ocpi/log.ts): test/app/request-log.test.ts checks them; elsewhere they are noise.
+    onConsoleLog: (log: string) => !log.startsWith('{"time":'),
     projects: [
       {
         // Unit and integration tests inside workerd, with real local D1, Durable Objects and R2.

@@ -7,6 +7,7 @@ import { ocpi, unknownEndpoint } from './app/ocpi'
 import type { OcpiEnv } from './ocpi/context'
 import { ourVersionsUrl } from './ocpi/urls'
 import { toOcpiResponse } from './ocpi/respond-error'
+import { requestLog } from './app/request-log'
 
 // Not strict: peers build URLs from endpoint URLs with and without a trailing slash (the spec's own hubclientinfo
 // examples end in `hubclientinfo/?date_from=`).
@@ -24,6 +25,8 @@ app.use('*', async (c, next) => {
   }
 })
 const changesSettings = (path: string) => /^\/admin\/v1\/(peers|parties|policies)(\/|$)/.test(path) || /^\/ocpi\/[^/]+\/credentials(\/|$)/.test(path)
+app.use('/ocpi/*', requestLog())
+app.use('/admin/v1/*', requestLog())
 app.route('/ocpi', ocpi)
 app.route('/admin/v1', admin)
 // Hono calls only the top-level app's notFound; the context is the one the OCPI middleware (message IDs) already ran on.
