@@ -9,6 +9,8 @@ interface OptionalSettings {
   CSMS_WEBHOOK_TOKEN?: string
   /** Unset in production (refuse); "true" or a host:port list for local use only (docs/security.md, "Outbound URL policy"). */
   ALLOW_PRIVATE_PEER_URLS?: string
+  /** Consecutive HTTP 401 answers after which a peer is TOKEN_REJECTED and its outbox holds (default 5; docs/interop.md). */
+  TOKEN_REJECTED_AFTER_401S?: string
   /** Parties whose objects live on another D1 binding than `DB`: `CC*PID=BINDING` pairs (docs/sharding.md). */
   D1_SHARDS?: string
   /** Longest time (ms) a per-isolate memo is used (docs/architecture.md "Hot paths and memos"); unset 5000, "0" off. */

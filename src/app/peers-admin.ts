@@ -12,8 +12,10 @@ import { CountryCode, PartyId, Role } from '../ocpi/types'
 import { approvePendingRoles, rejectPendingRoles } from '../peers/role-review'
 import { invalidatePushPeers } from '../push/publish'
 import { isCustomModule } from '../peers/extensions'
-import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer } from '../peers/registration'
+import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer, updatePeerSettings } from '../peers/registration'
+import { INGEST_MODES } from '../ocpi/ingest'
 import { getPeer, listPeers, type Peer } from '../peers/store'
+import { outboundState } from '../peers/token-rejection'
 import type { AdminEnv } from '../admin/context'
 import { logError } from '../ocpi/log'
 
@@ -33,6 +35,7 @@ const PeerSettings = {
   extensions: Extensions.optional(),
   grants: RoleSelection.optional(),
   credentials_post_status: z.union([z.literal(200), z.literal(201)]).optional(),
+  ingest: z.enum(INGEST_MODES).optional(),
 }
 const Invite = z.object(PeerSettings)
 const Connect = z.object({
@@ -43,6 +46,7 @@ const Connect = z.object({
 })
 const Approval = z.object({ roles: RoleSelection.optional(), override: z.boolean().optional() })
 const Rejection = z.object({ roles: RoleSelection.optional() })
+const PeerUpdate = z.strictObject({ ingest: z.enum(INGEST_MODES).optional() })
 const ExtensionsChoice = z.object({ extensions: Extensions })
 const VersionChoice = z.object({ version: z.enum(SUPPORTED_VERSIONS).optional() })
 
@@ -67,6 +71,7 @@ export const peersAdmin = new Hono<AdminEnv>()
     const { version } = parseWith(VersionChoice, await readOptionalJson(c))
     return c.json(await peerView(c.env, await refreshPeer(c.env, c.req.param('peer_id'), { version })))
   })
+  .patch('/peers/:peer_id', async (c) => c.json(await peerView(c.env, await updatePeerSettings(c.env, c.req.param('peer_id'), parseWith(PeerUpdate, await readJson(c))))))
   .put('/peers/:peer_id/extensions', async (c) => {
     const { extensions } = parseWith(ExtensionsChoice, await readJson(c))
     return c.json(await peerView(c.env, await setPeerExtensions(c.env, c.req.param('peer_id'), extensions)))
@@ -93,6 +98,7 @@ async function peerView(env: Env, peer: Peer) {
     pending_roles: peer.pending_roles,
     grants: peer.grants,
     credentials_post_status: peer.credentials_post_status,
+    ingest: peer.ingest,
     hub_party_id: peer.hub_party_id,
     extensions: peer.extensions,
     endpoints: peer.endpoints,
@@ -100,6 +106,10 @@ async function peerView(env: Env, peer: Peer) {
     updated_at: isoOrNull(peer.updated_at),
     credentials_rotated_at: isoOrNull(peer.credentials_rotated_at),
     last_error: peer.last_error,
+    // TOKEN_REJECTED: the peer answered TOKEN_REJECTED_AFTER_401S calls in a row with 401; the outbox holds until a renew or refresh.
+    token_state: outboundState(peer),
+    consecutive_401s: peer.unauthorized_streak,
+    token_rejected_at: isoOrNull(peer.token_rejected_at),
     outbox: await outboxStats(env, peer.id),
   }
 }

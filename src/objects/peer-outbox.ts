@@ -9,6 +9,7 @@ import { clientTimeout, endpointUrl, ocpiRequest } from '../peers/client'
 import { routingOf } from '../peers/hub-routing'
 import { peerEndpoint } from '../peers/extensions'
 import { getPeer, type Peer } from '../peers/store'
+import { noteAnswer } from '../peers/token-rejection'
 import { queuedPushRewrite } from '../push/hooks'
 import { mergePatch, outcomeOfError, outcomeOfResponse, configuredRetryDelay, placeByVersion, supersededBy, type DeliveryOutcome } from '../push/outbox-policy'
 import type { OutboxStats, PushChange, QueuedPush } from '../push/types'
@@ -277,16 +278,29 @@ export class PeerOutbox extends DurableObject<Env> {
       this.#recordError(`peer ${peerId}: ${holdReason(peer)}; holding ${this.#depth()} pushes`)
       return this.#scheduleRetry(SLOWEST)
     }
+    // Paused, nothing dropped: a renew or refresh clears the mark and calls retryNow(); the slow retry only rechecks it.
+    if (peer.token_rejected_at !== null) {
+      this.#recordError(`peer ${peerId}: TOKEN_REJECTED, the peer refuses our token; holding ${this.#depth()} pushes until credentials are renewed`)
+      return this.#scheduleRetry(SLOWEST)
+    }
+    let streak = peer.unauthorized_streak
+    let tokenRejected = false
     for (let delivered = 0; delivered < BATCH_SIZE; delivered++) {
       // Read the head each time: while a push is in flight, enqueue() may merge into or supersede the ones behind it.
       const row = this.#sql.exec<PushRow>('SELECT * FROM pushes ORDER BY seq LIMIT 1').toArray()[0]
       if (!row) return
       this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
       const outcome = await this.#attempt(peer, JSON.parse(row.change) as PushChange, addressee(row))
+      // The peer took our token (it answered, even with a refusal) or refused it (401): token-rejection.ts counts.
+      const unauthorized = outcome.kind === 'retry' && outcome.unauthorized === true
+      if (unauthorized || outcome.kind === 'delivered' || outcome.kind === 'rejected') {
+        tokenRejected = await noteAnswer(this.env, { id: peer.id, unauthorized_streak: streak }, unauthorized)
+        streak = unauthorized ? streak + 1 : 0
+      }
       if (outcome.kind === 'retry') {
         this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', redact(outcome.error), row.seq)
-        this.#recordError(outcome.error)
-        return this.#scheduleRetry(undefined, outcome.retry_after_ms)
+        this.#recordError(tokenRejected ? `${outcome.error}; TOKEN_REJECTED, holding ${this.#depth()} pushes until credentials are renewed` : outcome.error)
+        return this.#scheduleRetry(tokenRejected ? SLOWEST : undefined, outcome.retry_after_ms)
       }
       this.#sql.exec('DELETE FROM pushes WHERE seq = ?', row.seq)
       this.#recordOutcome(outcome)

@@ -15,6 +15,8 @@ export interface PeerContext {
   roles: CredentialsRole[]
   /** Custom modules (x-...) agreed with the peer (src/peers/extensions.ts). */
   extensions: string[]
+  /** How its pushes are read (src/ocpi/ingest.ts). */
+  ingest: 'strict' | 'tolerant'
   /** 'A': registration token, valid for versions and credentials only. */
   tokenKind: 'A' | 'C'
 }

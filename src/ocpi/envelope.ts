@@ -30,8 +30,8 @@ export const respondPut = (c: Context, created: boolean) => respond(c, undefined
  * A successful response whose `data` is a list of objects already serialized as JSON (e.g. precomputed per version in
  * the store), joined without parsing them again.
  */
-export function respondSerializedList(c: Context, items: readonly string[]) {
-  const rest = JSON.stringify(envelope(undefined)).slice(1)
+export function respondSerializedList(c: Context, items: readonly string[], statusMessage?: string) {
+  const rest = JSON.stringify(envelope(undefined, 1000, statusMessage)).slice(1)
   c.set('ocpiStatusCode', 1000)
   return c.body(`{"data":[${items.join(',')}],${rest}`, 200, { 'Content-Type': 'application/json' })
 }

@@ -22,9 +22,9 @@ export function respondPage<T, E extends ListEnv>(c: Context<E>, query: PageQuer
 }
 
 /** An OCPI list page whose objects the store already serialized for the peer's version. */
-export function respondSerializedPage<E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<string>) {
+export function respondSerializedPage<E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<string>, emptyBecause?: string) {
   setListHeaders(c, query, page)
-  return respondSerializedList(c, page.objects)
+  return respondSerializedList(c, page.objects, page.objects.length === 0 ? emptyBecause : undefined)
 }
 
 /** A management API list page: the objects as a JSON array, paged like the OCPI lists. */

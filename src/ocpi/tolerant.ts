@@ -11,6 +11,8 @@ export interface TolerantResult<T> {
   data?: T
   /** What was removed to make the object valid: `path: reason`. */
   dropped: string[]
+  /** The same, structured. */
+  drops: { path: string; reason: string }[]
   /** When refused: the issue no removal of an optional part could fix. */
   error?: z.ZodError
 }
@@ -22,17 +24,19 @@ const MAX_DROPS = 100
 
 export function parseTolerant<T>(schema: z.ZodType<T>, value: unknown): TolerantResult<T> {
   let current = structuredClone(value)
-  const dropped: string[] = []
+  const drops: { path: string; reason: string }[] = []
+  const done = (result: Omit<TolerantResult<T>, 'dropped' | 'drops'>): TolerantResult<T> =>
+    ({ ...result, drops, dropped: drops.map(({ path, reason }) => `${path}: ${reason}`) })
   for (let round = 0; round <= MAX_DROPS; round++) {
     const result = schema.safeParse(current)
-    if (result.success) return { success: true, data: result.data, dropped }
+    if (result.success) return done({ success: true, data: result.data })
     const [issue] = result.error.issues
     const fixed = issue && round < MAX_DROPS ? dropAt(schema, current, issue.path, result.error.issues) : undefined
-    if (!fixed) return { success: false, dropped, error: result.error }
+    if (!fixed) return done({ success: false, error: result.error })
     current = fixed.value
-    dropped.push(`${pathText(fixed.path)}: ${issue?.message}`)
+    drops.push({ path: pathText(fixed.path), reason: issue?.message ?? 'invalid' })
   }
-  return { success: false, dropped }
+  return done({ success: false })
 }
 
 /**

@@ -45,11 +45,11 @@ export function fromWireTolerant<Canonical>(
   version: OcpiVersion,
   value: unknown,
   owner?: Owner,
-): { object: Canonical; dropped: string[] } {
+): { object: Canonical; dropped: string[]; drops: { path: string; reason: string }[] } {
   const adapter = adapters[version]
   const result = parseTolerant(adapter.schema, value)
   if (!result.success) throw result.error ? OcpiError.fromZod(result.error) : new OcpiError(2001, 'too many invalid parts')
-  return { object: adapter.toCanonical(result.data, owner), dropped: result.dropped }
+  return { object: adapter.toCanonical(result.data, owner), dropped: result.dropped, drops: result.drops }
 }
 
 export function toWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, canonical: Canonical): unknown {

@@ -11,6 +11,7 @@ import { discoverPeer } from './discovery'
 import { freePartiesTaken, refusal } from './grants'
 import { ourCredentialsRoles } from './parties'
 import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles } from './peer-state'
+import { resumeHeldOutbox } from './registration'
 import {
   auditEntryWhere, deleteTokenAStatement, expireOtherTokensStatement, getPeer, issueTokenWhere, registrationStillOpen, tokenIssued,
   tokenStatement, unregisteredPeerStatements, type Peer,
@@ -74,6 +75,7 @@ export async function acceptCredentialsUpdate(env: Env, db: Database, caller: Pe
     auditEntry(db, { actor, action: 'credentials.updated', subject: peer.id, detail: { version } }, now),
   ])
   invalidatePushPeers()
+  await resumeHeldOutbox(env, peer)
   return ourCredentials(env, db, token)
 }
 

@@ -4,6 +4,7 @@ import { OcpiError } from '../ocpi/errors'
 import { clientTimeout, endpointUrl, OcpiClientError, ocpiRequest, type OcpiResponse } from './client'
 import { peerEndpoint } from './extensions'
 import { routingOf } from './hub-routing'
+import { noteAnswer } from './token-rejection'
 import type { Peer } from './store'
 
 export interface PeerModuleRequest {
@@ -34,9 +35,14 @@ export async function requestPeerModule<T = unknown>(env: Env, peer: Peer, reque
   const kind = request.role === 'SENDER' && request.method === 'GET' ? 'pull' : 'push'
   const routing = routingOf(peer, { module: request.module, kind, from: request.from, to: request.to })
   try {
-    return await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, body: request.body, ...routing, timeoutMs: clientTimeout(env) })
+    const response = await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, body: request.body, ...routing, timeoutMs: clientTimeout(env) })
+    await noteAnswer(env, peer, response.http_status === 401)
+    return response
   } catch (error) {
-    if (error instanceof OcpiClientError) throw new OcpiError(3001, `Unable to use the peer's API: ${error.message}`)
+    if (error instanceof OcpiClientError) {
+      if (error.http_status === 401) await noteAnswer(env, peer, true)
+      throw new OcpiError(3001, `Unable to use the peer's API: ${error.message}`)
+    }
     throw error
   }
 }

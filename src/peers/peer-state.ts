@@ -19,6 +19,9 @@ import {
 export const graceMs = (env: Env) => (Number(env.TOKEN_GRACE_SECONDS) || 3600) * 1000
 export const isRegistered = (status: PeerStatus) => status === 'CONNECTED' || status === 'OFFLINE'
 
+/** The fields of a peer that accepts our token again: the 401 streak and the TOKEN_REJECTED mark cleared. */
+export const tokenAccepted = { unauthorized_streak: 0, token_rejected_at: null }
+
 /** The Credentials object that gives access to us with `token`: our versions URL and every hosted party's role. */
 export async function ourCredentials(env: Env, db: Database, token: string): Promise<Credentials> {
   const roles = await ourCredentialsRoles(db)
@@ -71,6 +74,8 @@ const connectedPeerFields = (theirs: Credentials, discovery: Discovered, now: nu
   ...(discovery.endpoints ? { endpoints: discovery.endpoints } : {}),
   outbound_token: theirs.token,
   credentials_rotated_at: now,
+  // New credentials both ways: whatever token the peer refused before is gone (token-rejection.ts).
+  ...tokenAccepted,
   last_error: null,
   updated_at: now,
 })

@@ -8,12 +8,13 @@ import { credentialsFor, credentialsSchemas, type Credentials } from '../ocpi/ob
 import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import { OcpiError, type OcpiStatusCode } from '../ocpi/errors'
 import type { OcpiVersion } from '../ocpi/versions'
+import type { IngestMode } from '../ocpi/ingest'
 import { clientTimeout, ocpiRequest, OcpiClientError, type OcpiResponse } from './client'
 import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer, type PeerDiscovery } from './discovery'
 import { refusal } from './grants'
 import { ourCredentialsRoles } from './parties'
-import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles } from './peer-state'
+import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles, tokenAccepted } from './peer-state'
 import {
   deleteExpiredTokens, deletePeerStatements, deleteTokenStatement, expireOtherTokensStatement, getPeer, listPeerIds, listPeers, listPeersDueForRenewal,
   newPeerStatement, ownClientInfoStatements, peerFieldsStatement, tokenStatement, unregisteredPeerStatements, type Peer,
@@ -27,6 +28,8 @@ export interface PeerSettings {
   grants?: RoleGrant[]
   /** Our answer to the peer's credentials POST: 201 (default) or 200 for peers that accept only 200. */
   credentials_post_status?: 200 | 201
+  /** How pushes from the peer are read: 'strict' (default) or 'tolerant' (src/ocpi/ingest.ts). */
+  ingest?: IngestMode
 }
 import { logError } from '../ocpi/log'
 
@@ -142,7 +145,13 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
     throw failure
   }
   invalidatePushPeers()
+  await resumeHeldOutbox(env, peer)
   return (await getPeer(db, peerId))!
+}
+
+/** After credentials were renewed or refreshed: a token-rejected peer's held outbox is sent at once, in order. */
+export async function resumeHeldOutbox(env: Env, peer: Pick<Peer, 'id' | 'token_rejected_at'>): Promise<void> {
+  if (peer.token_rejected_at !== null) await peerOutbox(env, peer.id).retryNow()
 }
 
 /** DELETE our credentials at the peer (best effort: an unreachable peer is still unregistered here) and revoke our tokens. */
@@ -196,10 +205,12 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
   }
   const now = Date.now()
   await runBatch(db, [
-    peerFieldsStatement(db, peerId, { status: 'CONNECTED', endpoints: discovery.endpoints, last_error: null, updated_at: now }),
+    // The peer answered our versions and details with our token: it accepts it again.
+    peerFieldsStatement(db, peerId, { status: 'CONNECTED', endpoints: discovery.endpoints, ...tokenAccepted, last_error: null, updated_at: now }),
     ...(peer.status !== 'CONNECTED' ? ownClientInfoStatements(db, peer.roles, 'CONNECTED', now) : []),
   ])
   invalidatePushPeers()
+  await resumeHeldOutbox(env, peer)
   return (await getPeer(db, peerId))!
 }
 
@@ -217,6 +228,21 @@ export async function setPeerExtensions(env: Env, peerId: string, extensions: st
     auditEntry(db, { actor: 'admin', action: 'peer.extensions.changed', subject: peerId, detail: { before: peer.extensions, after: extensions } }, now),
   ])
   invalidatePushPeers()
+  return (await getPeer(db, peerId))!
+}
+
+/** Changes what the operator states about a peer after registration (today: how its pushes are read). */
+export async function updatePeerSettings(env: Env, peerId: string, settings: Pick<PeerSettings, 'ingest'>): Promise<Peer> {
+  const db = databaseFor(env)
+  const peer = await getPeer(db, peerId)
+  if (!peer) throw OcpiError.unknownObject(`peer ${peerId}`)
+  const now = Date.now()
+  if (settings.ingest !== undefined && settings.ingest !== peer.ingest) {
+    await runBatch(db, [
+      peerFieldsStatement(db, peerId, { ingest: settings.ingest, updated_at: now }),
+      auditEntry(db, { actor: 'admin', action: 'peer.ingest.changed', subject: peerId, detail: { before: peer.ingest, after: settings.ingest } }, now),
+    ])
+  }
   return (await getPeer(db, peerId))!
 }
 
@@ -273,6 +299,7 @@ const peerSettings = (settings: PeerSettings) => ({
   extensions: settings.extensions ?? [],
   grants: settings.grants?.map((grant) => ({ country_code: grant.country_code.toUpperCase(), party_id: grant.party_id.toUpperCase(), role: grant.role })) ?? null,
   credentials_post_status: settings.credentials_post_status ?? 201,
+  ingest: settings.ingest ?? 'strict',
 })
 
 /** The Credentials in a successful POST/PUT answer, in the version of the endpoint called. */

@@ -1,3 +1,4 @@
+import { sharedOnlyWithRoles } from './shared-with'
 import type { Context } from 'hono'
 import type { AdminEnv } from '../admin/context'
 import { findHostedParty, listHostedParties } from './parties'
@@ -99,7 +100,6 @@ export async function hostedPartyFromPath(c: Context<AdminEnv>, role: Role): Pro
 
 /** Objects that name a driver's token (tokens, driver tariffs) go to CPOs and to hubs serving them, never to other eMSPs. */
 export function assertPeerIsCpoOrHub(c: Context<OcpiEnv>, what: string) {
-  if (!c.var.peer.roles.some((role) => role.role === 'CPO' || role.role === 'HUB')) {
-    throw new OcpiError(2000, `${what} are shared with CPO and hub peers only`)
-  }
+  const refusal = sharedOnlyWithRoles(c.var.peer, what, ['CPO', 'HUB'])
+  if (refusal) throw new OcpiError(2000, refusal)
 }

@@ -10,7 +10,7 @@ import type { PartyRef } from '../ocpi/context'
 // decides; this file only reads and writes, and builds statements for the callers' batches.
 
 export type Peer = typeof peers.$inferSelect
-export type NewPeer = Pick<typeof peers.$inferInsert, 'id' | 'name' | 'initiated_by' | 'versions_url' | 'extensions' | 'grants' | 'credentials_post_status'>
+export type NewPeer = Pick<typeof peers.$inferInsert, 'id' | 'name' | 'initiated_by' | 'versions_url' | 'extensions' | 'grants' | 'credentials_post_status' | 'ingest'>
 
 /** The peer states in which a peer holds its roles. */
 const REGISTERED: PeerStatus[] = ['CONNECTED', 'OFFLINE']
@@ -198,3 +198,23 @@ export function unregisteredPeerStatements(db: Database, peerId: string, roles: 
 }
 
 export { ownClientInfoStatementWhere, ownClientInfoStatements }
+
+/**
+ * One more HTTP 401 from the peer: the streak grows, and reaching `limit` marks the peer token-rejected (once; the
+ * first time is kept). Returns the streak and whether this call marked it; undefined for a peer not registered.
+ */
+export async function recordUnauthorized(db: Database, peerId: string, limit: number, now = Date.now()) {
+  const [row] = await db
+    .update(peers)
+    .set({
+      unauthorized_streak: sql`${peers.unauthorized_streak} + 1`,
+      token_rejected_at: sql`CASE WHEN ${peers.token_rejected_at} IS NULL AND ${peers.unauthorized_streak} + 1 >= ${limit} THEN ${now} ELSE ${peers.token_rejected_at} END`,
+    })
+    .where(and(eq(peers.id, peerId), inArray(peers.status, REGISTERED)))
+    .returning({ unauthorized_streak: peers.unauthorized_streak, token_rejected_at: peers.token_rejected_at })
+  return row && { streak: row.unauthorized_streak, marked: row.token_rejected_at === now }
+}
+
+/** The peer answered something other than 401: the streak starts over (the token-rejected mark stays until renewal). */
+export const resetUnauthorized = (db: Database, peerId: string) =>
+  db.update(peers).set({ unauthorized_streak: 0 }).where(and(eq(peers.id, peerId), gt(peers.unauthorized_streak, 0)))

@@ -8,7 +8,7 @@ export type DeliveryOutcome =
   /** The peer answered and refused the data: recorded, removed, never retried. */
   | { kind: 'rejected'; error: string }
   /** The peer could not take it now: keep it at the head of the queue and try again later. */
-  | { kind: 'retry'; error: string; retry_after_ms?: number }
+  | { kind: 'retry'; error: string; retry_after_ms?: number; unauthorized?: true }
   /** Never sent: the peer offers no receiver for the module, or the change has no body in the peer's version. */
   | { kind: 'dropped'; error: string }
 
@@ -20,7 +20,7 @@ export function outcomeOfResponse(response: OcpiResponse): DeliveryOutcome {
   const { status_code: statusCode, http_status: httpStatus } = response
   const error = `OCPI ${statusCode}${response.status_message ? ` ${response.status_message}` : ''} (HTTP ${httpStatus})`
   // A 401 means our token is not (yet, or no longer) accepted, e.g. mid credentials rotation: the data is fine.
-  if (httpStatus === 401) return { kind: 'retry', error }
+  if (httpStatus === 401) return { kind: 'retry', error, unauthorized: true }
   if (statusCode >= 1000 && statusCode < 2000) return { kind: 'delivered' }
   // 4001: the hub does not know the receiver (OCPI-to), which a retry does not change.
   if ((statusCode >= 2000 && statusCode < 3000) || statusCode === 4001) return { kind: 'rejected', error }
@@ -33,6 +33,7 @@ export function outcomeOfError(error: unknown): DeliveryOutcome {
   if (!(error instanceof OcpiClientError)) return { kind: 'retry', error: message }
   // HTTP 2xx without an envelope: the peer took the request but answered outside OCPI; sending it again would duplicate it.
   if (error.kind === 'envelope') return { kind: 'delivered' }
+  if (error.http_status === 401) return { kind: 'retry', error: message, unauthorized: true }
   if (error.kind === 'http' && PERMANENT_HTTP_STATUSES.has(error.http_status ?? 0)) return { kind: 'rejected', error: message }
   // A 429 or 503 with Retry-After (RFC 9110 §10.2.3): the next attempt waits at least that long.
   return error.retry_after_ms === undefined ? { kind: 'retry', error: message } : { kind: 'retry', error: message, retry_after_ms: error.retry_after_ms }

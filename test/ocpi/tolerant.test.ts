@@ -15,7 +15,7 @@ const Thing = z.object({
 
 describe('parseTolerant', () => {
   it('keeps a valid object as it is', () => {
-    expect(parseTolerant(Thing, { id: 'X', required_list: ['a'] })).toEqual({ success: true, data: { id: 'X', required_list: ['a'] }, dropped: [] })
+    expect(parseTolerant(Thing, { id: 'X', required_list: ['a'] })).toEqual({ success: true, data: { id: 'X', required_list: ['a'] }, dropped: [], drops: [] })
   })
 
   it('drops an invalid optional field, list element, or list element with a bad required field, and says so', () => {

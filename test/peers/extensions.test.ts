@@ -66,7 +66,7 @@ describe('outbound calls per agreement', () => {
   const peer = (extensions: string[]): Peer => ({
     id: 'peer-outbound', name: null, status: 'CONNECTED', initiated_by: 'us', version: '2.3.0', versions_url: 'https://peer.test/versions',
     endpoints: [{ identifier: 'x-gdpr', role: 'RECEIVER', url: 'https://peer.test/ocpi/2.3.0/receiver/x-gdpr' }], roles: [], pending_roles: [], grants: null, credentials_post_status: 201, extensions,
-    hub_party_id: null, outbound_token: 'token-we-present', credentials_rotated_at: null, last_error: null, created_at: 0, updated_at: 0,
+    hub_party_id: null, outbound_token: 'token-we-present', credentials_rotated_at: null, last_error: null, unauthorized_streak: 0, ingest: 'strict', token_rejected_at: null, created_at: 0, updated_at: 0,
   })
 
   it('does not call a custom endpoint of a peer without the agreement (3003), and does call it with one', async () => {

@@ -4,6 +4,7 @@ import type { PeerStatus } from '../../ocpi/context'
 import type { CredentialsRole, Endpoint } from '../../ocpi/objects/credentials'
 import type { Role } from '../../ocpi/types'
 import type { BusinessDetails } from '../../ocpi/objects/business-details'
+import type { IngestMode } from '../../ocpi/ingest'
 
 export type { CredentialsRole, Endpoint, PeerStatus }
 /** A party and role the operator lets a peer hold (docs/security.md, "Role grants"). */
@@ -38,6 +39,8 @@ export const peers = sqliteTable('peers', {
   grants: text('grants', { mode: 'json' }).$type<RoleGrant[]>(),
   /** HTTP status of our answer to the peer's credentials POST: 201 (status_codes) unless the peer accepts only 200. */
   credentials_post_status: integer('credentials_post_status').$type<200 | 201>().notNull().default(201),
+  /** How pushes from this peer are read: 'strict' (default) or 'tolerant' (src/ocpi/ingest.ts). */
+  ingest: text('ingest').$type<IngestMode>().notNull().default('strict'),
   /** Custom module ids (x-...) agreed with this peer: only these are listed to, accepted from and called at the peer. */
   extensions: text('extensions', { mode: 'json' }).$type<string[]>().notNull().default([]),
   hub_party_id: text('hub_party_id'),
@@ -45,6 +48,10 @@ export const peers = sqliteTable('peers', {
   outbound_token: text('outbound_token'),
   credentials_rotated_at: integer('credentials_rotated_at'),
   last_error: text('last_error'),
+  /** Consecutive HTTP 401 answers of the peer to our calls; any other answer resets it. */
+  unauthorized_streak: integer('unauthorized_streak').notNull().default(0),
+  /** Set when the streak reached TOKEN_REJECTED_AFTER_401S: the outbox holds until a renew or refresh succeeds. */
+  token_rejected_at: integer('token_rejected_at'),
   created_at: integer('created_at').notNull(),
   updated_at: integer('updated_at').notNull(),
 })

@@ -1,4 +1,6 @@
 import { respondAdminPage } from '../../ocpi/page-response'
+import { withIngestWarnings } from '../../db/ingest-warnings'
+import { ingestKey } from '../../ocpi/ingest'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AdminEnv } from '../../admin/context'
@@ -35,12 +37,16 @@ export const admin = new Hono<AdminEnv>()
   .get('/cdrs', async (c) => {
     const { filter, page: query } = parseRecordListQuery(c)
     const page = await listCdrs(c.var.db, filter, query)
-    return respondAdminPage(c, query, page)
+    return respondAdminPage(c, query, { ...page, objects: await withIngestWarnings(c.var.db, 'cdrs', page.objects, objectKey) })
   })
   .get('/cdrs/:country_code/:party_id/:cdr_id', async (c) => {
     const { source } = parseWith(AdminSource, c.req.query())
     const ref = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id'), id: c.req.param('cdr_id') }
     const stored = await getCdr(c.var.db, source, ref)
     if (!stored) throw new OcpiError(2003, `Unknown ${source} CDR ${ref.id}`)
-    return c.json(stored.cdr)
+    const [view] = await withIngestWarnings(c.var.db, 'cdrs', [stored.cdr], objectKey)
+    return c.json(view)
   })
+
+/** The key of a CDR's ingest warnings (src/ocpi/ingest.ts). */
+const objectKey = (cdr: { country_code: string; party_id: string; id: string }) => ingestKey(cdr.country_code, cdr.party_id, cdr.id)

@@ -5,7 +5,9 @@ import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { interfacePath } from '../../ocpi/module'
-import { fromWire, toWire } from '../../ocpi/version-adapters'
+import { toWire } from '../../ocpi/version-adapters'
+import { ingestKey, readPushed } from '../../ocpi/ingest'
+import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { assertMayReceive, assertPeerOwns } from './routing'
 import { cdrVersions, type CDR } from '../../ocpi/objects/cdr'
 import { getReceivedCdr, insertReceivedCdr } from './store'
@@ -17,12 +19,13 @@ import { getReceivedCdr, insertReceivedCdr } from './store'
  */
 export const receiver = new Hono<OcpiEnv>()
   .post('/', async (c) => {
-    const cdr = fromWire(cdrVersions, c.var.version, await readJson(c))
+    const { object: cdr, warnings } = readPushed(c, cdrVersions, await readJson(c))
     await assertMayReceive(c, cdr)
     const written = await insertReceivedCdr(c.var.db, c.var.peer.id, cdr)
     if (written.outcome === 'conflict') {
       throw new OcpiError(2001, `CDR ${cdr.id} was already received with different content: CDRs cannot be changed, send a credit CDR`, { path: 'id' })
     }
+    if (written.outcome === 'created') await replaceIngestWarnings(c.var.db, { module: 'cdrs', key: ingestKey(cdr.country_code, cdr.party_id, cdr.id), peerId: c.var.peer.id, warnings })
     // mod_cdrs, POST "Response Headers": Location, required, "URL to the newly created CDR in the eMSP's system".
     // HTTP 201 Created with it, as RFC 2616 (which transport_and_format points to for the HTTP layer) defines; a
     // retried POST of the same CDR created nothing, so it gets 200 with the same Location.

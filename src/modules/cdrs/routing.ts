@@ -1,3 +1,4 @@
+import { sharedOnlyWithRoles } from '../../peers/shared-with'
 import type { Context } from 'hono'
 import type { Database } from '../../db/client'
 import type { RecordListFilter } from '../../db/token-records'
@@ -42,7 +43,7 @@ export function visibleTokenPartiesFilter(c: Context<OcpiEnv>): Pick<RecordListF
  * (and to hubs routing for it), so a peer holding neither role never sees one.
  */
 export function emptyForRoles(c: Context<OcpiEnv>, what: string): string | undefined {
-  return c.var.peer.roles.some((role) => role.role === 'EMSP' || role.role === 'HUB') ? undefined : `${what} are shared with the token's eMSP and hub peers only`
+  return sharedOnlyWithRoles(c.var.peer, what, ['EMSP', 'HUB'], "the token's ")
 }
 
 /** Sender side: the hosted CPO the request addresses with OCPI-to, if it names one (else all hosted CPOs answer). */

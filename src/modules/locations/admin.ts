@@ -1,4 +1,6 @@
 import { readObjectBody } from '../../ocpi/object-body'
+import { withIngestWarnings } from '../../db/ingest-warnings'
+import { ingestKey } from '../../ocpi/ingest'
 import { respondAdminPage } from '../../ocpi/page-response'
 import { partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
@@ -31,6 +33,9 @@ async function readPatch<S extends z.ZodType>(c: Context, schema: S): Promise<z.
   return parseWith(schema, stampLastUpdated(await readObjectBody(c), now()))
 }
 
+/** The key of a location's ingest warnings (src/ocpi/ingest.ts). */
+const locationKey = (location: { country_code: string; party_id: string; id: string }) => ingestKey(location.country_code, location.party_id, location.id)
+
 const SyncRequest = z.object({ date_from: DateTime.optional(), limit: z.number().int().min(1).max(1000).optional() })
 
 export const admin = new Hono<AdminEnv>()
@@ -38,14 +43,15 @@ export const admin = new Hono<AdminEnv>()
     const page = parsePageQuery(c)
     const filter = { ...sourceQuery(c.req.query('source'), undefined), party: partyQuery(c.req.query('party')) }
     const result = await listLocations(databaseFor(c.env, filter.party), filter, page)
-    return respondAdminPage(c, page, result)
+    return respondAdminPage(c, page, { ...result, objects: await withIngestWarnings(c.var.db, 'locations', result.objects, locationKey) })
   })
   .get('/locations/:country_code/:party_id/:location_id', async (c) => {
     const filter = sourceQuery(c.req.query('source'), { source: OWN_SOURCE })
     const source = filter.peerId ?? filter.source
     const stored = await getLocation(databaseFor(c.env, partyInPath(c)), source, partyInPath(c), c.req.param('location_id'))
     if (!stored) throw OcpiError.unknownObject(`Location ${c.req.param('location_id')} (source ${source})`)
-    return c.json(stored.location)
+    const [view] = await withIngestWarnings(c.var.db, 'locations', [stored.location], locationKey)
+    return c.json(view)
   })
   .put('/locations/:country_code/:party_id/:location_id', async (c) => {
     const location = parseWith(Location, stampLastUpdated(await readJson(c), now()))

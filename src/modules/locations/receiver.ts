@@ -2,7 +2,10 @@ import { Hono, type Context } from 'hono'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError, invalid } from '../../ocpi/errors'
-import { readVersionedBody, toWire } from '../../ocpi/version-adapters'
+import { toWire, type VersionAdapters } from '../../ocpi/version-adapters'
+import { ingestKey, readPushed, type IngestWarning } from '../../ocpi/ingest'
+import { readObjectBody } from '../../ocpi/object-body'
+import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { findConnector, findEvse, sameId, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
 import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from '../../ocpi/objects/location'
 import { getLocation, RECEIVED, updateLocation, upsertLocation } from './store'
@@ -36,6 +39,17 @@ async function storedLocation(c: Context<OcpiEnv>) {
 // retry it, and newer data must not be overwritten by it.
 const acknowledged = (c: Context<OcpiEnv>) => respond(c, undefined)
 
+/** The pushed body read as the operator set for the peer (strict or tolerant), its dropped parts under `prefix`. */
+async function readBody<T>(c: Context<OcpiEnv>, adapters: VersionAdapters<T>, prefix?: string) {
+  const { object, warnings } = readPushed(c, adapters, await readObjectBody(c))
+  return { object, warnings: prefix ? warnings.map((warning) => ({ ...warning, path: `${prefix}.${warning.path}` })) : warnings }
+}
+
+/** A write that was applied replaces the location's warnings with its own (none: removed). */
+async function keepWarnings(c: Context<OcpiEnv>, party: PartyRef, locationId: string, written: boolean, warnings: IngestWarning[]) {
+  if (written) await replaceIngestWarnings(c.var.db, { module: 'locations', key: ingestKey(party.country_code, party.party_id, locationId), peerId: c.var.peer.id, warnings })
+}
+
 export const receiver = new Hono<OcpiEnv>()
   .get('/:country_code/:party_id/:location_id', async (c) => respond(c, toWire(locationVersions, c.var.version, await storedLocation(c))))
   .get('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
@@ -52,45 +66,51 @@ export const receiver = new Hono<OcpiEnv>()
 
   .put('/:country_code/:party_id/:location_id', async (c) => {
     const party = ownerInUrl(c)
-    const location = await readVersionedBody(c, locationVersions)
+    const { object: location, warnings } = await readBody(c, locationVersions)
     assertSame('country_code', location.country_code, party.country_code)
     assertSame('party_id', location.party_id, party.party_id)
     assertSame('id', location.id, c.req.param('location_id'))
     const existed = await getLocation(c.var.db, c.var.peer.id, party, location.id)
-    await upsertLocation(c.var.db, c.var.peer.id, location)
+    const revision = await upsertLocation(c.var.db, c.var.peer.id, location)
+    await keepWarnings(c, party, location.id, revision !== undefined, warnings)
     return respondPut(c, !existed)
   })
   .put('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const party = ownerInUrl(c)
-    const evse = await readVersionedBody(c, evseVersions)
+    const { object: evse, warnings } = await readBody(c, evseVersions, `evses.${c.req.param('evse_uid')}`)
     assertSame('uid', evse.uid, c.req.param('evse_uid'))
-    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putEvse(location, evse))
+    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putEvse(location, evse))
+    await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })
   .put('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
     const party = ownerInUrl(c)
-    const connector = await readVersionedBody(c, connectorVersions)
+    const { object: connector, warnings } = await readBody(c, connectorVersions, `evses.${c.req.param('evse_uid')}.connectors.${c.req.param('connector_id')}`)
     assertSame('id', connector.id, c.req.param('connector_id'))
-    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putConnector(location, c.req.param('evse_uid'), connector))
+    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putConnector(location, c.req.param('evse_uid'), connector))
+    await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })
 
   .patch('/:country_code/:party_id/:location_id', async (c) => {
     const party = ownerInUrl(c)
-    const patch = await readVersionedBody(c, locationPatchVersions)
-    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchLocation(location, patch))
+    const { object: patch, warnings } = await readBody(c, locationPatchVersions)
+    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchLocation(location, patch))
+    await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })
   .patch('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const party = ownerInUrl(c)
-    const patch = await readVersionedBody(c, evsePatchVersions)
-    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchEvse(location, c.req.param('evse_uid'), patch))
+    const { object: patch, warnings } = await readBody(c, evsePatchVersions, `evses.${c.req.param('evse_uid')}`)
+    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchEvse(location, c.req.param('evse_uid'), patch))
+    await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })
   .patch('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
     const party = ownerInUrl(c)
-    const patch = await readVersionedBody(c, connectorPatchVersions)
     const { evse_uid, connector_id } = c.req.param()
-    await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchConnector(location, evse_uid, connector_id, patch))
+    const { object: patch, warnings } = await readBody(c, connectorPatchVersions, `evses.${evse_uid}.connectors.${connector_id}`)
+    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchConnector(location, evse_uid, connector_id, patch))
+    await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })

@@ -13,6 +13,7 @@ import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { findConnector, findEvse } from './merge'
 import { isVisible, type PartyView } from '../../ocpi/objects/sharing-policy'
+import { sharedOnlyByPolicy } from '../../peers/shared-with'
 import { partyViews } from './policy-store'
 import { connectorVersions, evseVersions, locationVersions, type Location } from '../../ocpi/objects/location'
 import { cachedPage, pageCacheKey, rememberPage } from './page-cache'
@@ -81,7 +82,7 @@ export const sender = new Hono<OcpiEnv>()
     const cached = await cachedPage(c, key)
     if (cached) return cached
     const result = await listSerializedLocations(session.db, views, page, c.var.version)
-    const response = respondSerializedPage(c, page, { ...result, bookmark: session.bookmark() })
+    const response = respondSerializedPage(c, page, { ...result, bookmark: session.bookmark() }, sharedOnlyByPolicy('Locations', views))
     rememberPage(c, key, response)
     return response
   })

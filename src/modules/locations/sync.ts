@@ -5,6 +5,9 @@ import { PermanentJobError, type JobKind } from '../../jobs/types'
 import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion } from '../../ocpi/versions'
 import { fromWireTolerant } from '../../ocpi/version-adapters'
+import { ingestKey, ingestWarnings, type IngestWarning } from '../../ocpi/ingest'
+import { replaceIngestWarningsStatement } from '../../db/ingest-warnings'
+import { runBatch } from '../../db/batch'
 import { ocpiRequest } from '../../peers/client'
 import { firstPageUrl, nextPageAfter } from '../../peers/paged-pull'
 import { getPeer } from '../../peers/store'
@@ -80,6 +83,7 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
     }
     const next: LocationSyncState = { ...state, invalid: [...state.invalid], dropped: [...(state.dropped ?? [])], pages: state.pages + 1, received: state.received + response.data.length }
     const represented: Location[] = []
+    const warnings = new Map<Location, IngestWarning[]>()
     for (const item of response.data) {
       let location
       // A pull stores what is valid: an invalid optional part is dropped and reported, the object refused only for a
@@ -88,6 +92,7 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
         const read = fromWireTolerant(locationVersions, version, item)
         location = read.object
         if (read.dropped.length > 0) next.dropped!.push({ id: location.id, fields: read.dropped })
+        warnings.set(location, ingestWarnings(read.drops))
       } catch (error) {
         const detail = error instanceof OcpiError ? error : new OcpiError(2001, String(error))
         next.invalid.push({ id: (item as { id?: string })?.id, path: detail.detail.path, message: detail.message })
@@ -97,6 +102,10 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
       else next.not_represented++
     }
     const stored = await upsertReceivedLocations(db, peer.id, represented)
+    // What was dropped is kept with the object for the operator (src/ocpi/ingest.ts), a clean copy's warnings removed.
+    await runBatch(db, represented.map((location) => replaceIngestWarningsStatement(db, {
+      module: 'locations', key: ingestKey(location.country_code, location.party_id, location.id), peerId: peer.id, warnings: warnings.get(location) ?? [],
+    })))
     next.stored += stored
     next.unchanged += represented.length - stored
     const after = nextPageAfter({ url: state.next_url, headers: response.headers, received: response.data.length, pages: next.pages, recent: state.recent })

@@ -1,4 +1,6 @@
 import { respondAdminPage } from '../../ocpi/page-response'
+import { withIngestWarnings } from '../../db/ingest-warnings'
+import { ingestKey } from '../../ocpi/ingest'
 import { Hono, type Context } from 'hono'
 import type { AdminEnv } from '../../admin/context'
 import { parseWith, readJson } from '../../ocpi/body'
@@ -44,13 +46,14 @@ export const admin = new Hono<AdminEnv>()
   .get('/sessions', async (c) => {
     const { filter, page: query } = parseRecordListQuery(c)
     const page = await listSessions(c.var.db, filter, query)
-    return respondAdminPage(c, query, page)
+    return respondAdminPage(c, query, { ...page, objects: await withIngestWarnings(c.var.db, 'sessions', page.objects, objectKey) })
   })
   .get('/sessions/:country_code/:party_id/:session_id', async (c) => {
     const { source } = parseWith(AdminSource, c.req.query())
     const stored = await getSession(c.var.db, source, sessionRefOfUrl(c))
     if (!stored) throw new OcpiError(2003, `Unknown ${source} session ${c.req.param('session_id')}`)
-    return c.json(stored.session)
+    const [view] = await withIngestWarnings(c.var.db, 'sessions', [stored.session], objectKey)
+    return c.json(view)
   })
 
 function sessionRefOfUrl(c: Context<AdminEnv>): SessionRef {
@@ -66,4 +69,5 @@ async function hostedSessionRef(c: Context<AdminEnv>): Promise<SessionRef> {
   return { country_code: party.country_code, party_id: party.party_id, id: ref.id }
 }
 
-
+/** The key of a session's ingest warnings (src/ocpi/ingest.ts). */
+const objectKey = (session: { country_code: string; party_id: string; id: string }) => ingestKey(session.country_code, session.party_id, session.id)

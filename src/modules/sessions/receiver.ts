@@ -3,7 +3,9 @@ import type { OcpiEnv } from '../../ocpi/context'
 import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { readJson } from '../../ocpi/body'
-import { fromWire, toWire } from '../../ocpi/version-adapters'
+import { toWire } from '../../ocpi/version-adapters'
+import { ingestKey, readPushed, type IngestWarning } from '../../ocpi/ingest'
+import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { assertMayReceive, assertPeerOwns, assertSameIds } from '../cdrs/routing'
 import { sessionPatchVersions, sessionVersions } from '../../ocpi/objects/session'
 import { getReceivedSession, patchSession, putReceivedSession, type SessionRef } from './store'
@@ -24,15 +26,16 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:session_id', async (c) => {
     const ref = sessionRefOfUrl(c)
-    const session = fromWire(sessionVersions, c.var.version, await readJson(c))
+    const { object: session, warnings } = readPushed(c, sessionVersions, await readJson(c))
     assertSameIds(ref, session)
     await assertMayReceive(c, session)
     const written = await putReceivedSession(c.var.db, c.var.peer.id, session)
+    if (written.outcome === 'stored') await keepWarnings(c, ref, warnings)
     return respondPut(c, written.outcome === 'stored' && written.created)
   })
   .patch('/:country_code/:party_id/:session_id', async (c) => {
     const ref = sessionRefOfUrl(c)
-    const patch = fromWire(sessionPatchVersions, c.var.version, await readJson(c))
+    const { object: patch, warnings } = readPushed(c, sessionPatchVersions, await readJson(c))
     assertSameIds(ref, patch)
     const stored = await getReceivedSession(c.var.db, ref)
     // PATCH works on a session already received: a PATCH for one never PUT is an unknown object.
@@ -40,8 +43,13 @@ export const receiver = new Hono<OcpiEnv>()
     await assertMayReceive(c, { ...ref, cdr_token: patch.cdr_token ?? stored.session.cdr_token })
     const written = await patchSession(c.var.db, 'received', ref, patch, c.var.peer.id)
     if (written.outcome === 'unknown') throw new OcpiError(2003, 'Unknown session: PUT it before patching it')
+    if (written.outcome !== 'stale') await keepWarnings(c, ref, warnings)
     return respond(c, undefined)
   })
+
+/** A write that was applied replaces the session's warnings with its own (none: removed). */
+const keepWarnings = (c: Context<OcpiEnv>, ref: SessionRef, warnings: IngestWarning[]) =>
+  replaceIngestWarnings(c.var.db, { module: 'sessions', key: ingestKey(ref.country_code, ref.party_id, ref.id), peerId: c.var.peer.id, warnings })
 
 function sessionRefOfUrl(c: Context<OcpiEnv>): SessionRef {
   return { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')!, id: c.req.param('session_id')! }

@@ -1,4 +1,6 @@
 import { respondAdminPage } from '../../ocpi/page-response'
+import { withIngestWarnings } from '../../db/ingest-warnings'
+import { ingestKey } from '../../ocpi/ingest'
 import { hostedPartyFromPath, partyInPath } from '../../peers/routing'
 import { partyQuery } from '../../admin/party-param'
 import { sourceQuery } from '../../admin/source-param'
@@ -51,7 +53,7 @@ export const admin = new Hono<AdminEnv>()
     const query = parsePageQuery(c)
     const { source, peerId } = sourceQuery(c.req.query('source'), { source: 'own' })
     const page = await listTariffs(c.var.db, query, { source, party: partyQuery(c.req.query('party')), peerId: peerId ?? (c.req.query('peer') || undefined), includeNonIso: true })
-    return respondAdminPage(c, query, page)
+    return respondAdminPage(c, query, { ...page, objects: await withIngestWarnings(c.var.db, 'tariffs', page.objects, objectKey) })
   })
   .get('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {
     const party = partyInPath(c)
@@ -59,7 +61,8 @@ export const admin = new Hono<AdminEnv>()
     if (!row) throw new OcpiError(2003, `Unknown tariff ${c.req.param('tariff_id')}`)
     // An own base tariff is shown as written, with its currency variants; anything else as published or received.
     if (row.peer_id === null && row.tariff_group_id === row.id) return c.json(hostedTariffOf(await listOwnTariffGroup(c.var.db, party, row.id), row.id))
-    return c.json(row.object)
+    const [view] = await withIngestWarnings(c.var.db, 'tariffs', [row.object], objectKey)
+    return c.json(view)
   })
   .get('/peers/:peer_id/tariff-settings', async (c) => {
     const peer = await knownPeer(c)
@@ -111,3 +114,6 @@ async function knownPeer(c: Context<AdminEnv>) {
   if (!peer) throw new OcpiError(2003, `Unknown peer ${c.req.param('peer_id')}`)
   return peer
 }
+
+/** The key of a tariff's ingest warnings (src/ocpi/ingest.ts). */
+const objectKey = (tariff: { country_code: string; party_id: string; id: string }) => ingestKey(tariff.country_code, tariff.party_id, tariff.id)

@@ -5,7 +5,9 @@ import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { addressedParty, partyInPath } from '../../peers/routing'
 import { assertPeerRepresents, routedTo } from '../../peers/routing'
-import { fromWire, toWire } from '../../ocpi/version-adapters'
+import { toWire } from '../../ocpi/version-adapters'
+import { ingestKey, readPushed } from '../../ocpi/ingest'
+import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { readJson } from '../../ocpi/body'
 import { tariffVersions } from '../../ocpi/objects/tariff'
 import { deleteReceivedTariff, findTariff, peerAcceptsNonIsoCurrencies, putReceivedTariff } from './store'
@@ -23,7 +25,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:tariff_id', async (c) => {
     const { party, tariffId } = await objectAddress(c)
-    const tariff = fromWire(tariffVersions, c.var.version, await readJson(c))
+    const { object: tariff, warnings } = readPushed(c, tariffVersions, await readJson(c))
     // mod_tariffs PUT: country_code and party_id "SHALL be the same value as" in the pushed Tariff; the id names it.
     if (!samePartyRef(tariff, party)) throw new OcpiError(2001, 'country_code/party_id differ from the URL', { path: 'country_code' })
     if (tariff.id.toUpperCase() !== tariffId.toUpperCase()) throw new OcpiError(2001, `id ${tariff.id} differs from the URL (${tariffId})`, { path: 'id' })
@@ -34,6 +36,7 @@ export const receiver = new Hono<OcpiEnv>()
     const existed = await findTariff(c.var.db, party, tariff.id)
     const result = await putReceivedTariff(c.var.db, c.var.peer.id, tariff)
     if (result === 'not_owned') throw new OcpiError(2001, `Tariff ${tariff.id} belongs to a party hosted here`, { path: 'id' })
+    if (result === 'stored') await replaceIngestWarnings(c.var.db, { module: 'tariffs', key: ingestKey(party.country_code, party.party_id, tariff.id), peerId: c.var.peer.id, warnings })
     // 'stale': the stored copy is newer; the push is acknowledged and ignored (an older last_updated never overwrites).
     return respondPut(c, !existed)
   })

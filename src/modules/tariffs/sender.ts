@@ -1,3 +1,4 @@
+import { sharedOnlyByPolicy } from '../../peers/shared-with'
 import { respondPage } from '../../ocpi/page-response'
 import { Hono } from 'hono'
 import { openReadSession } from '../../db/session'
@@ -25,7 +26,8 @@ export const sender = new Hono<OcpiEnv>()
     const session = openReadSession(c.env, query.bookmark)
     const [includeNonIso, views] = await Promise.all([peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id), peerViews(session.db, c.var.peer, party && [party])])
     const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso, visibleTo: views })
-    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(tariffVersions, c.var.version, tariffForPeer(tariff, includeNonIso)))
+    // A tariff follows the locations that use it (visibility.ts): a peer shown no location is shown no tariff.
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(tariffVersions, c.var.version, tariffForPeer(tariff, includeNonIso)), sharedOnlyByPolicy('Tariffs', views))
   })
   // Not in the spec's Sender interface (GET list only): a convenience for receivers checking one tariff, same visibility.
   .get('/:country_code/:party_id/:tariff_id', async (c) => {

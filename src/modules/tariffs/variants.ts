@@ -12,10 +12,10 @@ export const VARIANT_SEPARATOR = '~'
  * A published tariff as a peer sees it: `tariff_group_id` only for peers that opted in to the extension (tariff
  * settings), since 2.2.1 has no rule that receivers ignore fields it does not define and strict readers refuse them.
  */
-export function tariffForPeer(tariff: Tariff, agreed: boolean): Tariff {
+export function tariffForPeer<T extends Pick<Tariff, 'tariff_group_id'>>(tariff: T, agreed: boolean): T {
   if (agreed || tariff.tariff_group_id === undefined) return tariff
   const { tariff_group_id: _group, ...defined } = tariff
-  return defined
+  return defined as T
 }
 
 export const CurrencyVariant = z.object({

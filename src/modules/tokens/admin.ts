@@ -1,4 +1,5 @@
 import { respondAdminPage } from '../../ocpi/page-response'
+import { withIngestWarnings } from '../../db/ingest-warnings'
 import { partyInPath } from '../../peers/routing'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
@@ -18,7 +19,7 @@ import { publishTokenPatch, publishTokenPut } from './push'
 import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from '../../ocpi/objects/token'
 import { getOwnToken, getReceivedToken, listTokens, putOwnToken, tokenKey, updateOwnToken, type StoredToken, type TokenRef } from './store'
 import { planTokenSync, TOKEN_SYNC_JOB } from './sync'
-import { assertSameToken, readTokenBody } from './wire'
+import { assertSameToken, readTokenBody, tokenWarningsKey } from './wire'
 
 // Management routes of the tokens module (DESIGN, "Management API"): owner writes of hosted eMSPs (stored, then pushed
 // to CPO peers), reads of own and received tokens, a pull from a peer, and the charge point's authorize question.
@@ -84,13 +85,14 @@ export const tokensAdmin = new Hono<AdminEnv>()
     const query = parseWith(ListQuery, c.req.query())
     const pageQuery = parsePageQuery(c)
     const page = await listTokens(c.var.db, { source: query.source.source, party: query.party, peerId: query.source.peerId ?? query.peer_id }, pageQuery)
-    return respondAdminPage(c, pageQuery, { ...page, objects: page.objects.map(adminView) })
+    return respondAdminPage(c, pageQuery, { ...page, objects: await withIngestWarnings(c.var.db, 'tokens', page.objects.map(adminView), tokenWarningsKey) })
   })
   .get('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const ref = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id'), uid: c.req.param('token_uid'), type: c.req.query('type') ?? 'RFID' }
     const stored = c.req.query('source') === 'received' ? await getReceivedToken(c.var.db, ref) : await getOwnToken(c.var.db, ref)
     if (!stored) throw new OcpiError(2003, `Unknown token ${tokenKey(ref)}`, { http_status: 404 })
-    return c.json(adminView(stored))
+    const [view] = await withIngestWarnings(c.var.db, 'tokens', [adminView(stored)], tokenWarningsKey)
+    return c.json(view)
   })
   .post('/tokens/sync/:peer_id', async (c) => {
     const request = parseWith(SyncRequest, (await readText(c)).trim() ? await readJson(c) : {})

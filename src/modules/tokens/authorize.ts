@@ -134,7 +134,8 @@ async function askingCpo(db: Database, party: PartyRef | undefined): Promise<Par
  */
 async function ownerTokensSender(db: Database, owner: PartyRef, type: string, preferredPeerId: string | null): Promise<TokensSender | undefined> {
   const peerIds = await peersRepresenting(db, owner)
-  const ordered = preferredPeerId && peerIds.includes(preferredPeerId) ? [preferredPeerId, ...peerIds.filter((id) => id !== preferredPeerId)] : peerIds
+  // The peer that sent the token may be a hub, which holds no role of the owner (peer_roles) yet routes for it.
+  const ordered = preferredPeerId ? [preferredPeerId, ...peerIds.filter((id) => id !== preferredPeerId)] : peerIds
   for (const peerId of ordered) {
     const peer = await getPeer(db, peerId)
     const sender = peer && peer.status === 'CONNECTED' ? tokensSenderOf(peer) : undefined

@@ -5,10 +5,11 @@ import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { addressedParty, assertPeerRepresents, routedTo } from '../../peers/routing'
 import { toEpochMs } from '../../ocpi/types'
-import { fromWire } from '../../ocpi/version-adapters'
+import { ingestKey, readPushed, type IngestWarning } from '../../ocpi/ingest'
+import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token, tokenPatchVersions, tokenToWire, tokenVersions } from '../../ocpi/objects/token'
 import { getReceivedToken, putReceivedToken, type TokenRef } from './store'
-import { assertSameToken, readTokenBody, tokenTypeQuery } from './wire'
+import { assertSameToken, readTokenBody, tokenTypeQuery, tokenWarningsKey } from './wire'
 
 /**
  * Tokens Receiver interface (CPO): the eMSP pushes its tokens into our cache. Tokens are never deleted: the eMSP sends
@@ -24,19 +25,19 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)
-    const token = fromWire(tokenVersions, c.var.version, value)
+    const { object: token, warnings } = readPushed(c, tokenVersions, value)
     // `type` in the URL defaults to RFID, but many eMSPs omit it when pushing other types: then the body's type counts.
     const ref = pathRef(c, tokenTypeQuery(c) ?? token.type)
     assertPeerRepresents(c, ref, 'EMSP')
     await assertAddressedPartyIsHosted(c)
     assertSameToken(ref, token)
     const existed = await getReceivedToken(c.var.db, ref)
-    await putReceivedToken(c.var.db, c.var.peer.id, token, allowedCountriesFromWire(c.var.version, value))
+    if (await putReceivedToken(c.var.db, c.var.peer.id, token, allowedCountriesFromWire(c.var.version, value))) await keepWarnings(c, ref, warnings)
     return respondPut(c, !existed)
   })
   .patch('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)
-    const patch = fromWire(tokenPatchVersions, c.var.version, value)
+    const { object: patch, warnings } = readPushed(c, tokenPatchVersions, value)
     const ref = pathRef(c, tokenTypeQuery(c) ?? patch.type ?? 'RFID')
     assertPeerRepresents(c, ref, 'EMSP')
     await assertAddressedPartyIsHosted(c)
@@ -46,9 +47,13 @@ export const receiver = new Hono<OcpiEnv>()
     if (toEpochMs(patch.last_updated) < toEpochMs(stored.token.last_updated)) return respond(c, null)
     const token = parseWith(Token, { ...stored.token, ...patch })
     assertSameToken(ref, token)
-    await putReceivedToken(c.var.db, c.var.peer.id, token, patchedAllowedCountries(c, value, stored.allowed_countries))
+    if (await putReceivedToken(c.var.db, c.var.peer.id, token, patchedAllowedCountries(c, value, stored.allowed_countries))) await keepWarnings(c, ref, warnings)
     return respond(c, null)
   })
+
+/** A write that was applied replaces the token's warnings with its own (none: removed). */
+const keepWarnings = (c: Context<OcpiEnv>, ref: TokenRef, warnings: IngestWarning[]) =>
+  replaceIngestWarnings(c.var.db, { module: 'tokens', key: tokenWarningsKey(ref), peerId: c.var.peer.id, warnings })
 
 function pathRef(c: Context<OcpiEnv>, type: string): TokenRef {
   return { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')!, uid: c.req.param('token_uid')!, type }

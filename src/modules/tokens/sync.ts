@@ -1,3 +1,4 @@
+import { hubPartyOf } from '../../peers/hub-routing'
 import { type Database } from '../../db/client'
 import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
@@ -80,12 +81,17 @@ export const tokenSyncJob: JobKind<TokenSyncState> = {
   progress: (state) => ({ peer_id: state.peer_id, parties: state.parties }),
 }
 
+/**
+ * Whom to pull from: each eMSP party the peer holds, addressed to that party. A hub that holds none is asked once, for
+ * all the tokens it routes ("GET All via Hubs": TO the Hub; transport_and_format, Message Routing).
+ */
 function emspPartiesOf(peer: Peer): PartyRef[] {
   const seen = new Map<string, PartyRef>()
   for (const role of peer.roles) {
     if (role.role === 'EMSP') seen.set(`${role.country_code}*${role.party_id}`.toUpperCase(), { country_code: role.country_code.toUpperCase(), party_id: role.party_id.toUpperCase() })
   }
-  return [...seen.values()]
+  const hub = hubPartyOf(peer)
+  return seen.size === 0 && hub ? [hub] : [...seen.values()]
 }
 
 function representsOwner(peer: Peer, owner: PartyRef): boolean {

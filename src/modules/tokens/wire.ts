@@ -1,3 +1,4 @@
+import { ingestKey } from '../../ocpi/ingest'
 import { assertPeerIsCpoOrHub } from '../../peers/routing'
 import { readObjectBody } from '../../ocpi/object-body'
 import type { Context } from 'hono'
@@ -31,3 +32,7 @@ export function assertSameToken(ref: TokenRef, token: Token) {
     }
   }
 }
+
+/** The key of a token's ingest warnings (src/ocpi/ingest.ts): party, uid and type, as the token is keyed. */
+export const tokenWarningsKey = (token: { country_code: string; party_id: string; uid: string; type: string }) =>
+  ingestKey(token.country_code, token.party_id, token.uid, token.type)

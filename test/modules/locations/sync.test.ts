@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { expect, it } from 'vitest'
 import { locationSyncJob, planLocationSync } from '../../../src/modules/locations/sync'
-import { db, registeredPeer } from '../../ocpi/fixtures'
+import { adminFetch, db, registeredPeer } from '../../ocpi/fixtures'
 import { fakePeer } from '../../push/fixtures'
 import { sampleLocation, uniqueParty } from './fixtures'
 import { present } from '../../present'
@@ -48,6 +48,9 @@ it('stores locations with a bad optional part, dropping it, and reports every re
     expect(state.invalid[0]).toMatchObject({ id: 'R0', path: 'address' })
     expect(state.dropped).toHaveLength(3)
     expect(present(state.dropped?.[0], 'a dropped entry').fields.map((field) => field.split(':')[0])).toEqual(['related_locations.0.name', 'directions.1'])
+    // The same, kept on the object for the operator (docs/interop.md).
+    const view = await (await adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/B0?source=received`)).json<{ warnings?: { path: string }[] }>()
+    expect(view.warnings?.map((warning) => warning.path)).toEqual(['related_locations.0.name', 'directions.1'])
   } finally {
     fake.restore()
   }
