@@ -7,6 +7,7 @@ import { toWire } from '../../ocpi/version-adapters'
 import { addressedOwners, emptyForRoles, visibleTokenPartiesFilter } from './routing'
 import { cdrVersions } from '../../ocpi/objects/cdr'
 import { listCdrs } from './store'
+import { cdrForPeer } from './cost-breakdown'
 
 /**
  * CDRs Sender interface (CPO): the hosted CPOs' CDRs, date-paged. "A CPO is allowed to return only the CDRs that are
@@ -16,5 +17,5 @@ export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
   const session = openReadSession(c.env.DB, query.bookmark)
   const page = await listCdrs(session.db, { source: 'own', owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }, query)
-  return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdr), emptyForRoles(c, 'CDRs'))
+  return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdrForPeer(cdr, c.var.peer)), emptyForRoles(c, 'CDRs'))
 })

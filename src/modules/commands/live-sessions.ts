@@ -12,6 +12,7 @@ import { publishSessionPatch, publishSessionPut } from '../sessions/push'
 import { patchSession, putOwnSession } from '../sessions/store'
 import type { Tariff } from '../../ocpi/objects/tariff'
 import type { ChargingCosts } from './pricing'
+import { cdrCostBreakdown } from '../../tariff'
 
 // The writes of a hosted CPO's live session, as its ChargingSession makes them: through the sessions and CDRs stores,
 // pushed to the token's eMSP by the outbox like any owner write.
@@ -76,6 +77,7 @@ export async function writeFinishedSession(
     ...(tariff && { tariffs: [tariff] }), total_cost, ...costs.dimensions, total_energy: kwh, total_time: Math.round((endedAt - Date.parse(session.start_date_time)) / 36) / 100_000,
     // CDR.remark: "for example: reason why a transaction was stopped".
     ...(stopReason && { remark: stopRemark(stopReason) }),
+    ...(costs.breakdown && { cost_breakdown: cdrCostBreakdown(costs.breakdown) }),
     last_updated: end_date_time,
   }
   if ((await insertOwnCdr(db, cdr)).outcome === 'created') await publishCdr(env, db, cdr)
