@@ -38,7 +38,7 @@ async function connect(cpoPlatform: Platform, version: string) {
   const locationId = unique('LOC')
   await cpoPlatform.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'E2E CPO' } })
   await b.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'E2E eMSP' } })
-  const extensions = ['x-charging-limits', 'x-cdr-cost-breakdown']
+  const extensions = ['x-charging-limits', 'x-cdr-cost-breakdown', 'x-helpdesk']
   // A start fee, energy and time at two VAT rates: every cost type the CDR states has its own VAT.
   const tariff: Tariff = await cpoPlatform.admin('PUT', `/tariffs/${cpo.country_code}/${cpo.party_id}/${locationId}-T`, {
     currency: 'EUR', type: 'REGULAR', tax_included: 'NO', elements: [
@@ -150,6 +150,22 @@ describe.each(['2.2.1', '2.3.0'] as const)('charging from eMSP platform b at CPO
     await expect.poll(() => finalState(missing.command_id), poll).toBe('REJECTED')
     const unknown = await send('UNLOCK_CONNECTOR', { location_id: 'NO-SUCH-LOCATION', evse_uid: 'E1', connector_id: '1' })
     expect(unknown.state).toBe('REJECTED')
+  })
+
+  it('B6.2: b\'s helpdesk resets a charge point and unlocks a connector at a (x-helpdesk); a connector a does not have is REJECTED', async () => {
+    const helpdesk = async (command: string, body: Record<string, unknown>) => {
+      const response = await b.adminRaw('POST', `/commands/${setup.peerId}/x-helpdesk/${command}?${setup.to}`, { ...setup.emsp, location_id: setup.locationId, evse_uid: 'E2', ...body })
+      expect(response.status, JSON.stringify(response.body)).toBe(202)
+      return response.body as { command_id: string; state: string }
+    }
+    const reset = await helpdesk('RESET', { type: 'SOFT', reference: unique('TICKET') })
+    expect(reset.state).toBe('ACCEPTED')
+    await expect.poll(() => finalState(reset.command_id), poll).toBe('ACCEPTED')
+    const unlock = await helpdesk('UNLOCK', { connector_id: '1' })
+    await expect.poll(() => finalState(unlock.command_id), poll).toBe('ACCEPTED')
+    expect((await b.admin('GET', `/commands/${unlock.command_id}`)).history.map((entry: { event: string }) => entry.event)).toEqual(['sent', 'response', 'result'])
+    const missing = await helpdesk('UNLOCK', { connector_id: '9' })
+    expect(missing.state).toBe('REJECTED')
   })
 })
 
