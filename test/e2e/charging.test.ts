@@ -163,7 +163,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('charging from eMSP platform b at CPO
     await expect.poll(() => finalState(reset.command_id), poll).toBe('ACCEPTED')
     const unlock = await helpdesk('UNLOCK', { connector_id: '1' })
     await expect.poll(() => finalState(unlock.command_id), poll).toBe('ACCEPTED')
-    expect((await b.admin('GET', `/commands/${unlock.command_id}`)).history.map((entry: { event: string }) => entry.event)).toEqual(['sent', 'response', 'result'])
+    expect((await b.admin('GET', `/commands/${unlock.command_id}`)).history.map((entry: { event: string }) => entry.event)).toEqual(expect.arrayContaining(['sent', 'response', 'result']))
     const missing = await helpdesk('UNLOCK', { connector_id: '9' })
     expect(missing.state).toBe('REJECTED')
   })
