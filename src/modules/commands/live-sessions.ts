@@ -4,6 +4,7 @@ import type { PartyRef } from '../../ocpi/context'
 import type { CDR, ChargingPeriod } from '../../ocpi/objects/cdr'
 import type { Session, SessionPatch } from '../../ocpi/objects/session'
 import { publishCdr } from '../cdrs/push'
+import { fulfilOwnBooking } from '../bookings/lifecycle'
 import { insertOwnCdr } from '../cdrs/store'
 import { findConnector, findEvse } from '../locations/merge'
 import { patchOwnLocation } from '../locations/owner'
@@ -28,6 +29,8 @@ export async function writeStartedSession(env: Env, session: Session): Promise<v
   const db = database(env.DB)
   const written = await putOwnSession(db, session)
   if (written.outcome === 'stored') await publishSessionPut(env, db, written.session, written.revision)
+  // A booking of this EVSE for the token's eMSP, holding it now, is fulfilled by the session (mod_bookings).
+  await fulfilOwnBooking(env, db, session, Date.parse(session.start_date_time))
 }
 
 /** A change of the live session (energy, periods, cost, status); returns the session as stored. */
