@@ -108,6 +108,7 @@ export const adminOperations: Record<string, Operation> = {
   'GET /gdpr/requests/:id': { summary: 'State of a GDPR request' },
   'POST /bookings/:peer_id': { summary: 'Books a time slot at a peer CPO from a hosted eMSP party (Bookings)', body: NewBooking, status: 201 },
   'POST /bookings/:peer_id/:country_code/:party_id/:booking_id/cancel': { summary: 'Cancels a booking held by a peer CPO', body: CancelBooking },
+  'POST /own-bookings/:country_code/:party_id/:booking_id/cancel': { summary: 'A hosted CPO cancels a booking it holds; pushed to the eMSP', body: CancelBooking },
   'GET /bookings': { summary: 'Lists received or own bookings (paged)' },
   'GET /bookings/:peer_id/:country_code/:party_id/:booking_id': { summary: 'One booking a peer CPO holds for us' },
   'POST /migrations/export-party': { summary: 'Offers the tokens of a hosted party to another platform (x-token-migration)', body: ExportPartyRequest, status: 202 },
@@ -115,6 +116,7 @@ export const adminOperations: Record<string, Operation> = {
   'GET /migrations/moves': { summary: 'Lists party moves' },
   'GET /migrations/:id': { summary: 'State of a migration' },
   'POST /commands/:peer_id/:command': { summary: 'Sends a command to a CPO peer as eMSP; the body is the command object without response_url', body: 'object', status: 202 },
+  'POST /commands/:peer_id/x-helpdesk/:command': { summary: 'Sends a helpdesk RESET or UNLOCK to a CPO peer that agreed (x-helpdesk)', body: 'object', status: 202 },
   'GET /commands': { summary: 'Lists commands sent and received (paged)' },
   'GET /commands/:command_id': { summary: 'One command with its whole history' },
   'POST /csms/commands/:command_id/result': { summary: 'The CSMS reports the charge point result of a command (docs/csms-webhook.md)', body: CommandResult },
@@ -123,6 +125,7 @@ export const adminOperations: Record<string, Operation> = {
   'POST /csms/sessions/:country_code/:party_id/:session_id/stop': { summary: 'The CSMS reports the end of a live session; its CDR is created and sent', body: 'object' },
   'PUT /charging-limits/:peer_id/:country_code/:party_id/:session_id': { summary: 'Sets the limits of a session at the CPO peer running it (x-charging-limits)', body: ChargingLimits },
   'GET /charging-limits/:peer_id/:country_code/:party_id/:session_id': { summary: 'Reads the limits and live state of a session at the CPO peer (x-charging-limits)' },
+  'GET /session-feed/:peer_id': { summary: 'One page of a CPO peer\'s anonymised session feed (x-session-feed)' },
   'GET /live-sessions/:country_code/:party_id/:session_id': { summary: 'Live state of a hosted CPO session (energy, power)' },
 }
 

@@ -82,7 +82,8 @@ export function byToken(columns: TokenRecordColumns, token: TokenRef, source?: R
 }
 
 /** Date-paged (last_updated, key) list of canonical objects; the page's `last` feeds the keyset cursor. */
-export async function listRecords<T>(db: Database, table: SQLiteTable, columns: TokenRecordColumns, filter: RecordListFilter, page: PageQuery): Promise<Page<T>> {
+/** `narrower`: a condition a store adds for a filter of its own (e.g. the sessions store's location visibility). */
+export async function listRecords<T>(db: Database, table: SQLiteTable, columns: TokenRecordColumns, filter: RecordListFilter, page: PageQuery, narrower?: SQL): Promise<Page<T>> {
   if (filter.owners?.length === 0 || filter.tokenParties?.length === 0) return { objects: [], total: 0 }
   const paged = { last_updated: columns.last_updated, key: columns.key }
   const where = and(
@@ -92,6 +93,7 @@ export async function listRecords<T>(db: Database, table: SQLiteTable, columns: 
     filter.tokenPartyOfPeer !== undefined ? tokenPartyRepresentedBy(db, columns, filter.tokenPartyOfPeer) : undefined,
     filter.peerId !== undefined ? eq(columns.peer_id, filter.peerId) : undefined,
     filter.token_uid !== undefined ? eq(columns.token_uid, filter.token_uid.toUpperCase()) : undefined,
+    narrower,
     dateRange(paged, page),
   )
   const { rows, total } = await runPage<{ object: unknown; last_updated: number; key: string }>(db, page, {

@@ -174,6 +174,14 @@ export function ownLocationsVisibleTo(parties: readonly PartyView[]): SQL {
 }
 
 /**
+ * For other stores' queries about records at a location (a session's `location_id`): whether the own location stored
+ * under `locationKeyOf` (a `locationKey` expression) is one those party views let a peer see.
+ */
+export function ownLocationVisibleTo(locationKeyOf: SQL, parties: readonly PartyView[]): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${locations} WHERE ${locations.key} = ${locationKeyOf} AND ${ownLocationsVisibleTo(parties)})`
+}
+
+/**
  * For the tariffs store's queries (a tariff follows the locations that use it): whether an own location references a
  * tariff stored under `tariffKey` or `groupKey` (location_tariff_refs, kept by triggers on own locations), or, with
  * `visibleTo`, whether one those party views let a peer see does.

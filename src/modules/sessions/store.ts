@@ -9,6 +9,8 @@ import { retryOnConflict } from '../../db/conflict'
 import { assertStorable, SESSION_MAX_BYTES } from '../../db/limits'
 import type { ChargingPreferences, Session, SessionPatch, SessionStatus } from '../../ocpi/objects/session'
 import { initialPeriodVersions, mergeSessionWrite, type PeriodVersions } from './merge'
+import type { PartyView } from '../../ocpi/objects/sharing-policy'
+import { ownLocationVisibleTo } from '../locations/store'
 
 export type { RecordRef as SessionRef, RecordSource as SessionSource, TokenRef } from '../../db/token-records'
 
@@ -103,11 +105,17 @@ export async function setChargingPreferences(db: Database, ref: RecordRef, prefe
   await db.update(sessions).set({ charging_preferences: preferences }).where(byRecordKey(sessions, 'own', ref))
 }
 
-export interface SessionListFilter extends RecordListFilter {}
+export interface SessionListFilter extends RecordListFilter {
+  /** Only sessions at an own location these party views let a peer see (the CPO's sharing policy). */
+  locationsVisibleTo?: readonly PartyView[]
+}
 
 /** Date-paged (last_updated, key) list of canonical sessions. */
 export const listSessions = (db: Database, filter: SessionListFilter, page: PageQuery): Promise<Page<Session>> =>
-  listRecords<Session>(db, sessions, sessions, filter, page)
+  listRecords<Session>(db, sessions, sessions, filter, page, filter.locationsVisibleTo && ownLocationVisibleTo(sessionLocationKey, filter.locationsVisibleTo))
+
+/** The location key (locations store, `locationKey`) of a session row: its CPO and its `location_id`. */
+const sessionLocationKey = sql`upper(${sessions.country_code} || '*' || ${sessions.party_id} || '*' || json_extract(${sessions.object}, '$.location_id'))`
 
 /**
  * Sessions that can still change, own and received, newest first (at most `limit`), followed by the `finished` latest
