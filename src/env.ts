@@ -15,6 +15,8 @@ interface OptionalSettings {
   OUTBOX_CONCURRENCY?: string
   /** Parties whose objects live on another D1 binding than `DB`: `CC*PID=BINDING` pairs (docs/sharding.md). */
   D1_SHARDS?: string
+  /** Longest time (ms) a per-isolate memo is used (docs/architecture.md "Hot paths and memos"); unset 5000, "0" off. */
+  MEMO_STALENESS_MS?: string
 }
 
 declare global {

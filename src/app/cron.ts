@@ -5,6 +5,7 @@ import { expiredGdprExportsJob } from '../modules/x-gdpr/cron'
 import { pushClientInfoChanges } from '../modules/hubclientinfo/push'
 import { feedsBuildJob } from '../modules/x-feeds/cron'
 import { logError } from '../ocpi/log'
+import { bookingsNoShowJob } from '../modules/bookings/lifecycle'
 
 /** Jobs run by the cron trigger, each isolated so one failure does not stop the others. */
 export const scheduledJobs: ScheduledJob[] = [
@@ -13,6 +14,7 @@ export const scheduledJobs: ScheduledJob[] = [
   expiredGdprExportsJob,
   { name: 'hubclientinfo-push', run: async (env) => void (await pushClientInfoChanges(env)) },
   feedsBuildJob,
+  bookingsNoShowJob,
 ]
 
 export async function runScheduledJobs(env: Env, scheduledTime: number): Promise<void> {

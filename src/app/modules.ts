@@ -17,9 +17,12 @@ import { xFeeds } from '../modules/x-feeds'
 import { bookingsModule } from '../modules/bookings'
 import { invoicereconciliation } from '../modules/invoicereconciliation'
 import { xCdrDisputes } from '../modules/x-cdr-disputes'
+import { xCdrCostBreakdown } from '../modules/x-cdr-cost-breakdown'
+import { xHelpdesk } from '../modules/x-helpdesk'
+import { xSessionFeed } from '../modules/x-session-feed'
 
 /** Every module served, in the order listed in version details. Credentials is mounted by src/app/ocpi.ts. */
-export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, cdrs, commands, xChargingLimits, bookingsModule, xCdrDisputes, invoicereconciliation]
+export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, xDriverTariffs, tokens, xGdpr, xTokenMigration, xFeeds, sessions, xSessionFeed, cdrs, commands, xChargingLimits, xHelpdesk, bookingsModule, xCdrDisputes, xCdrCostBreakdown, invoicereconciliation]
 serveModules(modules)
 // Tariffs follow the locations that use them (docs/tariffs.md), so a location sharing policy decides them too.
 onSharingPolicyChange(republishTariffsForPolicy)

@@ -1,4 +1,4 @@
-import { eq, or, sql } from 'drizzle-orm'
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
 import type { Database } from './client'
 import { auditLog } from './schema'
 
@@ -32,4 +32,13 @@ export async function auditEntriesMentioning(db: Database, identifiers: readonly
 /** Replaces what an audit entry says about its subject; its action, actor and time stay. */
 export async function rewriteAuditEntry(db: Database, id: number, text: Pick<AuditLogEntry, 'subject' | 'detail'>): Promise<void> {
   await db.update(auditLog).set(text).where(eq(auditLog.id, id))
+}
+
+/** The latest audit entries, newest first: all, or those of one action; `before` (an entry id) pages further back. */
+export async function listAuditEntries(db: Database, options: { limit: number; action?: string; before?: number }): Promise<AuditLogEntry[]> {
+  const conditions = [
+    ...(options.action ? [eq(auditLog.action, options.action)] : []),
+    ...(options.before !== undefined ? [lt(auditLog.id, options.before)] : []),
+  ]
+  return db.select().from(auditLog).where(conditions.length > 0 ? and(...conditions) : undefined).orderBy(desc(auditLog.id)).limit(options.limit)
 }

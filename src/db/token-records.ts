@@ -1,10 +1,10 @@
-import { and, count, eq, exists, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, count, eq, exists, getTableName, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { PartyRef } from '../ocpi/context'
 import type { Page, PageQuery } from '../ocpi/paging'
 import { toEpochMs } from '../ocpi/types'
 import type { Database } from './client'
-import { afterPosition, dateRange, pageOffset, pageOrder } from './paging'
+import { afterPosition, dateRange, pageOffset, pageOrder, runPage } from './paging'
 import { peerRoles } from './schema'
 
 // Sessions and CDRs are both records of one charge by one driver's token, owned by a CPO party: their tables share the
@@ -82,7 +82,8 @@ export function byToken(columns: TokenRecordColumns, token: TokenRef, source?: R
 }
 
 /** Date-paged (last_updated, key) list of canonical objects; the page's `last` feeds the keyset cursor. */
-export async function listRecords<T>(db: Database, table: SQLiteTable, columns: TokenRecordColumns, filter: RecordListFilter, page: PageQuery): Promise<Page<T>> {
+/** `narrower`: a condition a store adds for a filter of its own (e.g. the sessions store's location visibility). */
+export async function listRecords<T>(db: Database, table: SQLiteTable, columns: TokenRecordColumns, filter: RecordListFilter, page: PageQuery, narrower?: SQL): Promise<Page<T>> {
   if (filter.owners?.length === 0 || filter.tokenParties?.length === 0) return { objects: [], total: 0 }
   const paged = { last_updated: columns.last_updated, key: columns.key }
   const where = and(
@@ -92,19 +93,21 @@ export async function listRecords<T>(db: Database, table: SQLiteTable, columns: 
     filter.tokenPartyOfPeer !== undefined ? tokenPartyRepresentedBy(db, columns, filter.tokenPartyOfPeer) : undefined,
     filter.peerId !== undefined ? eq(columns.peer_id, filter.peerId) : undefined,
     filter.token_uid !== undefined ? eq(columns.token_uid, filter.token_uid.toUpperCase()) : undefined,
+    narrower,
     dateRange(paged, page),
   )
-  const [rows, [counted]] = await db.batch([
-    db
+  const { rows, total } = await runPage<{ object: unknown; last_updated: number; key: string }>(db, page, {
+    rows: (at) => db
       .select({ object: columns.object, last_updated: columns.last_updated, key: columns.key })
       .from(table)
-      .where(and(where, afterPosition(paged, page)))
+      .where(and(where, afterPosition(paged, at)))
       .orderBy(...pageOrder(paged))
-      .limit(page.limit)
-      .offset(pageOffset(page)),
-    db.select({ total: count() }).from(table).where(where),
-  ])
-  const total = counted?.total ?? 0
+      .limit(at.limit)
+      .offset(pageOffset(at)) as never,
+    count: db.select({ total: count() }).from(table).where(where),
+    // The filter reads this table, and peer_roles when it asks which token parties a peer represents.
+    scopes: filter.tokenPartyOfPeer !== undefined ? [getTableName(table), 'peer_roles'] : [getTableName(table)],
+  })
   const last = rows.at(-1)
   return {
     objects: rows.map((row) => row.object as T),

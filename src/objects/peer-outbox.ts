@@ -16,6 +16,7 @@ import {
   type DeliveryOutcome,
 } from '../push/outbox-policy'
 import type { OutboxStats, PushChange, QueuedPush } from '../push/types'
+import { emptyCounters, mergeCounters, type PeerRequestCounters, type RequestCounters } from '../admin/request-stats'
 
 /** Pushes started per alarm run; the next run follows at once while more are ready. */
 const BATCH_SIZE = 50
@@ -63,6 +64,14 @@ type StateRow = {
 /** What one delivery run learned that holds back the whole peer. */
 type Halt = { error: string; retryAfterMs?: number; slowest?: boolean }
 
+/** The row of request_stats that holds the sum over modules. */
+const TOTAL = '*'
+/** Refused pushes kept for the management API. */
+const REFUSED_KEPT = 100
+
+/** A push the peer refused, as the management API lists it. */
+export interface RefusedPush { at: string; module: string; method: string; object_key: string; error: string }
+
 type DeliverablePeer = Peer & { version: OcpiVersion; outbound_token: string }
 
 /**
@@ -109,6 +118,18 @@ export class PeerOutbox extends DurableObject<Env> {
         enqueued_at INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS object_versions_by_enqueued_at ON object_versions (enqueued_at);
+      CREATE TABLE IF NOT EXISTS request_stats (
+        module TEXT PRIMARY KEY,
+        counters TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS refused_pushes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        module TEXT NOT NULL,
+        method TEXT NOT NULL,
+        object_key TEXT NOT NULL,
+        error TEXT NOT NULL
+      );
     `)
     // Outboxes created before these columns existed.
     this.#addColumn('outbox_state', 'stale', 'INTEGER NOT NULL DEFAULT 0')
@@ -174,6 +195,39 @@ export class PeerOutbox extends DurableObject<Env> {
           attempts: row.attempts, in_flight: row.in_flight === 1, last_error: row.last_error,
         }
       })
+  }
+
+  /**
+   * Adds an isolate's request counters of this peer (src/admin/request-stats.ts). The peer's requests are counted here,
+   * one instance per peer, so the counts need no D1 write; `TOTAL` holds the sum over modules.
+   */
+  mergeRequestStats(counters: PeerRequestCounters): void {
+    for (const [module, delta] of [[TOTAL, counters.total], ...Object.entries(counters.modules)] as const) {
+      const stored = this.#sql.exec<{ counters: string }>('SELECT counters FROM request_stats WHERE module = ?', module).toArray()[0]
+      const merged = mergeCounters(stored ? (JSON.parse(stored.counters) as RequestCounters) : emptyCounters(), delta)
+      this.#sql.exec('INSERT INTO request_stats (module, counters) VALUES (?, ?) ON CONFLICT (module) DO UPDATE SET counters = excluded.counters', module, JSON.stringify(merged))
+    }
+  }
+
+  /** The peer's request counters as merged so far. */
+  requestStats(): PeerRequestCounters {
+    const result: PeerRequestCounters = { total: emptyCounters(), modules: {} }
+    for (const row of this.#sql.exec<{ module: string; counters: string }>('SELECT module, counters FROM request_stats').toArray()) {
+      const counters = JSON.parse(row.counters) as RequestCounters
+      if (row.module === TOTAL) result.total = counters
+      else result.modules[row.module] = counters
+    }
+    return result
+  }
+
+  /** The latest pushes the peer refused (OCPI 2xxx, not retried), newest first; the last REFUSED_KEPT are kept. */
+  refused(limit = 50): RefusedPush[] {
+    return this.#sql
+      .exec<{ seq: number; at: number; module: string; method: string; object_key: string; error: string }>(
+        'SELECT * FROM refused_pushes ORDER BY seq DESC LIMIT ?', Math.max(1, Math.min(limit, REFUSED_KEPT)),
+      )
+      .toArray()
+      .map((row) => ({ at: new Date(row.at).toISOString(), module: row.module, method: row.method, object_key: shownObjectKey(row.module, row.object_key), error: row.error }))
   }
 
   /** Skips the backoff wait: the next attempt runs now (e.g. after the operator fixed the peer). */
@@ -312,6 +366,7 @@ export class PeerOutbox extends DurableObject<Env> {
     if (outcome.kind !== 'retry') {
       this.#sql.exec('DELETE FROM pushes WHERE seq = ?', row.seq)
       this.#recordOutcome(outcome)
+      if (outcome.kind === 'rejected') this.#recordRefused(row, outcome.error)
       // The peer answered: the probe succeeded, so the run opens up to full concurrency.
       if (outcome.kind !== 'dropped') {
         this.#sql.exec('UPDATE outbox_state SET last_answer_at = ?', now)
@@ -388,6 +443,15 @@ export class PeerOutbox extends DurableObject<Env> {
     } else {
       this.#sql.exec('UPDATE outbox_state SET dropped = dropped + 1, last_error = ?, last_error_at = ?', redact(outcome.error), now)
     }
+  }
+
+  #recordRefused(row: PushRow, error: string) {
+    const change = JSON.parse(row.change) as PushChange
+    this.#sql.exec(
+      'INSERT INTO refused_pushes (at, module, method, object_key, error) VALUES (?, ?, ?, ?, ?)',
+      Date.now(), change.module, change.method, row.object_key, redact(error),
+    )
+    this.#sql.exec('DELETE FROM refused_pushes WHERE seq <= (SELECT max(seq) FROM refused_pushes) - ?', REFUSED_KEPT)
   }
 
   #recordError(error: string) {
@@ -483,6 +547,10 @@ function holdReason(peer: Peer | undefined): string {
   if (!peer.outbound_token) return 'no credentials token to present'
   return `no usable OCPI version (${peer.version})`
 }
+
+/** Keys of objects that are no personal data; any other key (a token's, a driver tariff's) names a driver. */
+const IMPERSONAL_MODULES = new Set(['locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'])
+const shownObjectKey = (module: string, objectKey: string) => (IMPERSONAL_MODULES.has(module) ? objectKey : `${module}/[redacted]`)
 
 /** The party a queued push is addressed to (OCPI-to), when it has one. */
 const addressee = (row: PushRow): PartyRef | undefined => (row.to_party ? (JSON.parse(row.to_party) as PartyRef) : undefined)

@@ -30,6 +30,8 @@ export type OcpiEnv = {
     version: OcpiVersion
     requestId: string
     correlationId: string
+    /** status_code of the envelope this request was answered with (set where envelopes are built; read by the request log). */
+    ocpiStatusCode: number
   }
 }
 

@@ -16,6 +16,7 @@ export function envelope<T>(data: T | undefined, status_code: number = 1000, sta
 
 /** Renders a successful OCPI response. HTTP 201 only where the spec says Created (credentials POST). */
 export function respond<T>(c: Context, data: T, options: { http_status?: 200 | 201; status_code?: 1000 | OcpiStatusCode; status_message?: string } = {}) {
+  c.set('ocpiStatusCode', options.status_code ?? 1000)
   return c.json(envelope(data, options.status_code ?? 1000, options.status_message), options.http_status ?? 200)
 }
 
@@ -31,5 +32,6 @@ export const respondPut = (c: Context, created: boolean) => respond(c, undefined
  */
 export function respondSerializedList(c: Context, items: readonly string[], statusMessage?: string) {
   const rest = JSON.stringify(envelope(undefined, 1000, statusMessage)).slice(1)
+  c.set('ocpiStatusCode', 1000)
   return c.body(`{"data":[${items.join(',')}],${rest}`, 200, { 'Content-Type': 'application/json' })
 }

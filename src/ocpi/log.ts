@@ -1,6 +1,7 @@
-// The one place where errors become log lines. Logs leave the platform (Workers Logs, tail consumers, log push), so they
-// carry no personal data and no credentials (GDPR data minimisation): no SQL parameters (drizzle puts every bound value
-// of a failed query into its message), no token uids or contract ids, no tokens. docs/security.md, "Logs and redaction".
+// The one place where errors and requests become log lines. Logs leave the platform (Workers Logs, tail consumers, log
+// push), so they carry no personal data and no credentials (GDPR data minimisation): no SQL parameters (drizzle puts
+// every bound value of a failed query into its message), no token uids or contract ids, no tokens. docs/security.md,
+// "Logs and redaction".
 
 const REDACTED = '[redacted]'
 
@@ -43,4 +44,30 @@ function safeJson(value: unknown): string {
   } catch {
     return String(value)
   }
+}
+
+/**
+ * One request as a log line. Built only from values that cannot carry personal data: the route as registered (a
+ * pattern such as `/ocpi/:version/receiver/tokens/:country_code/:party_id/:token_uid`, never the raw path, which holds
+ * token uids and contract ids), message IDs and the peer's internal id.
+ */
+export interface RequestLogLine {
+  request_id: string
+  correlation_id: string
+  /** The authenticated peer (OCPI requests); null for the management API and unauthenticated requests. */
+  peer_id: string | null
+  /** OCPI module id (`locations`, `versions`...) or the first segment of a management route (`peers`, `tokens`...). */
+  module: string | null
+  method: string
+  /** The matched route pattern; null when no route matched (the raw path is never logged). */
+  route: string | null
+  status: number
+  /** status_code of the OCPI envelope, when the response carried one. */
+  ocpi_status_code: number | null
+  duration_ms: number
+}
+
+/** Writes one JSON line per request (Workers Logs parse JSON lines into fields); the only console.log of the platform. */
+export function logRequest(line: RequestLogLine): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: line.status >= 500 ? 'error' : 'info', type: 'request', ...line }))
 }

@@ -13,6 +13,7 @@ import { logError } from './log'
 export const toOcpiResponse: ErrorHandler<OcpiEnv> = (error, c) => {
   if (!(error instanceof OcpiError)) logError('ocpi error', error)
   const ocpiError = error instanceof OcpiError ? error : new OcpiError(3000, 'Internal error', { http_status: 500 })
+  c.set('ocpiStatusCode', ocpiError.status_code)
   const data = ocpiError.detail.data ?? (ocpiError.detail.path ? { path: ocpiError.detail.path } : undefined)
   const response = c.json(envelope(data, ocpiError.status_code, ocpiError.message), (ocpiError.detail.http_status ?? 200) as ContentfulStatusCode)
   const requestId = c.get('requestId')

@@ -8,12 +8,21 @@ import type { OcpiEnv } from './context'
 import { SUPPORTED_VERSIONS, type OcpiVersion } from './versions'
 
 /**
+ * The party whose object a wire object is. 2.1.1 objects carry no country_code and party_id (a 2.1.1 connection
+ * serves one party, credentials.md), so their adapters take them from the connection; later versions ignore it.
+ */
+export interface Owner {
+  country_code: string
+  party_id: string
+}
+
+/**
  * One OCPI object in one version: its wire schema and pure conversions to and from the canonical (2.3.0) shape.
  * Modules keep one of these per object next to their schemas; the transport picks the entry for the peer's version.
  */
 export interface VersionAdapter<Canonical, Wire> {
   schema: z.ZodType<Wire>
-  toCanonical(wire: Wire): Canonical
+  toCanonical(wire: Wire, owner?: Owner): Canonical
   fromCanonical(canonical: Canonical): Wire
 }
 
@@ -22,9 +31,9 @@ export interface VersionAdapter<Canonical, Wire> {
 export type VersionAdapters<Canonical> = { [version in OcpiVersion]: VersionAdapter<Canonical, any> }
 
 /** Validates a wire object of `version` and converts it to canonical; 2001 with the field path when it does not parse. */
-export function fromWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown): Canonical {
+export function fromWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown, owner?: Owner): Canonical {
   const adapter = adapters[version]
-  return adapter.toCanonical(parseWith(adapter.schema, value))
+  return adapter.toCanonical(parseWith(adapter.schema, value), owner)
 }
 
 /**
@@ -32,12 +41,15 @@ export function fromWire<Canonical>(adapters: VersionAdapters<Canonical>, versio
  * (tolerant.ts); 2001 with the field path only when a required field is wrong.
  */
 export function fromWireTolerant<Canonical>(
-  adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown,
+  adapters: VersionAdapters<Canonical>,
+  version: OcpiVersion,
+  value: unknown,
+  owner?: Owner,
 ): { object: Canonical; dropped: string[]; drops: { path: string; reason: string }[] } {
   const adapter = adapters[version]
   const result = parseTolerant(adapter.schema, value)
   if (!result.success) throw result.error ? OcpiError.fromZod(result.error) : new OcpiError(2001, 'too many invalid parts')
-  return { object: adapter.toCanonical(result.data), dropped: result.dropped, drops: result.drops }
+  return { object: adapter.toCanonical(result.data, owner), dropped: result.dropped, drops: result.drops }
 }
 
 export function toWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, canonical: Canonical): unknown {
@@ -49,8 +61,11 @@ export function wireBodies<Canonical>(adapters: VersionAdapters<Canonical>, cano
   return Object.fromEntries(SUPPORTED_VERSIONS.map((version) => [version, adapters[version].fromCanonical(canonical)])) as Record<OcpiVersion, unknown>
 }
 
-/** Reads the request body in the caller's negotiated version (c.var.version) and returns it canonical. */
+/**
+ * Reads the request body in the caller's negotiated version (c.var.version) and returns it canonical; `owner` is the
+ * party a 2.1.1 object belongs to.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function readVersionedBody<Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>): Promise<Canonical> {
-  return fromWire(adapters, c.var.version, await readObjectBody(c))
+export async function readVersionedBody<Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>, owner?: Owner): Promise<Canonical> {
+  return fromWire(adapters, c.var.version, await readObjectBody(c), owner)
 }

@@ -1,8 +1,25 @@
 import type { MiddlewareHandler } from 'hono'
+import { Memo } from '../db/memo'
+import type { Database } from '../db/client'
 import { findPeerByTokenHash } from './store'
 import { constantTimeEqual, hashToken, tokenCandidates } from '../ocpi/auth'
 import type { OcpiEnv } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
+
+// The peer behind a token hash, remembered per isolate within the memo staleness (docs/security.md "Token revocation"):
+// a token revoked or superseded elsewhere is refused within that bound, at once on the isolate that revoked it; one
+// past its expires_at is never used. Unknown hashes (a raw token's decoded reading, a wrong token) are remembered apart,
+// so a flood of wrong tokens cannot push the peers out; a token we issue is random, never asked for before it exists.
+type TokenOwner = Awaited<ReturnType<typeof findPeerByTokenHash>>
+const peersByTokenHash = new Memo<TokenOwner>(1_000)
+const unknownTokenHashes = new Memo<TokenOwner>(1_000)
+
+const peerOfToken = (db: Database, hash: string) =>
+  peersByTokenHash.get(
+    hash,
+    () => unknownTokenHashes.get(hash, () => findPeerByTokenHash(db, hash), { keep: (found) => found === undefined }),
+    { keep: (found) => found !== undefined, until: (found) => found?.expires_at ?? Infinity },
+  )
 
 /**
  * Authorization: Token <base64 token> (raw tokens tolerated). The token is looked up by its SHA-256, then the stored
@@ -12,8 +29,8 @@ export function authenticatePeer(options: { allowTokenA: boolean }): MiddlewareH
   return async (c, next) => {
     for (const candidate of tokenCandidates(c.req.header('Authorization'))) {
       const hash = await hashToken(candidate)
-      const found = await findPeerByTokenHash(c.var.db, hash)
-      if (!found || !constantTimeEqual(found.token_hash, hash)) continue
+      const found = await peerOfToken(c.var.db, hash)
+      if (!found || !constantTimeEqual(found.token_hash, hash) || (found.expires_at !== null && found.expires_at <= Date.now())) continue
       if (found.kind === 'A' && !options.allowTokenA) break
       if (found.peer.status === 'SUSPENDED') throw new OcpiError(2000, 'Peer is suspended', { http_status: 401 })
       c.set('credentialsToken', candidate)

@@ -1,7 +1,7 @@
 import { and, count, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import { runBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import { afterPosition, dateRange, pageOffset, pageOrder } from '../db/paging'
+import { afterPosition, dateRange, pageOffset, pageOrder, runPage } from '../db/paging'
 import { clientInfoChanges, hubClientInfo, type ConnectionStatus } from '../db/schema'
 import type { PartyRef } from '../ocpi/context'
 import type { Page, PageQuery } from '../ocpi/paging'
@@ -77,13 +77,14 @@ export async function getReceivedClientInfo(db: Database, peerId: string, party:
 /** Sender GET: our own ClientInfo objects, date-filtered and keyset-paged on (last_updated, key). */
 export async function listOwnClientInfo(db: Database, page: PageQuery): Promise<Page<ClientInfo>> {
   const filter = and(isNull(hubClientInfo.peer_id), dateRange(paged, page))
-  const [rows, [counted]] = await db.batch([
-    db.select().from(hubClientInfo).where(and(filter, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
-    db.select({ total: count() }).from(hubClientInfo).where(filter),
-  ])
-  const total = counted?.total ?? 0
+  // Own rows always have their generated key (country_code*party_id*role).
+  const { rows, total } = await runPage<typeof hubClientInfo.$inferSelect & { key: string }>(db, page, {
+    rows: (at) => db.select().from(hubClientInfo).where(and(filter, afterPosition(paged, at))).orderBy(...pageOrder(paged)).limit(at.limit).offset(pageOffset(at)) as never,
+    count: db.select({ total: count() }).from(hubClientInfo).where(filter),
+    scopes: ['hub_client_info'],
+  })
   const last = rows.at(-1)
-  return { objects: rows.map(toClientInfo), total, last: last && { last_updated: last.last_updated, key: last.key ?? '' } }
+  return { objects: rows.map(toClientInfo), total, last: last && { last_updated: last.last_updated, key: last.key } }
 }
 
 /** Management view: every row, own and received, newest first. */

@@ -1,24 +1,22 @@
 import { auditEntry, runBatch } from '../db/batch'
 import type { Database } from '../db/client'
+import { Memo } from '../db/memo'
 import type { CredentialsRole } from '../db/schema'
 import { ownClientInfoStatements } from './client-info-store'
 import type { PartyRef } from '../ocpi/context'
 import type { Role } from '../ocpi/types'
 import { insertHostedParty, selectHostedParties, type HostedParty } from './party-store'
 
-// Hosted parties change rarely and are read on most requests: a short per-isolate cache, dropped on every local write.
-let cached: { at: number; rows: HostedParty[] } | undefined
-const CACHE_MS = 5_000
+// Hosted parties change rarely and are read on most requests: a per-isolate memo (src/db/memo.ts), dropped on every
+// local write.
+const hostedParties = new Memo<HostedParty[]>(1)
 
-export async function listHostedParties(db: Database): Promise<HostedParty[]> {
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.rows
-  const rows = await selectHostedParties(db)
-  cached = { at: Date.now(), rows }
-  return rows
+export function listHostedParties(db: Database): Promise<HostedParty[]> {
+  return hostedParties.get('all', () => selectHostedParties(db))
 }
 
 export function invalidateHostedParties() {
-  cached = undefined
+  hostedParties.clear()
 }
 
 /** Our roles as sent in a Credentials object. */

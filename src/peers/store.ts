@@ -17,7 +17,7 @@ const REGISTERED: PeerStatus[] = ['CONNECTED', 'OFFLINE']
 
 export async function findPeerByTokenHash(db: Database, tokenHash: string, now = Date.now()) {
   const [row] = await db
-    .select({ peer: peers, kind: credentialsTokens.kind, token_hash: credentialsTokens.token_hash })
+    .select({ peer: peers, kind: credentialsTokens.kind, token_hash: credentialsTokens.token_hash, expires_at: credentialsTokens.expires_at })
     .from(credentialsTokens)
     .innerJoin(peers, eq(peers.id, credentialsTokens.peer_id))
     .where(and(eq(credentialsTokens.token_hash, tokenHash), or(isNull(credentialsTokens.expires_at), gt(credentialsTokens.expires_at, now))))

@@ -42,6 +42,9 @@ export const toText = (value: Decimal): string => value.toFixed()
 /** A rounded amount (at most 4 decimals) as a JSON number: the double whose shortest text is this decimal. */
 export const toJsonNumber = (value: Decimal): number => Number(value.round(MONEY_DECIMALS).toFixed())
 
+/** A volume (kWh, seconds) as a JSON number, to the Wh and the millisecond. */
+export const toJsonVolume = (value: Decimal): number => Number(value.round(6).toFixed())
+
 export const roundMoney = (value: Decimal): Decimal => value.round(MONEY_DECIMALS, Decimal.roundHalfUp)
 
 /** Smallest multiple of `step` that is not below `value` (`step` > 0). */

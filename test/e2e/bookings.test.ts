@@ -45,4 +45,15 @@ describe('Bookings over 2.3.0: eMSP platform b books a time slot at CPO platform
     expect(await b.admin('GET', `/bookings/${aOnB}/${cpo.country_code}/${cpo.party_id}/${id}`)).toMatchObject({ reservation_status: 'CANCELED' })
     expect(await a.admin('GET', '/bookings?source=own')).toEqual(expect.arrayContaining([expect.objectContaining({ id, reservation_status: 'CANCELED' })]))
   })
+
+  it('a cancels a booking it holds: b receives the CANCELED booking, cancelled by the CPO, through a\'s push', async () => {
+    const later = { start_from: inHours(72), end_before: inHours(73) }
+    const booked = await b.admin('POST', `/bookings/${aOnB}`, { ...emsp, location_id: locationId, evse_uid: evseUid, period: later, to: cpo })
+    expect(booked.reservation_status).toBe('RESERVED')
+    const canceled = await a.admin('POST', `/own-bookings/${cpo.country_code}/${cpo.party_id}/${booked.id}/cancel`, { cancellation_reason: 'BROKEN_CHARGER' })
+    expect(canceled).toMatchObject({ reservation_status: 'CANCELED', canceled: { who_canceled: 'CPO' } })
+    await expect.poll(async () => (await b.admin('GET', `/bookings/${aOnB}/${cpo.country_code}/${cpo.party_id}/${booked.id}`)).reservation_status, { timeout: 30_000, interval: 250 })
+      .toBe('CANCELED')
+    expect(await b.admin('GET', `/bookings/${aOnB}/${cpo.country_code}/${cpo.party_id}/${booked.id}`)).toMatchObject({ canceled: { cancellation_reason: 'BROKEN_CHARGER', who_canceled: 'CPO' } })
+  })
 })

@@ -4,15 +4,21 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { partyId } from './driver-records'
 import { a, b, d, grantsOf, unique, type Platform } from './harness'
 import { startPlatform, stopPlatform } from './platform-process'
+import { priceFrom221, type Price } from '../../src/ocpi/types'
+import type { CDR } from '../../src/ocpi/objects/cdr'
+import type { Tariff } from '../../src/ocpi/objects/tariff'
+import { cdrCostBreakdown, price221Of, priceOf, priceSession, type Cost } from '../../src/tariff'
 
 // Charging end to end between two real platforms: b hosts an eMSP whose app starts a charge at a's hosted CPO, whose
 // built-in charge point simulator carries the commands out. b follows each command through its management API.
 
 const poll = { timeout: 30_000, interval: 250 }
 
-function locationOf(cpo: { country_code: string; party_id: string }, id: string) {
+function locationOf(cpo: { country_code: string; party_id: string }, id: string, tariffIds?: string[]) {
   const last_updated = new Date().toISOString()
-  const connector = (connectorId: string) => ({ id: connectorId, standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, last_updated })
+  const connector = (connectorId: string) => ({
+    id: connectorId, standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, last_updated, ...(tariffIds && { tariff_ids: tariffIds }),
+  })
   return {
     ...cpo, id, publish: true, address: 'Stationsplein 1', city: 'Amsterdam', postal_code: '1012 AB', country: 'NLD',
     coordinates: { latitude: '52.378901', longitude: '4.900272' }, time_zone: 'Europe/Amsterdam', last_updated,
@@ -32,13 +38,20 @@ async function connect(cpoPlatform: Platform, version: string) {
   const locationId = unique('LOC')
   await cpoPlatform.admin('POST', '/parties', { ...cpo, role: 'CPO', business_details: { name: 'E2E CPO' } })
   await b.admin('POST', '/parties', { ...emsp, role: 'EMSP', business_details: { name: 'E2E eMSP' } })
-  const extensions = ['x-charging-limits']
+  const extensions = ['x-charging-limits', 'x-cdr-cost-breakdown', 'x-helpdesk']
+  // A start fee, energy and time at two VAT rates: every cost type the CDR states has its own VAT.
+  const tariff: Tariff = await cpoPlatform.admin('PUT', `/tariffs/${cpo.country_code}/${cpo.party_id}/${locationId}-T`, {
+    currency: 'EUR', type: 'REGULAR', tax_included: 'NO', elements: [
+      { price_components: [{ type: 'FLAT', price: 0.5, vat: 21, step_size: 1 }] },
+      { price_components: [{ type: 'ENERGY', price: 0.35, vat: 21, step_size: 1 }, { type: 'TIME', price: 1.2, vat: 9, step_size: 60 }] },
+    ],
+  })
   const invite = await cpoPlatform.admin('POST', '/peers/invite', { name: `b over ${version}`, extensions, grants: await grantsOf(b) })
   const peer = await b.admin('POST', '/peers/connect', { versions_url: invite.versions_url, token_a: invite.token_a, version, extensions, grants: await grantsOf(cpoPlatform) })
   expect(peer).toMatchObject({ version, status: 'CONNECTED' })
   // Written once b is connected, so a pushes it to b, and then every EVSE status change.
-  await cpoPlatform.admin('PUT', `/locations/${cpo.country_code}/${cpo.party_id}/${locationId}`, locationOf(cpo, locationId))
-  return { cpo, emsp, locationId, peerId: peer.peer_id as string, to: `to=${cpo.country_code}*${cpo.party_id}` }
+  await cpoPlatform.admin('PUT', `/locations/${cpo.country_code}/${cpo.party_id}/${locationId}`, locationOf(cpo, locationId, [tariff.id]))
+  return { cpo, emsp, locationId, tariff, peerId: peer.peer_id as string, to: `to=${cpo.country_code}*${cpo.party_id}` }
 }
 
 const finalState = async (id: string) => {
@@ -77,8 +90,23 @@ describe.each(['2.2.1', '2.3.0'] as const)('charging from eMSP platform b at CPO
     await expect.poll(async () => (await b.adminRaw('GET', `/cdrs/${setup.cpo.country_code}/${setup.cpo.party_id}/${session.id}?source=received`)).body, poll)
       .toMatchObject({ session_id: session.id, cdr_token: { uid: token.uid }, cdr_location: { id: setup.locationId, evse_uid: 'E1' }, total_energy: expect.any(Number) })
     await expect.poll(async () => (await receivedSession())?.status, poll).toBe('COMPLETED')
-    const cdr = (await b.admin('GET', `/cdrs/${setup.cpo.country_code}/${setup.cpo.party_id}/${session.id}?source=received`))
+    const cdr: CDR = (await b.admin('GET', `/cdrs/${setup.cpo.country_code}/${setup.cpo.party_id}/${session.id}?source=received`))
     expect(cdr.total_energy).toBe((await receivedSession()).kwh)
+
+    // Price and VAT at b are what the tariff engine computes for the CPO's tariff and the CDR's periods: total and per
+    // cost type, in the peer's version (2.2.1 carries excl/incl VAT, read back at b as one VAT line), and the VAT rates
+    // and per-period costs in the agreed cost_breakdown.
+    const breakdown = priceSession(setup.tariff, cdr, { time_zone: 'Europe/Amsterdam' })
+    const asReceived = (cost: Cost): Price => (version === '2.3.0' ? priceOf(cost) : priceFrom221(price221Of(cost)))
+    expect(Number(breakdown.total_cost.after_taxes)).toBeGreaterThan(0.5)
+    expect(cdr.tariffs?.map((tariff) => tariff.id)).toEqual([setup.tariff.id])
+    expect(cdr.total_cost).toEqual(asReceived(breakdown.total_cost))
+    expect(cdr.total_fixed_cost).toEqual(asReceived(breakdown.total_fixed_cost))
+    expect(cdr.total_energy_cost).toEqual(asReceived(breakdown.total_energy_cost))
+    expect(cdr.total_time_cost).toEqual(asReceived(breakdown.total_time_cost))
+    expect(cdr.cost_breakdown).toEqual(cdrCostBreakdown(breakdown))
+    const vatRates = cdr.cost_breakdown?.cost_types.flatMap((entry) => (entry.cost.taxes ?? []).map((tax) => [entry.cost_type, tax.percentage]))
+    expect(vatRates).toEqual(expect.arrayContaining([['FIXED', 21], ['ENERGY', 21], ['TIME', 9]]))
   })
 
   it('B4.2: a pre-paid session stops at its energy limit, not after, and b sees why', async () => {
@@ -122,6 +150,22 @@ describe.each(['2.2.1', '2.3.0'] as const)('charging from eMSP platform b at CPO
     await expect.poll(() => finalState(missing.command_id), poll).toBe('REJECTED')
     const unknown = await send('UNLOCK_CONNECTOR', { location_id: 'NO-SUCH-LOCATION', evse_uid: 'E1', connector_id: '1' })
     expect(unknown.state).toBe('REJECTED')
+  })
+
+  it('B6.2: b\'s helpdesk resets a charge point and unlocks a connector at a (x-helpdesk); a connector a does not have is REJECTED', async () => {
+    const helpdesk = async (command: string, body: Record<string, unknown>) => {
+      const response = await b.adminRaw('POST', `/commands/${setup.peerId}/x-helpdesk/${command}?${setup.to}`, { ...setup.emsp, location_id: setup.locationId, evse_uid: 'E2', ...body })
+      expect(response.status, JSON.stringify(response.body)).toBe(202)
+      return response.body as { command_id: string; state: string }
+    }
+    const reset = await helpdesk('RESET', { type: 'SOFT', reference: unique('TICKET') })
+    expect(reset.state).toBe('ACCEPTED')
+    await expect.poll(() => finalState(reset.command_id), poll).toBe('ACCEPTED')
+    const unlock = await helpdesk('UNLOCK', { connector_id: '1' })
+    await expect.poll(() => finalState(unlock.command_id), poll).toBe('ACCEPTED')
+    expect((await b.admin('GET', `/commands/${unlock.command_id}`)).history.map((entry: { event: string }) => entry.event)).toEqual(expect.arrayContaining(['sent', 'response', 'result']))
+    const missing = await helpdesk('UNLOCK', { connector_id: '9' })
+    expect(missing.state).toBe('REJECTED')
   })
 })
 

@@ -30,4 +30,5 @@ export const bookings = sqliteTable('bookings', {
   uniqueIndex('bookings_by_request').on(table.country_code, table.party_id, table.msp_country_code, table.msp_party_id, table.request_id),
   index('bookings_by_location').on(table.country_code, table.party_id, table.location_id, table.end_ms),
   index('bookings_by_page').on(table.peer_id, table.last_updated, table.key),
+  index('bookings_reserved_by_start').on(table.reservation_status, table.start_ms), // NO_SHOW: RESERVED bookings past their start
 ])

@@ -29,12 +29,3 @@ export const locations = sqliteTable('locations', {
   // One party's locations (policy changes, admin lists, charge point migration).
   index('locations_by_peer_party').on(table.peer_id, table.country_code, table.party_id, table.last_updated, table.key),
 ])
-
-/**
- * A counter bumped by every write of own locations: part of the key of cached list pages, so a write makes every
- * earlier page unreachable at once (DESIGN "Hot pages": versioned keys, never merely expired).
- */
-export const locationDataVersions = sqliteTable('location_data_versions', {
-  scope: text('scope').primaryKey(),
-  version: integer('version').notNull(),
-})

@@ -17,5 +17,6 @@ export const sessions = sqliteTable('sessions', {
   index('sessions_by_peer_last_updated').on(table.peer_id, table.last_updated, table.key), // date-paged lists: own, or one peer's
   index('sessions_by_owner_last_updated').on(table.country_code, table.party_id, table.last_updated, table.key), // per CPO party (OCPI-to, admin)
   index('sessions_by_token_party_last_updated').on(table.token_country_code, table.token_party_id, table.last_updated, table.key), // what one eMSP may pull
+  index('sessions_by_status_last_updated').on(table.status, table.last_updated), // live sessions, newest first (admin)
   index('sessions_by_token_uid').on(table.token_uid, table.token_country_code, table.token_party_id), // one driver's token (GDPR, migration)
 ])

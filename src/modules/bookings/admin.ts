@@ -10,6 +10,7 @@ import { partyInPath } from '../../peers/routing'
 import { CancelBooking, NewBooking } from './admin-schema'
 import { requestBooking } from './client'
 import { getBooking, listBookings } from './store'
+import { cancelOwnBooking } from './lifecycle'
 
 /**
  * eMSP operators: book a time slot at a peer CPO, cancel it, and read the bookings (`?source=own` for those a hosted CPO
@@ -32,6 +33,15 @@ export const admin = new Hono<AdminEnv>()
     const last = booking.booking_requests.at(-1)!.booking_request
     const request: BookingRequest = { ...last, canceled: { cancellation_reason, who_canceled: 'EMSP' } }
     return c.json(await requestBooking(c.var.db, c.env, c.req.param('peer_id'), request, partyInPath(c)))
+  })
+  // A hosted CPO cancels a booking it holds (mod_bookings: "CANCELED if the eMSP or CPO cancels the booking"); pushed.
+  .post('/own-bookings/:country_code/:party_id/:booking_id/cancel', async (c) => {
+    const { cancellation_reason } = parseWith(CancelBooking, await readJson(c))
+    const cpo = partyInPath(c)
+    if (!(await findHostedParty(c.var.db, cpo, 'CPO'))) throw OcpiError.unknownObject(`CPO ${cpo.country_code}*${cpo.party_id}`)
+    const canceled = await cancelOwnBooking(c.env, c.var.db, cpo, c.req.param('booking_id'), cancellation_reason)
+    if (!canceled) throw new OcpiError(2003, `No booking ${c.req.param('booking_id')} holding a slot`, { http_status: 404 })
+    return c.json(canceled)
   })
   .get('/bookings', async (c) => {
     const page = parsePageQuery(c)

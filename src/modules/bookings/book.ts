@@ -3,6 +3,8 @@ import type { PartyRef } from '../../ocpi/context'
 import type { Booking, BookingRequest, BookingRequestStatus, ReservationRequestStatus } from '../../ocpi/objects/booking'
 import { toEpochMs } from '../../ocpi/types'
 import { getLocation, OWN_SOURCE } from '../locations/store'
+import { partyViews } from '../locations/policy-store'
+import { isVisible, type Viewer } from '../../ocpi/objects/sharing-policy'
 import { decideBooking, HOLDING_STATUSES, HOSTED_BOOKING_TERMS, withinTermsWindow } from './decide'
 import { getBookingByRequest, heldSlots, saveBooking } from './store'
 
@@ -16,10 +18,11 @@ const isoNow = (now: number) => new Date(now).toISOString().replace(/\.\d{3}Z$/,
  * ("The same request ID SHALL be used for all edits on booking"), and an edit carrying `canceled` cancels. The answer is
  * final at once (RESERVED or REJECTED, or the edit ACCEPTED or DECLINED), so nothing stays PENDING.
  */
-export async function answerBookingRequest(db: Database, peerId: string, cpo: PartyRef, request: BookingRequest, now: number): Promise<Booking> {
+export async function answerBookingRequest(db: Database, requester: Viewer, cpo: PartyRef, request: BookingRequest, now: number): Promise<Booking> {
+  const peerId = requester.id
   const msp = { country_code: request.country_code, party_id: request.party_id }
   const existing = await getBookingByRequest(db, 'own', cpo, msp, request.request_id)
-  const booking = existing ? await edit(db, cpo, existing, request, now) : await book(db, cpo, request, now)
+  const booking = existing ? await edit(db, requester, cpo, existing, request, now) : await book(db, requester, cpo, request, now)
   if (await saveBooking(db, 'own', peerId, msp, booking)) return booking
   // Another request took the slot between the decision and the write.
   const lost: Booking = existing
@@ -29,8 +32,8 @@ export async function answerBookingRequest(db: Database, peerId: string, cpo: Pa
   return lost
 }
 
-async function book(db: Database, cpo: PartyRef, request: BookingRequest, now: number): Promise<Booking> {
-  const decision = await decide(db, cpo, request, undefined, now)
+async function book(db: Database, requester: Viewer, cpo: PartyRef, request: BookingRequest, now: number): Promise<Booking> {
+  const decision = await decide(db, requester, cpo, request, undefined, now)
   return {
     id: crypto.randomUUID(),
     country_code: cpo.country_code,
@@ -49,7 +52,7 @@ async function book(db: Database, cpo: PartyRef, request: BookingRequest, now: n
   }
 }
 
-async function edit(db: Database, cpo: PartyRef, existing: Booking, request: BookingRequest, now: number): Promise<Booking> {
+async function edit(db: Database, requester: Viewer, cpo: PartyRef, existing: Booking, request: BookingRequest, now: number): Promise<Booking> {
   const open = HOLDING_STATUSES.includes(existing.reservation_status)
   const terms = existing.booking_terms
   let updated: Booking = existing
@@ -59,7 +62,7 @@ async function edit(db: Database, cpo: PartyRef, existing: Booking, request: Boo
     status = 'ACCEPTED'
   } else if (open && !request.canceled && !terms.change_not_allowed && withinTermsWindow(existing.period, terms.change_until_minutes, now)
     && request.location_id.toUpperCase() === existing.location_id.toUpperCase()
-    && (await decide(db, cpo, request, existing.id, now)) === 'ACCEPTED') {
+    && (await decide(db, requester, cpo, request, existing.id, now)) === 'ACCEPTED') {
     const { evse_uid: _evse, connector_id: _connector, ...rest } = existing
     updated = {
       ...rest,
@@ -75,8 +78,13 @@ async function edit(db: Database, cpo: PartyRef, existing: Booking, request: Boo
   return { ...updated, booking_requests: history, last_updated: isoNow(Math.max(now, toEpochMs(existing.last_updated) + 1000)) }
 }
 
-async function decide(db: Database, cpo: PartyRef, request: BookingRequest, editing: string | undefined, now: number): Promise<ReservationRequestStatus> {
-  const location = await getLocation(db, OWN_SOURCE, cpo, request.location_id)
+/**
+ * A location the CPO's sharing policy hides from the requesting peer is booked like an unknown one (REJECTED), as it
+ * is for commands: its existence is not the peer's business.
+ */
+async function decide(db: Database, requester: Viewer, cpo: PartyRef, request: BookingRequest, editing: string | undefined, now: number): Promise<ReservationRequestStatus> {
+  const [stored, [view]] = await Promise.all([getLocation(db, OWN_SOURCE, cpo, request.location_id), partyViews(db, requester, [cpo])])
+  const location = stored && view && isVisible(view.visibility, stored.location) ? stored : undefined
   const held = (await heldSlots(db, cpo, request.location_id, now)).filter((slot) => slot.id !== editing)
   const decision = decideBooking({ request, evses: location ? (location.location.evses ?? []) : undefined, held, now })
   return decision.status === 'RESERVED' ? 'ACCEPTED' : 'DECLINED'

@@ -12,6 +12,8 @@ export const HOSTED_BOOKING_TERMS: BookingTerms = {
   remote_auth_supported: true,
   change_until_minutes: 0,
   cancel_until_minutes: 0,
+  // "The number of minutes after the booking start time that it is considered a no show and booking is released."
+  noshow_timeout: 15,
   overlapping_bookings_allowed: false,
 }
 

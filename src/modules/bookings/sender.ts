@@ -30,7 +30,7 @@ export const sender = new Hono<OcpiEnv>()
     // The requesting eMSP party must be the peer's own (or routed by a hub): 2001 at country_code otherwise.
     assertPeerRepresents(c, request, 'EMSP')
     const cpo = await addressedParty(c, 'CPO')
-    const booking = await answerBookingRequest(c.var.db, c.var.peer.id, cpo, request, Date.now())
+    const booking = await answerBookingRequest(c.var.db, c.var.peer, cpo, request, Date.now())
     return respond(c, toWire(bookingVersions, c.var.version, booking))
   })
 

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { objectPage } from '../../db/paging'
 import { bookings } from '../../db/schema'
@@ -100,5 +100,34 @@ export async function listBookings(db: Database, filter: BookingListFilter, page
   if (filter.owners) conditions.push(filter.owners.length ? or(...filter.owners.map(ofOwner)) : eq(bookings.key, ''))
   if (filter.msps) conditions.push(filter.msps.length ? or(...filter.msps.map(ofMsp)) : eq(bookings.key, ''))
   if (filter.peerId) conditions.push(eq(filter.source === 'own' ? bookings.requested_by_peer_id : bookings.peer_id, filter.peerId))
-  return objectPage<Booking>(db, bookings, and(...conditions), page)
+  return objectPage<Booking>(db, bookings, and(...conditions), page, ['bookings'])
+}
+
+/** An own booking with whom it was made for: the requesting eMSP party and the peer it came through. */
+export interface OwnBookingRecord { booking: Booking; msp: PartyRef; requested_by_peer_id: string | null }
+
+const recordColumns = { object: bookings.object, msp_country_code: bookings.msp_country_code, msp_party_id: bookings.msp_party_id, requested_by_peer_id: bookings.requested_by_peer_id }
+const toRecord = (row: { object: Booking; msp_country_code: string; msp_party_id: string; requested_by_peer_id: string | null }): OwnBookingRecord =>
+  ({ booking: row.object, msp: { country_code: row.msp_country_code, party_id: row.msp_party_id }, requested_by_peer_id: row.requested_by_peer_id })
+
+export async function getOwnBookingRecord(db: Database, owner: PartyRef, id: string): Promise<OwnBookingRecord | undefined> {
+  const row = await db.select(recordColumns).from(bookings).where(and(ofSource('own'), ofOwner(owner), eq(bookings.id, id.toUpperCase()))).get()
+  return row && toRecord(row)
+}
+
+/** Own RESERVED bookings on one EVSE whose slot holds `at` (start_from <= at < end_before). */
+export async function reservedOwnBookingsAt(db: Database, owner: PartyRef, locationId: string, evseUid: string, at: number): Promise<OwnBookingRecord[]> {
+  const rows = await db.select(recordColumns).from(bookings)
+    .where(and(ofSource('own'), ofOwner(owner), eq(bookings.location_id, locationId.toUpperCase()), eq(bookings.evse_uid, evseUid.toUpperCase()),
+      eq(bookings.reservation_status, 'RESERVED'), lte(bookings.start_ms, at), gt(bookings.end_ms, at)))
+    .all()
+  return rows.map(toRecord)
+}
+
+/** Own RESERVED bookings that started before `startedBefore` (bookings_reserved_by_start): candidates for NO_SHOW. */
+export async function reservedOwnBookingsStartedBefore(db: Database, startedBefore: number, limit: number): Promise<OwnBookingRecord[]> {
+  const rows = await db.select(recordColumns).from(bookings)
+    .where(and(eq(bookings.reservation_status, 'RESERVED'), ofSource('own'), lt(bookings.start_ms, startedBefore)))
+    .orderBy(bookings.start_ms).limit(limit).all()
+  return rows.map(toRecord)
 }

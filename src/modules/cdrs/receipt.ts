@@ -1,4 +1,5 @@
 import type { CDR, CdrTariff } from '../../ocpi/objects/cdr'
+import type { TransactionType } from '../../ocpi/objects/cdr-cost-breakdown'
 import type { Price } from '../../ocpi/types'
 import { priceSession, PricingError, type TariffBreakdown } from '../../tariff'
 import { fromNumber, fromText, sum, toJsonNumber } from '../../tariff/decimal'
@@ -6,9 +7,6 @@ import { fromNumber, fromText, sum, toJsonNumber } from '../../tariff/decimal'
 // A driver's receipt for one CDR (B5.1): what was charged per cost type with its VAT, and, when the CDR carries the
 // tariff it was priced with, each charging period's cost per dimension from the tariff engine (src/tariff), with the
 // engine's total next to the CDR's so a difference shows. Pure: the caller finds the Location's time zone.
-
-/** Where OCPI 2.x has no field: a charge is COMMERCIAL (the driver pays it) or FREE (nothing to pay). */
-export type TransactionType = 'COMMERCIAL' | 'FREE'
 
 export interface ReceiptCost { cost_type: string; before_taxes: number; taxes: { name: string; percentage?: number; amount: number }[]; after_taxes: number }
 
@@ -23,6 +21,10 @@ export interface Receipt {
   total_time: number
   total_parking_time?: number
   currency: string
+  /**
+   * Where OCPI 2.x has no field: the CDR's cost_breakdown (docs/extensions/cdr-cost-breakdown.md) when the CPO sent one,
+   * else FREE (nothing to pay) or COMMERCIAL (the driver pays it).
+   */
   transaction_type: TransactionType
   /** As the CDR states them, per cost type (fixed, energy, time, parking, reservation) and in total. */
   costs: ReceiptCost[]
@@ -67,7 +69,7 @@ export function receiptOf(cdr: CDR, time_zone: string): Receipt {
     total_time: cdr.total_time,
     ...(cdr.total_parking_time !== undefined ? { total_parking_time: cdr.total_parking_time } : {}),
     currency: cdr.currency,
-    transaction_type: total.after_taxes === 0 ? 'FREE' : 'COMMERCIAL',
+    transaction_type: cdr.cost_breakdown?.transaction_type ?? (total.after_taxes === 0 ? 'FREE' : 'COMMERCIAL'),
     costs,
     pricing: enginePricing(cdr, time_zone, total.after_taxes),
     ...(cdr.signed_data ? { signed_data: cdr.signed_data } : {}),

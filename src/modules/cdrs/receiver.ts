@@ -11,6 +11,7 @@ import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { assertMayReceive, assertPeerOwns } from './routing'
 import { cdrVersions, type CDR } from '../../ocpi/objects/cdr'
 import { getReceivedCdr, insertReceivedCdr } from './store'
+import { agreesToCostBreakdown, cdrForPeer } from './for-peer'
 
 /**
  * CDRs Receiver interface (eMSP): POST creates, GET reads back at the URL the POST answered with. CDRs "cannot be
@@ -19,7 +20,8 @@ import { getReceivedCdr, insertReceivedCdr } from './store'
  */
 export const receiver = new Hono<OcpiEnv>()
   .post('/', async (c) => {
-    const { object: cdr, warnings } = readPushed(c, cdrVersions, await readJson(c))
+    // A cost_breakdown from a peer that did not agree to the extension is an unknown field: neither checked nor kept.
+    const { object: cdr, warnings } = readPushed(c, cdrVersions, withoutUnagreedFields(c, await readJson(c)))
     await assertMayReceive(c, cdr)
     const written = await insertReceivedCdr(c.var.db, c.var.peer.id, cdr)
     if (written.outcome === 'conflict') {
@@ -37,11 +39,18 @@ export const receiver = new Hono<OcpiEnv>()
     assertPeerOwns(c, ref, 'CDR')
     const stored = await getReceivedCdr(c.var.db, ref)
     if (!stored) throw OcpiError.unknownObject('CDR')
-    return respond(c, toWire(cdrVersions, c.var.version, stored.cdr))
+    return respond(c, toWire(cdrVersions, c.var.version, cdrForPeer(stored.cdr, { tariffGroups: true, costBreakdown: agreesToCostBreakdown(c.var.peer) })))
   })
 
 /** Where this platform serves a received CDR: {cdrs receiver endpoint}/{country_code}/{party_id}/{id}. */
 function cdrUrl(c: Context<OcpiEnv>, cdr: CDR): string {
   const base = `${publicBase(c.env)}/ocpi/${c.var.version}/${interfacePath({ id: 'cdrs' }, 'RECEIVER')}`
   return [base, cdr.country_code, cdr.party_id, cdr.id].map((part, index) => (index === 0 ? part : encodeURIComponent(part))).join('/')
+}
+
+/** transport_and_format, "Non-specified JSON fields": never refuse a payload for a field the version does not define. */
+function withoutUnagreedFields(c: Context<OcpiEnv>, body: unknown): unknown {
+  if (agreesToCostBreakdown(c.var.peer) || typeof body !== 'object' || body === null || !('cost_breakdown' in body)) return body
+  const { cost_breakdown: _ignored, ...defined } = body as Record<string, unknown>
+  return defined
 }

@@ -8,7 +8,7 @@ import { addressedOwners, emptyForRoles, visibleTokenPartiesFilter } from './rou
 import { cdrVersions } from '../../ocpi/objects/cdr'
 import { listCdrs } from './store'
 import { peerAcceptsNonIsoCurrencies } from '../tariffs/store'
-import { carriesTariffGroups, cdrForPeer } from './tariffs-for-peer'
+import { agreesToCostBreakdown, carriesTariffGroups, cdrForPeer } from './for-peer'
 
 /**
  * CDRs Sender interface (CPO): the hosted CPOs' CDRs, date-paged. "A CPO is allowed to return only the CDRs that are
@@ -18,6 +18,9 @@ export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
   const session = openReadSession(c.env, query.bookmark)
   const page = await listCdrs(session.db, { source: 'own', owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }, query)
-  const agreed = page.objects.some(carriesTariffGroups) && (await peerAcceptsNonIsoCurrencies(c.var.db, c.var.peer.id))
+  const agreed = {
+    tariffGroups: page.objects.some(carriesTariffGroups) && (await peerAcceptsNonIsoCurrencies(c.var.db, c.var.peer.id)),
+    costBreakdown: agreesToCostBreakdown(c.var.peer),
+  }
   return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdrForPeer(cdr, agreed)), emptyForRoles(c, 'CDRs'))
 })

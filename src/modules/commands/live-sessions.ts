@@ -4,6 +4,7 @@ import type { PartyRef } from '../../ocpi/context'
 import type { CDR, ChargingPeriod } from '../../ocpi/objects/cdr'
 import type { Session, SessionPatch } from '../../ocpi/objects/session'
 import { publishCdr } from '../cdrs/push'
+import { fulfilOwnBooking } from '../bookings/lifecycle'
 import { insertOwnCdr } from '../cdrs/store'
 import { findConnector, findEvse } from '../locations/merge'
 import { patchOwnLocation } from '../locations/owner'
@@ -12,6 +13,7 @@ import { publishSessionPatch, publishSessionPut } from '../sessions/push'
 import { patchSession, putOwnSession } from '../sessions/store'
 import type { Tariff } from '../../ocpi/objects/tariff'
 import type { ChargingCosts } from './pricing'
+import { cdrCostBreakdown } from '../../tariff'
 
 // The writes of a hosted CPO's live session, as its ChargingSession makes them: through the sessions and CDRs stores,
 // pushed to the token's eMSP by the outbox like any owner write.
@@ -27,6 +29,8 @@ export async function writeStartedSession(env: Env, session: Session): Promise<v
   const db = databaseFor(env)
   const written = await putOwnSession(db, session)
   if (written.outcome === 'stored') await publishSessionPut(env, db, written.session, written.revision)
+  // A booking of this EVSE for the token's eMSP, holding it now, is fulfilled by the session (mod_bookings).
+  await fulfilOwnBooking(env, db, session, Date.parse(session.start_date_time))
 }
 
 /** A change of the live session (energy, periods, cost, status); returns the session as stored. */
@@ -76,6 +80,7 @@ export async function writeFinishedSession(
     ...(tariff && { tariffs: [tariff] }), total_cost, ...costs.dimensions, total_energy: kwh, total_time: Math.round((endedAt - Date.parse(session.start_date_time)) / 36) / 100_000,
     // CDR.remark: "for example: reason why a transaction was stopped".
     ...(stopReason && { remark: stopRemark(stopReason) }),
+    ...(costs.breakdown && { cost_breakdown: cdrCostBreakdown(costs.breakdown) }),
     last_updated: end_date_time,
   }
   if ((await insertOwnCdr(db, cdr)).outcome === 'created') await publishCdr(env, db, cdr)

@@ -3,7 +3,7 @@ import type { ChargingPeriod } from '../../ocpi/objects/cdr'
 import type { Connector, Location } from '../../ocpi/objects/location'
 import type { Tariff } from '../../ocpi/objects/tariff'
 import type { Price } from '../../ocpi/types'
-import { cdrCosts, priceSession, PricingError } from '../../tariff'
+import { cdrCosts, priceSession, PricingError, type TariffBreakdown } from '../../tariff'
 import { findTariff } from '../tariffs/store'
 
 /** What a hosted CPO's live session is priced with: the connector's tariff and the location's time zone. */
@@ -13,6 +13,8 @@ export interface ChargingCosts {
   total_cost: Price
   /** The CDR's cost per dimension, when a tariff applied. */
   dimensions?: Partial<Record<'total_fixed_cost' | 'total_energy_cost' | 'total_time_cost' | 'total_parking_cost' | 'total_reservation_cost', Price>>
+  /** The engine's whole answer, when a tariff applied: the CDR's cost_breakdown is made from it. */
+  breakdown?: TariffBreakdown
 }
 
 const FREE: ChargingCosts = { total_cost: { before_taxes: 0, taxes: [] } }
@@ -34,8 +36,9 @@ export async function pricingBasis(db: Database, location: Location, connector: 
 export function priceCharging(basis: PricingBasis, usage: { start_date_time: string; end_date_time: string; charging_periods: ChargingPeriod[] }): ChargingCosts {
   if (!basis.tariff || usage.charging_periods.length === 0) return FREE
   try {
-    const { total_cost, ...dimensions } = cdrCosts(priceSession(basis.tariff, usage, { time_zone: basis.time_zone }), '2.3.0')
-    return { total_cost, dimensions }
+    const breakdown = priceSession(basis.tariff, usage, { time_zone: basis.time_zone })
+    const { total_cost, ...dimensions } = cdrCosts(breakdown, '2.3.0')
+    return { total_cost, dimensions, breakdown }
   } catch (error) {
     if (error instanceof PricingError) return FREE
     throw error

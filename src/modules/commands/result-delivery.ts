@@ -21,13 +21,20 @@ export async function deliverResult(env: Env, command: TrackedCommand): Promise<
       method: 'POST', url: command.request.response_url, token: peer.outbound_token, timeoutMs: clientTimeout(env),
       body: toWire(commandResultVersions, command.version, command.result!),
       from: command.cpo,
-      to: 'token' in command.request ? { country_code: command.request.token.country_code, party_id: command.request.token.party_id } : undefined,
+      to: emspOf(command),
     })
     return response.status_code === 1000 ? undefined : `status_code ${response.status_code}`
   } catch (error) {
     if (error instanceof OcpiClientError) return error.message
     throw error
   }
+}
+
+/** The eMSP the command came from, when it names one: the token's (mod_commands), or the helpdesk's party (x-helpdesk). */
+function emspOf({ request }: TrackedCommand) {
+  if ('token' in request) return { country_code: request.token.country_code, party_id: request.token.party_id }
+  if ('party_id' in request) return { country_code: request.country_code, party_id: request.party_id }
+  return undefined
 }
 
 /** Backoff before delivery attempt `attempts + 1`; undefined once we stop trying. */

@@ -3,7 +3,8 @@ import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { CommandResponse, commandResponseVersions, commandBodyVersions, type CommandBody, type CommandType } from '../../ocpi/objects/command'
-import { toWire } from '../../ocpi/version-adapters'
+import { toWire, type VersionAdapters } from '../../ocpi/version-adapters'
+import type { HelpdeskCommandBody, HelpdeskCommandType } from '../../ocpi/objects/helpdesk-command'
 import { peerEndpoint } from '../../peers/extensions'
 import { requestPeerModule } from '../../peers/module-request'
 import type { Peer } from '../../peers/store'
@@ -11,7 +12,15 @@ import { MAX_PEER_TIMEOUT_SECONDS } from './timeouts'
 import { commandTracker } from './trackers'
 import type { TrackedCommand } from './tracked'
 
-export interface CommandToSend { id: string; command: CommandType; request: CommandBody; from?: PartyRef; to?: PartyRef }
+export interface CommandToSend {
+  id: string
+  command: CommandType | HelpdeskCommandType
+  request: CommandBody | HelpdeskCommandBody
+  from?: PartyRef
+  to?: PartyRef
+  /** The module whose Receiver takes it, and its body adapters: an x- command module's (x-helpdesk) instead of commands. */
+  module?: { id: string; adapters: VersionAdapters<CommandBody | HelpdeskCommandBody> }
+}
 
 /**
  * As eMSP: opens the command's tracker, POSTs the command to the peer's commands Receiver endpoint and records the
@@ -20,7 +29,9 @@ export interface CommandToSend { id: string; command: CommandType; request: Comm
  */
 export async function sendCommand(env: Env, db: Database, peer: Peer, send: CommandToSend): Promise<TrackedCommand> {
   if (peer.status !== 'CONNECTED' || !peer.outbound_token) throw new OcpiError(3001, `Peer ${peer.id} is ${peer.status}, not connected`)
-  if (!peerEndpoint(peer, 'commands', 'RECEIVER')) throw new OcpiError(3003, `Peer ${peer.id} offers no commands RECEIVER endpoint`)
+  const moduleId = send.module?.id ?? 'commands'
+  if (!peerEndpoint(peer, moduleId, 'RECEIVER')) throw new OcpiError(3003, `Peer ${peer.id} offers no ${moduleId} RECEIVER endpoint we may use`)
+  const adapters = send.module?.adapters ?? commandBodyVersions(send.command as CommandType)
   const tracker = commandTracker(env, send.id)
   const now = Date.now()
   const opened: TrackedCommand = {
@@ -30,8 +41,8 @@ export async function sendCommand(env: Env, db: Database, peer: Peer, send: Comm
   await tracker.open(opened, 'sent')
   try {
     const answer = await requestPeerModule(env, peer, {
-      module: 'commands', role: 'RECEIVER', method: 'POST', path: [send.command],
-      body: toWire(commandBodyVersions(send.command), opened.version, send.request), from: send.from, to: send.to,
+      module: moduleId, role: 'RECEIVER', method: 'POST', path: [send.command],
+      body: toWire(adapters, opened.version, send.request), from: send.from, to: send.to,
     })
     const parsed = CommandResponse.safeParse(answer.data)
     if (answer.status_code !== 1000 || !parsed.success) {

@@ -13,6 +13,8 @@ import { chargingSession } from './live-sessions'
 import { pricingBasis } from './pricing'
 import { deleteReservation, getReservation, putReservation, reservationKey, reservationsAtEvse } from './store'
 import type { TrackedCommand } from './tracked'
+import type { HelpdeskCommandBodies } from '../../ocpi/objects/helpdesk-command'
+import { resetEvse, unlockForHelpdesk } from './helpdesk-simulator'
 
 // The built-in charge points of a hosted CPO (docs/commands.md, "Charge point simulator"): they answer each command
 // from the EVSE's status as the CPO's locations hold it, and the status they change is written and pushed as an owner
@@ -31,6 +33,8 @@ export async function simulate(env: Env, command: TrackedCommand): Promise<Charg
     case 'RESERVE_NOW': return reserveNow(env, db, cpo, command, command.request as CommandBodies['RESERVE_NOW'])
     case 'CANCEL_RESERVATION': return cancelReservation(env, db, cpo, command, command.request as CommandBodies['CANCEL_RESERVATION'])
     case 'UNLOCK_CONNECTOR': return unlockConnector(db, cpo, command.request as CommandBodies['UNLOCK_CONNECTOR'])
+    case 'RESET': return resetEvse(env, db, cpo, command.request as HelpdeskCommandBodies['RESET'])
+    case 'UNLOCK': return unlockForHelpdesk(env, db, cpo, command.request as HelpdeskCommandBodies['UNLOCK'])
   }
 }
 

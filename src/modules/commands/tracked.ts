@@ -1,5 +1,6 @@
 import type { PartyRef } from '../../ocpi/context'
 import type { CommandBody, CommandResponse, CommandResult, CommandType } from '../../ocpi/objects/command'
+import type { HelpdeskCommandBody, HelpdeskCommandType } from '../../ocpi/objects/helpdesk-command'
 import type { OcpiVersion } from '../../ocpi/versions'
 import type { CommandSummary } from './store'
 
@@ -12,9 +13,10 @@ export interface TrackedCommand {
   side: 'sent' | 'received'
   peer_id: string
   version: OcpiVersion
-  command: CommandType
+  /** An OCPI command, or an x-helpdesk one (docs/extensions/x-helpdesk.md). */
+  command: CommandType | HelpdeskCommandType
   /** Canonical (2.3.0) body, response_url included. */
-  request: CommandBody
+  request: CommandBody | HelpdeskCommandBody
   /** Received side: the hosted CPO the command addressed. */
   cpo?: PartyRef
   /** PENDING until the CommandResponse; then the response type, ACCEPTED waiting for the result, or the result type. */

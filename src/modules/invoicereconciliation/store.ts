@@ -84,7 +84,7 @@ export function listRecords(db: Database, filter: RecordListFilter, page: PageQu
     filter.owner && and(eq(records.country_code, filter.owner.country_code.toUpperCase()), eq(records.party_id, filter.owner.party_id.toUpperCase())),
     filter.counterpartyOfPeer !== undefined ? counterpartyRepresentedBy(db, filter.counterpartyOfPeer) : undefined,
   )
-  return objectPage<InvoiceReconciliationRecord>(db, records, where, page)
+  return objectPage<InvoiceReconciliationRecord>(db, records, where, page, filter.counterpartyOfPeer !== undefined ? ['invoice_reconciliation_records', 'peer_roles'] : ['invoice_reconciliation_records'])
 }
 
 /** The ids of every CDR that the records one holder keeps from one owner list: what is already invoiced. */

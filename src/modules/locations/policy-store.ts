@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import { Memo } from '../../db/memo'
 import { returnedRow } from '../../db/rows'
 import { sharingPolicies } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
@@ -28,9 +29,13 @@ export async function listPolicies(db: Database): Promise<Map<string, SharingPol
   return new Map(rows.map((row) => [policyKey(row), row.policy]))
 }
 
+// The policies as every sender reads them: remembered per isolate within the memo staleness (src/db/memo.ts), forgotten
+// at once by a policy write on this isolate.
+const rememberedPolicies = new Memo<Map<string, SharingPolicy>>(1)
+
 /** What the viewer may see of each of these parties under the stored policies (read once, beside the parties). */
 export async function partyViews(db: Database, viewer: Viewer, parties: readonly PartyRef[] | Promise<readonly PartyRef[]>): Promise<PartyView[]> {
-  const [resolved, policies] = await Promise.all([parties, listPolicies(db)])
+  const [resolved, policies] = await Promise.all([parties, rememberedPolicies.get('all', () => listPolicies(db))])
   return resolved.map(({ country_code, party_id }) => ({
     party: { country_code, party_id },
     visibility: visibilityFor(policies.get(policyKey({ country_code, party_id })), viewer),
@@ -46,5 +51,6 @@ export async function putPolicy(db: Database, party: PartyRef, policy: SharingPo
       set: { policy, version: sql`${sharingPolicies.version} + 1`, updated_at: now },
     })
     .returning({ policy: sharingPolicies.policy, version: sharingPolicies.version, updated_at: sharingPolicies.updated_at })
+  rememberedPolicies.clear()
   return returnedRow(rows, `sharing policy of ${party.country_code}*${party.party_id}`)
 }

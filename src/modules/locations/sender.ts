@@ -16,8 +16,10 @@ import { isVisible, type PartyView } from '../../ocpi/objects/sharing-policy'
 import { sharedOnlyByPolicy } from '../../peers/shared-with'
 import { partyViews } from './policy-store'
 import { connectorVersions, evseVersions, locationVersions, type Location } from '../../ocpi/objects/location'
-import { cachedPage, knownTotal, pageCacheKey, rememberPage, rememberTotal, totalCacheKey } from './page-cache'
-import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey, ownDataVersion } from './store'
+import { cachedPage, pageCacheKey, rememberPage } from './page-cache'
+import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey } from './store'
+import { dataVersionToken } from '../../db/data-versions'
+import { Memo } from '../../db/memo'
 
 // Sender interface (CPO): GET list and GET object. A peer only ever sees what its sharing policy lets it see, and an
 // object it may not see is answered exactly like one that does not exist (2003, HTTP 404).
@@ -30,6 +32,17 @@ async function servingParties(c: Context<OcpiEnv>, db: Database): Promise<PartyR
 
 /** Per serving party, what the calling peer may see of it. */
 const peerVisibility = (c: Context<OcpiEnv>, db: Database) => partyViews(db, c.var.peer, servingParties(c, db))
+
+/**
+/**
+ * The data version of the locations table, as remembered on this isolate: part of every cache key below. Without one
+ * (a database not migrated yet) a key no later request repeats, so nothing cached is ever reused.
+ */
+const locationsVersion = async (db: Database) => (await dataVersionToken(db, ['locations'])) ?? crypto.randomUUID()
+
+// A repeated single-object GET reads no D1: the stored locations by key are remembered per isolate under the data
+// version, within the memo staleness. The sharing policy is applied to them on every request.
+const locationsByKeys = new Memo<Location[]>(500, 'data')
 
 /**
  * The read session on the shard holding the served parties' locations (docs/sharding.md); the platform session when
@@ -48,7 +61,9 @@ async function visibleLocation(c: Context<OcpiEnv>, id: string): Promise<Locatio
   const platform = openReadSession(c.env)
   const views = await peerVisibility(c, platform.db)
   const session = await locationsSession(c, Promise.resolve(views), platform)
-  const found = await getLocationsByKeys(session.db, OWN_SOURCE, views.map(({ party }) => locationKey(party, id)))
+  const version = await locationsVersion(session.db)
+  const keys = views.map(({ party }) => locationKey(party, id))
+  const found = await locationsByKeys.get(`${version}|${keys.join('|')}`, () => getLocationsByKeys(session.db, OWN_SOURCE, keys))
   for (const location of found) {
     const view = views.find(({ party }) => locationKey(party, id) === locationKey(location, location.id))
     if (view && isVisible(view.visibility, location)) return location
@@ -62,13 +77,11 @@ export const sender = new Hono<OcpiEnv>()
     const platform = openReadSession(c.env, page.bookmark)
     const visibility = peerVisibility(c, platform.db)
     const session = await locationsSession(c, visibility, platform, page.bookmark)
-    const [views, dataVersion] = await Promise.all([visibility, ownDataVersion(session.db)])
+    const [views, dataVersion] = await Promise.all([visibility, locationsVersion(session.db)])
     const key = await pageCacheKey(c, { views, dataVersion })
     const cached = await cachedPage(c, key)
     if (cached) return cached
-    const totalKey = await totalCacheKey({ views, dataVersion }, page)
-    const result = await listSerializedLocations(session.db, views, page, c.var.version, knownTotal(totalKey))
-    rememberTotal(totalKey, result.total)
+    const result = await listSerializedLocations(session.db, views, page, c.var.version)
     const response = respondSerializedPage(c, page, { ...result, bookmark: session.bookmark() }, sharedOnlyByPolicy('Locations', views))
     rememberPage(c, key, response)
     return response

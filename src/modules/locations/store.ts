@@ -2,8 +2,9 @@ import { and, asc, count, eq, gt, isNotNull, isNull, or, sql, type SQL } from 'd
 import type { Database } from '../../db/client'
 import { retryOnConflict } from '../../db/conflict'
 import { assertStorable, LOCATION_MAX_BYTES } from '../../db/limits'
-import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
-import { locationDataVersions, locations, locationTariffRefs } from '../../db/schema'
+import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom, runPage } from '../../db/paging'
+import { readDataVersion } from '../../db/data-versions'
+import { locations, locationTariffRefs } from '../../db/schema'
 import type { PartyRef } from '../../ocpi/context'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
@@ -81,7 +82,7 @@ export async function getLocationsByKeys(db: Database, source: string, keys: str
  * its pushes are bound to, docs/push.md "Versions"), or undefined when it was older.
  */
 export async function upsertLocation(db: Database, source: string, location: Location): Promise<number | undefined> {
-  return (await withDataVersionBump(db, source, upsertStatement(db, source, location)))[0]?.revision
+  return (await upsertStatement(db, source, location))[0]?.revision
 }
 
 /**
@@ -112,22 +113,8 @@ function upsertStatement(db: Database, source: string, location: Location) {
     .returning({ key: locations.key, revision: locations.revision })
 }
 
-/** Own writes bump the data version in the same batch; a bump for a write that did not apply only costs a cache miss. */
-async function withDataVersionBump<T>(db: Database, source: string, write: { execute(): Promise<T> } & Parameters<Database['batch']>[0][number]): Promise<T> {
-  if (source !== OWN_SOURCE) return write.execute()
-  const [result] = await db.batch([write, bumpDataVersion(db)])
-  return result as T
-}
-
-const bumpDataVersion = (db: Database) =>
-  db.insert(locationDataVersions).values({ scope: OWN_SOURCE, version: 1 })
-    .onConflictDoUpdate({ target: locationDataVersions.scope, set: { version: sql`${locationDataVersions.version} + 1` } })
-
-/** The current data version of own locations (0 before the first write). */
-export async function ownDataVersion(db: Database): Promise<number> {
-  const [row] = await db.select({ version: locationDataVersions.version }).from(locationDataVersions).where(eq(locationDataVersions.scope, OWN_SOURCE))
-  return row?.version ?? 0
-}
+/** The data version of the locations table (bumped by a trigger on every write): a feed snapshot's fingerprint. */
+export const ownDataVersion = (db: Database): Promise<number> => readDataVersion(db, 'locations')
 
 /** Replaces a location only if nobody wrote it since `revision` was read. */
 async function replaceIfUnchanged(db: Database, source: string, location: Location, revision: number, readAs: string): Promise<boolean> {
@@ -137,7 +124,7 @@ async function replaceIfUnchanged(db: Database, source: string, location: Locati
     .set({ ...row, revision: revision + 1 })
     .where(and(fromSource(readAs), eq(locations.key, row.key), eq(locations.revision, revision)))
     .returning({ key: locations.key })
-  return (await withDataVersionBump(db, source, write)).length > 0
+  return (await write).length > 0
 }
 
 export type UpdateResult = { before: Location; after: Location; revision: number } | { before: Location; after: undefined }
@@ -187,6 +174,14 @@ export function ownLocationsVisibleTo(parties: readonly PartyView[]): SQL {
 }
 
 /**
+ * For other stores' queries about records at a location (a session's `location_id`): whether the own location stored
+ * under `locationKeyOf` (a `locationKey` expression) is one those party views let a peer see.
+ */
+export function ownLocationVisibleTo(locationKeyOf: SQL, parties: readonly PartyView[]): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${locations} WHERE ${locations.key} = ${locationKeyOf} AND ${ownLocationsVisibleTo(parties)})`
+}
+
+/**
  * For the tariffs store's queries (a tariff follows the locations that use it): whether an own location references a
  * tariff stored under `tariffKey` or `groupKey` (location_tariff_refs, kept by triggers on own locations), or, with
  * `visibleTo`, whether one those party views let a peer see does.
@@ -203,19 +198,20 @@ export function ownLocationsReferenceTariff(keys: { tariffKey: SQL | string; gro
 
 type ValueColumn = typeof locations.object | typeof locations.json_230 | typeof locations.json_221
 
-/** One page and the total the filter matches; a caller that already knows the total saves the count. */
-async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefined, page: PageQuery, knownTotal?: number): Promise<Page<T>> {
-  const rowsQuery = db
-    .select({ value: column, last_updated: locations.last_updated, key: locations.key })
-    .from(locations)
-    .where(and(where, dateRange(paged, page), afterPosition(paged, page)))
-    .orderBy(...pageOrder(paged))
-    .limit(page.limit)
-    .offset(pageOffset(page))
-  const [rows, total] =
-    knownTotal === undefined
-      ? await db.batch([rowsQuery, db.select({ total: count() }).from(locations).where(and(where, dateRange(paged, page)))]).then(([rows, [counted]]) => [rows, counted?.total ?? 0] as const)
-      : [await rowsQuery, knownTotal]
+/** One page and the total the filter matches, the total and offset positions remembered per data version (runPage). */
+async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefined, page: PageQuery): Promise<Page<T>> {
+  const matching = and(where, dateRange(paged, page))
+  const { rows, total } = await runPage(db, page, {
+    rows: (at) => db
+      .select({ value: column, last_updated: locations.last_updated, key: locations.key })
+      .from(locations)
+      .where(and(matching, afterPosition(paged, at)))
+      .orderBy(...pageOrder(paged))
+      .limit(at.limit)
+      .offset(pageOffset(at)),
+    count: db.select({ total: count() }).from(locations).where(matching),
+    scopes: ['locations'],
+  })
   return pageFrom(rows, total, (row) => row.value as T)
 }
 
@@ -223,8 +219,8 @@ async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefin
  * A page of the own locations these party views let a peer see, already serialized for `version`: served without
  * converting or re-serializing.
  */
-export function listSerializedLocations(db: Database, visibleTo: readonly PartyView[], page: PageQuery, version: OcpiVersion, knownTotal?: number): Promise<Page<string>> {
-  return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, ownLocationsVisibleTo(visibleTo), page, knownTotal)
+export function listSerializedLocations(db: Database, visibleTo: readonly PartyView[], page: PageQuery, version: OcpiVersion): Promise<Page<string>> {
+  return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, ownLocationsVisibleTo(visibleTo), page)
 }
 
 /** Whose locations a management list shows: own, received (from any peer, or from `peerId`); no source: all. */

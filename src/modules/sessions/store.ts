@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { sessions } from '../../db/schema'
@@ -9,6 +9,8 @@ import { retryOnConflict } from '../../db/conflict'
 import { assertStorable, SESSION_MAX_BYTES } from '../../db/limits'
 import type { ChargingPreferences, Session, SessionPatch, SessionStatus } from '../../ocpi/objects/session'
 import { initialPeriodVersions, mergeSessionWrite, type PeriodVersions } from './merge'
+import type { PartyView } from '../../ocpi/objects/sharing-policy'
+import { ownLocationVisibleTo } from '../locations/store'
 
 export type { RecordRef as SessionRef, RecordSource as SessionSource, TokenRef } from '../../db/token-records'
 
@@ -34,6 +36,7 @@ const storedColumns = { object: sessions.object, peer_id: sessions.peer_id, revi
 
 /** Sessions that can still change, and so still get PATCHes and a CDR (mod_sessions SessionStatus). */
 const UNFINISHED: SessionStatus[] = ['PENDING', 'RESERVATION', 'ACTIVE']
+const FINISHED: SessionStatus[] = ['COMPLETED', 'INVALID']
 
 
 export async function getSession(db: Database, source: RecordSource, ref: RecordRef): Promise<StoredSession | undefined> {
@@ -102,11 +105,33 @@ export async function setChargingPreferences(db: Database, ref: RecordRef, prefe
   await db.update(sessions).set({ charging_preferences: preferences }).where(byRecordKey(sessions, 'own', ref))
 }
 
-export interface SessionListFilter extends RecordListFilter {}
+export interface SessionListFilter extends RecordListFilter {
+  /** Only sessions at an own location these party views let a peer see (the CPO's sharing policy). */
+  locationsVisibleTo?: readonly PartyView[]
+}
 
 /** Date-paged (last_updated, key) list of canonical sessions. */
 export const listSessions = (db: Database, filter: SessionListFilter, page: PageQuery): Promise<Page<Session>> =>
-  listRecords<Session>(db, sessions, sessions, filter, page)
+  listRecords<Session>(db, sessions, sessions, filter, page, filter.locationsVisibleTo && ownLocationVisibleTo(sessionLocationKey, filter.locationsVisibleTo))
+
+/** The location key (locations store, `locationKey`) of a session row: its CPO and its `location_id`. */
+const sessionLocationKey = sql`upper(${sessions.country_code} || '*' || ${sessions.party_id} || '*' || json_extract(${sessions.object}, '$.location_id'))`
+
+/**
+ * Sessions that can still change, own and received, newest first (at most `limit`), followed by the `finished` latest
+ * finished ones (COMPLETED, INVALID). Each status is read newest first along sessions_by_status_last_updated.
+ */
+export async function listLiveSessions(db: Database, options: { limit: number; finished?: number }): Promise<StoredSession[]> {
+  const latest = (statuses: SessionStatus[], limit: number) =>
+    db.select(storedColumns).from(sessions).where(inArray(sessions.status, statuses)).orderBy(desc(sessions.last_updated)).limit(limit)
+  const finished = options.finished ?? 0
+  const [live, ...done] = await Promise.all([
+    latest(UNFINISHED, options.limit),
+    ...(finished > 0 ? FINISHED.map((status) => latest([status], finished)) : []),
+  ])
+  const newestFirst = (rows: typeof live) => rows.sort((a, b) => Date.parse(b.object.last_updated) - Date.parse(a.object.last_updated))
+  return [...newestFirst(live!), ...newestFirst(done.flat()).slice(0, finished)].map(toStored)
+}
 
 /** Every session (own and received, any status) started with this token: GDPR right of access, token migration. */
 export async function listSessionsOfToken(db: Database, token: TokenRef, source?: RecordSource): Promise<StoredSession[]> {

@@ -52,7 +52,7 @@ export async function listTariffs(db: Database, page: PageQuery, filter: TariffL
     filter.includeNonIso ? undefined : eq(tariffs.iso_currency, true),
     filter.visibleTo && visibleUnder(filter.visibleTo, storedTariffKeys),
   )
-  return objectPage<Tariff>(db, tariffs, where, page)
+  return objectPage<Tariff>(db, tariffs, where, page, filter.visibleTo ? ['tariffs', 'locations'] : ['tariffs'])
 }
 
 // Who sees which own tariff (docs/tariffs.md, "Who sees which tariff"): a tariff follows the locations that use it.

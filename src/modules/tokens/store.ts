@@ -2,7 +2,7 @@ import { and, count, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import { runBatch } from '../../db/batch'
 import type { Database } from '../../db/client'
 import { retryOnConflict } from '../../db/conflict'
-import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom } from '../../db/paging'
+import { afterPosition, dateRange, pageOffset, pageOrder, pageFrom, runPage } from '../../db/paging'
 import { tokens, type AccountStatus } from '../../db/schema'
 import { ofSource, type RecordSource } from '../../db/token-records'
 import type { PartyRef } from '../../ocpi/context'
@@ -136,11 +136,11 @@ export interface TokenListFilter {
 /** Date-paged (last_updated, key) list; the page's `last` feeds the keyset cursor. */
 export async function listTokens(db: Database, filter: TokenListFilter, page: PageQuery): Promise<Page<StoredToken>> {
   const where = and(filterCondition(filter), dateRange(paged, page))
-  const [rows, [counted]] = await db.batch([
-    db.select(storedColumns).from(tokens).where(and(where, afterPosition(paged, page))).orderBy(...pageOrder(paged)).limit(page.limit).offset(pageOffset(page)),
-    db.select({ total: count() }).from(tokens).where(where),
-  ])
-  const total = counted?.total ?? 0
+  const { rows, total } = await runPage(db, page, {
+    rows: (at) => db.select(storedColumns).from(tokens).where(and(where, afterPosition(paged, at))).orderBy(...pageOrder(paged)).limit(at.limit).offset(pageOffset(at)),
+    count: db.select({ total: count() }).from(tokens).where(where),
+    scopes: ['tokens'],
+  })
   return pageFrom(rows, total, toStored)
 }
 

@@ -28,7 +28,7 @@ export async function listDriverTariffs(db: Database, page: PageQuery, filter: {
     filter.party ? eq(driverTariffs.country_code, filter.party.country_code.toUpperCase()) : undefined,
     filter.party ? eq(driverTariffs.party_id, filter.party.party_id.toUpperCase()) : undefined,
   )
-  return objectPage<DriverTariff>(db, driverTariffs, where, page)
+  return objectPage<DriverTariff>(db, driverTariffs, where, page, ['driver_tariffs'])
 }
 
 export async function findDriverTariff(db: Database, party: PartyRef, tokenUid: string): Promise<DriverTariffRow | undefined> {

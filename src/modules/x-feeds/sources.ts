@@ -36,11 +36,10 @@ function nextQuery(query: PageQuery, page: { objects: unknown[]; last?: { last_u
 
 const locationSource: FeedSource = {
   byParty: true,
-  // Every own location write bumps the data version (location_data_versions) in the same batch.
+  // Every location write bumps the data version (a trigger on the table, migrations/0320_data_versions.sql).
   fingerprint: async (db) => `locations:${await ownDataVersion(db)}`,
   async page(db, party, version, query) {
-    // A feed has no X-Total-Count: the known total 0 spares a count of every location on each page.
-    const page = await listSerializedLocations(db, audienceOf(party), query, version, 0)
+    const page = await listSerializedLocations(db, audienceOf(party), query, version)
     return { lines: page.objects, last_updated: page.last?.last_updated, next: nextQuery(query, page) }
   },
 }

@@ -4,6 +4,7 @@ import type { VersionAdapters } from '../version-adapters'
 import { ConnectorFormat, ConnectorType, ConnectorType221, GeoLocation, PowerType } from './location'
 import { Currency, Tariff, Tariff221, tariffFrom221, tariffTo221, TaxIncluded } from './tariff'
 import { isTokenTypeIn221, TokenType, TokenType221 } from './token'
+import { CdrCostBreakdown } from './cdr-cost-breakdown'
 
 // mod_cdrs.asciidoc, "Object description" and "Data types". The 2.3.0 shape is canonical. The classes Sessions share
 // with CDRs (CdrToken, ChargingPeriod, CdrDimension, AuthMethod) are defined here, where the spec defines them.
@@ -120,6 +121,8 @@ const cdrFields = {
   credit_reference_id: CiString(39).optional(),
   home_charging_compensation: z.boolean().optional(),
   last_updated: DateTime,
+  /** Not an OCPI field: docs/extensions/cdr-cost-breakdown.md, exchanged only with peers that agreed to it. */
+  cost_breakdown: CdrCostBreakdown.optional(),
 }
 
 /** "When set to true, this is a Credit CDR, and the field credit_reference_id needs to be set as well." */

@@ -150,7 +150,7 @@ export const EVSEParking = z.object({ parking_id: CiString(36), evse_position: E
  * EVSE uids within a Location and connector ids within an EVSE identify what PUT and PATCH of one EVSE or connector
  * address (mod_locations, Receiver interface URLs): two alike would make those writes ambiguous. CiStrings: any case.
  */
-function uniqueIds<T extends z.ZodArray<z.ZodObject<Record<K, z.ZodType<string>>>>, K extends string>(array: T, key: K): T {
+export function uniqueIds<T extends z.ZodArray<z.ZodObject<Record<K, z.ZodType<string>>>>, K extends string>(array: T, key: K): T {
   return array.superRefine((items, context) => {
     const seen = new Set<string>()
     items.forEach((item, index) => {

@@ -59,6 +59,18 @@ describe('Bookings Sender interface of a hosted CPO', () => {
     expect((await post(other.token, bookingRequest(otherMsp, 'R4', 'LOC1-E1', period(32, 33)))).body.data.reservation_status).toBe('RESERVED')
   })
 
+  it('books only at locations the CPO\'s sharing policy shows the peer: a hidden one is REJECTED like an unknown one', async () => {
+    const hiddenCpo = uniqueParty('NL')
+    await hostCpo(hiddenCpo)
+    await putOwn(sampleLocation(hiddenCpo, 'LOC1', {}, inHours(-1)))
+    expect((await adminFetch(`/policies/${hiddenCpo.country_code}/${hiddenCpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [peer.id]: 'none' } } })).status).toBe(202)
+    const request = (token: string, id: string) => ocpiFetch('/ocpi/2.3.0/sender/Booking', { token, method: 'POST', body: bookingRequest(id === 'H1' ? msp : otherMsp, id, 'LOC1-E1', period(30, 31)), headers: to(hiddenCpo) })
+    const hidden = await (await request(peer.token, 'H1')).json<OcpiBody>()
+    expect(hidden.data).toMatchObject({ reservation_status: 'REJECTED', booking_requests: [{ request_status: 'DECLINED' }] })
+    const shown = await (await request(other.token, 'H2')).json<OcpiBody>()
+    expect(shown.data).toMatchObject({ reservation_status: 'RESERVED' })
+  })
+
   it('refuses bad input with 2001 and the field path, storing nothing', async () => {
     const { body } = await post(peer.token, { ...bookingRequest(msp, 'R5', 'LOC1-E1'), period: { start_from: 'tomorrow' } })
     expect(body.status_code).toBe(2001)

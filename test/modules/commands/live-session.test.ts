@@ -3,7 +3,7 @@ import { purgeTestOutboxes } from '../../push/fixtures'
 import { hostCpo, putOwn, sampleLocation, uniqueParty } from '../locations/fixtures'
 import { adminFetch, rfidToken } from './fixtures'
 import { tariffBody } from '../tariffs/fixtures'
-import { cdrCosts, priceSession } from '../../../src/tariff'
+import { cdrCostBreakdown, cdrCosts, priceSession } from '../../../src/tariff'
 import { present } from '../../present'
 
 afterEach(async () => {
@@ -69,8 +69,13 @@ describe('a live session reported by a CSMS', () => {
     expect(live.total_cost.before_taxes).toBeCloseTo(4.25 * 0.35, 2)
     await adminFetch(`${base}/stop`, { method: 'POST', body: { timestamp: at(20) } })
     const cdr = await (await adminFetch(`/cdrs/${cpo.country_code}/${cpo.party_id}/P1?source=own`)).json<any>()
-    const expected = cdrCosts(priceSession(tariff, cdr, { time_zone: 'Europe/Amsterdam' }), '2.3.0')
+    const breakdown = priceSession(tariff, cdr, { time_zone: 'Europe/Amsterdam' })
+    const expected = cdrCosts(breakdown, '2.3.0')
     expect(cdr).toMatchObject({ currency: 'EUR', total_energy: 4.25, tariffs: [{ id: 'T1' }], total_cost: expected.total_cost, total_energy_cost: expected.total_energy_cost })
+    // Cost per period and dimension, VAT rate and amount per cost type: the engine's, in the cost_breakdown extension.
+    expect(cdr.cost_breakdown).toEqual(cdrCostBreakdown(breakdown))
+    expect(cdr.cost_breakdown.charging_periods).toHaveLength(2)
+    expect(cdr.cost_breakdown.cost_types).toContainEqual({ cost_type: 'ENERGY', cost: expected.total_energy_cost })
     expect(cdr.total_cost).toEqual(live.total_cost)
   })
 

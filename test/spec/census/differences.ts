@@ -4,6 +4,7 @@
 
 const CURRENCY = 'multi-currency tariffs extension: opted-in peers exchange non-ISO codes such as USDC (up to 8 alphanumerics); peers that did not opt in are held to three characters by the receiver (docs/extensions/multi-currency-tariffs.md)'
 const TARIFF_GROUP = 'multi-currency tariffs extension: links the variants of one offer in several currencies; sent only to peers that agreed to the extension'
+const COST_BREAKDOWN = 'CDR cost breakdown extension: cost per charging period and dimension, VAT rate per cost type and the transaction type (B5.1); sent and kept only with peers that agreed (docs/extensions/cdr-cost-breakdown.md)'
 const PATTERN_HH_MM = 'the pattern HH:MM (24h) fixes the length at 5'
 const PATTERN_DATE = 'the pattern YYYY-MM-DD fixes the length at 10'
 const VERSION_NUMBER = 'a peer may list versions we do not know (older, newer or its own): any string is read, and only the versions we support are ever chosen'
@@ -13,6 +14,7 @@ const PTP = 'Payment Terminal Provider, the data owner of the 2.3.0 Payments mod
 export const deliberateDifferences: Record<'2.2.1' | '2.3.0', Record<string, string>> = {
   '2.2.1': {
     'CDR.currency: length (spec 3, ours 8)': CURRENCY,
+    'CDR.cost_breakdown: field added (spec absent, ours ?)': COST_BREAKDOWN,
     'Session.currency: length (spec 3, ours 8)': CURRENCY,
     'Tariff.currency: length (spec 3, ours 8)': CURRENCY,
     'Tariff.tariff_group_id: field added (spec absent, ours ?)': TARIFF_GROUP,
@@ -32,6 +34,7 @@ export const deliberateDifferences: Record<'2.2.1' | '2.3.0', Record<string, str
   '2.3.0': {
     'CDR.currency: length (spec 3, ours 8)': CURRENCY,
     'Session.currency: length (spec 3, ours 8)': CURRENCY,
+    'CDR.cost_breakdown: field added (spec absent, ours ?)': COST_BREAKDOWN,
     'Tariff.currency: length (spec 3, ours 8)': CURRENCY,
     'Tariff.currency in CDR: length (spec 3, ours 8)': CURRENCY,
     'Tariff.tariff_group_id: field added (spec absent, ours ?)': TARIFF_GROUP,

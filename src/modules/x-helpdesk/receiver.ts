@@ -1,0 +1,41 @@
+import { Hono } from 'hono'
+import type { OcpiEnv } from '../../ocpi/context'
+import { respond } from '../../ocpi/envelope'
+import { readObjectBody } from '../../ocpi/object-body'
+import { commandResponseVersions, type CommandResponse } from '../../ocpi/objects/command'
+import { helpdeskBodyVersions, HelpdeskCommandType } from '../../ocpi/objects/helpdesk-command'
+import { fromWire, toWire } from '../../ocpi/version-adapters'
+import { addressedParty } from '../../peers/routing'
+import { getPeer } from '../../peers/store'
+import { assertResponseUrlOfPeer } from '../commands/admission'
+import { chargePointDelayMs } from '../commands/charge-point'
+import { commandTimeoutSeconds } from '../commands/timeouts'
+import { commandTracker, newCommandId } from '../commands/trackers'
+import { helpdeskRefusal } from './admission'
+
+/**
+ * x-helpdesk Receiver interface (CPO): `POST {endpoint}/{command}`, as mod_commands' Receiver: a CommandResponse now,
+ * the CommandResult at the response_url later, posted by the command's CommandTracker once the charge point (simulator
+ * or CSMS) answered, or TIMEOUT.
+ */
+export const receiver = new Hono<OcpiEnv>()
+  .post('/:command', async (c) => {
+    const timeout = commandTimeoutSeconds(c.env)
+    const answer = (response: Omit<CommandResponse, 'timeout'>) => respond(c, toWire(commandResponseVersions, c.var.version, { ...response, timeout }))
+    const parsedType = HelpdeskCommandType.safeParse(c.req.param('command'))
+    if (!parsedType.success) return answer({ result: 'NOT_SUPPORTED', message: [{ language: 'en', text: 'Command not supported' }] })
+    const command = parsedType.data
+    const body = fromWire(helpdeskBodyVersions(command), c.var.version, await readObjectBody(c))
+    assertResponseUrlOfPeer(await getPeer(c.var.db, c.var.peer.id), body.response_url)
+    const cpo = await addressedParty(c, 'CPO')
+    const refused = await helpdeskRefusal(c, cpo, body)
+    if (refused) return answer(refused)
+    const now = Date.now()
+    const id = newCommandId()
+    await commandTracker(c.env, id).open({
+      id, side: 'received', peer_id: c.var.peer.id, version: c.var.version, command, request: body,
+      cpo: { country_code: cpo.country_code, party_id: cpo.party_id }, state: 'ACCEPTED', final: false,
+      deadline: now + timeout * 1000, created_at: now, last_updated: now,
+    }, 'response', { response: { result: 'ACCEPTED', timeout } }, now + chargePointDelayMs(c.env))
+    return answer({ result: 'ACCEPTED' })
+  })
