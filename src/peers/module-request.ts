@@ -34,7 +34,7 @@ export async function requestPeerModule<T = unknown>(env: Env, peer: Peer, reque
   const kind = request.role === 'SENDER' && request.method === 'GET' ? 'pull' : 'push'
   const routing = routingOf(peer, { module: request.module, kind, from: request.from, to: request.to })
   try {
-    return await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, body: request.body, ...routing, timeoutMs: clientTimeout(env) })
+    return await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, version: peer.version, body: request.body, ...routing, timeoutMs: clientTimeout(env) })
   } catch (error) {
     if (error instanceof OcpiClientError) throw new OcpiError(3001, `Unable to use the peer's API: ${error.message}`)
     throw error

@@ -73,7 +73,7 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
       throw error
     })
     const routing = routingOf(peer, { module: 'locations', kind: 'pull' }, requestingHostedParty(await listHostedParties(db), 'CPO'))
-    const response = await ocpiRequest<unknown[]>({ method: 'GET', url: state.next_url, token, ...routing, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
+    const response = await ocpiRequest<unknown[]>({ method: 'GET', url: state.next_url, token, version, ...routing, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
     if (response.status_code !== 1000 || !Array.isArray(response.data)) {
       throw new OcpiError(3001, `Peer answered ${response.status_code} ${response.status_message ?? ''} on page ${state.pages + 1}`.trim())
     }

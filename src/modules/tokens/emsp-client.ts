@@ -1,3 +1,4 @@
+import { adapterFor } from '../../ocpi/version-adapters'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion, type OcpiVersion } from '../../ocpi/versions'
@@ -43,16 +44,16 @@ export async function requestRealtimeAuthorization(sender: TokensSender, request
   const url = `${sender.url.replace(/\/$/, '')}/${encodeURIComponent(request.uid)}/authorize?type=${encodeURIComponent(request.type)}`
   try {
     const response = await ocpiRequest({
-      method: 'POST', url, token: sender.token, body: request.location, ...routingOf(sender.peer, { module: 'tokens', kind: 'push', from: request.from, to: request.to }), timeoutMs: request.timeoutMs, retries: 0,
+      method: 'POST', url, token: sender.token, version: sender.version, body: request.location, ...routingOf(sender.peer, { module: 'tokens', kind: 'push', from: request.from, to: request.to }), timeoutMs: request.timeoutMs, retries: 0,
     })
     if (response.status_code === 2004) return { outcome: { kind: 'unknown-token' }, message: response.status_message }
     // 3xxx: the eMSP's own backend failed; 4xxx: a hub could not reach it. Either way nobody answered for the token.
     if (response.status_code >= 3000) return { outcome: { kind: 'unreachable' }, message: response.status_message }
     if (response.status_code !== 1000) return { outcome: { kind: 'refused' }, message: `${response.status_code} ${response.status_message ?? ''}`.trim() }
-    const info = authorizationInfoVersions[sender.version].schema.safeParse(response.data)
+    const info = adapterFor(authorizationInfoVersions, sender.version).schema.safeParse(response.data)
     if (info.success) {
       const wireToken = (response.data as { token?: unknown }).token
-      return { outcome: { kind: 'answered', allowed: info.data.allowed }, info: authorizationInfoVersions[sender.version].toCanonical(info.data), allowed_countries: allowedCountriesFromWire(sender.version, wireToken) }
+      return { outcome: { kind: 'answered', allowed: info.data.allowed }, info: adapterFor(authorizationInfoVersions, sender.version).toCanonical(info.data), allowed_countries: allowedCountriesFromWire(sender.version, wireToken) }
     }
     // An answer we can only partly read still says whether the driver may charge.
     const allowed = AllowedType.safeParse((response.data as { allowed?: unknown } | undefined)?.allowed)
@@ -82,7 +83,7 @@ export function firstTokenPageUrl(sender: TokensSender, options: { date_from?: s
 export async function pullTokenPage(
   sender: TokensSender, url: string, options: { from: PartyRef; to: PartyRef; timeoutMs: number; pages: number; recent?: string[] },
 ): Promise<{ page: PulledPage } & NextPage> {
-  const response = await callPeer(() => ocpiRequest<unknown[]>({ method: 'GET', url, token: sender.token, ...routingOf(sender.peer, { module: 'tokens', kind: 'pull', from: options.from, to: options.to }), timeoutMs: options.timeoutMs }))
+  const response = await callPeer(() => ocpiRequest<unknown[]>({ method: 'GET', url, token: sender.token, version: sender.version, ...routingOf(sender.peer, { module: 'tokens', kind: 'pull', from: options.from, to: options.to }), timeoutMs: options.timeoutMs }))
   if (response.status_code !== 1000 || !Array.isArray(response.data)) {
     throw new OcpiError(3001, `${sender.peer.id} answered the tokens pull with ${response.status_code} ${response.status_message ?? ''}`.trim())
   }
@@ -92,9 +93,9 @@ export async function pullTokenPage(
 function parsePage(version: OcpiVersion, objects: unknown[]): PulledPage {
   const page: PulledPage = { tokens: [], rejected: 0 }
   for (const value of objects) {
-    const parsed = tokenVersions[version].schema.safeParse(value)
+    const parsed = adapterFor(tokenVersions, version).schema.safeParse(value)
     if (!parsed.success) page.rejected++
-    else page.tokens.push({ token: tokenVersions[version].toCanonical(parsed.data), allowed_countries: allowedCountriesFromWire(version, value) })
+    else page.tokens.push({ token: adapterFor(tokenVersions, version).toCanonical(parsed.data), allowed_countries: allowedCountriesFromWire(version, value) })
   }
   return page
 }

@@ -1,3 +1,4 @@
+import { adapterFor } from '../version-adapters'
 import { z } from 'zod'
 import { CiString, CountryCode, DateTime, DisplayText, OcpiString } from '../types'
 import type { VersionAdapters } from '../version-adapters'
@@ -95,7 +96,7 @@ export const AllowedCountries = z.array(CountryCode).min(1)
 export const ALLOWED_COUNTRIES_FIELD = 'allowed_countries'
 
 export function tokenToWire(version: OcpiVersion, token: Token, allowedCountries?: string[] | null): unknown {
-  const wire = tokenVersions[version].fromCanonical(token) as Record<string, unknown>
+  const wire = adapterFor(tokenVersions, version).fromCanonical(token) as Record<string, unknown>
   return version === '2.3.0' && allowedCountries?.length ? { ...wire, [ALLOWED_COUNTRIES_FIELD]: allowedCountries } : wire
 }
 
