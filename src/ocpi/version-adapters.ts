@@ -8,12 +8,21 @@ import type { OcpiEnv } from './context'
 import { SUPPORTED_VERSIONS, type OcpiVersion } from './versions'
 
 /**
+ * The party whose object a wire object is. 2.1.1 objects carry no country_code and party_id (a 2.1.1 connection
+ * serves one party, credentials.md), so their adapters take them from the connection; later versions ignore it.
+ */
+export interface Owner {
+  country_code: string
+  party_id: string
+}
+
+/**
  * One OCPI object in one version: its wire schema and pure conversions to and from the canonical (2.3.0) shape.
  * Modules keep one of these per object next to their schemas; the transport picks the entry for the peer's version.
  */
 export interface VersionAdapter<Canonical, Wire> {
   schema: z.ZodType<Wire>
-  toCanonical(wire: Wire): Canonical
+  toCanonical(wire: Wire, owner?: Owner): Canonical
   fromCanonical(canonical: Canonical): Wire
 }
 
@@ -42,20 +51,25 @@ export function adapterFor<Canonical>(adapters: VersionAdapters<Canonical>, vers
 export const hasVersion = <Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion) => adapters[version] !== undefined
 
 /** Validates a wire object of `version` and converts it to canonical; 2001 with the field path when it does not parse. */
-export function fromWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown): Canonical {
+export function fromWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown, owner?: Owner): Canonical {
   const adapter = adapterFor(adapters, version)
-  return adapter.toCanonical(parseWith(adapter.schema, value))
+  return adapter.toCanonical(parseWith(adapter.schema, value), owner)
 }
 
 /**
  * Like fromWire for objects we pull: invalid optional fields and list elements are dropped and listed in `dropped`
  * (tolerant.ts); 2001 with the field path only when a required field is wrong.
  */
-export function fromWireTolerant<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown): { object: Canonical; dropped: string[] } {
+export function fromWireTolerant<Canonical>(
+  adapters: VersionAdapters<Canonical>,
+  version: OcpiVersion,
+  value: unknown,
+  owner?: Owner,
+): { object: Canonical; dropped: string[] } {
   const adapter = adapterFor(adapters, version)
   const result = parseTolerant(adapter.schema, value)
   if (!result.success) throw result.error ? OcpiError.fromZod(result.error) : new OcpiError(2001, 'too many invalid parts')
-  return { object: adapter.toCanonical(result.data), dropped: result.dropped }
+  return { object: adapter.toCanonical(result.data, owner), dropped: result.dropped }
 }
 
 export function toWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, canonical: Canonical): unknown {
@@ -70,8 +84,11 @@ export function wireBodies<Canonical>(adapters: VersionAdapters<Canonical>, cano
   }))
 }
 
-/** Reads the request body in the caller's negotiated version (c.var.version) and returns it canonical. */
+/**
+ * Reads the request body in the caller's negotiated version (c.var.version) and returns it canonical; `owner` is the
+ * party a 2.1.1 object belongs to.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function readVersionedBody<Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>): Promise<Canonical> {
-  return fromWire(adapters, c.var.version, await readObjectBody(c))
+export async function readVersionedBody<Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>, owner?: Owner): Promise<Canonical> {
+  return fromWire(adapters, c.var.version, await readObjectBody(c), owner)
 }

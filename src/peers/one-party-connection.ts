@@ -49,6 +49,16 @@ export function ourPartyFacing<Party extends PartyRef & { role: string }>(side: 
   return side ? hosted.find((party) => party.role === otherSide(side)) : undefined
 }
 
+/**
+ * The party a 2.1.1 peer's objects belong to (they do not name it, credentials.md): its one party, in `role` when
+ * given. Undefined for a peer of a later version, whose objects name their party.
+ */
+export function ownerOf211(peer: { version?: string | null; roles: readonly (PartyRef & { role: string })[] }, role?: Side): PartyRef | undefined {
+  if (!isSingleParty(peer.version)) return undefined
+  const party = peer.roles.find((candidate) => !role || candidate.role === role)
+  return party && { country_code: party.country_code, party_id: party.party_id }
+}
+
 /** A 2.1.1 peer's endpoints with the interface each one is, for the peer on `side`; modules 2.1.1 does not define are dropped. */
 export function endpointsOf211(endpoints: readonly Endpoint211[], side: Side): Endpoint[] {
   return endpoints.flatMap((endpoint) => {

@@ -7,7 +7,8 @@ import type { OcpiVersion } from '../../src/ocpi/versions'
 import { exampleObjects, type ExampleObject } from './example-objects'
 
 // Every JSON example the spec ships (committed unaltered under test/fixtures/spec) against its recorded expectation.
-const files = import.meta.glob<unknown>('../fixtures/spec/*/examples/*.json', { eager: true, import: 'default' })
+// 2.1.1 examples are inline code blocks, not all of them JSON files as they stand: examples-211.test.ts reads them.
+const files = import.meta.glob<unknown>(['../fixtures/spec/*/examples/*.json', '!../fixtures/spec/2.1.1/**'], { eager: true, import: 'default' })
 const examples = Object.entries(files).map(([path, json]) => {
   const [, release, file] = path.match(/spec\/([^/]+)\/examples\/([^/]+)$/)!
   return { release: release!, file: file!, json }

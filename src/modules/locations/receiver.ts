@@ -4,7 +4,7 @@ import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError, invalid } from '../../ocpi/errors'
 import { readVersionedBody, toWire } from '../../ocpi/version-adapters'
 import { findConnector, findEvse, sameId, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
-import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from '../../ocpi/objects/location'
+import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from '../../ocpi/objects/version-maps'
 import { getLocation, RECEIVED, updateLocation, upsertLocation } from './store'
 import { assertPeerRepresents, partyInPath } from '../../peers/routing'
 
@@ -52,7 +52,7 @@ export const receiver = new Hono<OcpiEnv>()
 
   .put('/:country_code/:party_id/:location_id', async (c) => {
     const party = ownerInUrl(c)
-    const location = await readVersionedBody(c, locationVersions)
+    const location = await readVersionedBody(c, locationVersions, party)
     assertSame('country_code', location.country_code, party.country_code)
     assertSame('party_id', location.party_id, party.party_id)
     assertSame('id', location.id, c.req.param('location_id'))
@@ -62,14 +62,14 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const party = ownerInUrl(c)
-    const evse = await readVersionedBody(c, evseVersions)
+    const evse = await readVersionedBody(c, evseVersions, party)
     assertSame('uid', evse.uid, c.req.param('evse_uid'))
     await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putEvse(location, evse))
     return acknowledged(c)
   })
   .put('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
     const party = ownerInUrl(c)
-    const connector = await readVersionedBody(c, connectorVersions)
+    const connector = await readVersionedBody(c, connectorVersions, party)
     assertSame('id', connector.id, c.req.param('connector_id'))
     await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putConnector(location, c.req.param('evse_uid'), connector))
     return acknowledged(c)
@@ -77,19 +77,19 @@ export const receiver = new Hono<OcpiEnv>()
 
   .patch('/:country_code/:party_id/:location_id', async (c) => {
     const party = ownerInUrl(c)
-    const patch = await readVersionedBody(c, locationPatchVersions)
+    const patch = await readVersionedBody(c, locationPatchVersions, party)
     await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchLocation(location, patch))
     return acknowledged(c)
   })
   .patch('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const party = ownerInUrl(c)
-    const patch = await readVersionedBody(c, evsePatchVersions)
+    const patch = await readVersionedBody(c, evsePatchVersions, party)
     await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchEvse(location, c.req.param('evse_uid'), patch))
     return acknowledged(c)
   })
   .patch('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
     const party = ownerInUrl(c)
-    const patch = await readVersionedBody(c, connectorPatchVersions)
+    const patch = await readVersionedBody(c, connectorPatchVersions, party)
     const { evse_uid, connector_id } = c.req.param()
     await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchConnector(location, evse_uid, connector_id, patch))
     return acknowledged(c)

@@ -7,10 +7,12 @@ import { fromWireTolerant } from '../../ocpi/version-adapters'
 import { ocpiRequest } from '../../peers/client'
 import { firstPageUrl, nextPageAfter } from '../../peers/paged-pull'
 import { getPeer } from '../../peers/store'
+import { ownerOf211 } from '../../peers/one-party-connection'
 import { requestingHostedParty, routingOf } from '../../peers/hub-routing'
 import { listHostedParties } from '../../peers/parties'
 import { representsAs } from '../../peers/routing'
-import { locationVersions, type Location } from '../../ocpi/objects/location'
+import { type Location } from '../../ocpi/objects/location'
+import { locationVersions } from '../../ocpi/objects/version-maps'
 import { upsertReceivedLocations } from './store'
 
 // Pull from a peer's locations Sender interface (B1.2-B1.4: NSPs, NAPs and aggregators that poll rather than take
@@ -84,7 +86,7 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
       // A pull stores what is valid: an invalid optional part is dropped and reported, the object refused only for a
       // wrong required field (docs/interop.md, tolerant ingest).
       try {
-        const read = fromWireTolerant(locationVersions, version, item)
+        const read = fromWireTolerant(locationVersions, version, item, ownerOf211(peer, 'CPO'))
         location = read.object
         if (read.dropped.length > 0) next.dropped!.push({ id: location.id, fields: read.dropped })
       } catch (error) {

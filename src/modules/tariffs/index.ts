@@ -1,8 +1,7 @@
-import { VERSIONS_FROM_221 } from '../../ocpi/versions'
 import type { OcpiModule } from '../../ocpi/module'
 import { admin } from './admin'
 import { receiver } from './receiver'
 import { sender } from './sender'
 
 /** Tariffs (mod_tariffs.asciidoc), data owner CPO, in 2.2.1 and 2.3.0, with the multi-currency extension. */
-export const tariffs: OcpiModule = { id: 'tariffs', versions: VERSIONS_FROM_221, sender, receiver, admin }
+export const tariffs: OcpiModule = { id: 'tariffs', sender, receiver, admin }

@@ -8,7 +8,8 @@ import { routingOf } from '../../peers/hub-routing'
 import { firstPageUrl, nextPageAfter, type NextPage } from '../../peers/paged-pull'
 import type { Peer } from '../../peers/store'
 import type { RealtimeOutcome } from './authorization-policy'
-import { allowedCountriesFromWire, AllowedType, authorizationInfoVersions, tokenVersions, type AuthorizationInfo, type LocationReferences, type Token } from '../../ocpi/objects/token'
+import { allowedCountriesFromWire, AllowedType, type AuthorizationInfo, type LocationReferences, type Token } from '../../ocpi/objects/token'
+import { authorizationInfoVersions, tokenVersions } from '../../ocpi/objects/version-maps'
 
 // Outbound calls of the CPO side to an eMSP peer's Tokens Sender interface.
 

@@ -1,0 +1,79 @@
+/// <reference types="vite/client" />
+import { describe, expect, it } from 'vitest'
+import { expectations211, type Expectation211 } from '../fixtures/spec/expectations'
+import { OcpiError } from '../../src/ocpi/errors'
+import { parseWith } from '../../src/ocpi/body'
+import type { VersionAdapter } from '../../src/ocpi/version-adapters'
+import { exampleObjects211, type ExampleObject211 } from './example-objects-211'
+import { differingPaths, readInlineExample } from './inline-examples'
+
+// Every JSON example of the OCPI 2.1.1 text (committed unaltered under test/fixtures/spec/2.1.1) against its recorded
+// expectation: parsed with the 2.1.1 schema, converted to canonical (2.3.0) and back.
+
+const texts = import.meta.glob<string>('../fixtures/spec/2.1.1/examples/*.json', { eager: true, query: '?raw', import: 'default' })
+const examples = Object.entries(texts).map(([path, text]) => ({ file: path.split('/').pop()!, text }))
+const owner = { country_code: 'BE', party_id: 'BEC' }
+
+const unwrapped = (json: unknown, field?: string) => (field ? (json as Record<string, unknown>)[field] : json)
+
+function roundTrip(object: ExampleObject211, value: unknown) {
+  const adapter: VersionAdapter<unknown, unknown> = exampleObjects211[object].adapter as never
+  return adapter.fromCanonical(adapter.toCanonical(parseWith(adapter.schema, value), owner))
+}
+
+/** A differing path is a declared loss when the object's losses name it, or name its last field. */
+function isDeclaredLoss(object: ExampleObject211, path: string) {
+  const fields = new Set(exampleObjects211[object].losses.map((loss) => loss.field))
+  return fields.has(path) || fields.has(path.split('.').pop()!)
+}
+
+function check(expectation: Expectation211, text: string) {
+  const read = readInlineExample(text)
+  if (expectation.kind === 'not-json') return expect(read, expectation.reason).toHaveProperty('error')
+  if (!('json' in read)) throw new Error(`not JSON: ${read.error}`)
+  const { json } = read
+  switch (expectation.kind) {
+    case 'round-trips':
+      return expect(roundTrip(expectation.object, unwrapped(json, expectation.unwrap))).toStrictEqual(unwrapped(json, expectation.unwrap))
+    case 'loses': {
+      const value = unwrapped(json, expectation.unwrap)
+      const lost = differingPaths(value, roundTrip(expectation.object, value))
+      expect(lost).toEqual([...expectation.lost].sort())
+      return expect(lost.filter((path) => !isDeclaredLoss(expectation.object, path))).toEqual([])
+    }
+    case 'erratum': {
+      const error = (() => { try { parseWith(exampleObjects211[expectation.object].adapter.schema, json) } catch (caught) { return caught } })()
+      expect(error, `${expectation.reason}: expected a refusal`).toBeInstanceOf(OcpiError)
+      return expect((error as OcpiError).detail.path).toBe(expectation.path)
+    }
+    case 'not-an-object': {
+      const { data, ...rest } = json as { data?: unknown }
+      expect(Object.keys(rest).sort()).toEqual(['status_code', 'status_message', 'timestamp'])
+      if (expectation.data_object === null) return expect(data).toBeUndefined()
+      const objects = expectation.list ? (data as unknown[]) : [data]
+      expect(objects.length).toBeGreaterThan(0)
+      for (const object of objects) expect(roundTrip(expectation.data_object, object)).toStrictEqual(object)
+      return
+    }
+    case 'elsewhere':
+      throw new Error('not checked here')
+  }
+}
+
+describe('OCPI 2.1.1 spec examples', () => {
+  it('are all there: every JSON code block of the 2.1.1 text', () => {
+    expect(examples).toHaveLength(33)
+  })
+
+  it('each has a recorded expectation, and each expectation an example', () => {
+    expect(examples.map(({ file }) => file).filter((file) => !expectations211[file])).toEqual([])
+    expect(Object.keys(expectations211).filter((file) => !examples.some((example) => example.file === file))).toEqual([])
+  })
+
+  for (const { file, text } of examples) {
+    const expectation = expectations211[file]
+    if (!expectation) continue
+    if (expectation.kind === 'elsewhere') it.skip(`${file}: ${expectation.what}`, () => {})
+    else it(`${file}: ${expectation.kind}`, () => check(expectation, text))
+  }
+})
