@@ -4,6 +4,8 @@ import {
 } from '../../src/ocpi/objects/v211/location'
 import { token211, token211Losses, tokenPatch211 } from '../../src/ocpi/objects/v211/token'
 import { tariff211, tariff211Losses } from '../../src/ocpi/objects/v211/tariff'
+import { session211, session211Losses, sessionPatch211 } from '../../src/ocpi/objects/v211/session'
+import { cdr211, cdr211Losses } from '../../src/ocpi/objects/v211/cdr'
 import type { Loss } from '../../src/ocpi/objects/v211/shared'
 import { DisplayText, type DisplayText as DisplayTextType } from '../../src/ocpi/types'
 import type { Hours } from '../../src/ocpi/objects/location'
@@ -26,6 +28,9 @@ export const exampleObjects211 = {
   Token: { adapter: token211, losses: token211Losses },
   Token_PATCH: { adapter: tokenPatch211, losses: token211Losses },
   Tariff: { adapter: tariff211, losses: tariff211Losses },
+  Session: { adapter: session211, losses: session211Losses },
+  Session_PATCH: { adapter: sessionPatch211, losses: session211Losses },
+  CDR: { adapter: cdr211, losses: cdr211Losses },
   DisplayText: { adapter: asIs<DisplayTextType>(DisplayText), losses: [] },
 } satisfies Record<string, { adapter: AnyAdapter; losses: readonly Loss[] }>
 

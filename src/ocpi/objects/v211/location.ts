@@ -199,7 +199,7 @@ export const energyMixTo211 = ({ environ_impact, ...mix }: EnergyMix): EnergyMix
   })
 
 /** AC_2_PHASE and AC_2_PHASE_SPLIT (2.3.0) are single-phase connections to 2.1.1's three values: AC_1_PHASE. */
-const powerTypeTo211 = (powerType: string) => (isPowerType211(powerType) ? powerType : 'AC_1_PHASE')
+export const powerTypeTo211 = (powerType: string) => (isPowerType211(powerType) ? powerType : 'AC_1_PHASE')
 
 function connectorTo211<C extends Partial<Connector>>({ max_voltage, max_amperage, max_electric_power: _power, tariff_ids, capabilities: _capabilities, standard, power_type, ...connector }: C) {
   return defined({
