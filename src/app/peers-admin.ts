@@ -33,6 +33,7 @@ const PeerSettings = {
   extensions: Extensions.optional(),
   grants: RoleSelection.optional(),
   credentials_post_status: z.union([z.literal(200), z.literal(201)]).optional(),
+  party: z.object({ country_code: CountryCode, party_id: PartyId }).optional(),
 }
 const Invite = z.object(PeerSettings)
 const Connect = z.object({
@@ -93,6 +94,7 @@ async function peerView(env: Env, peer: Peer) {
     pending_roles: peer.pending_roles,
     grants: peer.grants,
     credentials_post_status: peer.credentials_post_status,
+    party: peer.own_party,
     hub_party_id: peer.hub_party_id,
     extensions: peer.extensions,
     endpoints: peer.endpoints,

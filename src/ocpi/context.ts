@@ -15,6 +15,8 @@ export interface PeerContext {
   roles: CredentialsRole[]
   /** Custom modules (x-...) agreed with the peer (src/peers/extensions.ts). */
   extensions: string[]
+  /** Our hosted party a 2.1.1 connection is with, when the operator chose one. */
+  own_party: PartyRef | null
   /** 'A': registration token, valid for versions and credentials only. */
   tokenKind: 'A' | 'C'
 }

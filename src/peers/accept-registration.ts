@@ -58,7 +58,7 @@ export async function acceptRegistration(
     throw alreadyRegistered()
   }
   invalidatePushPeers()
-  return { credentials: await ourCredentialsIn(env, db, token, version, side), http_status: peer.credentials_post_status }
+  return { credentials: await ourCredentialsIn(env, db, token, version, side, peer.own_party), http_status: peer.credentials_post_status }
 }
 
 /**
@@ -78,7 +78,7 @@ export async function acceptCredentialsUpdate(env: Env, db: Database, caller: Pe
     auditEntry(db, { actor, action: 'credentials.updated', subject: peer.id, detail: { version } }, now),
   ])
   invalidatePushPeers()
-  return ourCredentialsIn(env, db, token, version, side)
+  return ourCredentialsIn(env, db, token, version, side, peer.own_party)
 }
 
 /** Credentials DELETE: the peer unregisters; both sides end all automated communication. */

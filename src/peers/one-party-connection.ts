@@ -1,5 +1,5 @@
 import type { Endpoint, RoleGrant } from '../db/schema'
-import type { PartyRef } from '../ocpi/context'
+import { samePartyRef, type PartyRef } from '../ocpi/context'
 import type { Endpoint211 } from '../ocpi/objects/credentials'
 import type { OcpiVersion } from '../ocpi/versions'
 
@@ -44,9 +44,13 @@ export function peerSide(peer: { roles: readonly { role: string }[]; grants?: re
   return ours ? otherSide(ours) : undefined
 }
 
-/** Our party on a 2.1.1 connection with a peer on `side`: the first hosted party (country_code, party_id order) on the other side. */
-export function ourPartyFacing<Party extends PartyRef & { role: string }>(side: Side | undefined, hosted: readonly Party[]): Party | undefined {
-  return side ? hosted.find((party) => party.role === otherSide(side)) : undefined
+/**
+ * Our party on a 2.1.1 connection with a peer on `side`: the one the operator chose for the connection, else the
+ * first hosted party (country_code, party_id order) on the other side.
+ */
+export function ourPartyFacing<Party extends PartyRef & { role: string }>(side: Side | undefined, hosted: readonly Party[], chosen?: PartyRef | null): Party | undefined {
+  if (!side) return undefined
+  return hosted.find((party) => party.role === otherSide(side) && (!chosen || samePartyRef(party, chosen)))
 }
 
 /**

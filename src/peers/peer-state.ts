@@ -4,6 +4,7 @@ import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
 import { OcpiError } from '../ocpi/errors'
 import type { Database } from '../db/client'
+import type { PartyRef } from '../ocpi/context'
 import type { PeerStatus, RoleGrant } from '../db/schema'
 import { credentialsFrom211, type Credentials, type Credentials211 } from '../ocpi/objects/credentials'
 import type { OcpiVersion } from '../ocpi/versions'
@@ -33,10 +34,12 @@ export async function ourCredentials(env: Env, db: Database, token: string): Pro
  * Our Credentials for a connection in `version`: on a 2.1.1 connection with a peer on `side`, only our party facing it
  * (credentials.md names one party; docs/ocpi-2.1.1.md, "Credentials").
  */
-export async function ourCredentialsIn(env: Env, db: Database, token: string, version: OcpiVersion, side: Side | undefined): Promise<Credentials> {
+export async function ourCredentialsIn(
+  env: Env, db: Database, token: string, version: OcpiVersion, side: Side | undefined, chosen?: PartyRef | null,
+): Promise<Credentials> {
   const ours = await ourCredentials(env, db, token)
   if (!isSingleParty(version)) return ours
-  const party = ourPartyFacing(side, ours.roles)
+  const party = ourPartyFacing(side, ours.roles, chosen)
   if (!party) throw noPartyFor211()
   return { token: ours.token, url: ours.url, roles: [party] }
 }
@@ -45,7 +48,7 @@ export async function ourCredentialsIn(env: Env, db: Database, token: string, ve
 export async function ourCredentialsOfCaller(env: Env, db: Database, token: string, version: OcpiVersion, peerId: string): Promise<Credentials> {
   if (!isSingleParty(version)) return ourCredentials(env, db, token)
   const peer = await getPeer(db, peerId)
-  return ourCredentialsIn(env, db, token, version, peer ? peerSide(peer, await listHostedParties(db)) : undefined)
+  return ourCredentialsIn(env, db, token, version, peer ? peerSide(peer, await listHostedParties(db)) : undefined, peer?.own_party)
 }
 
 /** The side we act as on a 2.1.1 connection with the peer `peerId`: across from its side. */

@@ -27,6 +27,8 @@ export interface PeerSettings {
   grants?: RoleGrant[]
   /** Our answer to the peer's credentials POST: 201 (default) or 200 for peers that accept only 200. */
   credentials_post_status?: 200 | 201
+  /** Our hosted party an OCPI 2.1.1 connection is with (2.1.1 credentials name one party). */
+  party?: { country_code: string; party_id: string }
 }
 import { logError } from '../ocpi/log'
 
@@ -80,7 +82,7 @@ export async function connectToPeer(
       url: discovery.credentialsUrl,
       token: request.token_a,
       version: discovery.version,
-      body: credentialsFor(discovery.version, await ourCredentialsIn(env, db, token, discovery.version, side)),
+      body: credentialsFor(discovery.version, await ourCredentialsIn(env, db, token, discovery.version, side, request.party)),
       timeoutMs: clientTimeout(env),
     })
     const theirs = acceptedCredentials(response, discovery.version, 'Registration', side)
@@ -129,7 +131,7 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
       url: credentialsUrl,
       token: peer.outbound_token!,
       version,
-      body: credentialsFor(version, await ourCredentialsIn(env, db, token, version, side)),
+      body: credentialsFor(version, await ourCredentialsIn(env, db, token, version, side, peer.own_party)),
       timeoutMs: clientTimeout(env),
     })
     const theirs = acceptedCredentials(response, version, 'Credentials update', side)
@@ -279,6 +281,7 @@ const peerSettings = (settings: PeerSettings) => ({
   extensions: settings.extensions ?? [],
   grants: settings.grants?.map((grant) => ({ country_code: grant.country_code.toUpperCase(), party_id: grant.party_id.toUpperCase(), role: grant.role })) ?? null,
   credentials_post_status: settings.credentials_post_status ?? 201,
+  own_party: settings.party ? { country_code: settings.party.country_code.toUpperCase(), party_id: settings.party.party_id.toUpperCase() } : null,
 })
 
 /** The Credentials in a successful POST/PUT answer, in the version of the endpoint called. */

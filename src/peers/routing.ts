@@ -6,7 +6,7 @@ import { samePartyRef } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
 import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../ocpi/headers'
 import type { Role } from '../ocpi/types'
-import { ourPartyFacing, peerSide, isSingleParty } from './one-party-connection'
+import { ourPartyFacing, ownerOf211, peerSide, isSingleParty } from './one-party-connection'
 
 /**
  * The hosted party a request addresses: the OCPI-to headers (transport_and_format, "Message Routing"), or, without
@@ -32,7 +32,7 @@ export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
 /** On a 2.1.1 connection the peer addresses our one party facing it (docs/ocpi-2.1.1.md, "Negotiation"). */
 async function partyFacing211(c: Context<OcpiEnv>, role?: Role) {
   const hosted = await listHostedParties(c.var.db)
-  const party = ourPartyFacing(peerSide(c.var.peer, hosted), hosted)
+  const party = ourPartyFacing(peerSide(c.var.peer, hosted), hosted, c.var.peer.own_party)
   if (!party || (role && party.role !== role)) throw new OcpiError(4001, `No ${role ?? ''} party of this platform faces this OCPI 2.1.1 connection`.replace(/\s+/g, ' '))
   return party
 }
@@ -95,6 +95,12 @@ export function assertPeerRepresents(c: Context<OcpiEnv>, party: PartyRef, role?
     throw new OcpiError(2001, `Party ${party.country_code}*${party.party_id} is not one of this peer's ${roles}`, { path: 'country_code' })
   }
 }
+
+/**
+ * The party the objects of a request's body belong to when its version does not name it (2.1.1): the peer's one
+ * party, in `role`. Undefined for later versions, whose objects name their party.
+ */
+export const ownerOfBody = (c: Context<OcpiEnv>, role?: 'CPO' | 'EMSP') => ownerOf211({ version: c.var.version, roles: c.var.peer.roles }, role)
 
 /** The `{country_code}/{party_id}` of a request path, upper-cased as parties are stored. */
 export const partyInPath = (c: Context): PartyRef => ({

@@ -3,7 +3,8 @@ import type { Env } from '../../env'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { publish } from '../../push/publish'
 import { tokenPartyAudience } from './routing'
-import { cdrVersions, type CDR } from '../../ocpi/objects/cdr'
+import { type CDR } from '../../ocpi/objects/cdr'
+import { cdrVersions } from '../../ocpi/objects/version-maps'
 
 /**
  * Posts a hosted CPO's CDR to the peers representing the token's eMSP ("A CPO is not required to send all CDRs to all

@@ -2,12 +2,14 @@ import { publicBase } from '../../ocpi/urls'
 import { Hono, type Context } from 'hono'
 import { readJson } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
+import { ownerOfBody } from '../../peers/routing'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { interfacePath } from '../../ocpi/module'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { assertMayReceive, assertPeerOwns } from './routing'
-import { cdrVersions, type CDR } from '../../ocpi/objects/cdr'
+import { type CDR } from '../../ocpi/objects/cdr'
+import { cdrVersions } from '../../ocpi/objects/version-maps'
 import { getReceivedCdr, insertReceivedCdr } from './store'
 
 /**
@@ -17,7 +19,7 @@ import { getReceivedCdr, insertReceivedCdr } from './store'
  */
 export const receiver = new Hono<OcpiEnv>()
   .post('/', async (c) => {
-    const cdr = fromWire(cdrVersions, c.var.version, await readJson(c))
+    const cdr = fromWire(cdrVersions, c.var.version, await readJson(c), ownerOfBody(c, 'CPO'))
     await assertMayReceive(c, cdr)
     const written = await insertReceivedCdr(c.var.db, c.var.peer.id, cdr)
     if (written.outcome === 'conflict') {

@@ -5,7 +5,7 @@ import type { OcpiEnv } from '../../ocpi/context'
 import { parsePageQuery } from '../../ocpi/paging'
 import { toWire } from '../../ocpi/version-adapters'
 import { addressedOwners, emptyForRoles, visibleTokenPartiesFilter } from './routing'
-import { cdrVersions } from '../../ocpi/objects/cdr'
+import { cdrVersions } from '../../ocpi/objects/version-maps'
 import { listCdrs } from './store'
 
 /**

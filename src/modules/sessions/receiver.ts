@@ -1,11 +1,12 @@
 import { Hono, type Context } from 'hono'
 import type { OcpiEnv } from '../../ocpi/context'
+import { partyInPath } from '../../peers/routing'
 import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { readJson } from '../../ocpi/body'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { assertMayReceive, assertPeerOwns, assertSameIds } from '../cdrs/routing'
-import { sessionPatchVersions, sessionVersions } from '../../ocpi/objects/session'
+import { sessionPatchVersions, sessionVersions } from '../../ocpi/objects/version-maps'
 import { getReceivedSession, patchSession, putReceivedSession, type SessionRef } from './store'
 
 /**
@@ -24,7 +25,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:session_id', async (c) => {
     const ref = sessionRefOfUrl(c)
-    const session = fromWire(sessionVersions, c.var.version, await readJson(c))
+    const session = fromWire(sessionVersions, c.var.version, await readJson(c), partyInPath(c))
     assertSameIds(ref, session)
     await assertMayReceive(c, session)
     const written = await putReceivedSession(c.var.db, c.var.peer.id, session)
@@ -32,7 +33,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .patch('/:country_code/:party_id/:session_id', async (c) => {
     const ref = sessionRefOfUrl(c)
-    const patch = fromWire(sessionPatchVersions, c.var.version, await readJson(c))
+    const patch = fromWire(sessionPatchVersions, c.var.version, await readJson(c), partyInPath(c))
     assertSameIds(ref, patch)
     const stored = await getReceivedSession(c.var.db, ref)
     // PATCH works on a session already received: a PATCH for one never PUT is an unknown object.

@@ -3,7 +3,7 @@ import { parseWith } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { addressedParty, assertPeerRepresents, routedTo } from '../../peers/routing'
+import { addressedParty, assertPeerRepresents, partyInPath, routedTo } from '../../peers/routing'
 import { toEpochMs } from '../../ocpi/types'
 import { fromWire } from '../../ocpi/version-adapters'
 import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token } from '../../ocpi/objects/token'
@@ -25,7 +25,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)
-    const token = fromWire(tokenVersions, c.var.version, value)
+    const token = fromWire(tokenVersions, c.var.version, value, partyInPath(c))
     // `type` in the URL defaults to RFID, but many eMSPs omit it when pushing other types: then the body's type counts.
     const ref = pathRef(c, tokenTypeQuery(c) ?? token.type)
     assertPeerRepresents(c, ref, 'EMSP')
@@ -37,7 +37,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .patch('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)
-    const patch = fromWire(tokenPatchVersions, c.var.version, value)
+    const patch = fromWire(tokenPatchVersions, c.var.version, value, partyInPath(c))
     const ref = pathRef(c, tokenTypeQuery(c) ?? patch.type ?? 'RFID')
     assertPeerRepresents(c, ref, 'EMSP')
     await assertAddressedPartyIsHosted(c)

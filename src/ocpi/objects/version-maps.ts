@@ -6,6 +6,10 @@ import { ALLOWED_COUNTRIES_FIELD, authorizationInfoVersionsFrom221, tokenPatchVe
 import { connector211, connectorPatch211, evse211, evsePatch211, location211, locationPatch211 } from './v211/location'
 import { tariff211 } from './v211/tariff'
 import { authorizationInfo211, token211, tokenPatch211 } from './v211/token'
+import { session211, sessionPatch211 } from './v211/session'
+import { cdr211 } from './v211/cdr'
+import { sessionPatchVersionsFrom221, sessionVersionsFrom221, type Session, type SessionPatch } from './session'
+import { cdrVersionsFrom221, type CDR } from './cdr'
 
 // Every object's adapters in every version, 2.1.1 included. They are joined here, not in each object's file, because
 // the 2.1.1 adapters (./v211/) build on the canonical schemas: a canonical file importing them back would be a cycle.
@@ -20,6 +24,9 @@ export const tariffVersions: VersionAdapters<Tariff> = { ...tariffVersionsFrom22
 export const tokenVersions: VersionAdapters<Token> = { ...tokenVersionsFrom221, '2.1.1': token211 }
 export const tokenPatchVersions: VersionAdapters<TokenPatch> = { ...tokenPatchVersionsFrom221, '2.1.1': tokenPatch211 }
 export const authorizationInfoVersions: VersionAdapters<AuthorizationInfo> = { ...authorizationInfoVersionsFrom221, '2.1.1': authorizationInfo211 }
+export const sessionVersions: VersionAdapters<Session> = { ...sessionVersionsFrom221, '2.1.1': session211 }
+export const sessionPatchVersions: VersionAdapters<SessionPatch> = { ...sessionPatchVersionsFrom221, '2.1.1': sessionPatch211 }
+export const cdrVersions: VersionAdapters<CDR> = { ...cdrVersionsFrom221, '2.1.1': cdr211 }
 
 export function tokenToWire(version: OcpiVersion, token: Token, allowedCountries?: string[] | null): unknown {
   const wire = adapterFor(tokenVersions, version).fromCanonical(token) as Record<string, unknown>
