@@ -1,8 +1,7 @@
-import { VERSIONS_FROM_221 } from '../../ocpi/versions'
 import type { OcpiModule } from '../../ocpi/module'
 import { tokensAdmin } from './admin'
 import { receiver } from './receiver'
 import { sender } from './sender'
 
 /** Tokens (mod_tokens): eMSP sender (list, real-time authorize), CPO receiver (token cache), management routes. */
-export const tokens: OcpiModule = { id: 'tokens', versions: VERSIONS_FROM_221, sender, receiver, admin: tokensAdmin }
+export const tokens: OcpiModule = { id: 'tokens', sender, receiver, admin: tokensAdmin }

@@ -37,7 +37,9 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .patch('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)
-    const patch = fromWire(tokenPatchVersions, c.var.version, value, partyInPath(c))
+    const read = fromWire(tokenPatchVersions, c.var.version, value, partyInPath(c))
+    // A 2.1.1 PATCH need not carry last_updated (mod_tokens.md of 2.1.1, PATCH example): it is as of its receipt.
+    const patch = { ...read, last_updated: read.last_updated ?? new Date().toISOString() }
     const ref = pathRef(c, tokenTypeQuery(c) ?? patch.type ?? 'RFID')
     assertPeerRepresents(c, ref, 'EMSP')
     await assertAddressedPartyIsHosted(c)

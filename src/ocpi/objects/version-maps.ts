@@ -2,10 +2,10 @@ import { adapterFor, type VersionAdapters } from '../version-adapters'
 import type { OcpiVersion } from '../versions'
 import { connectorPatchVersionsFrom221, connectorVersionsFrom221, evsePatchVersionsFrom221, evseVersionsFrom221, locationPatchVersionsFrom221, locationVersionsFrom221, type Connector, type ConnectorPatch, type EVSE, type EVSEPatch, type Location, type LocationPatch } from './location'
 import { tariffVersionsFrom221, type Tariff } from './tariff'
-import { ALLOWED_COUNTRIES_FIELD, authorizationInfoVersionsFrom221, tokenPatchVersionsFrom221, tokenVersionsFrom221, type AuthorizationInfo, type Token, type TokenPatch } from './token'
+import { ALLOWED_COUNTRIES_FIELD, LocationReferences, authorizationInfoVersionsFrom221, tokenPatchVersionsFrom221, tokenVersionsFrom221, type AuthorizationInfo, type Token, type TokenPatch } from './token'
 import { connector211, connectorPatch211, evse211, evsePatch211, location211, locationPatch211 } from './v211/location'
 import { tariff211 } from './v211/tariff'
-import { authorizationInfo211, token211, tokenPatch211 } from './v211/token'
+import { authorizationInfo211, locationReferences211, token211, tokenPatch211 } from './v211/token'
 import { session211, sessionPatch211 } from './v211/session'
 import { cdr211 } from './v211/cdr'
 import { sessionPatchVersionsFrom221, sessionVersionsFrom221, type Session, type SessionPatch } from './session'
@@ -24,6 +24,12 @@ export const tariffVersions: VersionAdapters<Tariff> = { ...tariffVersionsFrom22
 export const tokenVersions: VersionAdapters<Token> = { ...tokenVersionsFrom221, '2.1.1': token211 }
 export const tokenPatchVersions: VersionAdapters<TokenPatch> = { ...tokenPatchVersionsFrom221, '2.1.1': tokenPatch211 }
 export const authorizationInfoVersions: VersionAdapters<AuthorizationInfo> = { ...authorizationInfoVersionsFrom221, '2.1.1': authorizationInfo211 }
+/** LocationReferences of a real-time authorization: the same in 2.2.1 and 2.3.0; 2.1.1 adds connector_ids. */
+export const locationReferencesVersions: VersionAdapters<LocationReferences> = {
+  '2.3.0': { schema: LocationReferences, toCanonical: (references: LocationReferences) => references, fromCanonical: (references: LocationReferences) => references },
+  '2.2.1': { schema: LocationReferences, toCanonical: (references: LocationReferences) => references, fromCanonical: (references: LocationReferences) => references },
+  '2.1.1': locationReferences211,
+}
 export const sessionVersions: VersionAdapters<Session> = { ...sessionVersionsFrom221, '2.1.1': session211 }
 export const sessionPatchVersions: VersionAdapters<SessionPatch> = { ...sessionPatchVersionsFrom221, '2.1.1': sessionPatch211 }
 export const cdrVersions: VersionAdapters<CDR> = { ...cdrVersionsFrom221, '2.1.1': cdr211 }
