@@ -1,11 +1,14 @@
-// `npm run bench`: the ocpi-edge benchmark. Starts real local platforms (`wrangler dev`) on ports 8890-8899, seeds
-// them, measures, prints a table and writes bench/results.json. `--quick` is a smoke run with small numbers.
+// `npm run bench`: the ocpi-edge benchmark. Starts real local platforms on ports 17600-17699 (BENCH_PORT_BASE): workerd
+// without wrangler's proxy (production-like) and `wrangler dev` for comparison; seeds them, measures, prints a table
+// and the targets (pass/miss, never a failed exit for a miss) and writes bench/results.json. `--quick` is a smoke run.
 // See bench/README.md for what each number means.
 import { execFileSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { authorizeScenario } from './scenarios/authorize.mjs'
+import { chargingScenario } from './scenarios/charging.mjs'
+import { formatTarget } from './lib/stats.mjs'
 import { locationsScenario } from './scenarios/locations.mjs'
 import { pushScenario } from './scenarios/push.mjs'
 import { tariffScenario } from './scenarios/tariff.mjs'
@@ -29,16 +32,19 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     duration: { type: 'string' },
     connections: { type: 'string' },
+    runtimes: { type: 'string' },
   },
 })
 
 const parameters = flags.quick
-  ? { quick: true, duration_s: 3, connections: 32, page_connections: 8, locations: 2_000, page_size: 50, push_peers: 10, push_updates: 5, tokens: 20_000, always_every: 10 }
-  : { quick: false, duration_s: 10, connections: 32, page_connections: 8, locations: 100_000, page_size: 50, push_peers: 10, push_updates: 30, tokens: 1_000_000, always_every: 10 }
+  ? { quick: true, duration_s: 3, connections: 32, page_connections: 8, locations: 2_000, page_size: 50, push_peers: 10, push_updates: 5, tokens: 20_000, always_every: 10, sessions: 50, session_update_s: 2, session_rounds: 3, commands: 10, session_start_budget_s: 30 }
+  : { quick: false, duration_s: 10, connections: 32, page_connections: 8, locations: 100_000, page_size: 50, push_peers: 10, push_updates: 30, tokens: 1_000_000, always_every: 10, sessions: 1_000, session_update_s: 10, session_rounds: 3, commands: 30, session_start_budget_s: 90 }
+// The first runtime is the production-like one: it gets every row and the targets.
+parameters.runtimes = (flags.runtimes ?? 'workerd,wrangler').split(',').map((runtime) => runtime.trim())
 if (flags.duration) parameters.duration_s = Number(flags.duration)
 if (flags.connections) parameters.connections = parameters.page_connections = Number(flags.connections)
 
-const SCENARIOS = { locations: locationsScenario, push: pushScenario, authorize: authorizeScenario, tariff: tariffScenario }
+const SCENARIOS = { locations: locationsScenario, push: pushScenario, authorize: authorizeScenario, charging: chargingScenario, tariff: tariffScenario }
 const selected = flags.only ? flags.only.split(',').map((name) => name.trim()) : Object.keys(SCENARIOS)
 for (const name of selected) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`)
 
@@ -78,18 +84,20 @@ for (const name of selected) {
 }
 results.total_s = Math.round((Date.now() - startedAt) / 1000)
 results.environment.load_average_at_end = os.loadavg().map((load) => Math.round(load * 100) / 100)
-const headline = results.scenarios.locations?.headline
-if (headline) results = { headline, ...results }
+// Every target of every scenario, up front: what the issue asks, what was measured, pass or miss.
+const targets = Object.values(results.scenarios).flatMap((scenario) => scenario.targets ?? [])
+const ratios = results.scenarios.locations?.ratios
+results = { targets, ...(ratios ? { ratios } : {}), ...results }
 
 printTable(results)
 await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
 console.log(`\nwrote bench/results.json (${results.total_s} s)`)
 
-function printTable({ scenarios, headline }) {
+function printTable({ scenarios, targets, ratios }) {
   const rows = Object.values(scenarios).flatMap((scenario) => scenario.rows ?? [])
   const header = ['measurement', 'req/s', 'p50 ms', 'p99 ms', 'samples', 'cpu ms/req', 'workerd', 'notes']
   const lines = rows.map((row) => [
-    row.name, row.requests_per_second ?? '', row.p50_ms ?? '', row.p99_ms ?? '', row.requests ?? row.samples ?? '',
+    row.name, row.requests_per_second ?? (row.open_loop_rate ? `(${row.open_loop_rate})` : ''), row.p50_ms ?? '', row.p99_ms ?? '', row.requests ?? row.samples ?? '',
     row.platform_cpu_ms_per_request ?? '', row.workerd_cpu_ms_per_request ?? '', row.note ?? '',
   ].map(String))
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)))
@@ -101,9 +109,16 @@ function printTable({ scenarios, headline }) {
     if (scenario.failed) console.log(`${name}: FAILED: ${scenario.failed.split('\n')[0]}`)
     for (const figure of scenario.figures ?? []) console.log(`${name}: ${figure}`)
   }
-  if (headline) {
-    console.log(`\nheadline: ${headline.description}: ${headline.ratio} from the page cache, ${headline.ratio_cache_miss} built from D1`)
-    if (headline.cpu_ratio) console.log(`          from platform CPU time per request: ${headline.cpu_ratio} and ${headline.cpu_ratio_cache_miss}`)
+  if (ratios) {
+    console.log('\nratios to the floor (GET /) of the same runtime, by req/s (by workerd CPU per request):')
+    for (const [runtime, values] of Object.entries(ratios)) {
+      const pairs = ['versions', 'page_cache_hit', 'page_from_d1'].filter((key) => values[key] !== undefined).map((key) => `${key} ${values[key]} (${values[`${key}_cpu`]})`)
+      console.log(`  ${runtime}: floor ${values.floor_requests_per_second} req/s, ${values.floor_workerd_cpu_ms_per_request} ms CPU; ${pairs.join(', ')}`)
+    }
+  }
+  if (targets.length > 0) {
+    console.log('\ntargets (production-like runtime):')
+    for (const target of targets) console.log(`  ${formatTarget(target)}`)
   }
 }
 

@@ -2,6 +2,7 @@
 import autocannon from 'autocannon'
 import os from 'node:os'
 import { processGroupCpuMs } from './cpu.mjs'
+import { round } from './stats.mjs'
 
 /**
  * Runs `connections` concurrent clients for `duration` seconds against one request shape. `setupRequest` may vary the
@@ -45,11 +46,4 @@ export async function measure({ url, method = 'GET', headers = {}, body, setupRe
 const perRequest = (before, after, completed, groups) =>
   before === undefined || completed === 0 || groups.length === 0 ? undefined : round((after - before) / completed, 2)
 
-/** p-th percentile (0..100) of a list of numbers, nearest rank. */
-export function percentile(values, p) {
-  if (values.length === 0) return undefined
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
-}
-
-export const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
+export { percentile, round } from './stats.mjs'

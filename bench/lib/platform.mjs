@@ -1,25 +1,82 @@
-// Bench platforms: real `wrangler dev` processes on the bench's own ports (8890-8899, inspectors 9390-9399),
-// driven through the management API and OCPI like any operator or peer would.
+// Bench platforms on the bench's own ports (BENCH_PORT_BASE, default 17600), driven through the management API and
+// OCPI like any operator or peer would. Two runtimes serve the same bundle on the same persisted state:
+// - `workerd` (production-like, the default): workerd through Miniflare's API (bench/lib/workerd-serve.mjs), no local
+//   proxy in front of it and no inspector; ports base+20...
+// - `wrangler`: `wrangler dev` as developers run it (its local proxy and inspector included); ports base+0...,
+//   inspectors base+500...
+import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { buildWorker, startPlatform } from '../../scripts/wrangler-process.mjs'
+import { buildWorker, offlineEnv, startPlatform, waitUntilServing } from '../../scripts/wrangler-process.mjs'
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token'
 
-const PORTS = { locations: 8890, push: 8891, emsp: 8892, cpo: 8893 }
+export const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 17600)
+const OFFSETS = { locations: 0, push: 1, emsp: 2, cpo: 3, 'charging-cpo': 4, 'charging-emsp': 5 }
+const RUNTIME_OFFSET = { wrangler: 0, workerd: 20 }
+
+/** Base URL a platform of this name and runtime listens on (scenarios seed peer URLs before it starts). */
+export function platformUrl(name, runtime = 'workerd') {
+  return `http://127.0.0.1:${portOf(name, runtime)}`
+}
+
+function portOf(name, runtime) {
+  if (!(name in OFFSETS)) throw new Error(`unknown bench platform ${name}`)
+  return PORT_BASE + RUNTIME_OFFSET[runtime] + OFFSETS[name]
+}
 
 // The Worker is bundled once per bench run and every platform serves that build: sources edited during a run neither
 // reload a platform in the middle of a measurement nor mix two versions of the code in one report.
 let worker
 
-export async function launchPlatform(name, persistTo, vars = {}) {
-  const port = PORTS[name]
+export async function launchPlatform(name, persistTo, vars = {}, { runtime = 'workerd' } = {}) {
+  const port = portOf(name, runtime)
   worker ??= buildWorker('bench/.state/build/worker')
   const script = await worker
   // Every platform starts with an empty Cache API: pages cached by an earlier run on the same state must not be served.
   await rm(join(persistTo, 'v3', 'cache'), { recursive: true, force: true })
-  const running = await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: { ALLOW_PRIVATE_PEER_URLS: 'true', ...vars }, timeoutMs: 120_000, script })
-  return { ...running, name, admin: (method, path, body) => adminCall(running.url, method, path, body) }
+  const allVars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: BENCH_ADMIN_TOKEN, ALLOW_PRIVATE_PEER_URLS: 'true', ...vars }
+  const running = runtime === 'wrangler'
+    ? await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: allVars, timeoutMs: 120_000, script })
+    : await startWorkerd({ port, persistTo, vars: allVars, script })
+  return { ...running, name, runtime, admin: (method, path, body) => adminCall(running.url, method, path, body) }
+}
+
+/**
+ * The production-like platform: a Node process (its own process group, so stop() also ends workerd) that starts
+ * workerd through Miniflare and only supervises it; requests go straight to workerd's socket.
+ */
+async function startWorkerd({ port, persistTo, vars, script }) {
+  const url = `http://127.0.0.1:${port}`
+  const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars })], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: offlineEnv(), detached: true,
+  })
+  let output = ''
+  const keep = (chunk) => (output = (output + chunk).slice(-20_000))
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {
+      return
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))])
+    try {
+      process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // gone
+    }
+  }
+  try {
+    await waitUntilServing(url, 120_000)
+  } catch (error) {
+    await stop()
+    throw new Error(`workerd platform on port ${port} did not start: ${error}\n${output.slice(-4000)}`)
+  }
+  return { url, child, stop, output: () => output }
 }
 
 /** Management call that must succeed; returns the JSON body. */

@@ -2,9 +2,11 @@
 // platform, connected to it, caches the same tokens (as after a full pull). The CPO's POST /admin/v1/authorize asks
 // the eMSP in real time for ALLOWED tokens and answers ALWAYS tokens from its cache; the eMSP's OCPI
 // POST /ocpi/2.3.0/sender/tokens/{uid}/authorize is also measured on its own.
-import { measure } from '../lib/load.mjs'
+import { measure, round } from '../lib/load.mjs'
+import { httpSender, runOpenLoop, summarizeOpenLoop } from '../lib/open-loop.mjs'
+import { latencyTarget } from '../lib/stats.mjs'
 import { openLocalD1 } from '../lib/d1-file.mjs'
-import { BENCH_ADMIN_TOKEN, launchPlatform, ocpiGet, tokenHeader } from '../lib/platform.mjs'
+import { BENCH_ADMIN_TOKEN, launchPlatform, ocpiGet, platformUrl, tokenHeader } from '../lib/platform.mjs'
 import { cachedState } from '../lib/state.mjs'
 import { importAppCode } from '../seed/app-code.mjs'
 import { credentialsRole, insertConnectedPeer, insertHostedParty } from '../seed/peers.mjs'
@@ -19,8 +21,9 @@ const CPO_TOKEN = 'bench-cpo-token-at-emsp-0001'
 const EMSP_TOKEN = 'bench-emsp-token-at-cpo-0001'
 const EMSP_PEER_ID = 'bench-emsp'
 const CPO_PEER_ID = 'bench-cpo'
-const EMSP_URL = 'http://127.0.0.1:8892'
-const CPO_URL = 'http://127.0.0.1:8893'
+// The production-like runtime's ports: the seeded peers' endpoints point there.
+const EMSP_URL = platformUrl('emsp')
+const CPO_URL = platformUrl('cpo')
 const BASE_TIME = Date.UTC(2026, 0, 1)
 const REALTIME_TIMEOUT_MS = 30_000
 const SEED_FILES = ['bench/seed/tokens.mjs', 'bench/seed/peers.mjs', 'bench/scenarios/authorize.mjs', 'src/modules/tokens/store.ts']
@@ -67,10 +70,10 @@ export async function authorizeScenario({ parameters, log, track, stop }) {
 
   // Authorization only reads (a real-time answer refreshes the cache only when it is newer), so both platforms serve
   // straight from the cached states.
-  const emsp = track(await launchPlatform('emsp', emspState))
+  const emsp = track(await launchPlatform('emsp', emspState, {}, { runtime: 'workerd' }))
   // The real-time timeout is raised from 3 s: on a loaded bench machine a slow eMSP answer would otherwise turn into the
   // offline fallback, and the run would no longer measure real-time authorization.
-  const cpo = track(await launchPlatform('cpo', cpoState, { AUTHORIZE_TIMEOUT_MS: String(REALTIME_TIMEOUT_MS), AUTHORIZE_ALLOWED_WHITELIST: 'realtime' }))
+  const cpo = track(await launchPlatform('cpo', cpoState, { AUTHORIZE_TIMEOUT_MS: String(REALTIME_TIMEOUT_MS), AUTHORIZE_ALLOWED_WHITELIST: 'realtime' }, { runtime: 'workerd' }))
   try {
     await checkSeededEndpoints()
     return await measureAuthorize({ parameters, log, count, platforms: [cpo, emsp] })
@@ -124,13 +127,33 @@ async function measureAuthorize({ parameters, log, count, platforms }) {
   const rows = []
   const run = async (name, request, note) => {
     log(`authorize: ${name}`)
-    rows.push({ name, note, ...(await measure({ ...request, connections, duration, platforms })) })
+    const row = { name: `${name} [workerd]`, note, ...(await measure({ ...request, connections, duration, platforms })) }
+    rows.push(row)
+    return row
   }
-  await run('CPO authorize, ALLOWED (real-time)', adminAuthorize(false), 'CPO -> eMSP over OCPI')
+  const realtime = await run('CPO authorize, ALLOWED (real-time)', adminAuthorize(false), 'CPO -> eMSP over OCPI')
   await run('CPO authorize, ALWAYS (cache)', adminAuthorize(true), 'whitelist, no eMSP call')
-  await run('eMSP OCPI tokens/{uid}/authorize', emspAuthorize, 'direct')
+  const direct = await run('eMSP OCPI tokens/{uid}/authorize', emspAuthorize, 'direct')
+
+  // Open loop at half the closed-loop maximum of each, latency from the scheduled time: the eMSP's own lookup among
+  // the 10^6 tokens, and the CPO's real-time decision that includes it.
+  const openLoop = async (name, row, baseUrl, requestOf) => {
+    const rate = Math.max(1, row.requests_per_second / 2)
+    log(`authorize: ${name}, open loop at ${round(rate, 1)} req/s`)
+    const client = httpSender(baseUrl, requestOf)
+    const result = summarizeOpenLoop(await runOpenLoop({ rate, durationS: duration, send: client.send }), { rate, durationS: duration })
+    client.close()
+    rows.push({ name: `${name}, open loop [workerd]`, note: `${result.open_loop_rate} req/s = half the closed-loop max`, ...result })
+    return result
+  }
+  const directOpen = await openLoop('eMSP OCPI tokens/{uid}/authorize', direct, EMSP_URL, () => ({ method: 'POST', path: emspPath(randomIndex(false)), headers: emspAuthorize.headers }))
+  const realtimeOpen = await openLoop('CPO authorize, ALLOWED (real-time)', realtime, CPO_URL, () => ({ method: 'POST', path: '/admin/v1/authorize', headers: adminAuthorize(false).headers, body: adminBody(tokenUidOf(randomIndex(false))) }))
   return {
     rows,
+    targets: [
+      latencyTarget({ name: `authorize at ${count} tokens (eMSP OCPI authorize), open loop at half max`, value_ms: directOpen.p99_ms, max_ms: 20, rate: directOpen.open_loop_rate }),
+      latencyTarget({ name: `authorize at ${count} tokens (CPO real-time, through the eMSP), open loop at half max`, value_ms: realtimeOpen.p99_ms, max_ms: 20, rate: realtimeOpen.open_loop_rate }),
+    ],
     parameters: {
       tokens: count, always_every: alwaysEvery, connections, realtime_timeout_ms: REALTIME_TIMEOUT_MS,
       connection: 'peers and credentials tokens on both platforms inserted with SQL (as registration leaves them); endpoints checked against the eMSP version details',

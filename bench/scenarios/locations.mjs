@@ -2,6 +2,8 @@
 // offset, date_from delta) over 100,000 seeded locations, and a full sync at the maximum page size.
 import { performance } from 'node:perf_hooks'
 import { measure, round } from '../lib/load.mjs'
+import { httpSender, runOpenLoop, summarizeOpenLoop } from '../lib/open-loop.mjs'
+import { latencyTarget, ratioTarget } from '../lib/stats.mjs'
 import { openLocalD1 } from '../lib/d1-file.mjs'
 import { launchPlatform, nextLink, ocpiGet, tokenHeader } from '../lib/platform.mjs'
 import { cachedState } from '../lib/state.mjs'
@@ -37,60 +39,85 @@ export async function locationsScenario({ parameters, log, track, stop }) {
       }
     },
   })
-  // Pulls only read, so the platform serves straight from the cached state (no copy of a gigabyte of rows).
-  const platform = track(await launchPlatform('locations', state))
-  try {
-    const floor = await measureFloor(platform, parameters, log)
-    const ceiling = await measureCeiling(platform, parameters, log)
-    if (missing) return { rows: [floor, ceiling], skipped: `locations pages and full sync: ${missing}` }
-    return await measureLocations(platform, [floor, ceiling], { parameters, log, count })
-  } finally {
-    await stop(platform)
+  // Pulls only read, so the platform serves straight from the cached state (no copy of a gigabyte of rows). The
+  // production-like runtime (workerd without wrangler's proxy) gets every row and the targets; `wrangler dev` the
+  // floor, the ceiling and the first page, for the comparison. Each runtime's ratios use its own floor.
+  const runtimes = {}
+  for (const runtime of parameters.runtimes) {
+    const platform = track(await launchPlatform('locations', state, {}, { runtime }))
+    try {
+      runtimes[runtime] = await measureRuntime(platform, { parameters, log, count, missing, full: runtime === parameters.runtimes[0] })
+    } finally {
+      await stop(platform)
+    }
+  }
+  const main = runtimes[parameters.runtimes[0]]
+  return {
+    rows: Object.values(runtimes).flatMap((measured) => measured.rows),
+    ratios: Object.fromEntries(Object.entries(runtimes).map(([runtime, measured]) => [runtime, measured.ratios])),
+    targets: main.targets,
+    full_sync: main.full_sync,
+    figures: main.figures ?? [],
+    ...(missing ? { skipped: `locations pages and full sync: ${missing}` } : {}),
+    parameters: { count, page_size: parameters.page_size, evses_per_location: 3, connectors_per_evse: 2, delta_share: DELTA_SHARE, runtimes: parameters.runtimes, seeded_by: 'SQL rows built with src/modules/locations/store.ts code, written to the local D1 file', peer_auth: 'peer row + SHA-256 token hash inserted with SQL' },
   }
 }
 
-/** `GET /`: no authentication, no D1: what wrangler dev and workerd cost per request before any OCPI work. */
-async function measureFloor(platform, { duration_s: duration, page_connections: connections }, log) {
-  log('locations: GET / (runtime floor)')
-  const result = await measure({ url: `${platform.url}/`, connections, duration, platforms: [platform] })
-  return { name: 'GET / (runtime floor)', note: 'no auth, no D1', ...result }
-}
-
-async function measureCeiling(platform, { duration_s: duration, page_connections: connections }, log) {
-  log('locations: GET /ocpi/versions (ceiling)')
-  await ocpiGet(`${platform.url}/ocpi/versions`, READER.token)
-  const result = await measure({ url: `${platform.url}/ocpi/versions`, headers: { Authorization: tokenHeader(READER.token) }, connections, duration, platforms: [platform] })
-  return { name: 'GET /ocpi/versions (ceiling)', note: 'token lookup only', ...result }
-}
-
-async function measureLocations(platform, [floor, ceiling], { parameters, log, count }) {
+/** The rows of one runtime; `full` adds the deep pages, the full sync, the open-loop latency and the targets. */
+async function measureRuntime(platform, { parameters, log, count, missing, full }) {
   const { duration_s: duration, page_connections: connections, page_size: pageSize } = parameters
+  const tag = (name) => `${name} [${platform.runtime}]`
   const headers = { Authorization: tokenHeader(READER.token) }
-  const load = (url, { miss }) => {
+  const rows = []
+  const run = async (name, url, note, { miss = false, auth = true, check = true } = {}) => {
+    log(`locations: ${tag(name)}`)
     const path = `${new URL(url).pathname}${new URL(url).search}`
     let nonce = 0
-    const setupRequest = miss ? (request) => ({ ...request, path: `${path}&x_bench_nonce=${++nonce}` }) : undefined
-    return measure({ url, headers, setupRequest, connections, duration, platforms: [platform] })
+    const setupRequest = miss ? (request) => ({ ...request, path: `${path}${path.includes('?') ? '&' : '?'}x_bench_nonce=${++nonce}` }) : undefined
+    const result = await measure({ url, headers: auth ? headers : {}, setupRequest, connections, duration, platforms: [platform] })
+    const cache = !check ? undefined : miss ? 'miss' : ((await ocpiGet(url, READER.token)).headers.get('X-Cache') === 'HIT' ? 'hit' : 'not cached')
+    const row = { name: tag(name), runtime: platform.runtime, note: cache === 'not cached' ? `${note} (the platform did not cache it)` : note, url, ...(cache ? { cache } : {}), ...result }
+    rows.push(row)
+    return row
   }
+  // `GET /`: no authentication, no D1: what the runtime costs per request before any OCPI work.
+  const floor = await run('GET / (runtime floor)', `${platform.url}/`, 'no auth, no D1', { auth: false, check: false })
+  await ocpiGet(`${platform.url}/ocpi/versions`, READER.token)
+  const versions = await run('GET /ocpi/versions', `${platform.url}/ocpi/versions`, 'authenticated, tiny body', { check: false })
+  const ratios = { floor_requests_per_second: floor.requests_per_second, floor_workerd_cpu_ms_per_request: floor.workerd_cpu_ms_per_request }
+  const ratioOf = (key, row) => {
+    ratios[key] = ratioTarget({ name: key, row, floor, min: 0 }).value
+    ratios[`${key}_cpu`] = ratioTarget({ name: key, row, floor, min: 0 }).cpu_ratio
+  }
+  ratioOf('versions', versions)
+  if (missing) return { rows, ratios, targets: [ratioTarget({ name: '/ocpi/versions', row: versions, floor, min: 0.7 })] }
+
   const details = await ocpiGet(`${platform.url}/ocpi/2.3.0/details`, READER.token)
   const sender = details.body.data.endpoints.find((endpoint) => endpoint.identifier === 'locations' && endpoint.role === 'SENDER')?.url
   if (!sender) throw new Error('version details list no locations SENDER endpoint')
+  const first = `${sender}?limit=${pageSize}`
+  await checkPage(first, pageSize, count)
 
-  // Warm up (first requests compile code and fill SQLite's page cache) and check every page is what it claims.
+  // The platform caches list pages (Cache API, keyed by the full URL and what the peer may see). Many peers asking for
+  // the same first page hit it; a peer's deep pages, cursors and date_from are its own and miss. "miss" runs add a
+  // unique, ignored query parameter per request, so every request builds its page from D1.
+  const hit = await run(`locations page ${pageSize}, first (cache hit)`, first, 'same URL every request')
+  const miss = await run(`locations page ${pageSize}, first (from D1)`, first, `of ${count}, cache miss`, { miss: true })
+  ratioOf('page_cache_hit', hit)
+  ratioOf('page_from_d1', miss)
+  if (!full) return { rows, ratios }
+
+  // Deep pages, each checked first: the deep cursor is the Link a peer paging by 50 would follow at that depth (the next
+  // link of the page before it) and must lead to the same locations as offset does.
   const deepOffset = Math.max(0, count - 1000)
   const deltaStart = Math.floor(count * (1 - DELTA_SHARE))
   const dateFrom = new Date(BASE_TIME + deltaStart * 1000).toISOString()
   const urls = {
-    first: `${sender}?limit=${pageSize}`,
     offset: `${sender}?offset=${deepOffset}&limit=${pageSize}`,
     delta: `${sender}?date_from=${encodeURIComponent(dateFrom)}&limit=${pageSize}`,
   }
-  await checkPage(urls.first, pageSize, count)
   const byOffset = await checkPage(urls.offset, pageSize, count)
   await checkPage(urls.delta, Math.min(pageSize, count - deltaStart), count - deltaStart)
-
-  // The deep cursor is the Link a peer paging by 50 would follow at that depth: the next link of the page before it.
-  // It must lead to the same locations as offset does.
   const before = await ocpiGet(`${sender}?offset=${deepOffset - pageSize}&limit=${pageSize}`, READER.token)
   urls.cursor = nextLink(before.headers)
   if (!urls.cursor || !new URL(urls.cursor).searchParams.get('cursor')) throw new Error(`no keyset cursor in the Link header: ${before.headers.get('Link')}`)
@@ -98,48 +125,38 @@ async function measureLocations(platform, [floor, ceiling], { parameters, log, c
   if (byCursor.map((location) => location.id).join() !== byOffset.map((location) => location.id).join()) {
     throw new Error(`the cursor page and offset=${deepOffset} differ: ${byCursor[0]?.id} vs ${byOffset[0]?.id}`)
   }
-
-  log('locations: full sync at the maximum page size')
-  const sync = await fullSync(`${sender}?limit=100000`, count)
-
-  const rows = [floor, ceiling]
-  const run = async (name, url, note, { miss = false } = {}) => {
-    log(`locations: ${name}`)
-    const result = await load(url, { miss })
-    const cache = miss ? 'miss' : ((await ocpiGet(url, READER.token)).headers.get('X-Cache') === 'HIT' ? 'hit' : 'not cached')
-    rows.push({ name, note: cache === 'not cached' ? `${note} (the platform did not cache it)` : note, url, cache, ...result })
-    return result
-  }
-  // The platform caches list pages (Cache API, keyed by the full URL and what the peer may see). Many peers asking for
-  // the same first page hit it; a peer's deep pages, cursors and date_from are its own and miss. "miss" runs add a
-  // unique, ignored query parameter per request, so every request builds its page from D1.
-  const hit = await run(`locations page ${pageSize}, first (cache hit)`, urls.first, 'same URL every request')
-  const miss = await run(`locations page ${pageSize}, first`, urls.first, `of ${count}`, { miss: true })
   await run(`locations page ${pageSize}, deep cursor`, urls.cursor, `Link cursor at ${deepOffset}`, { miss: true })
   await run(`locations page ${pageSize}, deep offset`, urls.offset, `offset=${deepOffset}`, { miss: true })
   await run(`locations page ${pageSize}, date_from delta`, urls.delta, `newest ${count - deltaStart}`, { miss: true })
   // One object: the fixed cost of building a page (authentication, policy, X-Total-Count over every matching row).
   await run('locations page 1, first', `${sender}?limit=1`, 'fixed cost of a page', { miss: true })
-  const ratio = (page) => round(page.requests_per_second / ceiling.requests_per_second, 3)
-  const cpuRatio = (page) => (ceiling.platform_cpu_ms_per_request && page.platform_cpu_ms_per_request
-    ? round(ceiling.platform_cpu_ms_per_request / page.platform_cpu_ms_per_request, 3)
-    : undefined)
+
+  log('locations: full sync at the maximum page size')
+  const sync = await fullSync(`${sender}?limit=100000`, count)
+
+  // Open loop: the cache-hit page at half the rate the closed loop above reached, latency from the scheduled time.
+  const rate = Math.max(1, hit.requests_per_second / 2)
+  log(`locations: cache-hit page open loop at ${round(rate, 1)} req/s`)
+  const client = httpSender(platform.url, () => ({ path: new URL(first).pathname + new URL(first).search, headers }))
+  const openLoop = summarizeOpenLoop(await runOpenLoop({ rate, durationS: duration, send: client.send }), { rate, durationS: duration })
+  client.close()
+  rows.push({ name: tag(`locations page ${pageSize}, first (cache hit), open loop`), runtime: platform.runtime, note: `${openLoop.open_loop_rate} req/s = half the closed-loop max`, ...openLoop })
+
+  const targets = [
+    ratioTarget({ name: `cache-hit ${pageSize}-location page`, row: hit, floor, min: 0.5 }),
+    ratioTarget({ name: `${pageSize}-location page built from D1`, row: miss, floor, min: 0.25 }),
+    ratioTarget({ name: '/ocpi/versions', row: versions, floor, min: 0.7 }),
+    latencyTarget({ name: `cache-hit ${pageSize}-location page, open loop at half max`, value_ms: openLoop.p99_ms, max_ms: 10, rate: openLoop.open_loop_rate }),
+  ]
   return {
     rows,
+    ratios,
+    targets,
     full_sync: sync.summary,
-    headline: {
-      description: `${pageSize}-location first page / ceiling (requests per second)`,
-      ratio: ratio(hit),
-      ratio_cache_miss: ratio(miss),
-      // The same ratios from the platform's CPU time per request: what the pages would reach on otherwise idle cores.
-      cpu_ratio: cpuRatio(hit),
-      cpu_ratio_cache_miss: cpuRatio(miss),
-    },
     figures: [
       `full sync of ${sync.summary.objects} locations (${sync.summary.distinct_ids} distinct ids) in ${sync.summary.seconds} s, ` +
         `${sync.summary.pages} pages of up to ${sync.summary.page_limit}, ${sync.summary.megabytes} MB, ${sync.summary.locations_per_second} locations/s`,
     ],
-    parameters: { count, page_size: pageSize, evses_per_location: 3, connectors_per_evse: 2, delta_share: DELTA_SHARE, deep_offset: deepOffset, seeded_by: 'SQL rows built with src/modules/locations/store.ts code, written to the local D1 file', peer_auth: 'peer row + SHA-256 token hash inserted with SQL' },
   }
 }
 

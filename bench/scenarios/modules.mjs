@@ -1,10 +1,10 @@
 // Whether the code a scenario needs has landed, so a missing module skips its scenario with a reason instead of failing.
 import { readFile } from 'node:fs/promises'
 
-/** A reason when `src/modules/<id>` is not served (not listed in src/modules/index.ts), else undefined. */
+/** A reason when `src/modules/<id>` is not served (not imported by src/app/modules.ts, the module list), else undefined. */
 export async function moduleMissing(id) {
-  const index = await readFile('src/modules/index.ts', 'utf8')
-  if (!new RegExp(`from '\\./${id}(/index)?'`).test(index)) return `module ${id} is not listed in src/modules/index.ts yet`
+  const list = await readFile('src/app/modules.ts', 'utf8').catch(() => '')
+  if (!new RegExp(`from '\\.\\./modules/${id}(/index)?'`).test(list)) return `module ${id} is not listed in src/app/modules.ts yet`
   return undefined
 }
 
