@@ -10,6 +10,8 @@ import { OcpiError } from '../ocpi/errors'
 import { messageIds } from '../ocpi/headers'
 import { interfacePath, type OcpiModule } from '../ocpi/module'
 import { agreedWith } from '../peers/extensions'
+import { interfaceOf, isSingleParty } from '../peers/one-party-connection'
+import { ourSideFacing } from '../peers/peer-state'
 import { toOcpiResponse } from '../ocpi/respond-error'
 import { isSupportedVersion, offeredVersions, type OcpiVersion } from '../ocpi/versions'
 
@@ -61,6 +63,7 @@ ocpi.onError(toOcpiResponse)
 
 /** Custom modules are listed only to a peer that agreed to them (version_information_endpoint, "Custom Modules"). */
 export async function versionDetails(c: Context<OcpiEnv>, version: OcpiVersion) {
+  if (isSingleParty(version)) return versionDetails211(c)
   const base = `${publicBase(c)}/ocpi/${version}`
   const endpoints = [{ identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` }]
   for (const module of modules) {
@@ -70,6 +73,22 @@ export async function versionDetails(c: Context<OcpiEnv>, version: OcpiVersion) 
     if (module.receiver) endpoints.push({ identifier: module.id, role: 'RECEIVER', url: `${base}/${interfacePath(module, 'RECEIVER')}` })
   }
   return { version, endpoints }
+}
+
+/**
+ * 2.1.1 details list one URL per module and no role (version_information_endpoint.md, "Endpoint class"): the interface
+ * our side implements, the side across from the peer's (docs/ocpi-2.1.1.md, "Negotiation").
+ */
+async function versionDetails211(c: Context<OcpiEnv>) {
+  const base = `${publicBase(c)}/ocpi/2.1.1`
+  const ourSide = await ourSideFacing(c.var.db, c.var.peer.id)
+  const endpoints = [{ identifier: 'credentials', url: `${base}/credentials` }]
+  for (const module of modules) {
+    if (!ourSide || (module.versions && !module.versions.includes('2.1.1')) || !agreedWith(c.var.peer, module.id)) continue
+    const role = interfaceOf(module.id, ourSide)
+    if (role && (role === 'SENDER' ? module.sender : module.receiver)) endpoints.push({ identifier: module.id, url: `${base}/${interfacePath(module, role)}` })
+  }
+  return { version: '2.1.1', endpoints }
 }
 
 /** A module outside its versions is 404; so is a custom module the peer has no agreement for, as if it did not exist. */

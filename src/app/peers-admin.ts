@@ -36,6 +36,7 @@ const PeerSettings = {
   grants: RoleSelection.optional(),
   credentials_post_status: z.union([z.literal(200), z.literal(201)]).optional(),
   ingest: z.enum(INGEST_MODES).optional(),
+  party: z.object({ country_code: CountryCode, party_id: PartyId }).optional(),
 }
 const Invite = z.object(PeerSettings)
 const Connect = z.object({
@@ -99,6 +100,7 @@ async function peerView(env: Env, peer: Peer) {
     grants: peer.grants,
     credentials_post_status: peer.credentials_post_status,
     ingest: peer.ingest,
+    party: peer.own_party,
     hub_party_id: peer.hub_party_id,
     extensions: peer.extensions,
     endpoints: peer.endpoints,

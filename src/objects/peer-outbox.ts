@@ -423,7 +423,7 @@ export class PeerOutbox extends DurableObject<Env> {
     const url = endpointUrl(endpoint.url, change.path, change.query)
     try {
       const response = await ocpiRequest({
-        method: change.method, url, token: peer.outbound_token, body: change.bodies[peer.version] ?? undefined,
+        method: change.method, url, token: peer.outbound_token, version: peer.version, body: change.bodies[peer.version] ?? undefined,
         ...(change.routingHeaders === false ? {} : routingOf(peer, { module: change.module, kind: 'push', from: change.from, to })), retries: 0, timeoutMs: clientTimeout(this.env),
       })
       const outcome = outcomeOfResponse(response)

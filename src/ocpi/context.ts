@@ -17,6 +17,8 @@ export interface PeerContext {
   extensions: string[]
   /** How its pushes are read (src/ocpi/ingest.ts). */
   ingest: 'strict' | 'tolerant'
+  /** Our hosted party a 2.1.1 connection is with, when the operator chose one. */
+  own_party: PartyRef | null
   /** 'A': registration token, valid for versions and credentials only. */
   tokenKind: 'A' | 'C'
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { OcpiEnv } from './context'
 import type { OcpiVersion } from './versions'
-import { fromWire, fromWireTolerant, type VersionAdapters } from './version-adapters'
+import { fromWire, fromWireTolerant, type Owner, type VersionAdapters } from './version-adapters'
 
 // How objects a peer sends are read. 'strict' (the default for pushes): the first invalid field refuses the whole
 // object with 2001 and its path. 'tolerant' (every pull, and pushes from a peer the operator set so): invalid optional
@@ -16,17 +16,20 @@ export interface IngestWarning { path: string; reason: string; at: string }
 
 /** A wire object read the way `mode` says, canonical, with what was dropped to read it. */
 export function readIngested<Canonical>(
-  adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown, mode: IngestMode, now = new Date(),
+  adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown, mode: IngestMode, now = new Date(), owner?: Owner,
 ): { object: Canonical; warnings: IngestWarning[] } {
-  if (mode === 'strict') return { object: fromWire(adapters, version, value), warnings: [] }
-  const { object, drops } = fromWireTolerant(adapters, version, value)
+  if (mode === 'strict') return { object: fromWire(adapters, version, value, owner), warnings: [] }
+  const { object, drops } = fromWireTolerant(adapters, version, value, owner)
   return { object, warnings: ingestWarnings(drops, now) }
 }
 
-/** A pushed object, read the way the operator set for the pushing peer. */
+/**
+ * A pushed object, read the way the operator set for the pushing peer. `owner`: the party the object belongs to, for
+ * versions whose objects do not name it (2.1.1).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const readPushed = <Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>, value: unknown) =>
-  readIngested(adapters, c.var.version, value, c.var.peer.ingest)
+export const readPushed = <Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>, value: unknown, owner?: Owner) =>
+  readIngested(adapters, c.var.version, value, c.var.peer.ingest, new Date(), owner)
 
 /** Drops as warnings, their paths under `prefix` (an EVSE's parts inside its location: `evses.<uid>`). */
 export function ingestWarnings(drops: ReadonlyArray<{ path: string; reason: string }>, now = new Date(), prefix?: string): IngestWarning[] {

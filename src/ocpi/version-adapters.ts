@@ -26,13 +26,33 @@ export interface VersionAdapter<Canonical, Wire> {
   fromCanonical(canonical: Canonical): Wire
 }
 
+/** Versions every object has an adapter for; 2.1.1 lacks several objects (bookings, invoices, charging profiles...). */
+export type CompleteVersion = Exclude<OcpiVersion, '2.1.1'>
+
 // `any` on the wire side: each version has its own wire type, and callers only ever see Canonical or unknown JSON.
+// An object without a 2.1.1 entry does not exist in 2.1.1: it is neither read nor sent to a 2.1.1 peer.
+export type VersionAdapters<Canonical> = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [version in CompleteVersion]: VersionAdapter<Canonical, any>
+} & {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  '2.1.1'?: VersionAdapter<Canonical, any>
+}
+
+/** The adapter of `version`; an object that version does not define is 2000 ("not in this version"), never a 5xx. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type VersionAdapters<Canonical> = { [version in OcpiVersion]: VersionAdapter<Canonical, any> }
+export function adapterFor<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion): VersionAdapter<Canonical, any> {
+  const adapter = adapters[version]
+  if (!adapter) throw new OcpiError(2000, `This object is not defined in OCPI ${version}`)
+  return adapter
+}
+
+/** Whether `version` defines this object. */
+export const hasVersion = <Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion) => adapters[version] !== undefined
 
 /** Validates a wire object of `version` and converts it to canonical; 2001 with the field path when it does not parse. */
 export function fromWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, value: unknown, owner?: Owner): Canonical {
-  const adapter = adapters[version]
+  const adapter = adapterFor(adapters, version)
   return adapter.toCanonical(parseWith(adapter.schema, value), owner)
 }
 
@@ -46,19 +66,22 @@ export function fromWireTolerant<Canonical>(
   value: unknown,
   owner?: Owner,
 ): { object: Canonical; dropped: string[]; drops: { path: string; reason: string }[] } {
-  const adapter = adapters[version]
+  const adapter = adapterFor(adapters, version)
   const result = parseTolerant(adapter.schema, value)
   if (!result.success) throw result.error ? OcpiError.fromZod(result.error) : new OcpiError(2001, 'too many invalid parts')
   return { object: adapter.toCanonical(result.data, owner), dropped: result.dropped, drops: result.drops }
 }
 
 export function toWire<Canonical>(adapters: VersionAdapters<Canonical>, version: OcpiVersion, canonical: Canonical): unknown {
-  return adapters[version].fromCanonical(canonical)
+  return adapterFor(adapters, version).fromCanonical(canonical)
 }
 
-/** The body of one change in every supported version, as a push carries it. */
-export function wireBodies<Canonical>(adapters: VersionAdapters<Canonical>, canonical: Canonical): Record<OcpiVersion, unknown> {
-  return Object.fromEntries(SUPPORTED_VERSIONS.map((version) => [version, adapters[version].fromCanonical(canonical)])) as Record<OcpiVersion, unknown>
+/** The body of one change in every supported version that defines the object, as a push carries it. */
+export function wireBodies<Canonical>(adapters: VersionAdapters<Canonical>, canonical: Canonical): Partial<Record<OcpiVersion, unknown>> {
+  return Object.fromEntries(SUPPORTED_VERSIONS.flatMap((version) => {
+    const adapter = adapters[version]
+    return adapter ? [[version, adapter.fromCanonical(canonical)]] : []
+  }))
 }
 
 /**

@@ -1,4 +1,4 @@
-export const SUPPORTED_VERSIONS = ['2.3.0', '2.2.1'] as const
+export const SUPPORTED_VERSIONS = ['2.3.0', '2.2.1', '2.1.1'] as const
 export type OcpiVersion = (typeof SUPPORTED_VERSIONS)[number]
 
 export function isSupportedVersion(value: string): value is OcpiVersion {
@@ -15,3 +15,6 @@ export function offeredVersions(env: { OCPI_VERSIONS?: string }): OcpiVersion[] 
 export function pickMutualVersion(ours: readonly OcpiVersion[], theirs: readonly string[]): OcpiVersion | undefined {
   return ours.find((version) => theirs.includes(version))
 }
+
+/** The versions of modules and objects 2.1.1 does not define (hubclientinfo, custom modules...). */
+export const VERSIONS_FROM_221: readonly OcpiVersion[] = ['2.3.0', '2.2.1']

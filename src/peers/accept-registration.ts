@@ -1,7 +1,7 @@
 import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
 import type { Database } from '../db/client'
-import type { Credentials } from '../ocpi/objects/credentials'
+import type { Credentials, Credentials211 } from '../ocpi/objects/credentials'
 import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import type { PeerContext } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
@@ -9,8 +9,9 @@ import type { OcpiVersion } from '../ocpi/versions'
 import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer } from './discovery'
 import { freePartiesTaken, refusal } from './grants'
-import { ourCredentialsRoles } from './parties'
-import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles } from './peer-state'
+import { listHostedParties, ourCredentialsRoles } from './parties'
+import { peerSide } from './one-party-connection'
+import { canonicalCredentials, connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentialsIn, refuseRoles } from './peer-state'
 import { resumeHeldOutbox } from './registration'
 import {
   auditEntryWhere, deleteTokenAStatement, expireOtherTokensStatement, getPeer, issueTokenWhere, registrationStillOpen, tokenIssued,
@@ -19,6 +20,9 @@ import {
 
 // The peer calls our credentials endpoint (credentials.asciidoc): the server side of registration, update and unregistration.
 
+/** A credentials POST or PUT body as read in the version called (2.1.1: one party, no role). */
+type TheirCredentials = Credentials | Credentials211
+
 const alreadyRegistered = () => new OcpiError(2000, 'Already registered: use PUT to update credentials', { http_status: 405 })
 
 /**
@@ -26,13 +30,13 @@ const alreadyRegistered = () => new OcpiError(2000, 'Already registered: use PUT
  * in this version, store them, return token C (credentials.asciidoc) and the HTTP status the operator chose for it.
  */
 export async function acceptRegistration(
-  env: Env, db: Database, caller: PeerContext, version: OcpiVersion, theirs: Credentials,
+  env: Env, db: Database, caller: PeerContext, version: OcpiVersion, body: TheirCredentials,
 ): Promise<{ credentials: Credentials; http_status: Peer['credentials_post_status'] }> {
   // "This method MUST return a HTTP status code 405: method not allowed if the client has already been registered before."
   if (caller.tokenKind !== 'A' || caller.status !== 'PENDING') throw alreadyRegistered()
   if ((await ourCredentialsRoles(db)).length === 0) throw new OcpiError(3000, 'This platform hosts no party yet: it has no roles to register with')
   const peer = (await getPeer(db, caller.id))!
-  const { actor, decisions, discovery, token, tokenHash, now } = await judgeAndDiscover(env, db, peer, version, theirs, true)
+  const { actor, theirs, decisions, discovery, token, tokenHash, now, side } = await judgeAndDiscover(env, db, peer, version, body, true)
   // D1 has no interactive transactions: the first statement decides the winner of POSTs racing with one token A (it
   // still finds token A, and nobody took the free parties it claims meanwhile) by issuing its token C; every later
   // statement runs only if that token exists, so a loser's batch writes nothing at all.
@@ -55,7 +59,7 @@ export async function acceptRegistration(
     throw alreadyRegistered()
   }
   invalidatePushPeers()
-  return { credentials: await ourCredentials(env, db, token), http_status: peer.credentials_post_status }
+  return { credentials: await ourCredentialsIn(env, db, token, version, side, peer.own_party), http_status: peer.credentials_post_status }
 }
 
 /**
@@ -63,11 +67,11 @@ export async function acceptRegistration(
  * changed), switch to this version, re-fetch the peer's endpoints, rotate the token we issued (old one kept for the
  * grace period).
  */
-export async function acceptCredentialsUpdate(env: Env, db: Database, caller: PeerContext, version: OcpiVersion, theirs: Credentials): Promise<Credentials> {
+export async function acceptCredentialsUpdate(env: Env, db: Database, caller: PeerContext, version: OcpiVersion, body: TheirCredentials): Promise<Credentials> {
   // "This method MUST return a HTTP status code 405: method not allowed if the client has not been registered yet."
   if (caller.tokenKind !== 'C' || !isRegistered(caller.status)) throw new OcpiError(2000, 'Not registered: use POST to register first', { http_status: 405 })
   const peer = (await getPeer(db, caller.id))!
-  const { actor, decisions, discovery, token, tokenHash, now } = await judgeAndDiscover(env, db, peer, version, theirs, false)
+  const { actor, theirs, decisions, discovery, token, tokenHash, now, side } = await judgeAndDiscover(env, db, peer, version, body, false)
   await runBatch(db, [
     ...connectedPeerStatements(db, { peerId: peer.id, theirs, discovery, decisions, actor, now }),
     tokenStatement(db, { hash: tokenHash, peerId: peer.id, kind: 'C', now }),
@@ -76,7 +80,7 @@ export async function acceptCredentialsUpdate(env: Env, db: Database, caller: Pe
   ])
   invalidatePushPeers()
   await resumeHeldOutbox(env, peer)
-  return ourCredentials(env, db, token)
+  return ourCredentialsIn(env, db, token, version, side, peer.own_party)
 }
 
 /** Credentials DELETE: the peer unregisters; both sides end all automated communication. */
@@ -93,12 +97,15 @@ export async function acceptUnregistration(env: Env, db: Database, peer: PeerCon
  * What a credentials POST and PUT do first, before storing anything: judge the roles the peer names (a refusal is
  * audited and thrown), read its versions and endpoints, and mint the token we give it.
  */
-async function judgeAndDiscover(env: Env, db: Database, peer: Peer, version: OcpiVersion, theirs: Credentials, firstRegistration: boolean) {
+async function judgeAndDiscover(env: Env, db: Database, peer: Peer, version: OcpiVersion, body: TheirCredentials, firstRegistration: boolean) {
   const actor = `peer:${peer.id}`
+  // A 2.1.1 party has no role in its Credentials: it takes the side the connection implies.
+  const side = peerSide(peer, await listHostedParties(db))
+  const theirs = canonicalCredentials(body, side)
   const decisions = await judgeRoles(db, peer, theirs, firstRegistration)
   const refused = refusal(decisions)
   if (refused) throw await refuseRoles(db, peer.id, decisions, actor, refused)
-  const discovery = await discoverPeer(env, theirs.url, theirs.token, version)
+  const discovery = await discoverPeer(env, theirs.url, theirs.token, version, side)
   const token = newCredentialsToken()
-  return { actor, decisions, discovery, token, tokenHash: await hashToken(token), now: Date.now() }
+  return { actor, theirs, decisions, discovery, token, tokenHash: await hashToken(token), now: Date.now(), side }
 }

@@ -34,7 +34,7 @@ export function authenticatePeer(options: { allowTokenA: boolean }): MiddlewareH
       if (found.kind === 'A' && !options.allowTokenA) break
       if (found.peer.status === 'SUSPENDED') throw new OcpiError(2000, 'Peer is suspended', { http_status: 401 })
       c.set('credentialsToken', candidate)
-      c.set('peer', { id: found.peer.id, status: found.peer.status, version: found.peer.version, roles: found.peer.roles, extensions: found.peer.extensions, ingest: found.peer.ingest, tokenKind: found.kind })
+      c.set('peer', { id: found.peer.id, status: found.peer.status, version: found.peer.version, roles: found.peer.roles, extensions: found.peer.extensions, ingest: found.peer.ingest, own_party: found.peer.own_party, tokenKind: found.kind })
       return next()
     }
     throw new OcpiError(2000, 'Unknown or invalid credentials token', { http_status: 401 })

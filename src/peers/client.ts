@@ -8,8 +8,10 @@ import { readBoundedText } from '../ocpi/bounded-text'
 export interface OcpiRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: string
-  /** Credentials token to present (sent Base64-encoded). */
+  /** Credentials token to present (sent Base64-encoded, or as is to a 2.1.1 peer). */
   token?: string
+  /** The peer's OCPI version, when known: 2.1.1 peers get the token unencoded. */
+  version?: string | null
   body?: unknown
   from?: PartyRef
   to?: PartyRef
@@ -93,7 +95,9 @@ async function attemptRequest<T>(request: OcpiRequest, settings: OutboundSetting
   const problem = peerUrlProblem(request.url, settings.urlPolicy)
   if (problem) throw new OcpiClientError('refused', `${where}: refused by the outbound URL policy (${problem})`)
   const headers = new Headers({ 'X-Request-ID': crypto.randomUUID(), 'X-Correlation-ID': request.correlationId ?? crypto.randomUUID() })
-  if (request.token) headers.set('Authorization', encodeAuthorization(request.token))
+  // 2.1.1 transport_and_format.md, "Request format": "Authorization: Token IpbJOXxkxOAuKR92z0nEcmVF3Qw09VG7I7d/WCg0koM="
+  // is the token as issued; 2.2 and later encode it in Base64.
+  if (request.token) headers.set('Authorization', request.version === '2.1.1' ? `Token ${request.token}` : encodeAuthorization(request.token))
   if (request.body !== undefined) headers.set('Content-Type', 'application/json')
   if (request.from) {
     headers.set(OCPI_FROM_COUNTRY, request.from.country_code)

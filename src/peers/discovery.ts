@@ -1,13 +1,14 @@
 import { z } from 'zod'
 import type { Env } from '../env'
 import type { Endpoint } from '../db/schema'
-import { Version, VersionDetails } from '../ocpi/objects/credentials'
+import { Version, VersionDetails, VersionDetails211 } from '../ocpi/objects/credentials'
 import { servedModules } from './served-modules'
 import { OcpiError } from '../ocpi/errors'
 import { offeredVersions, pickMutualVersion, type OcpiVersion } from '../ocpi/versions'
 import { peerUrlProblem } from '../ocpi/outbound-url'
 import { clientTimeout, OcpiClientError, ocpiRequest } from './client'
 import { outboundSettings, type OutboundSettings } from './outbound-settings'
+import { endpointsOf211, isSingleParty, type Side } from './one-party-connection'
 
 /** What we learn about a peer from its versions and version details endpoints. */
 export interface PeerDiscovery {
@@ -21,12 +22,12 @@ export interface PeerDiscovery {
  * GET its details. Anything unreachable or unreadable is 3001 ("Unable to use the client's API"), no mutual version 3002,
  * no credentials endpoint or no module both sides implement 3003 (credentials.asciidoc, "Required endpoints not available").
  */
-export async function discoverPeer(env: Env, versionsUrl: string, token: string, requested?: OcpiVersion): Promise<PeerDiscovery> {
+export async function discoverPeer(env: Env, versionsUrl: string, token: string, requested?: OcpiVersion, side?: Side): Promise<PeerDiscovery> {
   const settings = outboundSettings(env)
   // The URL the peer (or the operator) gave: refused before any call, as invalid input (docs/security.md).
   const problem = peerUrlProblem(versionsUrl, settings.urlPolicy)
   if (problem) throw new OcpiError(2001, `url: versions URL ${versionsUrl} is refused by the outbound URL policy: ${problem}`, { path: 'url' })
-  const versions = await fetchOcpi(env, settings, versionsUrl, token, z.array(Version), 'versions')
+  const versions = await fetchVersions(env, settings, versionsUrl, token)
   const offered = offeredVersions(env)
   const theirs = versions.map((entry) => entry.version)
   const version = requested ? (offered.includes(requested) && theirs.includes(requested) ? requested : undefined) : pickMutualVersion(offered, theirs)
@@ -35,7 +36,7 @@ export async function discoverPeer(env: Env, versionsUrl: string, token: string,
   }
   const detailsUrl = versions.find((entry) => entry.version === version)!.url
   assertCallable(settings, detailsUrl, `The peer's ${version} details URL`)
-  const details = await fetchOcpi(env, settings, detailsUrl, token, VersionDetails, 'version details')
+  const details = await fetchDetails(env, settings, detailsUrl, token, version, side)
   if (details.version !== version) throw new OcpiError(3001, `${detailsUrl} describes version ${details.version}, expected ${version}`)
   const credentialsEndpoint = details.endpoints.find((endpoint) => endpoint.identifier === 'credentials')
   if (!credentialsEndpoint) throw new OcpiError(3003, `The peer's ${version} details list no credentials endpoint`)
@@ -43,6 +44,27 @@ export async function discoverPeer(env: Env, versionsUrl: string, token: string,
   // Checked before they are stored: every later call to this peer starts from one of these URLs.
   for (const endpoint of details.endpoints) assertCallable(settings, endpoint.url, `The peer's ${endpoint.identifier} ${endpoint.role} endpoint`)
   return { version, endpoints: details.endpoints, credentialsUrl: credentialsEndpoint.url }
+}
+
+/**
+ * The versions list, with the token Base64-encoded as 2.2 and later want; a 401 is tried once more with the token as
+ * is, since the peer may be a 2.1.1 platform (transport_and_format.md of 2.1.1 sends it unencoded).
+ */
+async function fetchVersions(env: Env, settings: OutboundSettings, url: string, token: string) {
+  try {
+    return await fetchOcpi(env, settings, url, token, z.array(Version), 'versions')
+  } catch (error) {
+    if (!(error instanceof OcpiError) || !/HTTP 401/.test(error.message)) throw error
+    return fetchOcpi(env, settings, url, token, z.array(Version), 'versions', '2.1.1')
+  }
+}
+
+/** Version details; 2.1.1 endpoints carry no role, so they get the interface the peer's side implements. */
+async function fetchDetails(env: Env, settings: OutboundSettings, url: string, token: string, version: OcpiVersion, side: Side | undefined) {
+  if (!isSingleParty(version)) return fetchOcpi(env, settings, url, token, VersionDetails, 'version details')
+  if (!side) throw new OcpiError(3003, 'An OCPI 2.1.1 connection needs a CPO or eMSP party hosted here')
+  const details = await fetchOcpi(env, settings, url, token, VersionDetails211, 'version details', version)
+  return { version: details.version, endpoints: endpointsOf211(details.endpoints, side) }
 }
 
 /** Module identifiers both sides serve in `version`, credentials aside. */
@@ -64,9 +86,11 @@ function assertCallable(settings: OutboundSettings, url: string, what: string) {
 }
 
 /** GET an OCPI resource with the peer's token; every failure to obtain a valid 1000 answer is 3001. */
-async function fetchOcpi<S extends z.ZodType>(env: Env, settings: OutboundSettings, url: string, token: string, schema: S, what: string): Promise<z.infer<S>> {
+async function fetchOcpi<S extends z.ZodType>(
+  env: Env, settings: OutboundSettings, url: string, token: string, schema: S, what: string, version?: OcpiVersion,
+): Promise<z.infer<S>> {
   try {
-    const response = await ocpiRequest({ method: 'GET', url, token, timeoutMs: clientTimeout(env), settings })
+    const response = await ocpiRequest({ method: 'GET', url, token, version, timeoutMs: clientTimeout(env), settings })
     if (response.http_status >= 300 || response.status_code !== 1000) {
       throw new OcpiError(3001, `GET ${what} ${url}: HTTP ${response.http_status}, status_code ${response.status_code} ${response.status_message ?? ''}`.trim())
     }

@@ -1,5 +1,6 @@
 import type { PartyRef } from '../ocpi/context'
 import type { Role } from '../ocpi/types'
+import { isSingleParty } from './one-party-connection'
 
 // transport_and_format, "Message Routing": requests through a Hub carry OCPI-from-* and OCPI-to-* so the Hub knows
 // whom to route to. The routing tables name who is who:
@@ -13,6 +14,7 @@ const CONFIGURATION_MODULES = new Set(['credentials', 'versions', 'hubclientinfo
 
 export interface RoutingPeer {
   roles: ReadonlyArray<PartyRef & { role: string }>
+  version?: string | null
 }
 
 export interface RoutedCall {
@@ -38,7 +40,8 @@ export function hubPartyOf(peer: RoutingPeer): PartyRef | undefined {
  * peer hosting several parties may need OCPI-to too.
  */
 export function routingOf(peer: RoutingPeer, call: RoutedCall, ourParty?: PartyRef): { from?: PartyRef; to?: PartyRef } {
-  if (CONFIGURATION_MODULES.has(call.module)) return {}
+  // 2.1.1 has no routing headers (its transport_and_format.md names none): one party talks to one party.
+  if (CONFIGURATION_MODULES.has(call.module) || isSingleParty(peer.version)) return {}
   const hub = hubPartyOf(peer)
   const from = call.from ?? ourParty
   if (!hub) return { from: call.from, to: call.to }

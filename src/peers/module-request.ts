@@ -35,7 +35,7 @@ export async function requestPeerModule<T = unknown>(env: Env, peer: Peer, reque
   const kind = request.role === 'SENDER' && request.method === 'GET' ? 'pull' : 'push'
   const routing = routingOf(peer, { module: request.module, kind, from: request.from, to: request.to })
   try {
-    const response = await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, body: request.body, ...routing, timeoutMs: clientTimeout(env) })
+    const response = await ocpiRequest<T>({ method: request.method, url, token: peer.outbound_token, version: peer.version, body: request.body, ...routing, timeoutMs: clientTimeout(env) })
     await noteAnswer(env, peer, response.http_status === 401)
     return response
   } catch (error) {

@@ -2,15 +2,18 @@ import { ourVersionsUrl } from '../ocpi/urls'
 import type { SQL } from 'drizzle-orm'
 import type { Env } from '../env'
 import { auditEntry, runBatch } from '../db/batch'
-import type { OcpiError } from '../ocpi/errors'
+import { OcpiError } from '../ocpi/errors'
 import type { Database } from '../db/client'
+import type { PartyRef } from '../ocpi/context'
 import type { PeerStatus, RoleGrant } from '../db/schema'
-import type { Credentials } from '../ocpi/objects/credentials'
+import { credentialsFrom211, type Credentials, type Credentials211 } from '../ocpi/objects/credentials'
+import type { OcpiVersion } from '../ocpi/versions'
+import { isSingleParty, otherSide, ourPartyFacing, peerSide, type Side } from './one-party-connection'
 import type { PeerDiscovery } from './discovery'
 import { auditedDecisions, decideRoles, grantedRoles, pendingRoles, type RoleDecision } from './grants'
 import { listHostedParties, ourCredentialsRoles } from './parties'
 import {
-  auditEntryWhere, ownClientInfoStatements, ownClientInfoStatementWhere, partiesHeldByOthers, peerFieldsStatement, replacePeerRolesStatements,
+  auditEntryWhere, getPeer, ownClientInfoStatements, ownClientInfoStatementWhere, partiesHeldByOthers, peerFieldsStatement, replacePeerRolesStatements,
   type Peer,
 } from './store'
 
@@ -29,6 +32,45 @@ export async function ourCredentials(env: Env, db: Database, token: string): Pro
   // 2.3.0: "A Platform that supports Hub functionality ... SHALL give the country code and party ID of the Hub in hub_party_id".
   return { token, url: ourVersionsUrl(env), ...(hub ? { hub_party_id: `${hub.country_code}${hub.party_id}` } : {}), roles }
 }
+
+/**
+ * Our Credentials for a connection in `version`: on a 2.1.1 connection with a peer on `side`, only our party facing it
+ * (credentials.md names one party; docs/ocpi-2.1.1.md, "Credentials").
+ */
+export async function ourCredentialsIn(
+  env: Env, db: Database, token: string, version: OcpiVersion, side: Side | undefined, chosen?: PartyRef | null,
+): Promise<Credentials> {
+  const ours = await ourCredentials(env, db, token)
+  if (!isSingleParty(version)) return ours
+  const party = ourPartyFacing(side, ours.roles, chosen)
+  if (!party) throw noPartyFor211()
+  return { token: ours.token, url: ours.url, roles: [party] }
+}
+
+/** Our Credentials for the peer with `peerId` (a credentials GET): in 2.1.1 only our party facing it. */
+export async function ourCredentialsOfCaller(env: Env, db: Database, token: string, version: OcpiVersion, peerId: string): Promise<Credentials> {
+  if (!isSingleParty(version)) return ourCredentials(env, db, token)
+  const peer = await getPeer(db, peerId)
+  return ourCredentialsIn(env, db, token, version, peer ? peerSide(peer, await listHostedParties(db)) : undefined, peer?.own_party)
+}
+
+/** The side we act as on a 2.1.1 connection with the peer `peerId`: across from its side. */
+export async function ourSideFacing(db: Database, peerId: string): Promise<Side | undefined> {
+  const peer = await getPeer(db, peerId)
+  const side = peer ? peerSide(peer, await listHostedParties(db)) : undefined
+  return side && otherSide(side)
+}
+
+/** A peer's Credentials as read in its version, canonical: a 2.1.1 party gets the role of the side it is on. */
+export function canonicalCredentials(theirs: Credentials | Credentials211, side: Side | undefined): Credentials {
+  if (!('roles' in theirs)) {
+    if (!side) throw noPartyFor211()
+    return credentialsFrom211(theirs, side)
+  }
+  return theirs
+}
+
+const noPartyFor211 = () => new OcpiError(3003, 'An OCPI 2.1.1 connection needs a CPO or eMSP party hosted here, facing the peer')
 
 /** What registration learned about the peer's endpoints: none on a renewal in the same version, which keeps those stored. */
 type Discovered = Pick<PeerDiscovery, 'version'> & Partial<Pick<PeerDiscovery, 'endpoints'>>

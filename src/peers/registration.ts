@@ -5,6 +5,7 @@ import { type Database } from '../db/client'
 import { databaseFor } from '../db/shards'
 import type { RoleGrant } from '../db/schema'
 import { credentialsFor, credentialsSchemas, type Credentials } from '../ocpi/objects/credentials'
+import { peerSide, type Side } from './one-party-connection'
 import { hashToken, newCredentialsToken } from '../ocpi/auth'
 import { OcpiError, type OcpiStatusCode } from '../ocpi/errors'
 import type { OcpiVersion } from '../ocpi/versions'
@@ -13,8 +14,8 @@ import { clientTimeout, ocpiRequest, OcpiClientError, type OcpiResponse } from '
 import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { discoverPeer, type PeerDiscovery } from './discovery'
 import { refusal } from './grants'
-import { ourCredentialsRoles } from './parties'
-import { connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentials, refuseRoles, tokenAccepted } from './peer-state'
+import { listHostedParties, ourCredentialsRoles } from './parties'
+import { canonicalCredentials, connectedPeerStatements, graceMs, isRegistered, judgeRoles, ourCredentialsIn, refuseRoles, tokenAccepted } from './peer-state'
 import {
   deleteExpiredTokens, deletePeerStatements, deleteTokenStatement, expireOtherTokensStatement, getPeer, listPeerIds, listPeers, listPeersDueForRenewal,
   newPeerStatement, ownClientInfoStatements, peerFieldsStatement, tokenStatement, unregisteredPeerStatements, type Peer,
@@ -30,6 +31,8 @@ export interface PeerSettings {
   credentials_post_status?: 200 | 201
   /** How pushes from the peer are read: 'strict' (default) or 'tolerant' (src/ocpi/ingest.ts). */
   ingest?: IngestMode
+  /** Our hosted party an OCPI 2.1.1 connection is with (2.1.1 credentials name one party). */
+  party?: { country_code: string; party_id: string }
 }
 import { logError } from '../ocpi/log'
 
@@ -65,8 +68,10 @@ export async function connectToPeer(
 ): Promise<Peer> {
   const db = databaseFor(env)
   if ((await ourCredentialsRoles(db)).length === 0) throw new OcpiError(2001, 'Host a party first (POST /parties): credentials need at least one role', { path: 'roles' })
+  // A 2.1.1 peer names no role: it is on the side the operator granted, else across from our parties.
+  const side = peerSide({ roles: [], grants: request.grants }, await listHostedParties(db))
   // "In case the Sender ... cannot find the endpoints it expects, it is expected NOT to send the POST request".
-  const discovery = await discoverPeer(env, request.versions_url, request.token_a, request.version)
+  const discovery = await discoverPeer(env, request.versions_url, request.token_a, request.version, side)
   const peerId = crypto.randomUUID()
   const token = newCredentialsToken()
   const now = Date.now()
@@ -80,16 +85,17 @@ export async function connectToPeer(
       method: 'POST',
       url: discovery.credentialsUrl,
       token: request.token_a,
-      body: credentialsFor(discovery.version, await ourCredentials(env, db, token)),
+      version: discovery.version,
+      body: credentialsFor(discovery.version, await ourCredentialsIn(env, db, token, discovery.version, side, request.party)),
       timeoutMs: clientTimeout(env),
     })
-    const theirs = acceptedCredentials(response, discovery.version, 'Registration')
+    const theirs = acceptedCredentials(response, discovery.version, 'Registration', side)
     const peer = (await getPeer(db, peerId))!
     const decisions = await judgeRoles(db, peer, theirs, true)
     const refused = refusal(decisions)
     if (refused) {
       // The peer registered us already: tell it we do not keep the connection (best effort), then forget it.
-      await ocpiRequest({ method: 'DELETE', url: discovery.credentialsUrl, token: theirs.token, timeoutMs: clientTimeout(env) }).catch(() => undefined)
+      await ocpiRequest({ method: 'DELETE', url: discovery.credentialsUrl, token: theirs.token, version: discovery.version, timeoutMs: clientTimeout(env) }).catch(() => undefined)
       throw await refuseRoles(db, peerId, decisions, 'admin', refused)
     }
     const connectedAt = Date.now()
@@ -113,8 +119,9 @@ export async function connectToPeer(
 export async function renewCredentials(env: Env, peerId: string, options: { version?: OcpiVersion; actor?: string } = {}): Promise<Peer> {
   const db = databaseFor(env)
   const peer = await requireRegisteredPeer(db, peerId)
+  const side = peerSide(peer, await listHostedParties(db))
   let discovery: PeerDiscovery | undefined
-  if (options.version && options.version !== peer.version) discovery = await discoverPeer(env, peer.versions_url!, peer.outbound_token!, options.version)
+  if (options.version && options.version !== peer.version) discovery = await discoverPeer(env, peer.versions_url!, peer.outbound_token!, options.version, side)
   const version = (discovery?.version ?? peer.version) as OcpiVersion
   const credentialsUrl = discovery?.credentialsUrl ?? peer.endpoints.find((endpoint) => endpoint.identifier === 'credentials')?.url
   if (!credentialsUrl) throw new OcpiError(3003, 'The peer has no credentials endpoint on record: refresh it first')
@@ -127,10 +134,11 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
       method: 'PUT',
       url: credentialsUrl,
       token: peer.outbound_token!,
-      body: credentialsFor(version, await ourCredentials(env, db, token)),
+      version,
+      body: credentialsFor(version, await ourCredentialsIn(env, db, token, version, side, peer.own_party)),
       timeoutMs: clientTimeout(env),
     })
-    const theirs = acceptedCredentials(response, version, 'Credentials update')
+    const theirs = acceptedCredentials(response, version, 'Credentials update', side)
     // The roles in its answer follow the rule too; a refused one is simply not taken (the renewal itself stands).
     const decisions = await judgeRoles(db, peer, theirs, false)
     const now = Date.now()
@@ -163,7 +171,7 @@ export async function unregisterPeer(env: Env, peerId: string): Promise<Peer> {
   const credentialsUrl = peer.endpoints.find((endpoint) => endpoint.identifier === 'credentials')?.url
   if (isRegistered(peer.status) && peer.outbound_token && credentialsUrl) {
     try {
-      const response = await ocpiRequest({ method: 'DELETE', url: credentialsUrl, token: peer.outbound_token, timeoutMs: clientTimeout(env) })
+      const response = await ocpiRequest({ method: 'DELETE', url: credentialsUrl, token: peer.outbound_token, version: peer.version, timeoutMs: clientTimeout(env) })
       if (response.http_status >= 300 || response.status_code !== 1000) remoteError = `DELETE ${credentialsUrl}: HTTP ${response.http_status}, status_code ${response.status_code}`
     } catch (error) {
       remoteError = error instanceof Error ? error.message : String(error)
@@ -186,9 +194,10 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
   const db = databaseFor(env)
   const peer = await requireRegisteredPeer(db, peerId)
   if (options.version && options.version !== peer.version) return renewCredentials(env, peerId, { version: options.version })
+  const side = peerSide(peer, await listHostedParties(db))
   let discovery: PeerDiscovery
   try {
-    discovery = await discoverPeer(env, peer.versions_url!, peer.outbound_token!, peer.version as OcpiVersion)
+    discovery = await discoverPeer(env, peer.versions_url!, peer.outbound_token!, peer.version as OcpiVersion, side)
   } catch (error) {
     if (!(error instanceof OcpiError) || error.status_code !== 3002) {
       const failure = asRegistrationError(error)
@@ -201,7 +210,7 @@ export async function refreshPeer(env: Env, peerId: string, options: { version?:
       throw failure
     }
     // Our version is no longer offered by the peer: move to the best mutual one ("Updating to a newer version").
-    return renewCredentials(env, peerId, { version: (await discoverPeer(env, peer.versions_url!, peer.outbound_token!)).version })
+    return renewCredentials(env, peerId, { version: (await discoverPeer(env, peer.versions_url!, peer.outbound_token!, undefined, side)).version })
   }
   const now = Date.now()
   await runBatch(db, [
@@ -300,10 +309,11 @@ const peerSettings = (settings: PeerSettings) => ({
   grants: settings.grants?.map((grant) => ({ country_code: grant.country_code.toUpperCase(), party_id: grant.party_id.toUpperCase(), role: grant.role })) ?? null,
   credentials_post_status: settings.credentials_post_status ?? 201,
   ingest: settings.ingest ?? 'strict',
+  own_party: settings.party ? { country_code: settings.party.country_code.toUpperCase(), party_id: settings.party.party_id.toUpperCase() } : null,
 })
 
 /** The Credentials in a successful POST/PUT answer, in the version of the endpoint called. */
-function acceptedCredentials(response: OcpiResponse, version: OcpiVersion, what: string): Credentials {
+function acceptedCredentials(response: OcpiResponse, version: OcpiVersion, what: string, side: Side | undefined): Credentials {
   if (response.http_status >= 300 || response.status_code !== 1000) {
     const code = isPeerErrorCode(response.status_code) ? response.status_code : 3001
     throw new OcpiError(code, `${what} refused by the peer: HTTP ${response.http_status}, status_code ${response.status_code} ${response.status_message ?? ''}`.trim())
@@ -313,7 +323,7 @@ function acceptedCredentials(response: OcpiResponse, version: OcpiVersion, what:
     const [issue] = parsed.error.issues
     throw new OcpiError(3001, `${what}: the peer answered invalid credentials at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`)
   }
-  return parsed.data
+  return canonicalCredentials(parsed.data, side)
 }
 
 const PEER_ERROR_CODES: readonly number[] = [2000, 2001, 2002, 3000, 3001, 3002, 3003]

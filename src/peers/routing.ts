@@ -7,12 +7,14 @@ import { samePartyRef } from '../ocpi/context'
 import { OcpiError } from '../ocpi/errors'
 import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../ocpi/headers'
 import type { Role } from '../ocpi/types'
+import { ourPartyFacing, ownerOf211, peerSide, isSingleParty } from './one-party-connection'
 
 /**
  * The hosted party a request addresses: the OCPI-to headers (transport_and_format, "Message Routing"), or, without
  * them, the only hosted party with the role. Unknown receiver: 4001.
  */
 export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
+  if (isSingleParty(c.var.version)) return partyFacing211(c, role)
   const named = routedTo(c)
   if (named) {
     const { country_code, party_id } = named
@@ -28,6 +30,14 @@ export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
   })
 }
 
+/** On a 2.1.1 connection the peer addresses our one party facing it (docs/ocpi-2.1.1.md, "Negotiation"). */
+async function partyFacing211(c: Context<OcpiEnv>, role?: Role) {
+  const hosted = await listHostedParties(c.var.db)
+  const party = ourPartyFacing(peerSide(c.var.peer, hosted), hosted, c.var.peer.own_party)
+  if (!party || (role && party.role !== role)) throw new OcpiError(4001, `No ${role ?? ''} party of this platform faces this OCPI 2.1.1 connection`.replace(/\s+/g, ' '))
+  return party
+}
+
 /**
  * The party the OCPI-to headers name, or none. On a direct connection (the peer holds no HUB role) headers naming
  * one of the caller's own parties are read as absent: "Party to Party (without Hub)" wants TO = the receiving party,
@@ -35,6 +45,7 @@ export async function addressedParty(c: Context<OcpiEnv>, role?: Role) {
  * this platform, so it is answered as one without routing headers instead of 4001 (docs/interop.md).
  */
 export function routedTo(c: Context<OcpiEnv>): PartyRef | undefined {
+  if (isSingleParty(c.var.version)) return undefined
   const country_code = c.req.header(OCPI_TO_COUNTRY)
   const party_id = c.req.header(OCPI_TO_PARTY)
   if (!country_code || !party_id) return undefined
@@ -64,7 +75,8 @@ export function peerRepresents(c: Context<OcpiEnv>, party: PartyRef, role?: Role
 export function requestingParty(c: Context<OcpiEnv>): PartyRef | undefined {
   const country_code = c.req.header(OCPI_FROM_COUNTRY)
   const party_id = c.req.header(OCPI_FROM_PARTY)
-  if (country_code && party_id) {
+  // 2.1.1 has no routing headers: a 2.1.1 peer is its one party, whatever it sends.
+  if (country_code && party_id && !isSingleParty(c.var.version)) {
     const party = { country_code: country_code.toUpperCase(), party_id: party_id.toUpperCase() }
     if (!peerRepresents(c, party)) throw new OcpiError(2001, `This peer does not represent ${country_code}*${party_id}`, { path: OCPI_FROM_COUNTRY })
     return party
@@ -84,6 +96,12 @@ export function assertPeerRepresents(c: Context<OcpiEnv>, party: PartyRef, role?
     throw new OcpiError(2001, `Party ${party.country_code}*${party.party_id} is not one of this peer's ${roles}`, { path: 'country_code' })
   }
 }
+
+/**
+ * The party the objects of a request's body belong to when its version does not name it (2.1.1): the peer's one
+ * party, in `role`. Undefined for later versions, whose objects name their party.
+ */
+export const ownerOfBody = (c: Context<OcpiEnv>, role?: 'CPO' | 'EMSP') => ownerOf211({ version: c.var.version, roles: c.var.peer.roles }, role)
 
 /** The `{country_code}/{party_id}` of a request path, upper-cased as parties are stored. */
 export const partyInPath = (c: Context): PartyRef => ({

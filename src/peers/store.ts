@@ -10,7 +10,7 @@ import type { PartyRef } from '../ocpi/context'
 // decides; this file only reads and writes, and builds statements for the callers' batches.
 
 export type Peer = typeof peers.$inferSelect
-export type NewPeer = Pick<typeof peers.$inferInsert, 'id' | 'name' | 'initiated_by' | 'versions_url' | 'extensions' | 'grants' | 'credentials_post_status' | 'ingest'>
+export type NewPeer = Pick<typeof peers.$inferInsert, 'id' | 'name' | 'initiated_by' | 'versions_url' | 'extensions' | 'grants' | 'credentials_post_status' | 'ingest' | 'own_party'>
 
 /** The peer states in which a peer holds its roles. */
 const REGISTERED: PeerStatus[] = ['CONNECTED', 'OFFLINE']

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { parseTolerant } from '../../src/ocpi/tolerant'
-import { locationVersions } from '../../src/ocpi/objects/location'
+import { locationVersions } from '../../src/ocpi/objects/version-maps'
 import locationExample from '../fixtures/spec/2.2.1/examples/location_example.json'
 
 const Thing = z.object({

@@ -81,10 +81,10 @@ describe('routing', () => {
 })
 
 describe('versions and modules', () => {
-  it('lists both versions with their details URLs', async () => {
+  it('lists every version with its details URL', async () => {
     const { token } = await registeredPeer()
     const body = await (await ocpiFetch('/ocpi/versions', { token })).json<OcpiBody<{ version: string; url: string }[]>>()
-    expect(body.data!.map((version) => version.version).sort()).toEqual(['2.2.1', '2.3.0'])
+    expect(body.data!.map((version) => version.version).sort()).toEqual(['2.1.1', '2.2.1', '2.3.0'])
     for (const version of body.data!) expect(version.url).toMatch(new RegExp(`/ocpi/${version.version.replace(/\./g, '\\.')}/details$`))
   })
 
@@ -98,7 +98,7 @@ describe('versions and modules', () => {
 
   it('answers an unknown version with HTTP 404 and 3002', async () => {
     const { token } = await registeredPeer()
-    const response = await ocpiFetch('/ocpi/2.1.1/details', { token })
+    const response = await ocpiFetch('/ocpi/2.0/details', { token })
     expect(response.status).toBe(404)
     expect((await response.json<OcpiBody>()).status_code).toBe(3002)
   })

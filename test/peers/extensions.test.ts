@@ -65,7 +65,7 @@ describe('version details and routes per agreement', () => {
 describe('outbound calls per agreement', () => {
   const peer = (extensions: string[]): Peer => ({
     id: 'peer-outbound', name: null, status: 'CONNECTED', initiated_by: 'us', version: '2.3.0', versions_url: 'https://peer.test/versions',
-    endpoints: [{ identifier: 'x-gdpr', role: 'RECEIVER', url: 'https://peer.test/ocpi/2.3.0/receiver/x-gdpr' }], roles: [], pending_roles: [], grants: null, credentials_post_status: 201, extensions,
+    endpoints: [{ identifier: 'x-gdpr', role: 'RECEIVER', url: 'https://peer.test/ocpi/2.3.0/receiver/x-gdpr' }], roles: [], pending_roles: [], grants: null, credentials_post_status: 201, extensions, own_party: null,
     hub_party_id: null, outbound_token: 'token-we-present', credentials_rotated_at: null, last_error: null, unauthorized_streak: 0, ingest: 'strict', token_rejected_at: null, created_at: 0, updated_at: 0,
   })
 

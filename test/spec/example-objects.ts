@@ -2,14 +2,14 @@ import { z } from 'zod'
 import {
   bookingLocationPatchVersions, bookingLocationVersions, bookingPatchVersions, bookingRequestPatchVersions, bookingVersions, calendarPatchVersions,
 } from '../../src/ocpi/objects/booking'
-import { CDR, cdrVersions } from '../../src/ocpi/objects/cdr'
+import { CDR } from '../../src/ocpi/objects/cdr'
+import { cdrVersions } from '../../src/ocpi/objects/version-maps'
 import { Credentials, Credentials221, Version, VersionDetails } from '../../src/ocpi/objects/credentials'
-import {
-  connectorPatchVersions, EnergyMix, EnergyMix221, evsePatchVersions, evseVersions, Hours, locationPatchVersions, locationVersions,
-} from '../../src/ocpi/objects/location'
-import { sessionPatchVersions, sessionVersions } from '../../src/ocpi/objects/session'
-import { tariffVersions } from '../../src/ocpi/objects/tariff'
-import { tokenPatchVersions, tokenVersions } from '../../src/ocpi/objects/token'
+import { EnergyMix, EnergyMix221, Hours } from '../../src/ocpi/objects/location'
+import { connectorPatchVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from '../../src/ocpi/objects/version-maps'
+import { sessionPatchVersions, sessionVersions } from '../../src/ocpi/objects/version-maps'
+import { tariffVersions } from '../../src/ocpi/objects/version-maps'
+import { tokenPatchVersions, tokenVersions } from '../../src/ocpi/objects/version-maps'
 import { DisplayText } from '../../src/ocpi/types'
 import type { VersionAdapters } from '../../src/ocpi/version-adapters'
 

@@ -43,6 +43,8 @@ export const peers = sqliteTable('peers', {
   ingest: text('ingest').$type<IngestMode>().notNull().default('strict'),
   /** Custom module ids (x-...) agreed with this peer: only these are listed to, accepted from and called at the peer. */
   extensions: text('extensions', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Our hosted party an OCPI 2.1.1 connection is with (one party per connection); null: chosen by side. */
+  own_party: text('own_party', { mode: 'json' }).$type<{ country_code: string; party_id: string }>(),
   hub_party_id: text('hub_party_id'),
   /** The credentials token we present to the peer. Needed in clear to call them; never logged. */
   outbound_token: text('outbound_token'),

@@ -2,6 +2,7 @@ import { publicBase } from '../../ocpi/urls'
 import { Hono, type Context } from 'hono'
 import { readJson } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
+import { ownerOfBody } from '../../peers/routing'
 import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { interfacePath } from '../../ocpi/module'
@@ -9,7 +10,8 @@ import { toWire } from '../../ocpi/version-adapters'
 import { ingestKey, readPushed } from '../../ocpi/ingest'
 import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { assertMayReceive, assertPeerOwns } from './routing'
-import { cdrVersions, type CDR } from '../../ocpi/objects/cdr'
+import { type CDR } from '../../ocpi/objects/cdr'
+import { cdrVersions } from '../../ocpi/objects/version-maps'
 import { getReceivedCdr, insertReceivedCdr } from './store'
 import { agreesToCostBreakdown, cdrForPeer } from './for-peer'
 
@@ -21,7 +23,7 @@ import { agreesToCostBreakdown, cdrForPeer } from './for-peer'
 export const receiver = new Hono<OcpiEnv>()
   .post('/', async (c) => {
     // A cost_breakdown from a peer that did not agree to the extension is an unknown field: neither checked nor kept.
-    const { object: cdr, warnings } = readPushed(c, cdrVersions, withoutUnagreedFields(c, await readJson(c)))
+    const { object: cdr, warnings } = readPushed(c, cdrVersions, withoutUnagreedFields(c, await readJson(c)), ownerOfBody(c, 'CPO'))
     await assertMayReceive(c, cdr)
     const written = await insertReceivedCdr(c.var.db, c.var.peer.id, cdr)
     if (written.outcome === 'conflict') {

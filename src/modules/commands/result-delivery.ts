@@ -3,6 +3,7 @@ import type { Env } from '../../env'
 import { toWire } from '../../ocpi/version-adapters'
 import { clientTimeout, OcpiClientError, ocpiRequest } from '../../peers/client'
 import { getPeer } from '../../peers/store'
+import { routingOf } from '../../peers/hub-routing'
 import { commandResultVersions } from '../../ocpi/objects/command'
 import type { TrackedCommand } from './tracked'
 
@@ -18,10 +19,12 @@ export async function deliverResult(env: Env, command: TrackedCommand): Promise<
   if (!peer?.outbound_token || peer.status !== 'CONNECTED') return `peer ${command.peer_id} is not connected`
   try {
     const response = await ocpiRequest({
-      method: 'POST', url: command.request.response_url, token: peer.outbound_token, timeoutMs: clientTimeout(env),
+      method: 'POST', url: command.request.response_url, token: peer.outbound_token, version: peer.version, timeoutMs: clientTimeout(env),
       body: toWire(commandResultVersions, command.version, command.result!),
-      from: command.cpo,
-      to: emspOf(command),
+      ...routingOf(peer, {
+        module: 'commands', kind: 'push', from: command.cpo,
+        to: emspOf(command),
+      }),
     })
     return response.status_code === 1000 ? undefined : `status_code ${response.status_code}`
   } catch (error) {

@@ -3,7 +3,7 @@ import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
 import { CommandResponse, commandResponseVersions, commandBodyVersions, type CommandBody, type CommandType } from '../../ocpi/objects/command'
-import { toWire, type VersionAdapters } from '../../ocpi/version-adapters'
+import { toWire, adapterFor, type VersionAdapters } from '../../ocpi/version-adapters'
 import type { HelpdeskCommandBody, HelpdeskCommandType } from '../../ocpi/objects/helpdesk-command'
 import { peerEndpoint } from '../../peers/extensions'
 import { requestPeerModule } from '../../peers/module-request'
@@ -48,7 +48,7 @@ export async function sendCommand(env: Env, db: Database, peer: Peer, send: Comm
     if (answer.status_code !== 1000 || !parsed.success) {
       return (await tracker.recordSendFailure(`status_code ${answer.status_code}${parsed.success ? '' : ', no valid CommandResponse'}`)) ?? opened
     }
-    const response = commandResponseVersions[opened.version].toCanonical(parsed.data)
+    const response = adapterFor(commandResponseVersions, opened.version).toCanonical(parsed.data)
     return (await tracker.recordResponse({ ...response, timeout: Math.min(response.timeout, MAX_PEER_TIMEOUT_SECONDS) })) ?? opened
   } catch (error) {
     if (!(error instanceof OcpiError)) throw error

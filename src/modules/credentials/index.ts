@@ -1,11 +1,12 @@
+import type { z } from 'zod'
 import { Hono, type Context } from 'hono'
 import { readBody } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { acceptCredentialsUpdate, acceptRegistration, acceptUnregistration } from '../../peers/accept-registration'
-import { ourCredentials } from '../../peers/peer-state'
+import { ourCredentialsOfCaller } from '../../peers/peer-state'
 import { pushClientInfoChangesAfterWrites } from '../hubclientinfo/push'
-import { credentialsFor, credentialsSchemas, type Credentials } from '../../ocpi/objects/credentials'
+import { credentialsFor, credentialsSchemas, type Credentials, type Credentials211 } from '../../ocpi/objects/credentials'
 
 /**
  * The credentials module (credentials.asciidoc), symmetric and mounted by src/app/ocpi.ts at /ocpi/{version}/credentials.
@@ -16,7 +17,7 @@ export const credentials = new Hono<OcpiEnv>()
   .use('*', pushClientInfoChangesAfterWrites())
   // "Retrieves the credentials object to access the server's platform": we keep only hashes, so the token is the one
   // the peer authenticated this request with.
-  .get('/', async (c) => respond(c, credentialsFor(c.var.version, await ourCredentials(c.env, c.var.db, c.var.credentialsToken))))
+  .get('/', async (c) => respond(c, credentialsFor(c.var.version, await ourCredentialsOfCaller(c.env, c.var.db, c.var.credentialsToken, c.var.version, c.var.peer.id))))
   // A POST creates the peer's registration: 201 Created (status_codes: "201 - Created when the object has been newly
   // created in the server system"), or 200 for a peer whose operator setting says it accepts only 200; a PUT updates
   // an existing one: 200.
@@ -33,5 +34,5 @@ export const credentials = new Hono<OcpiEnv>()
     return respond(c, undefined)
   })
 
-/** The body in the shape of the version called; 2.2.1 bodies have no hub_party_id. */
-const readCredentials = async (c: Context<OcpiEnv>): Promise<Credentials> => readBody(c, credentialsSchemas[c.var.version])
+/** The body in the shape of the version called; 2.2.1 bodies have no hub_party_id, 2.1.1 ones one party and no role. */
+const readCredentials = async (c: Context<OcpiEnv>): Promise<Credentials | Credentials211> => readBody(c, credentialsSchemas[c.var.version] as z.ZodType<Credentials | Credentials211>)

@@ -1,3 +1,4 @@
+import { VERSIONS_FROM_221 } from '../../ocpi/versions'
 import { listHostedParties } from '../../peers/parties'
 import type { OcpiModule } from '../../ocpi/module'
 import { admin } from './admin'
@@ -10,6 +11,8 @@ import { sender } from './sender'
  * this platform is connected to.
  */
 export const hubclientinfo: OcpiModule = {
+  // mod_hub_client_info is new in 2.2: 2.1.1 has no hubs.
+  versions: VERSIONS_FROM_221,
   id: 'hubclientinfo', sender, receiver, admin,
   senderOffered: async (c) => (await listHostedParties(c.var.db)).some((party) => party.role === 'HUB'),
 }

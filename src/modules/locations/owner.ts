@@ -8,10 +8,8 @@ import { findHostedParty } from '../../peers/parties'
 import { patchConnector, patchEvse, patchLocation, sameId } from './merge'
 import { getPolicy } from './policy-store'
 import { locationPath, pushLocationChange } from './push'
-import {
-  connectorPatchVersions, evsePatchVersions, locationPatchVersions,
-  type ConnectorPatch, type EVSEPatch, type Location, type LocationPatch,
-} from '../../ocpi/objects/location'
+import { type ConnectorPatch, type EVSEPatch, type Location, type LocationPatch } from '../../ocpi/objects/location'
+import { connectorPatchVersions, evsePatchVersions, locationPatchVersions } from '../../ocpi/objects/version-maps'
 import { OWN_SOURCE, getLocation, updateLocation, upsertLocation } from './store'
 
 // Owner writes of hosted CPO parties: stored first, then pushed to every peer according to the party's sharing

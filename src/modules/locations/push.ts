@@ -6,7 +6,8 @@ import type { Peer } from '../../peers/store'
 import { publish } from '../../push/publish'
 import type { PushChange } from '../../push/types'
 import { mayView, type SharingPolicy } from '../../ocpi/objects/sharing-policy'
-import { locationVersions, type Location } from '../../ocpi/objects/location'
+import { type Location } from '../../ocpi/objects/location'
+import { locationVersions } from '../../ocpi/objects/version-maps'
 
 /** A location as one side of a change: the object and the policy of its party that governed who saw it. */
 export interface SharedState {

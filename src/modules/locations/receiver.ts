@@ -7,7 +7,7 @@ import { ingestKey, readPushed, type IngestWarning } from '../../ocpi/ingest'
 import { readObjectBody } from '../../ocpi/object-body'
 import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { findConnector, findEvse, sameId, patchConnector, patchEvse, patchLocation, putConnector, putEvse } from './merge'
-import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from '../../ocpi/objects/location'
+import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions, locationVersions } from '../../ocpi/objects/version-maps'
 import { getLocation, RECEIVED, updateLocation, upsertLocation } from './store'
 import { assertPeerRepresents, partyInPath } from '../../peers/routing'
 
@@ -40,8 +40,8 @@ async function storedLocation(c: Context<OcpiEnv>) {
 const acknowledged = (c: Context<OcpiEnv>) => respond(c, undefined)
 
 /** The pushed body read as the operator set for the peer (strict or tolerant), its dropped parts under `prefix`. */
-async function readBody<T>(c: Context<OcpiEnv>, adapters: VersionAdapters<T>, prefix?: string) {
-  const { object, warnings } = readPushed(c, adapters, await readObjectBody(c))
+async function readBody<T>(c: Context<OcpiEnv>, adapters: VersionAdapters<T>, party: PartyRef, prefix?: string) {
+  const { object, warnings } = readPushed(c, adapters, await readObjectBody(c), party)
   return { object, warnings: prefix ? warnings.map((warning) => ({ ...warning, path: `${prefix}.${warning.path}` })) : warnings }
 }
 
@@ -66,7 +66,7 @@ export const receiver = new Hono<OcpiEnv>()
 
   .put('/:country_code/:party_id/:location_id', async (c) => {
     const party = ownerInUrl(c)
-    const { object: location, warnings } = await readBody(c, locationVersions)
+    const { object: location, warnings } = await readBody(c, locationVersions, party)
     assertSame('country_code', location.country_code, party.country_code)
     assertSame('party_id', location.party_id, party.party_id)
     assertSame('id', location.id, c.req.param('location_id'))
@@ -77,7 +77,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const party = ownerInUrl(c)
-    const { object: evse, warnings } = await readBody(c, evseVersions, `evses.${c.req.param('evse_uid')}`)
+    const { object: evse, warnings } = await readBody(c, evseVersions, party, `evses.${c.req.param('evse_uid')}`)
     assertSame('uid', evse.uid, c.req.param('evse_uid'))
     const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putEvse(location, evse))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
@@ -85,7 +85,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
     const party = ownerInUrl(c)
-    const { object: connector, warnings } = await readBody(c, connectorVersions, `evses.${c.req.param('evse_uid')}.connectors.${c.req.param('connector_id')}`)
+    const { object: connector, warnings } = await readBody(c, connectorVersions, party, `evses.${c.req.param('evse_uid')}.connectors.${c.req.param('connector_id')}`)
     assertSame('id', connector.id, c.req.param('connector_id'))
     const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putConnector(location, c.req.param('evse_uid'), connector))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
@@ -94,14 +94,14 @@ export const receiver = new Hono<OcpiEnv>()
 
   .patch('/:country_code/:party_id/:location_id', async (c) => {
     const party = ownerInUrl(c)
-    const { object: patch, warnings } = await readBody(c, locationPatchVersions)
+    const { object: patch, warnings } = await readBody(c, locationPatchVersions, party)
     const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchLocation(location, patch))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })
   .patch('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const party = ownerInUrl(c)
-    const { object: patch, warnings } = await readBody(c, evsePatchVersions, `evses.${c.req.param('evse_uid')}`)
+    const { object: patch, warnings } = await readBody(c, evsePatchVersions, party, `evses.${c.req.param('evse_uid')}`)
     const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchEvse(location, c.req.param('evse_uid'), patch))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
@@ -109,7 +109,7 @@ export const receiver = new Hono<OcpiEnv>()
   .patch('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
     const party = ownerInUrl(c)
     const { evse_uid, connector_id } = c.req.param()
-    const { object: patch, warnings } = await readBody(c, connectorPatchVersions, `evses.${evse_uid}.connectors.${connector_id}`)
+    const { object: patch, warnings } = await readBody(c, connectorPatchVersions, party, `evses.${evse_uid}.connectors.${connector_id}`)
     const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchConnector(location, evse_uid, connector_id, patch))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)

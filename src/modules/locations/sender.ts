@@ -9,13 +9,15 @@ import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
 import { addressedParty, routedTo } from '../../peers/routing'
+import { isSingleParty } from '../../peers/one-party-connection'
 import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { findConnector, findEvse } from './merge'
 import { isVisible, type PartyView } from '../../ocpi/objects/sharing-policy'
 import { sharedOnlyByPolicy } from '../../peers/shared-with'
 import { partyViews } from './policy-store'
-import { connectorVersions, evseVersions, locationVersions, type Location } from '../../ocpi/objects/location'
+import { type Location } from '../../ocpi/objects/location'
+import { connectorVersions, evseVersions, locationVersions } from '../../ocpi/objects/version-maps'
 import { cachedPage, pageCacheKey, rememberPage } from './page-cache'
 import { OWN_SOURCE, getLocationsByKeys, listSerializedLocations, locationKey } from './store'
 import { dataVersionToken } from '../../db/data-versions'
@@ -26,7 +28,7 @@ import { Memo } from '../../db/memo'
 
 /** The hosted CPO parties a request reads from: the one OCPI-to names, or all of them. */
 async function servingParties(c: Context<OcpiEnv>, db: Database): Promise<PartyRef[]> {
-  if (routedTo(c)) return [await addressedParty(c, 'CPO')]
+  if (routedTo(c) || isSingleParty(c.var.version)) return [await addressedParty(c, 'CPO')]
   return (await listHostedParties(db)).filter((party) => party.role === 'CPO')
 }
 

@@ -12,7 +12,8 @@ import type { OcpiVersion } from '../../ocpi/versions'
 import { toWire } from '../../ocpi/version-adapters'
 import { unknownTarget } from './merge'
 import type { PartyView } from '../../ocpi/objects/sharing-policy'
-import { locationVersions, type Location } from '../../ocpi/objects/location'
+import { type Location } from '../../ocpi/objects/location'
+import { locationVersions } from '../../ocpi/objects/version-maps'
 
 /**
  * Whose copy a caller means: `own` (a location of a hosted party) or the id of the peer that sent it; reads also take
@@ -219,7 +220,12 @@ async function pageOf<T>(db: Database, column: ValueColumn, where: SQL | undefin
  * A page of the own locations these party views let a peer see, already serialized for `version`: served without
  * converting or re-serializing.
  */
-export function listSerializedLocations(db: Database, visibleTo: readonly PartyView[], page: PageQuery, version: OcpiVersion): Promise<Page<string>> {
+export async function listSerializedLocations(db: Database, visibleTo: readonly PartyView[], page: PageQuery, version: OcpiVersion): Promise<Page<string>> {
+  if (version === '2.1.1') {
+    // Few 2.1.1 peers, and pulls rather than hot pages: converted per request instead of a third column.
+    const canonical = await pageOf<Location>(db, locations.object, ownLocationsVisibleTo(visibleTo), page)
+    return { ...canonical, objects: canonical.objects.map((location) => JSON.stringify(toWire(locationVersions, version, location))) }
+  }
   return pageOf<string>(db, version === '2.2.1' ? locations.json_221 : locations.json_230, ownLocationsVisibleTo(visibleTo), page)
 }
 

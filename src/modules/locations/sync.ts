@@ -11,10 +11,12 @@ import { runBatch } from '../../db/batch'
 import { ocpiRequest } from '../../peers/client'
 import { firstPageUrl, nextPageAfter } from '../../peers/paged-pull'
 import { getPeer } from '../../peers/store'
+import { ownerOf211 } from '../../peers/one-party-connection'
 import { requestingHostedParty, routingOf } from '../../peers/hub-routing'
 import { listHostedParties } from '../../peers/parties'
 import { representsAs } from '../../peers/routing'
-import { locationVersions, type Location } from '../../ocpi/objects/location'
+import { type Location } from '../../ocpi/objects/location'
+import { locationVersions } from '../../ocpi/objects/version-maps'
 import { upsertReceivedLocations } from './store'
 
 // Pull from a peer's locations Sender interface (B1.2-B1.4: NSPs, NAPs and aggregators that poll rather than take
@@ -77,7 +79,7 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
       throw error
     })
     const routing = routingOf(peer, { module: 'locations', kind: 'pull' }, requestingHostedParty(await listHostedParties(db), 'CPO'))
-    const response = await ocpiRequest<unknown[]>({ method: 'GET', url: state.next_url, token, ...routing, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
+    const response = await ocpiRequest<unknown[]>({ method: 'GET', url: state.next_url, token, version, ...routing, timeoutMs: Number(env.OCPI_CLIENT_TIMEOUT_MS) || undefined })
     if (response.status_code !== 1000 || !Array.isArray(response.data)) {
       throw new OcpiError(3001, `Peer answered ${response.status_code} ${response.status_message ?? ''} on page ${state.pages + 1}`.trim())
     }
@@ -89,7 +91,7 @@ export const locationSyncJob: JobKind<LocationSyncState> = {
       // A pull stores what is valid: an invalid optional part is dropped and reported, the object refused only for a
       // wrong required field (docs/interop.md, tolerant ingest).
       try {
-        const read = fromWireTolerant(locationVersions, version, item)
+        const read = fromWireTolerant(locationVersions, version, item, ownerOf211(peer, 'CPO'))
         location = read.object
         if (read.dropped.length > 0) next.dropped!.push({ id: location.id, fields: read.dropped })
         warnings.set(location, ingestWarnings(read.drops))

@@ -3,7 +3,8 @@ import type { Env } from '../../env'
 import { wireBodies } from '../../ocpi/version-adapters'
 import { publish } from '../../push/publish'
 import { tokenPartyAudience } from '../cdrs/routing'
-import { sessionPatchVersions, sessionVersions, type Session, type SessionPatch } from '../../ocpi/objects/session'
+import { type Session, type SessionPatch } from '../../ocpi/objects/session'
+import { sessionPatchVersions, sessionVersions } from '../../ocpi/objects/version-maps'
 
 /**
  * Pushes a hosted CPO's whole session (PUT) to the peers representing the token's eMSP.

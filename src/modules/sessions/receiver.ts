@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { OcpiEnv } from '../../ocpi/context'
+import { partyInPath } from '../../peers/routing'
 import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { readJson } from '../../ocpi/body'
@@ -7,7 +8,7 @@ import { toWire } from '../../ocpi/version-adapters'
 import { ingestKey, readPushed, type IngestWarning } from '../../ocpi/ingest'
 import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { assertMayReceive, assertPeerOwns, assertSameIds } from '../cdrs/routing'
-import { sessionPatchVersions, sessionVersions } from '../../ocpi/objects/session'
+import { sessionPatchVersions, sessionVersions } from '../../ocpi/objects/version-maps'
 import { getReceivedSession, patchSession, putReceivedSession, type SessionRef } from './store'
 
 /**
@@ -26,7 +27,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:session_id', async (c) => {
     const ref = sessionRefOfUrl(c)
-    const { object: session, warnings } = readPushed(c, sessionVersions, await readJson(c))
+    const { object: session, warnings } = readPushed(c, sessionVersions, await readJson(c), partyInPath(c))
     assertSameIds(ref, session)
     await assertMayReceive(c, session)
     const written = await putReceivedSession(c.var.db, c.var.peer.id, session)
@@ -35,7 +36,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .patch('/:country_code/:party_id/:session_id', async (c) => {
     const ref = sessionRefOfUrl(c)
-    const { object: patch, warnings } = readPushed(c, sessionPatchVersions, await readJson(c))
+    const { object: patch, warnings } = readPushed(c, sessionPatchVersions, await readJson(c), partyInPath(c))
     assertSameIds(ref, patch)
     const stored = await getReceivedSession(c.var.db, ref)
     // PATCH works on a session already received: a PATCH for one never PUT is an unknown object.

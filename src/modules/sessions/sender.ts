@@ -12,7 +12,8 @@ import { toWire } from '../../ocpi/version-adapters'
 import { listHostedParties } from '../../peers/parties'
 import { addressedOwners, emptyForRoles, peerMaySee, visibleTokenPartiesFilter } from '../cdrs/routing'
 import { getLocation, OWN_SOURCE } from '../locations/store'
-import { ChargingPreferences, sessionVersions, type ChargingPreferencesResponse, type Session } from '../../ocpi/objects/session'
+import { ChargingPreferences, type ChargingPreferencesResponse, type Session } from '../../ocpi/objects/session'
+import { sessionVersions } from '../../ocpi/objects/version-maps'
 import { findOwnSession, listSessions, setChargingPreferences } from './store'
 
 /**

@@ -9,7 +9,7 @@ import { toWire } from '../../ocpi/version-adapters'
 import { ingestKey, readPushed } from '../../ocpi/ingest'
 import { replaceIngestWarnings } from '../../db/ingest-warnings'
 import { readJson } from '../../ocpi/body'
-import { tariffVersions } from '../../ocpi/objects/tariff'
+import { tariffVersions } from '../../ocpi/objects/version-maps'
 import { deleteReceivedTariff, findTariff, peerAcceptsNonIsoCurrencies, putReceivedTariff } from './store'
 
 /**
@@ -25,7 +25,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:tariff_id', async (c) => {
     const { party, tariffId } = await objectAddress(c)
-    const { object: tariff, warnings } = readPushed(c, tariffVersions, await readJson(c))
+    const { object: tariff, warnings } = readPushed(c, tariffVersions, await readJson(c), party)
     // mod_tariffs PUT: country_code and party_id "SHALL be the same value as" in the pushed Tariff; the id names it.
     if (!samePartyRef(tariff, party)) throw new OcpiError(2001, 'country_code/party_id differ from the URL', { path: 'country_code' })
     if (tariff.id.toUpperCase() !== tariffId.toUpperCase()) throw new OcpiError(2001, `id ${tariff.id} differs from the URL (${tariffId})`, { path: 'id' })

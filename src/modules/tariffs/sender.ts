@@ -7,8 +7,9 @@ import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
 import { addressedParty, routedTo } from '../../peers/routing'
+import { isSingleParty } from '../../peers/one-party-connection'
 import { toWire } from '../../ocpi/version-adapters'
-import { tariffVersions } from '../../ocpi/objects/tariff'
+import { tariffVersions } from '../../ocpi/objects/version-maps'
 import { findTariff, listTariffs, peerAcceptsNonIsoCurrencies } from './store'
 import { mayViewTariff, peerViews } from './visibility'
 import { tariffForPeer } from './variants'
@@ -22,7 +23,8 @@ import { tariffForPeer } from './variants'
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const query = parsePageQuery(c)
-    const party = routedTo(c) ? await addressedParty(c, 'CPO') : undefined
+    // A 2.1.1 connection is with our one CPO party facing the peer, and its tariffs do not name their owner.
+    const party = routedTo(c) || isSingleParty(c.var.version) ? await addressedParty(c, 'CPO') : undefined
     const session = openReadSession(c.env, query.bookmark)
     const [includeNonIso, views] = await Promise.all([peerAcceptsNonIsoCurrencies(session.db, c.var.peer.id), peerViews(session.db, c.var.peer, party && [party])])
     const page = await listTariffs(session.db, query, { source: 'own', party, includeNonIso, visibleTo: views })

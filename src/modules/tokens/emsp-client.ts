@@ -3,11 +3,14 @@ import { OcpiError } from '../../ocpi/errors'
 import { isSupportedVersion, type OcpiVersion } from '../../ocpi/versions'
 import { ocpiRequest, OcpiClientError } from '../../peers/client'
 import { peerEndpoint } from '../../peers/extensions'
+import { ownerOf211 } from '../../peers/one-party-connection'
+import { adapterFor, toWire } from '../../ocpi/version-adapters'
 import { routingOf } from '../../peers/hub-routing'
 import { firstPageUrl, nextPageAfter, type NextPage } from '../../peers/paged-pull'
 import type { Peer } from '../../peers/store'
 import type { RealtimeOutcome } from './authorization-policy'
-import { allowedCountriesFromWire, AllowedType, authorizationInfoVersions, tokenVersions, type AuthorizationInfo, type LocationReferences, type Token } from '../../ocpi/objects/token'
+import { allowedCountriesFromWire, AllowedType, type AuthorizationInfo, type LocationReferences, type Token } from '../../ocpi/objects/token'
+import { authorizationInfoVersions, tokenVersions, locationReferencesVersions } from '../../ocpi/objects/version-maps'
 
 // Outbound calls of the CPO side to an eMSP peer's Tokens Sender interface.
 
@@ -43,16 +46,16 @@ export async function requestRealtimeAuthorization(sender: TokensSender, request
   const url = `${sender.url.replace(/\/$/, '')}/${encodeURIComponent(request.uid)}/authorize?type=${encodeURIComponent(request.type)}`
   try {
     const response = await ocpiRequest({
-      method: 'POST', url, token: sender.token, body: request.location, ...routingOf(sender.peer, { module: 'tokens', kind: 'push', from: request.from, to: request.to }), timeoutMs: request.timeoutMs, retries: 0,
+      method: 'POST', url, token: sender.token, version: sender.version, body: request.location && toWire(locationReferencesVersions, sender.version, request.location), ...routingOf(sender.peer, { module: 'tokens', kind: 'push', from: request.from, to: request.to }), timeoutMs: request.timeoutMs, retries: 0,
     })
     if (response.status_code === 2004) return { outcome: { kind: 'unknown-token' }, message: response.status_message }
     // 3xxx: the eMSP's own backend failed; 4xxx: a hub could not reach it. Either way nobody answered for the token.
     if (response.status_code >= 3000) return { outcome: { kind: 'unreachable' }, message: response.status_message }
     if (response.status_code !== 1000) return { outcome: { kind: 'refused' }, message: `${response.status_code} ${response.status_message ?? ''}`.trim() }
-    const info = authorizationInfoVersions[sender.version].schema.safeParse(response.data)
+    const info = adapterFor(authorizationInfoVersions, sender.version).schema.safeParse(response.data)
     if (info.success) {
       const wireToken = (response.data as { token?: unknown }).token
-      return { outcome: { kind: 'answered', allowed: info.data.allowed }, info: authorizationInfoVersions[sender.version].toCanonical(info.data), allowed_countries: allowedCountriesFromWire(sender.version, wireToken) }
+      return { outcome: { kind: 'answered', allowed: info.data.allowed }, info: adapterFor(authorizationInfoVersions, sender.version).toCanonical(info.data), allowed_countries: allowedCountriesFromWire(sender.version, wireToken) }
     }
     // An answer we can only partly read still says whether the driver may charge.
     const allowed = AllowedType.safeParse((response.data as { allowed?: unknown } | undefined)?.allowed)
@@ -82,19 +85,19 @@ export function firstTokenPageUrl(sender: TokensSender, options: { date_from?: s
 export async function pullTokenPage(
   sender: TokensSender, url: string, options: { from: PartyRef; to: PartyRef; timeoutMs: number; pages: number; recent?: string[] },
 ): Promise<{ page: PulledPage } & NextPage> {
-  const response = await callPeer(() => ocpiRequest<unknown[]>({ method: 'GET', url, token: sender.token, ...routingOf(sender.peer, { module: 'tokens', kind: 'pull', from: options.from, to: options.to }), timeoutMs: options.timeoutMs }))
+  const response = await callPeer(() => ocpiRequest<unknown[]>({ method: 'GET', url, token: sender.token, version: sender.version, ...routingOf(sender.peer, { module: 'tokens', kind: 'pull', from: options.from, to: options.to }), timeoutMs: options.timeoutMs }))
   if (response.status_code !== 1000 || !Array.isArray(response.data)) {
     throw new OcpiError(3001, `${sender.peer.id} answered the tokens pull with ${response.status_code} ${response.status_message ?? ''}`.trim())
   }
-  return { page: parsePage(sender.version, response.data), ...nextPageAfter({ url, headers: response.headers, received: response.data.length, pages: options.pages, recent: options.recent }) }
+  return { page: parsePage(sender.version, response.data, ownerOf211(sender.peer, 'EMSP')), ...nextPageAfter({ url, headers: response.headers, received: response.data.length, pages: options.pages, recent: options.recent }) }
 }
 
-function parsePage(version: OcpiVersion, objects: unknown[]): PulledPage {
+function parsePage(version: OcpiVersion, objects: unknown[], owner?: PartyRef): PulledPage {
   const page: PulledPage = { tokens: [], rejected: 0 }
   for (const value of objects) {
-    const parsed = tokenVersions[version].schema.safeParse(value)
+    const parsed = adapterFor(tokenVersions, version).schema.safeParse(value)
     if (!parsed.success) page.rejected++
-    else page.tokens.push({ token: tokenVersions[version].toCanonical(parsed.data), allowed_countries: allowedCountriesFromWire(version, value) })
+    else page.tokens.push({ token: adapterFor(tokenVersions, version).toCanonical(parsed.data, owner), allowed_countries: allowedCountriesFromWire(version, value) })
   }
   return page
 }

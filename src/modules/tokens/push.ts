@@ -2,7 +2,8 @@ import type { Env } from '../../env'
 import type { OcpiVersion } from '../../ocpi/versions'
 import { publish } from '../../push/publish'
 import type { PushAudience } from '../../push/types'
-import { ALLOWED_COUNTRIES_FIELD, isTokenTypeIn221, tokenToWire, type Token, type TokenPatch } from '../../ocpi/objects/token'
+import { ALLOWED_COUNTRIES_FIELD, isTokenTypeIn221, type Token, type TokenPatch } from '../../ocpi/objects/token'
+import { tokenToWire } from '../../ocpi/objects/version-maps'
 
 /** Tokens go to every connected CPO peer (a hub passes them on), addressed to one of its CPOs: their cache is per platform. */
 export const cpoAudience: PushAudience = (peer) => {

@@ -3,11 +3,12 @@ import { parseWith } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond, respondPut } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
-import { addressedParty, assertPeerRepresents, routedTo } from '../../peers/routing'
+import { addressedParty, assertPeerRepresents, partyInPath, routedTo } from '../../peers/routing'
 import { toEpochMs } from '../../ocpi/types'
 import { ingestKey, readPushed, type IngestWarning } from '../../ocpi/ingest'
 import { replaceIngestWarnings } from '../../db/ingest-warnings'
-import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token, tokenPatchVersions, tokenToWire, tokenVersions } from '../../ocpi/objects/token'
+import { ALLOWED_COUNTRIES_FIELD, allowedCountriesFromWire, Token } from '../../ocpi/objects/token'
+import { tokenPatchVersions, tokenToWire, tokenVersions } from '../../ocpi/objects/version-maps'
 import { getReceivedToken, putReceivedToken, type TokenRef } from './store'
 import { assertSameToken, readTokenBody, tokenTypeQuery, tokenWarningsKey } from './wire'
 
@@ -25,7 +26,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)
-    const { object: token, warnings } = readPushed(c, tokenVersions, value)
+    const { object: token, warnings } = readPushed(c, tokenVersions, value, partyInPath(c))
     // `type` in the URL defaults to RFID, but many eMSPs omit it when pushing other types: then the body's type counts.
     const ref = pathRef(c, tokenTypeQuery(c) ?? token.type)
     assertPeerRepresents(c, ref, 'EMSP')
@@ -37,7 +38,9 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .patch('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)
-    const { object: patch, warnings } = readPushed(c, tokenPatchVersions, value)
+    const { object: read, warnings } = readPushed(c, tokenPatchVersions, value, partyInPath(c))
+    // A 2.1.1 PATCH need not carry last_updated (mod_tokens.md of 2.1.1, PATCH example): it is as of its receipt.
+    const patch = { ...read, last_updated: read.last_updated ?? new Date().toISOString() }
     const ref = pathRef(c, tokenTypeQuery(c) ?? patch.type ?? 'RFID')
     assertPeerRepresents(c, ref, 'EMSP')
     await assertAddressedPartyIsHosted(c)

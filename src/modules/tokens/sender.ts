@@ -7,11 +7,12 @@ import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
 import { addressedParty, requestingParty } from '../../peers/routing'
-import { toWire } from '../../ocpi/version-adapters'
+import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { recordAuthorization } from './authorization-store'
 import { emspAuthorization } from './authorization-policy'
 import { receivedLocationCountry } from './location-country'
-import { AuthorizationInfo, authorizationInfoVersions, LocationReferences, TOKEN_TYPES_221, tokenToWire } from '../../ocpi/objects/token'
+import { AuthorizationInfo, LocationReferences, TOKEN_TYPES_221 } from '../../ocpi/objects/token'
+import { authorizationInfoVersions, locationReferencesVersions, tokenToWire } from '../../ocpi/objects/version-maps'
 import { getOwnToken, listOwnTokensOfParty } from './store'
 import { assertMayReceiveTokens, tokenTypeQuery } from './wire'
 
@@ -76,5 +77,5 @@ async function readLocationReferences(c: Context<OcpiEnv>): Promise<LocationRefe
   if ((await readText(c)).trim() === '') return undefined
   const value = await readJson(c)
   if (value === null) return undefined
-  return parseWith(LocationReferences, value)
+  return fromWire(locationReferencesVersions, c.var.version, value)
 }

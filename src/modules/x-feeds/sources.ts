@@ -4,7 +4,7 @@ import type { PageQuery } from '../../ocpi/paging'
 import type { OcpiVersion } from '../../ocpi/versions'
 import { toWire } from '../../ocpi/version-adapters'
 import { listSerializedLocations, ownDataVersion } from '../locations/store'
-import { tariffVersions } from '../../ocpi/objects/tariff'
+import { tariffVersions } from '../../ocpi/objects/version-maps'
 import { listTariffs, ownTariffsFingerprint } from '../tariffs/store'
 import { PUBLISHED_VIEW } from './audience'
 

@@ -1,3 +1,4 @@
+import { VERSIONS_FROM_221 } from '../../ocpi/versions'
 import type { OcpiModule } from '../../ocpi/module'
 import { registerQueuedPushRewrite } from '../../push/hooks'
 import type { PushChange } from '../../push/types'
@@ -7,7 +8,7 @@ import { replaceIdentifierValues } from './replace-values'
 import { receiver } from './receiver'
 
 /** x-gdpr (docs/extensions/x-gdpr.md): right of access and right to be forgotten for tokens, eMSP to CPO. */
-export const xGdpr: OcpiModule = { id: 'x-gdpr', receiver, admin }
+export const xGdpr: OcpiModule = { id: 'x-gdpr', versions: VERSIONS_FROM_221, receiver, admin }
 
 // Undelivered pushes carry whole sessions and CDRs: a forgotten token's identifiers become its pseudonym there too.
 registerQueuedPushRewrite(PSEUDONYMIZE_QUEUED, (change, args) => {

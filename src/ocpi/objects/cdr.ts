@@ -172,7 +172,7 @@ export function cdrTo221({ tariffs, ...cdr }: CDR): CDR221 {
   } as CDR221
 }
 
-export const cdrVersions: VersionAdapters<CDR> = {
+export const cdrVersionsFrom221: VersionAdapters<CDR> = {
   '2.3.0': { schema: CDR, toCanonical: (cdr: CDR) => cdr, fromCanonical: (cdr: CDR) => cdr },
   '2.2.1': { schema: CDR221, toCanonical: cdrFrom221, fromCanonical: cdrTo221 },
 }

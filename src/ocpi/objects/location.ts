@@ -337,27 +337,27 @@ export function locationTo221<L extends Partial<Location>>({ parking_places: _pa
 
 const identity = <T>(value: T) => value
 
-export const locationVersions: VersionAdapters<Location> = {
+export const locationVersionsFrom221: VersionAdapters<Location> = {
   '2.3.0': { schema: Location, toCanonical: identity, fromCanonical: identity },
   '2.2.1': { schema: Location221, toCanonical: (location: Location221): Location => location, fromCanonical: (location) => locationTo221(location) as Location221 },
 }
-export const evseVersions: VersionAdapters<EVSE> = {
+export const evseVersionsFrom221: VersionAdapters<EVSE> = {
   '2.3.0': { schema: EVSE, toCanonical: identity, fromCanonical: identity },
   '2.2.1': { schema: EVSE221, toCanonical: (evse: EVSE221): EVSE => evse, fromCanonical: (evse) => evseTo221(evse) as EVSE221 },
 }
-export const connectorVersions: VersionAdapters<Connector> = {
+export const connectorVersionsFrom221: VersionAdapters<Connector> = {
   '2.3.0': { schema: Connector, toCanonical: identity, fromCanonical: identity },
   '2.2.1': { schema: Connector221, toCanonical: (connector: Connector221): Connector => connector, fromCanonical: (connector) => connectorTo221(connector) as Connector221 },
 }
-export const locationPatchVersions: VersionAdapters<LocationPatch> = {
+export const locationPatchVersionsFrom221: VersionAdapters<LocationPatch> = {
   '2.3.0': { schema: LocationPatch, toCanonical: identity, fromCanonical: identity },
   '2.2.1': { schema: LocationPatch221, toCanonical: (patch: z.infer<typeof LocationPatch221>): LocationPatch => patch, fromCanonical: (patch) => locationTo221(patch) },
 }
-export const evsePatchVersions: VersionAdapters<EVSEPatch> = {
+export const evsePatchVersionsFrom221: VersionAdapters<EVSEPatch> = {
   '2.3.0': { schema: EVSEPatch, toCanonical: identity, fromCanonical: identity },
   '2.2.1': { schema: EVSEPatch221, toCanonical: (patch: z.infer<typeof EVSEPatch221>): EVSEPatch => patch, fromCanonical: (patch) => evseTo221(patch) },
 }
-export const connectorPatchVersions: VersionAdapters<ConnectorPatch> = {
+export const connectorPatchVersionsFrom221: VersionAdapters<ConnectorPatch> = {
   '2.3.0': { schema: ConnectorPatch, toCanonical: identity, fromCanonical: identity },
   '2.2.1': { schema: ConnectorPatch221, toCanonical: (patch: z.infer<typeof ConnectorPatch221>): ConnectorPatch => patch, fromCanonical: (patch) => connectorTo221(patch) },
 }

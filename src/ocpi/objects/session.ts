@@ -51,12 +51,12 @@ function sessionTo221<T extends Partial<Session>>({ total_cost, cdr_token, ...se
   return { ...session, ...(cdr_token && { cdr_token: cdrTokenTo221(cdr_token) }), ...(total_cost && { total_cost: priceTo221(total_cost) }) }
 }
 
-export const sessionVersions: VersionAdapters<Session> = {
+export const sessionVersionsFrom221: VersionAdapters<Session> = {
   '2.3.0': { schema: Session, toCanonical: (session: Session) => session, fromCanonical: (session: Session) => session },
   '2.2.1': { schema: Session221, toCanonical: (session: Session221): Session => sessionFrom221(session), fromCanonical: (session: Session): Session221 => sessionTo221(session) as Session221 },
 }
 
-export const sessionPatchVersions: VersionAdapters<SessionPatch> = {
+export const sessionPatchVersionsFrom221: VersionAdapters<SessionPatch> = {
   '2.3.0': { schema: SessionPatch, toCanonical: (patch: SessionPatch) => patch, fromCanonical: (patch: SessionPatch) => patch },
   '2.2.1': {
     schema: SessionPatch221,

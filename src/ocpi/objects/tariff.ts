@@ -87,7 +87,7 @@ export const Tariff221 = Tariff.omit({ tax_included: true, min_price: true, max_
 })
 export type Tariff221 = z.infer<typeof Tariff221>
 
-export const tariffVersions: VersionAdapters<Tariff> = {
+export const tariffVersionsFrom221: VersionAdapters<Tariff> = {
   '2.3.0': { schema: Tariff, toCanonical: (tariff) => tariff, fromCanonical: (tariff) => tariff },
   '2.2.1': { schema: Tariff221, toCanonical: tariffFrom221, fromCanonical: tariffTo221 },
 }

@@ -1,3 +1,4 @@
+import { adapterFor } from '../version-adapters'
 import { z } from 'zod'
 import { CiString, CountryCode, DateTime, DisplayText, OcpiString } from '../types'
 import type { VersionAdapters } from '../version-adapters'
@@ -69,18 +70,18 @@ export const AuthorizationInfo221 = AuthorizationInfo.extend({ token: Token221 }
 /** True when a 2.2.1 peer can be told about a token of this type (2.2.1 has no EMAID, and TokenType is closed there). */
 export const isTokenTypeIn221 = (type: string) => (TOKEN_TYPES_221 as readonly string[]).includes(type)
 
-export const tokenVersions: VersionAdapters<Token> = {
+export const tokenVersionsFrom221: VersionAdapters<Token> = {
   '2.3.0': { schema: Token, toCanonical: (token: Token) => token, fromCanonical: (token: Token) => token },
   // 2.3.0 only added EMAID (changelog: TokenType became an OpenEnum); callers never offer other types to 2.2.1 peers.
   '2.2.1': { schema: Token221, toCanonical: (token: Token221): Token => token, fromCanonical: (token: Token): Token221 => token as Token221 },
 }
 
-export const tokenPatchVersions: VersionAdapters<TokenPatch> = {
+export const tokenPatchVersionsFrom221: VersionAdapters<TokenPatch> = {
   '2.3.0': { schema: TokenPatch, toCanonical: (patch: TokenPatch) => patch, fromCanonical: (patch: TokenPatch) => patch },
   '2.2.1': { schema: TokenPatch221, toCanonical: (patch: TokenPatch): TokenPatch => patch, fromCanonical: (patch: TokenPatch) => patch },
 }
 
-export const authorizationInfoVersions: VersionAdapters<AuthorizationInfo> = {
+export const authorizationInfoVersionsFrom221: VersionAdapters<AuthorizationInfo> = {
   '2.3.0': { schema: AuthorizationInfo, toCanonical: (info: AuthorizationInfo) => info, fromCanonical: (info: AuthorizationInfo) => info },
   '2.2.1': { schema: AuthorizationInfo221, toCanonical: (info: AuthorizationInfo): AuthorizationInfo => info, fromCanonical: (info: AuthorizationInfo) => info },
 }
@@ -94,10 +95,6 @@ export const authorizationInfoVersions: VersionAdapters<AuthorizationInfo> = {
 export const AllowedCountries = z.array(CountryCode).min(1)
 export const ALLOWED_COUNTRIES_FIELD = 'allowed_countries'
 
-export function tokenToWire(version: OcpiVersion, token: Token, allowedCountries?: string[] | null): unknown {
-  const wire = tokenVersions[version].fromCanonical(token) as Record<string, unknown>
-  return version === '2.3.0' && allowedCountries?.length ? { ...wire, [ALLOWED_COUNTRIES_FIELD]: allowedCountries } : wire
-}
 
 /** The allowed_countries a 2.3.0 peer sent with a token, or undefined: a malformed non-specified field is ignored, not rejected. */
 export function allowedCountriesFromWire(version: OcpiVersion, value: unknown): string[] | undefined {

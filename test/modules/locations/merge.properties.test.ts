@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { patchConnector, patchEvse, patchLocation, putConnector, putEvse } from '../../../src/modules/locations/merge'
-import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions } from '../../../src/ocpi/objects/location'
+import { connectorPatchVersions, connectorVersions, evsePatchVersions, evseVersions, locationPatchVersions } from '../../../src/ocpi/objects/version-maps'
 import { OcpiError } from '../../../src/ocpi/errors'
 import { fromWire } from '../../../src/ocpi/version-adapters'
 import { sampleLocation } from './fixtures'

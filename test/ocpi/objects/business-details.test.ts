@@ -24,7 +24,7 @@ describe('BusinessDetails, one definition for every object that carries it', () 
   })
 
   it('gives a 2.2.1 peer the closed-enum catch-all OTHER for a category 2.2.1 does not know', () => {
-    const sent = credentialsFor('2.2.1', Credentials.parse(credentials))
+    const sent = credentialsFor('2.2.1', Credentials.parse(credentials)) as Credentials221
     expect(sent.roles[0]?.business_details.logo?.category).toBe('OTHER')
     expect(Credentials221.safeParse(sent).success).toBe(true)
     expect(Credentials221.safeParse(credentials).success).toBe(false)

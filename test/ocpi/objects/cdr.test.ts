@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import cdr221 from '../../fixtures/spec/2.2.1/examples/cdr_example.json'
 import cdr230 from '../../fixtures/spec/2.3.0/examples/cdr_example.json'
-import { CDR, CDR221, cdrVersions } from '../../../src/ocpi/objects/cdr'
+import { CDR, CDR221 } from '../../../src/ocpi/objects/cdr'
+import { cdrVersions } from '../../../src/ocpi/objects/version-maps'
 import { withoutPersonalData } from '../../../src/modules/cdrs/store'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 

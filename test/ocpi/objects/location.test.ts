@@ -1,10 +1,8 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import {
-  ConnectorPatch, ConnectorPatch221, EVSE, EVSE221, EVSEPatch, EVSEPatch221, EnergyMix, EnergyMix221, Hours, Location, Location221,
-  LocationPatch, LocationPatch221, locationVersions,
-} from '../../../src/ocpi/objects/location'
+import { ConnectorPatch, ConnectorPatch221, EVSE, EVSE221, EVSEPatch, EVSEPatch221, EnergyMix, EnergyMix221, Hours, Location, Location221, LocationPatch, LocationPatch221 } from '../../../src/ocpi/objects/location'
+import { locationVersions } from '../../../src/ocpi/objects/version-maps'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 import { present } from '../../present'
 

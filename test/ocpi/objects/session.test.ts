@@ -1,8 +1,7 @@
 import { mergeSessionWrite } from '../../../src/modules/sessions/merge'
 import { describe, expect, it } from 'vitest'
-import {
-  ChargingPreferences, Session, Session221, SessionPatch, sessionPatchVersions, sessionVersions,
-} from '../../../src/ocpi/objects/session'
+import { ChargingPreferences, Session, Session221, SessionPatch } from '../../../src/ocpi/objects/session'
+import { sessionPatchVersions, sessionVersions } from '../../../src/ocpi/objects/version-maps'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 import { present } from '../../present'
 

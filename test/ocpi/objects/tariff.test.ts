@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { parseWith } from '../../../src/ocpi/body'
 import { OcpiError } from '../../../src/ocpi/errors'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
-import { Tariff, Tariff221, tariffTo221, tariffVersions } from '../../../src/ocpi/objects/tariff'
+import { Tariff, Tariff221, tariffTo221 } from '../../../src/ocpi/objects/tariff'
+import { tariffVersions } from '../../../src/ocpi/objects/version-maps'
 
 // The spec's own tariff examples (read unaltered from test/fixtures/spec) survive wire -> canonical -> wire unchanged.
 const examples = {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  allowedCountriesFromWire, Token, Token221, TokenPatch, TokenPatch221, tokenPatchVersions, tokenToWire, tokenVersions,
-} from '../../../src/ocpi/objects/token'
+import { allowedCountriesFromWire, Token, Token221, TokenPatch, TokenPatch221 } from '../../../src/ocpi/objects/token'
+import { tokenPatchVersions, tokenToWire, tokenVersions } from '../../../src/ocpi/objects/version-maps'
 import { fromWire, toWire } from '../../../src/ocpi/version-adapters'
 
 // Spec examples, read unaltered from the committed fixtures (test/fixtures/spec).
