@@ -1,4 +1,4 @@
-import { resultSender } from '../commands/sender'
+import { resultSender } from '../commands/result-endpoint'
 
 /**
  * x-helpdesk Sender interface (eMSP): the response_url we generate, `{endpoint}/{command}/{command_id}`, where the CPO
