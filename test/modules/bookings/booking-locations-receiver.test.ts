@@ -5,7 +5,7 @@ import { uniqueParty, type Party } from '../locations/fixtures'
 // mod_bookings, Receiver interface, "BookingLocation and Calendar Interface": a peer CPO pushes its BookingLocations
 // and Calendars to our eMSP; it reads and writes only its own (the path's party).
 
-const roles = (party: Party) => [{ role: 'CPO', ...party, business_details: { name: party.party_id } }]
+const roles = (party: Party) => [{ role: 'CPO' as const, ...party, business_details: { name: party.party_id } }]
 const calendar = (id: string, last_updated: string, start = '2026-06-02T10:00:00Z') => ({
   id, begin_from: '2026-06-02T00:00:00Z', end_before: '2026-06-03T00:00:00Z',
   available_timeslots: [{ start_from: start, end_before: '2026-06-02T12:00:00Z' }], last_updated,
