@@ -12,6 +12,7 @@ import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } fr
 import { answerBookingRequest } from './book'
 import { listBookings } from './store'
 import { hostedBookingLocations } from './hosted-booking-locations'
+import { pushBookingLocationsAt } from './push-booking-locations'
 import { listHostedParties } from '../../peers/parties'
 import { routedTo } from '../../peers/routing'
 import { OcpiError } from '../../ocpi/errors'
@@ -53,6 +54,7 @@ export const sender = new Hono<OcpiEnv>()
     assertPeerRepresents(c, request, 'EMSP')
     const cpo = await addressedParty(c, 'CPO')
     const booking = await answerBookingRequest(c.var.db, c.var.peer, cpo, request, Date.now())
+    await pushBookingLocationsAt(c.env, c.var.db, cpo, booking.location_id, Date.now())
     return respond(c, toWire(bookingVersions, c.var.version, booking))
   })
 

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bookingLocationsOf, freeSlots, type CalendarBooking } from '../../../src/modules/bookings/booking-locations'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
@@ -112,5 +113,29 @@ describe('BookingLocations Sender interface of a hosted CPO', () => {
   it('is served only to peers that agreed to the module', async () => {
     const outsider = await registeredPeer({ roles: roles('EMSP', uniqueParty('DE')) })
     expect((await get(outsider.token, '')).status).toBe(404)
+  })
+})
+
+describe('BookingLocations pushed by a hosted CPO', () => {
+  it('PUTs the BookingLocation to peers that agreed to the module and may see the location, after a booking', async () => {
+    const cpo = uniqueParty('NL')
+    const msp = uniqueParty('DE')
+    await hostCpo(cpo)
+    await putOwn(sampleLocation(cpo, 'LOC1', {}, '2026-01-01T10:00:00Z'))
+    const endpoints = [{ identifier: 'Booking', role: 'RECEIVER' as const, url: 'http://127.0.0.1:9/ocpi/2.3.0/Booking' }]
+    const booker = await registeredPeer({ roles: roles('EMSP', msp), extensions: ['Booking'], fields: { endpoints } })
+    const hidden = await registeredPeer({ roles: roles('EMSP', uniqueParty('DE')), extensions: ['Booking'], fields: { endpoints } })
+    const notAgreed = await registeredPeer({ roles: roles('EMSP', uniqueParty('DE')), fields: { endpoints } })
+    expect((await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden.id]: 'none' } } })).status).toBe(202)
+    await new Promise((resolve) => setTimeout(resolve, 1_100)) // publish caches the connected peers for a second
+    const start = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 2 * 86_400_000 + 10 * HOUR
+    const booked = await ocpiFetch('/ocpi/2.3.0/sender/Booking', { token: booker.token, method: 'POST', headers: to(cpo),
+      body: { ...msp, request_id: 'PUSH1', location_id: 'LOC1', evse_uid: 'LOC1-E1', period: { start_from: iso(start), end_before: iso(start + HOUR) }, authorization_reference: 'auth-PUSH1' } })
+    expect((await booked.json<OcpiBody>()).data.reservation_status).toBe('RESERVED')
+    const outbox = (peerId: string) => env.PEER_OUTBOX.get(env.PEER_OUTBOX.idFromName(peerId))
+    const queued = (await outbox(booker.id).list()).filter((push) => push.path.includes('booking_locations'))
+    expect(queued).toEqual([expect.objectContaining({ module: 'Booking', method: 'PUT', path: [cpo.country_code, cpo.party_id, 'booking_locations', 'LOC1-E1'], to: msp })])
+    expect(await outbox(hidden.id).list()).toEqual([])
+    expect(await outbox(notAgreed.id).list()).toEqual([])
   })
 })
