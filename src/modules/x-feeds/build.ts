@@ -2,7 +2,7 @@ import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import { startJob } from '../../jobs/start'
 import type { JobView } from '../../jobs/types'
-import { offeredVersions } from '../../ocpi/versions'
+import { offeredVersions, VERSIONS_FROM_221 } from '../../ocpi/versions'
 import { agreedWith } from '../../peers/extensions'
 import { listHostedParties } from '../../peers/parties'
 import { listPeers } from '../../peers/store'
@@ -34,7 +34,8 @@ export async function buildFeeds(env: Env, now = Date.now(), options: BuildOptio
     for (const module of FEED_MODULES) {
       const source = feedSources[module]
       const fingerprint = audience ? await source.fingerprint(source.byParty ? databaseFor(env, party) : db, party) : ''
-      for (const version of offeredVersions(env)) {
+      // Feeds are an x- module, served from 2.2.1 on (index.ts): no 2.1.1 snapshot is built.
+      for (const version of offeredVersions(env).filter((offered) => VERSIONS_FROM_221.includes(offered))) {
         const feed: FeedId = { party, version, module }
         if (!audience) outcomes.push({ feed, status: 'no_audience' })
         else outcomes.push(await startFeedBuild(env, feed, fingerprint, now, options))

@@ -155,4 +155,5 @@ export const cdr211Losses: readonly Loss[] = [
   dropped('credit'),
   dropped('credit_reference_id'),
   dropped('home_charging_compensation'),
+  { object: 'CDR', field: 'cost_breakdown', direction: 'to 2.1.1', what: 'dropped', why: 'an extension field (x-cdr-cost-breakdown), agreed per peer from 2.2.1 on', spec: 'docs/extensions/cdr-cost-breakdown.md' },
 ]
