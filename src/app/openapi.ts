@@ -111,6 +111,8 @@ export const adminOperations: Record<string, Operation> = {
   'POST /own-bookings/:country_code/:party_id/:booking_id/cancel': { summary: 'A hosted CPO cancels a booking it holds; pushed to the eMSP', body: CancelBooking },
   'GET /bookings': { summary: 'Lists received or own bookings (paged)' },
   'GET /bookings/:peer_id/:country_code/:party_id/:booking_id': { summary: 'One booking a peer CPO holds for us' },
+  'POST /booking-locations/:peer_id/pull': { summary: "Fetches a peer CPO's BookingLocations with their Calendars and keeps them" },
+  'GET /booking-locations': { summary: 'Lists the BookingLocations peer CPOs sent (paged; peer_id filters)' },
   'POST /migrations/export-party': { summary: 'Offers the tokens of a hosted party to another platform (x-token-migration)', body: ExportPartyRequest, status: 202 },
   'POST /migrations/import-party': { summary: 'Takes over the tokens of a party from another platform', body: ImportPartyRequest, status: 202 },
   'GET /migrations/moves': { summary: 'Lists party moves' },

@@ -56,4 +56,25 @@ describe('Bookings over 2.3.0: eMSP platform b books a time slot at CPO platform
       .toBe('CANCELED')
     expect(await b.admin('GET', `/bookings/${aOnB}/${cpo.country_code}/${cpo.party_id}/${booked.id}`)).toMatchObject({ canceled: { cancellation_reason: 'BROKEN_CHARGER', who_canceled: 'CPO' } })
   })
+
+  it('b pulls a\'s BookingLocations and sees a Calendar slot taken after a booking', async () => {
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 3 * 86_400_000
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    const taken = { start_from: iso(day + 10 * 3_600_000), end_before: iso(day + 11 * 3_600_000) }
+    const calendarOfDay = async () => {
+      const pulled = await b.admin('POST', `/booking-locations/${aOnB}/pull`)
+      expect(pulled.stored, JSON.stringify(pulled)).toBeGreaterThan(0)
+      const received = await b.admin('GET', `/booking-locations?peer_id=${aOnB}&limit=1000`)
+      const location = received.find((candidate: any) => candidate.party_id === cpo.party_id && candidate.id === evseUid)
+      expect(location).toMatchObject({ ...cpo, location_id: locationId, evse_uid: evseUid })
+      return location.calendars.find((calendar: any) => calendar.id === iso(day).slice(0, 10))
+    }
+    const covers = (calendar: any) => calendar.available_timeslots.some((slot: any) => slot.start_from < taken.end_before && slot.end_before > taken.start_from)
+    expect(covers(await calendarOfDay())).toBe(true)
+    const booked = await b.admin('POST', `/bookings/${aOnB}`, { ...emsp, location_id: locationId, evse_uid: evseUid, period: taken, to: cpo })
+    expect(booked.reservation_status).toBe('RESERVED')
+    const after = await calendarOfDay()
+    expect(covers(after)).toBe(false)
+    expect(after.available_timeslots).toContainEqual(expect.objectContaining({ start_from: taken.end_before }))
+  })
 })

@@ -11,6 +11,8 @@ import { CancelBooking, NewBooking } from './admin-schema'
 import { requestBooking } from './client'
 import { getBooking, listBookings } from './store'
 import { cancelOwnBooking } from './lifecycle'
+import { pullBookingLocations } from './pull-booking-locations'
+import { listReceivedBookingLocations } from './booking-location-store'
 
 /**
  * eMSP operators: book a time slot at a peer CPO, cancel it, and read the bookings (`?source=own` for those a hosted CPO
@@ -47,6 +49,12 @@ export const admin = new Hono<AdminEnv>()
     const page = parsePageQuery(c)
     const source = c.req.query('source') === 'own' ? 'own' : 'received'
     return respondAdminPage(c, page, await listBookings(c.var.db, { source, peerId: c.req.query('peer_id') || undefined }, page))
+  })
+  // eMSP operators: fetch a peer CPO's BookingLocations (with their Calendars) and read those received.
+  .post('/booking-locations/:peer_id/pull', async (c) => c.json(await pullBookingLocations(c.var.db, c.env, c.req.param('peer_id'))))
+  .get('/booking-locations', async (c) => {
+    const page = parsePageQuery(c)
+    return respondAdminPage(c, page, await listReceivedBookingLocations(c.var.db, c.req.query('peer_id') || undefined, page))
   })
   .get('/bookings/:peer_id/:country_code/:party_id/:booking_id', async (c) => c.json(await receivedBooking(c)))
 

@@ -21,7 +21,7 @@ export const HOSTED_BOOKING_TERMS: BookingTerms = {
 export const HOLDING_STATUSES: readonly ReservationStatus[] = ['PENDING', 'RESERVED']
 
 /** An EVSE status in which nobody can charge at the booked time. */
-const UNBOOKABLE_EVSE_STATUSES = ['REMOVED', 'OUTOFORDER', 'INOPERATIVE']
+export const UNBOOKABLE_EVSE_STATUSES: readonly string[] = ['REMOVED', 'OUTOFORDER', 'INOPERATIVE']
 
 export interface HeldSlot { id: string; evse_uid?: string; period: Timeslot }
 

@@ -5,6 +5,7 @@ import type { PartyRef } from '../../ocpi/context'
 import type { Booking, ReservationStatus } from '../../ocpi/objects/booking'
 import { toEpochMs } from '../../ocpi/types'
 import { publishOwnBooking } from './push'
+import { pushBookingLocationsAt } from './push-booking-locations'
 import { getOwnBookingRecord, reservedOwnBookingsAt, reservedOwnBookingsStartedBefore, saveBooking, type OwnBookingRecord } from './store'
 
 // What happens to a hosted CPO's RESERVED booking after the eMSP's requests (mod_bookings, "Booking Lifecycle"): "From
@@ -23,6 +24,7 @@ async function moveTo(env: Env, db: Database, record: OwnBookingRecord, status: 
   const booking: Booking = { ...record.booking, ...extra, reservation_status: status, last_updated: isoAt(at, record.booking.last_updated) }
   await saveBooking(db, 'own', record.requested_by_peer_id ?? '', record.msp, booking)
   await publishOwnBooking(env, { ...record, booking })
+  await pushBookingLocationsAt(env, db, booking, booking.location_id, at)
   return booking
 }
 

@@ -4,7 +4,8 @@ import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { invalid, OcpiError } from '../../ocpi/errors'
 import { readObjectBody } from '../../ocpi/object-body'
-import { Booking, bookingPatchVersions, bookingVersions } from '../../ocpi/objects/booking'
+import { Booking, BookingLocation, Calendar, bookingLocationPatchVersions, bookingLocationVersions, bookingPatchVersions, bookingVersions, calendarPatchVersions } from '../../ocpi/objects/booking'
+import { getReceivedBookingLocation, saveReceivedBookingLocation } from './booking-location-store'
 import { toEpochMs } from '../../ocpi/types'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { findHostedParty } from '../../peers/parties'
@@ -16,6 +17,40 @@ import { getBooking, saveBooking } from './store'
  * writes only its own bookings (the path's party), and only bookings requested by an eMSP hosted here.
  */
 export const receiver = new Hono<OcpiEnv>()
+  // "BookingLocation and Calendar Interface": {country_code}/{party_id}/booking_locations/{booking_location_id}[/{calendar_id}].
+  .get('/:country_code/:party_id/booking_locations/:booking_location_id/:calendar_id?', async (c) => {
+    const location = await storedBookingLocation(c)
+    const calendarId = c.req.param('calendar_id')
+    if (calendarId === undefined) return respond(c, toWire(bookingLocationVersions, c.var.version, location))
+    return respond(c, calendarOf(location, calendarId))
+  })
+  .put('/:country_code/:party_id/booking_locations/:booking_location_id', async (c) => {
+    assertPeerRepresents(c, partyInPath(c), 'CPO')
+    const location = fromWire(bookingLocationVersions, c.var.version, await readObjectBody(c))
+    await storeBookingLocation(c, location)
+    return respond(c, null)
+  })
+  .patch('/:country_code/:party_id/booking_locations/:booking_location_id', async (c) => {
+    assertPeerRepresents(c, partyInPath(c), 'CPO')
+    const patch = fromWire(bookingLocationPatchVersions, c.var.version, await readObjectBody(c))
+    const stored = await storedBookingLocation(c)
+    await storeBookingLocation(c, parseWith(BookingLocation, { ...stored, ...patch }))
+    return respond(c, null)
+  })
+  .put('/:country_code/:party_id/booking_locations/:booking_location_id/:calendar_id', async (c) => {
+    assertPeerRepresents(c, partyInPath(c), 'CPO')
+    const calendar = parseWith(Calendar, await readObjectBody(c))
+    if (calendar.id.toUpperCase() !== c.req.param('calendar_id').toUpperCase()) throw invalid('id', 'differs from the URL')
+    await storeCalendar(c, calendar)
+    return respond(c, null)
+  })
+  .patch('/:country_code/:party_id/booking_locations/:booking_location_id/:calendar_id', async (c) => {
+    assertPeerRepresents(c, partyInPath(c), 'CPO')
+    const patch = fromWire(calendarPatchVersions, c.var.version, await readObjectBody(c))
+    const stored = calendarOf(await storedBookingLocation(c), c.req.param('calendar_id'))
+    await storeCalendar(c, parseWith(Calendar, { ...stored, ...patch }))
+    return respond(c, null)
+  })
   .get('/:country_code/:party_id/:booking_id', async (c) => {
     const owner = partyInPath(c)
     assertPeerRepresents(c, owner, 'CPO')
@@ -55,4 +90,44 @@ async function store(c: Context<OcpiEnv>, booking: Booking) {
     throw invalid('booking_requests.0.booking_request.party_id', `${msp.country_code}*${msp.party_id} is not an eMSP hosted here`)
   }
   await saveBooking(c.var.db, 'received', c.var.peer.id, msp, booking)
+}
+
+/** The BookingLocation the path names, of the path's CPO, which the peer must hold; 2003/404 when unknown. */
+async function storedBookingLocation(c: Context<OcpiEnv>): Promise<BookingLocation> {
+  const owner = partyInPath(c)
+  assertPeerRepresents(c, owner, 'CPO')
+  const location = await getReceivedBookingLocation(c.var.db, owner, c.req.param('booking_location_id')!)
+  if (!location) throw new OcpiError(2003, `Unknown BookingLocation ${c.req.param('booking_location_id')}`, { http_status: 404 })
+  return location
+}
+
+function calendarOf(location: BookingLocation, calendarId: string): Calendar {
+  const calendar = location.calendars?.find((candidate) => candidate.id.toUpperCase() === calendarId.toUpperCase())
+  if (!calendar) throw new OcpiError(2003, `Unknown Calendar ${calendarId}`, { http_status: 404 })
+  return calendar
+}
+
+/** Stores a pushed BookingLocation whose ids match the path; an older push never overwrites a newer one. */
+async function storeBookingLocation(c: Context<OcpiEnv>, location: BookingLocation) {
+  const owner = partyInPath(c)
+  if (location.country_code.toUpperCase() !== owner.country_code) throw invalid('country_code', 'differs from the URL')
+  if (location.party_id.toUpperCase() !== owner.party_id) throw invalid('party_id', 'differs from the URL')
+  if (location.id.toUpperCase() !== c.req.param('booking_location_id')!.toUpperCase()) throw invalid('id', 'differs from the URL')
+  const stored = await getReceivedBookingLocation(c.var.db, owner, location.id)
+  if (stored && toEpochMs(location.last_updated) < toEpochMs(stored.last_updated)) return
+  await saveReceivedBookingLocation(c.var.db, c.var.peer.id, location)
+}
+
+/**
+ * A Calendar is stored inside its BookingLocation, which must be known (2003/404 otherwise). "When the PATCH is on a
+ * Calendar Object, the Receiver SHALL also set the new last_updated value on the parent BookingLocation Objects."
+ */
+async function storeCalendar(c: Context<OcpiEnv>, calendar: Calendar) {
+  const location = await storedBookingLocation(c)
+  const same = (candidate: Calendar) => candidate.id.toUpperCase() === calendar.id.toUpperCase()
+  const stored = location.calendars?.find(same)
+  if (stored && toEpochMs(calendar.last_updated) < toEpochMs(stored.last_updated)) return
+  const others = (location.calendars ?? []).filter((candidate) => !same(candidate))
+  const last_updated = toEpochMs(calendar.last_updated) > toEpochMs(location.last_updated) ? calendar.last_updated : location.last_updated
+  await storeBookingLocation(c, { ...location, calendars: [...others, calendar], last_updated })
 }

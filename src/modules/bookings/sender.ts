@@ -3,7 +3,7 @@ import { openReadSession } from '../../db/session'
 import { readObjectBody } from '../../ocpi/object-body'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
-import { BookingRequest, bookingRequestVersions, bookingVersions } from '../../ocpi/objects/booking'
+import { BookingRequest, bookingLocationVersions, bookingRequestVersions, bookingVersions } from '../../ocpi/objects/booking'
 import { respondPage } from '../../ocpi/page-response'
 import { parsePageQuery } from '../../ocpi/paging'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
@@ -11,6 +11,12 @@ import { addressedParty, assertPeerRepresents, requestingParty } from '../../pee
 import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
 import { answerBookingRequest } from './book'
 import { listBookings } from './store'
+import { hostedBookingLocations } from './hosted-booking-locations'
+import { pushBookingLocationsAt } from './push-booking-locations'
+import { listHostedParties } from '../../peers/parties'
+import { routedTo } from '../../peers/routing'
+import { OcpiError } from '../../ocpi/errors'
+import { pageOfDerived } from './derived-page'
 
 /**
  * Bookings Sender interface (CPO): the hosted CPOs' bookings, date-paged, and booking requests (new, changed or
@@ -24,6 +30,23 @@ export const sender = new Hono<OcpiEnv>()
     const page = await listBookings(session.db, { source: 'own', owners, msps: visibleMsps(c) }, query)
     return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (booking) => toWire(bookingVersions, c.var.version, booking))
   })
+  // "GET BookingLocations" and "GET BookingLocation or Calendar": date-paged, and only what the peer may see.
+  .get('/booking_locations', async (c) => {
+    const query = parsePageQuery(c)
+    const all = await hostedBookingLocations(c.var.db, c.var.peer, await servingCpos(c), Date.now())
+    return respondPage(c, query, pageOfDerived(all, query), (location) => toWire(bookingLocationVersions, c.var.version, location))
+  })
+  .get('/booking_locations/:booking_location_id/:calendar_id?', async (c) => {
+    const id = c.req.param('booking_location_id').toUpperCase()
+    const calendarId = c.req.param('calendar_id')
+    const all = await hostedBookingLocations(c.var.db, c.var.peer, await servingCpos(c), Date.now())
+    const location = all.find((candidate) => candidate.id.toUpperCase() === id)
+    if (!location) throw OcpiError.unknownObject(`BookingLocation ${c.req.param('booking_location_id')}`)
+    if (calendarId === undefined) return respond(c, toWire(bookingLocationVersions, c.var.version, location))
+    const calendar = location.calendars?.find((candidate) => candidate.id.toUpperCase() === calendarId.toUpperCase())
+    if (!calendar) throw OcpiError.unknownObject(`Calendar ${calendarId}`)
+    return respond(c, calendar)
+  })
   .post('/', async (c) => {
     const parsed = fromWire(bookingRequestVersions, c.var.version, await readObjectBody(c))
     const request: BookingRequest = { ...parsed, country_code: parsed.country_code.toUpperCase(), party_id: parsed.party_id.toUpperCase() }
@@ -31,6 +54,7 @@ export const sender = new Hono<OcpiEnv>()
     assertPeerRepresents(c, request, 'EMSP')
     const cpo = await addressedParty(c, 'CPO')
     const booking = await answerBookingRequest(c.var.db, c.var.peer, cpo, request, Date.now())
+    await pushBookingLocationsAt(c.env, c.var.db, cpo, booking.location_id, Date.now())
     return respond(c, toWire(bookingVersions, c.var.version, booking))
   })
 
@@ -39,4 +63,10 @@ function visibleMsps(c: Context<OcpiEnv>): PartyRef[] | undefined {
   if (c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY)) return [requestingParty(c)!]
   if (c.var.peer.roles.some((role) => role.role === 'HUB')) return undefined
   return c.var.peer.roles.filter((role) => role.role === 'EMSP').map(({ country_code, party_id }) => ({ country_code, party_id }))
+}
+
+/** The hosted CPOs a BookingLocations request reads from: the one OCPI-to names, or all of them. */
+async function servingCpos(c: Context<OcpiEnv>): Promise<PartyRef[]> {
+  if (routedTo(c)) return [await addressedParty(c, 'CPO')]
+  return (await listHostedParties(c.var.db)).filter((party) => party.role === 'CPO').map(({ country_code, party_id }) => ({ country_code, party_id }))
 }

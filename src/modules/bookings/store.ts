@@ -7,6 +7,7 @@ import type { Booking } from '../../ocpi/objects/booking'
 import type { Page, PageQuery } from '../../ocpi/paging'
 import { toEpochMs } from '../../ocpi/types'
 import { HOLDING_STATUSES, type HeldSlot } from './decide'
+import type { CalendarBooking } from './booking-locations'
 
 export type BookingSource = 'own' | 'received'
 
@@ -130,4 +131,16 @@ export async function reservedOwnBookingsStartedBefore(db: Database, startedBefo
     .where(and(eq(bookings.reservation_status, 'RESERVED'), ofSource('own'), lt(bookings.start_ms, startedBefore)))
     .orderBy(bookings.start_ms).limit(limit).all()
   return rows.map(toRecord)
+}
+
+/** The most own bookings the Calendars of one request read. */
+export const MAX_CALENDAR_BOOKINGS = 10_000
+
+/** Own bookings of these CPOs (any status) that end after `after`: what a hosted CPO's Calendars are derived from. */
+export async function ownBookingsEndingAfter(db: Database, owners: readonly PartyRef[], after: number): Promise<CalendarBooking[]> {
+  if (!owners.length) return []
+  const rows = await db.select({ object: bookings.object }).from(bookings)
+    .where(and(ofSource('own'), or(...owners.map(ofOwner)), gt(bookings.end_ms, after)))
+    .limit(MAX_CALENDAR_BOOKINGS).all()
+  return rows.map(({ object }) => object)
 }
