@@ -4,7 +4,7 @@ import { respond } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { logError } from '../../ocpi/log'
 import { readObjectBody } from '../../ocpi/object-body'
-import { commandResultVersions } from '../../ocpi/objects/command'
+import { commandResultVersions } from '../../ocpi/objects/version-maps'
 import { fromWire } from '../../ocpi/version-adapters'
 import { commandTracker, isCommandId } from '../commands/trackers'
 
