@@ -11,6 +11,8 @@ interface OptionalSettings {
   ALLOW_PRIVATE_PEER_URLS?: string
   /** Consecutive HTTP 401 answers after which a peer is TOKEN_REJECTED and its outbox holds (default 5; docs/interop.md). */
   TOKEN_REJECTED_AFTER_401S?: string
+  /** Pushes one peer's outbox has in flight at once, each to a different object (default 8; docs/push.md, "Delivery"). */
+  OUTBOX_CONCURRENCY?: string
   /** Parties whose objects live on another D1 binding than `DB`: `CC*PID=BINDING` pairs (docs/sharding.md). */
   D1_SHARDS?: string
   /** Longest time (ms) a per-isolate memo is used (docs/architecture.md "Hot paths and memos"); unset 5000, "0" off. */

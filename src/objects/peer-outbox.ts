@@ -11,11 +11,14 @@ import { peerEndpoint } from '../peers/extensions'
 import { getPeer, type Peer } from '../peers/store'
 import { noteAnswer } from '../peers/token-rejection'
 import { queuedPushRewrite } from '../push/hooks'
-import { mergePatch, outcomeOfError, outcomeOfResponse, configuredRetryDelay, placeByVersion, supersededBy, type DeliveryOutcome } from '../push/outbox-policy'
+import {
+  configuredRetryDelay, mergePatch, outboxConcurrency, outcomeOfError, outcomeOfResponse, PEER_DOWN_AFTER_FAILING_OBJECTS, placeByVersion, supersededBy,
+  type DeliveryOutcome,
+} from '../push/outbox-policy'
 import type { OutboxStats, PushChange, QueuedPush } from '../push/types'
 import { emptyCounters, mergeCounters, type PeerRequestCounters, type RequestCounters } from '../admin/request-stats'
 
-/** Pushes delivered per alarm run; the next run follows at once while more are queued. */
+/** Pushes started per alarm run; the next run follows at once while more are ready. */
 const BATCH_SIZE = 50
 /** A backoff step past every cap: an unregistered or suspended peer is retried at the slowest rate. */
 const SLOWEST = 64
@@ -35,6 +38,10 @@ type PushRow = {
   attempts: number
   in_flight: number
   last_error: string | null
+  /** This object's own backoff: its head is not sent before (epoch ms). */
+  not_before: number
+  /** When this push last failed for a reason of its own object (epoch ms). */
+  failed_at: number | null
 }
 
 type StateRow = {
@@ -48,7 +55,14 @@ type StateRow = {
   last_delivery_at: number | null
   last_error: string | null
   last_error_at: number | null
+  /** The peer-wide backoff: no push starts before (epoch ms); an enqueue does not cut it short. */
+  paused_until: number
+  /** The peer's last answer that was not a retryable failure (epoch ms). */
+  last_answer_at: number
 }
+
+/** What one delivery run learned that holds back the whole peer. */
+type Halt = { error: string; retryAfterMs?: number; slowest?: boolean }
 
 /** The row of request_stats that holds the sum over modules. */
 const TOTAL = '*'
@@ -62,8 +76,10 @@ type DeliverablePeer = Peer & { version: OcpiVersion; outbound_token: string }
 
 /**
  * One instance per peer (`idFromName(peer_id)`): an ordered, durable push queue in SQLite storage, drained by alarms.
- * A push is stored before enqueue() returns; delivery is FIFO and stops at the first push the peer cannot take yet,
- * so nothing overtakes an earlier change of the same object; retries back off exponentially and never give up.
+ * A push is stored before enqueue() returns. Delivery is FIFO per object, one push of an object in flight at a time,
+ * and an object's queue stops at the first push the peer cannot take yet, so nothing overtakes an earlier change of
+ * the same object; different objects go in parallel (OUTBOX_CONCURRENCY). Retries back off exponentially, per object
+ * or for the whole peer, and never give up.
  */
 export class PeerOutbox extends DurableObject<Env> {
   #sql = this.ctx.storage.sql
@@ -115,9 +131,17 @@ export class PeerOutbox extends DurableObject<Env> {
         error TEXT NOT NULL
       );
     `)
-    // Outboxes created before stale pushes were counted.
-    if (this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM pragma_table_info('outbox_state') WHERE name = 'stale'").one().n === 0) {
-      this.#sql.exec('ALTER TABLE outbox_state ADD COLUMN stale INTEGER NOT NULL DEFAULT 0')
+    // Outboxes created before these columns existed.
+    this.#addColumn('outbox_state', 'stale', 'INTEGER NOT NULL DEFAULT 0')
+    this.#addColumn('outbox_state', 'paused_until', 'INTEGER NOT NULL DEFAULT 0')
+    this.#addColumn('outbox_state', 'last_answer_at', 'INTEGER NOT NULL DEFAULT 0')
+    this.#addColumn('pushes', 'not_before', 'INTEGER NOT NULL DEFAULT 0')
+    this.#addColumn('pushes', 'failed_at', 'INTEGER')
+  }
+
+  #addColumn(table: string, column: string, definition: string) {
+    if (this.#sql.exec<{ n: number }>(`SELECT count(*) AS n FROM pragma_table_info('${table}') WHERE name = ?`, column).one().n === 0) {
+      this.#sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`)
     }
   }
 
@@ -133,8 +157,10 @@ export class PeerOutbox extends DurableObject<Env> {
         placed.objectKey, JSON.stringify(placed), to ? JSON.stringify(to) : null, Date.now(),
       )
     }
-    // An alarm already set is either a run about to start or a backoff wait, which a new push must not cut short.
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now())
+    // A new object need not wait for another object's backoff, only for the peer-wide one, which it must not cut short.
+    const due = Math.max(Date.now(), this.#state().paused_until)
+    const alarm = await this.ctx.storage.getAlarm()
+    if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due)
   }
 
   async stats(): Promise<OutboxStats> {
@@ -206,6 +232,8 @@ export class PeerOutbox extends DurableObject<Env> {
 
   /** Skips the backoff wait: the next attempt runs now (e.g. after the operator fixed the peer). */
   async retryNow(): Promise<void> {
+    this.#sql.exec('UPDATE outbox_state SET paused_until = 0')
+    this.#sql.exec('UPDATE pushes SET not_before = 0')
     if (this.#depth() > 0) await this.ctx.storage.setAlarm(Date.now())
   }
 
@@ -270,6 +298,7 @@ export class PeerOutbox extends DurableObject<Env> {
   async #deliverBatch(): Promise<void> {
     // A push still marked in flight was cut short (eviction, restart): it was not confirmed, so it is sent again.
     this.#sql.exec('UPDATE pushes SET in_flight = 0 WHERE in_flight = 1')
+    this.#sql.exec('UPDATE outbox_state SET paused_until = 0')
     this.#forgetOldVersions()
     if (this.#depth() === 0) return
     const peerId = this.#state().peer_id
@@ -283,30 +312,107 @@ export class PeerOutbox extends DurableObject<Env> {
       this.#recordError(`peer ${peerId}: TOKEN_REJECTED, the peer refuses our token; holding ${this.#depth()} pushes until credentials are renewed`)
       return this.#scheduleRetry(SLOWEST)
     }
-    let streak = peer.unauthorized_streak
+    const halt = await this.#deliverReady(peer)
+    if (halt) {
+      this.#recordError(halt.error)
+      return this.#scheduleRetry(halt.slowest ? SLOWEST : undefined, halt.retryAfterMs)
+    }
+    await this.#scheduleNext()
+  }
+
+  /**
+   * Sends the ready pushes (each object's oldest, unless that object backs off) with up to OUTBOX_CONCURRENCY in flight,
+   * never two of one object, and returns once all have been answered. After a peer-wide failure it starts no more,
+   * and the run that follows sends one push first (a probe) before opening up again.
+   */
+  async #deliverReady(peer: DeliverablePeer): Promise<Halt | undefined> {
+    const concurrency = outboxConcurrency(this.env)
+    const run = { halt: undefined as Halt | undefined, limit: this.#state().failures > 0 ? 1 : concurrency, streak: peer.unauthorized_streak }
+    let started = 0
+    let active = 0
+    await new Promise<void>((resolve) => {
+      const fill = () => {
+        while (!run.halt && active < run.limit && started < BATCH_SIZE) {
+          const row = this.#nextReady()
+          if (!row) break
+          this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
+          started++
+          active++
+          void this.#deliverRow(peer, row, run, concurrency)
+            .catch((error: unknown) => (run.halt ??= { error: `outbox: ${error instanceof Error ? error.message : String(error)}` }))
+            .finally(() => {
+              active--
+              fill()
+            })
+        }
+        if (active === 0) resolve()
+      }
+      fill()
+    })
+    return run.halt
+  }
+
+  async #deliverRow(peer: DeliverablePeer, row: PushRow, run: { halt?: Halt; limit: number; streak: number }, concurrency: number) {
+    const outcome = await this.#attempt(peer, JSON.parse(row.change) as PushChange, addressee(row))
+    // The peer took our token (it answered, even with a refusal) or refused it (401): token-rejection.ts counts.
+    const unauthorized = outcome.kind === 'retry' && outcome.unauthorized === true
     let tokenRejected = false
-    for (let delivered = 0; delivered < BATCH_SIZE; delivered++) {
-      // Read the head each time: while a push is in flight, enqueue() may merge into or supersede the ones behind it.
-      const row = this.#sql.exec<PushRow>('SELECT * FROM pushes ORDER BY seq LIMIT 1').toArray()[0]
-      if (!row) return
-      this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
-      const outcome = await this.#attempt(peer, JSON.parse(row.change) as PushChange, addressee(row))
-      // The peer took our token (it answered, even with a refusal) or refused it (401): token-rejection.ts counts.
-      const unauthorized = outcome.kind === 'retry' && outcome.unauthorized === true
-      if (unauthorized || outcome.kind === 'delivered' || outcome.kind === 'rejected') {
-        tokenRejected = await noteAnswer(this.env, { id: peer.id, unauthorized_streak: streak }, unauthorized)
-        streak = unauthorized ? streak + 1 : 0
-      }
-      if (outcome.kind === 'retry') {
-        this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', redact(outcome.error), row.seq)
-        this.#recordError(tokenRejected ? `${outcome.error}; TOKEN_REJECTED, holding ${this.#depth()} pushes until credentials are renewed` : outcome.error)
-        return this.#scheduleRetry(tokenRejected ? SLOWEST : undefined, outcome.retry_after_ms)
-      }
+    if (unauthorized || outcome.kind === 'delivered' || outcome.kind === 'rejected') {
+      const streak = run.streak
+      run.streak = unauthorized ? streak + 1 : 0
+      tokenRejected = await noteAnswer(this.env, { id: peer.id, unauthorized_streak: streak }, unauthorized)
+    }
+    const now = Date.now()
+    if (outcome.kind !== 'retry') {
       this.#sql.exec('DELETE FROM pushes WHERE seq = ?', row.seq)
       this.#recordOutcome(outcome)
       if (outcome.kind === 'rejected') this.#recordRefused(row, outcome.error)
+      // The peer answered: the probe succeeded, so the run opens up to full concurrency.
+      if (outcome.kind !== 'dropped') {
+        this.#sql.exec('UPDATE outbox_state SET last_answer_at = ?', now)
+        run.limit = concurrency
+      }
+      return
     }
-    if (this.#depth() > 0) await this.ctx.storage.setAlarm(Date.now())
+    const error = redact(outcome.error)
+    if (outcome.scope === 'peer' || tokenRejected) {
+      this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', error, row.seq)
+      run.halt ??= tokenRejected
+        ? { error: `${outcome.error}; TOKEN_REJECTED, holding ${this.#depth()} pushes until credentials are renewed`, slowest: true }
+        : { error: outcome.error, ...(outcome.retry_after_ms === undefined ? {} : { retryAfterMs: outcome.retry_after_ms }) }
+      return
+    }
+    // This object backs off on its own; the others go on.
+    const wait = Math.max(outcome.retry_after_ms ?? 0, configuredRetryDelay(this.env, row.attempts + 1))
+    this.#sql.exec(
+      'UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ?, failed_at = ?, not_before = ? WHERE seq = ?',
+      error, now, now + wait, row.seq,
+    )
+    this.#recordError(outcome.error)
+    const failing = this.#sql.exec<{ n: number }>(
+      'SELECT count(DISTINCT object_key) AS n FROM pushes WHERE failed_at >= (SELECT last_answer_at FROM outbox_state WHERE id = 1)',
+    ).one().n
+    if (failing >= PEER_DOWN_AFTER_FAILING_OBJECTS) run.halt ??= { error: `${outcome.error}; ${failing} objects failing in a row, backing off the peer` }
+  }
+
+  /** The oldest push that may go now: the head of its object's queue, not in flight, past its object's backoff. */
+  #nextReady(): PushRow | undefined {
+    return this.#sql.exec<PushRow>(
+      `SELECT * FROM pushes AS p WHERE p.in_flight = 0 AND p.not_before <= ?
+         AND NOT EXISTS (SELECT 1 FROM pushes AS q WHERE q.object_key = p.object_key AND q.seq < p.seq)
+       ORDER BY p.seq LIMIT 1`,
+      Date.now(),
+    ).toArray()[0]
+  }
+
+  /** After a run: at once while pushes are ready, else when the first object's backoff ends. */
+  async #scheduleNext() {
+    if (this.#nextReady()) return this.ctx.storage.setAlarm(Date.now())
+    const { wake } = this.#sql.exec<{ wake: number | null }>(
+      `SELECT min(p.not_before) AS wake FROM pushes AS p
+       WHERE NOT EXISTS (SELECT 1 FROM pushes AS q WHERE q.object_key = p.object_key AND q.seq < p.seq)`,
+    ).one()
+    if (wake !== null) await this.ctx.storage.setAlarm(Math.max(wake, Date.now()))
   }
 
   async #attempt(peer: DeliverablePeer, change: PushChange, to: PartyRef | undefined): Promise<DeliveryOutcome> {
@@ -352,9 +458,12 @@ export class PeerOutbox extends DurableObject<Env> {
     this.#sql.exec('UPDATE outbox_state SET last_error = ?, last_error_at = ?', redact(error), Date.now())
   }
 
+  /** The peer-wide backoff: nothing starts before it ends, and a new push does not cut it short. */
   async #scheduleRetry(failures?: number, notBeforeMs = 0) {
     const state = this.#sql.exec<{ failures: number }>('UPDATE outbox_state SET failures = failures + 1 RETURNING failures').one()
-    await this.ctx.storage.setAlarm(Date.now() + Math.max(notBeforeMs, configuredRetryDelay(this.env, failures ?? state.failures)))
+    const until = Date.now() + Math.max(notBeforeMs, configuredRetryDelay(this.env, failures ?? state.failures))
+    this.#sql.exec('UPDATE outbox_state SET paused_until = ?', until)
+    await this.ctx.storage.setAlarm(until)
   }
 
   /**

@@ -7,10 +7,25 @@ export type DeliveryOutcome =
   | { kind: 'delivered' }
   /** The peer answered and refused the data: recorded, removed, never retried. */
   | { kind: 'rejected'; error: string }
-  /** The peer could not take it now: keep it at the head of the queue and try again later. */
-  | { kind: 'retry'; error: string; retry_after_ms?: number; unauthorized?: true }
+  /**
+   * The peer could not take it now: keep it at the head of its object's queue and try again later. `peer`: the whole
+   * peer is unavailable (unreachable, rate limiting, refusing our token), so every object waits; `object`: only this
+   * object's pushes wait, unless failures on several objects show that the peer is down after all.
+   */
+  | { kind: 'retry'; scope: RetryScope; error: string; retry_after_ms?: number; unauthorized?: true }
   /** Never sent: the peer offers no receiver for the module, or the change has no body in the peer's version. */
   | { kind: 'dropped'; error: string }
+
+export type RetryScope = 'peer' | 'object'
+
+/** Retryable failures on this many different objects, with no answer in between, back off the whole peer. */
+export const PEER_DOWN_AFTER_FAILING_OBJECTS = 3
+
+/** Pushes a peer's outbox has in flight at once at most (OUTBOX_CONCURRENCY, default 8; docs/push.md, "Delivery"). */
+export const DEFAULT_OUTBOX_CONCURRENCY = 8
+
+export const outboxConcurrency = (env: { OUTBOX_CONCURRENCY?: string }) =>
+  Math.min(64, Math.max(1, Math.floor(Number(env.OUTBOX_CONCURRENCY)) || DEFAULT_OUTBOX_CONCURRENCY))
 
 // HTTP errors without an OCPI envelope that say the request itself is wrong: sending it again cannot succeed.
 const PERMANENT_HTTP_STATUSES = new Set([400, 413, 415, 422])
@@ -20,23 +35,27 @@ export function outcomeOfResponse(response: OcpiResponse): DeliveryOutcome {
   const { status_code: statusCode, http_status: httpStatus } = response
   const error = `OCPI ${statusCode}${response.status_message ? ` ${response.status_message}` : ''} (HTTP ${httpStatus})`
   // A 401 means our token is not (yet, or no longer) accepted, e.g. mid credentials rotation: the data is fine.
-  if (httpStatus === 401) return { kind: 'retry', error, unauthorized: true }
+  if (httpStatus === 401) return { kind: 'retry', scope: 'peer', error, unauthorized: true }
   if (statusCode >= 1000 && statusCode < 2000) return { kind: 'delivered' }
   // 4001: the hub does not know the receiver (OCPI-to), which a retry does not change.
   if ((statusCode >= 2000 && statusCode < 3000) || statusCode === 4001) return { kind: 'rejected', error }
-  return { kind: 'retry', error }
+  return { kind: 'retry', scope: 'object', error }
 }
 
 /** Classifies an attempt that produced no OCPI answer. */
 export function outcomeOfError(error: unknown): DeliveryOutcome {
   const message = error instanceof Error ? error.message : String(error)
-  if (!(error instanceof OcpiClientError)) return { kind: 'retry', error: message }
+  if (!(error instanceof OcpiClientError)) return { kind: 'retry', scope: 'object', error: message }
   // HTTP 2xx without an envelope: the peer took the request but answered outside OCPI; sending it again would duplicate it.
   if (error.kind === 'envelope') return { kind: 'delivered' }
-  if (error.http_status === 401) return { kind: 'retry', error: message, unauthorized: true }
+  if (error.http_status === 401) return { kind: 'retry', scope: 'peer', error: message, unauthorized: true }
   if (error.kind === 'http' && PERMANENT_HTTP_STATUSES.has(error.http_status ?? 0)) return { kind: 'rejected', error: message }
-  // A 429 or 503 with Retry-After (RFC 9110 §10.2.3): the next attempt waits at least that long.
-  return error.retry_after_ms === undefined ? { kind: 'retry', error: message } : { kind: 'retry', error: message, retry_after_ms: error.retry_after_ms }
+  // A 429 or 503 with Retry-After (RFC 9110 §10.2.3) is about the peer, not the request: every object waits at least that long.
+  if (error.retry_after_ms !== undefined) return { kind: 'retry', scope: 'peer', error: message, retry_after_ms: error.retry_after_ms }
+  // Unreachable (no connection) or rate limiting: the peer, not this object. A timeout or a 5xx may be this object's
+  // request alone (a slow write on the peer's side); several of them on different objects make it the peer's.
+  const peerWide = error.kind === 'network' || error.http_status === 429
+  return { kind: 'retry', scope: peerWide ? 'peer' : 'object', error: message }
 }
 
 /**

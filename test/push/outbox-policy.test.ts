@@ -34,8 +34,25 @@ describe('delivery outcomes', () => {
     expect(outcomeOfError(error).kind).toBe(kind)
   })
 
+  it.each([
+    [new OcpiClientError('network', 'connection refused'), 'peer'],
+    [new OcpiClientError('http', 'unauthorized', 401), 'peer'],
+    [new OcpiClientError('http', 'too many requests', 429), 'peer'],
+    [new OcpiClientError('http', 'unavailable', 503, undefined, 5_000), 'peer'],
+    [new OcpiClientError('timeout', 'timed out'), 'object'],
+    [new OcpiClientError('http', 'bad gateway', 502), 'object'],
+    [new OcpiClientError('http', 'unavailable', 503), 'object'],
+  ])('%s: a failure of the %s', (error, scope) => {
+    expect(outcomeOfError(error)).toMatchObject({ kind: 'retry', scope })
+  })
+
+  it('a 3xxx answer is a failure of the object, a 401 one of the peer', () => {
+    expect(outcomeOfResponse(answer(3000))).toMatchObject({ kind: 'retry', scope: 'object' })
+    expect(outcomeOfResponse(answer(2000, 401))).toMatchObject({ kind: 'retry', scope: 'peer' })
+  })
+
   it("carries a 429's Retry-After so the outbox waits at least that long", () => {
-    expect(outcomeOfError(new OcpiClientError('http', 'too many requests', 429, undefined, 30_000))).toEqual({ kind: 'retry', error: 'too many requests', retry_after_ms: 30_000 })
+    expect(outcomeOfError(new OcpiClientError('http', 'too many requests', 429, undefined, 30_000))).toEqual({ kind: 'retry', scope: 'peer', error: 'too many requests', retry_after_ms: 30_000 })
   })
 })
 

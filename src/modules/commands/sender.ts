@@ -14,15 +14,17 @@ import { commandTracker, isCommandId } from './trackers'
  * accepted and written to the command's history without changing it (docs/commands.md, "History"). An id we never
  * generated, or one posted by another peer, is an unknown object (status_codes, 2003).
  */
-export const sender = new Hono<OcpiEnv>()
+export const resultSender = (label: string) => new Hono<OcpiEnv>()
   .post('/:command/:command_id', async (c) => {
     const result = fromWire(commandResultVersions, c.var.version, await readObjectBody(c))
     const id = c.req.param('command_id')
     const outcome = isCommandId(id) ? await commandTracker(c.env, id).receiveResult(c.var.peer.id, c.req.param('command'), result) : 'unknown'
     if (outcome === 'unknown') {
-      logError(`CommandResult refused: unknown command id from peer ${c.var.peer.id} (${c.req.param('command').slice(0, 32)})`)
+      logError(`${label} refused: unknown command id from peer ${c.var.peer.id} (${c.req.param('command').slice(0, 32)})`)
       throw OcpiError.unknownObject('command')
     }
-    if (outcome !== 'recorded') logError(`CommandResult ${outcome} for command ${id} from peer ${c.var.peer.id}: kept in its history only`)
+    if (outcome !== 'recorded') logError(`${label} ${outcome} for command ${id} from peer ${c.var.peer.id}: kept in its history only`)
     return respond(c, undefined)
   })
+
+export const sender = resultSender('CommandResult')
