@@ -23,6 +23,7 @@ describe('version adapters with an owner', () => {
     expect(fromWireTolerant(adapters, '2.2.1', { id: 'X', note: 5 }, owner)).toEqual({
       object: { country_code: 'NL', party_id: 'ABC', id: 'X' },
       dropped: [expect.stringMatching(/^note: /)],
+      drops: [{ path: 'note', reason: expect.any(String) }],
     })
   })
 
