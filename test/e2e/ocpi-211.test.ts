@@ -89,6 +89,39 @@ describe.each([
     await expect.poll(async () => (await received()).body?.evses?.[0]?.status, poll).toBe('CHARGING')
   })
 
+  it('charges over 2.1.1: START_SESSION from the eMSP side, the session at the eMSP side, STOP_SESSION, the CDR at the eMSP side', async () => {
+    const { cpo, emsp } = connection
+    await cpoSide.admin('PATCH', `/locations/${cpo.country_code}/${cpo.party_id}/${locationId}/${locationId}-1`, { status: 'AVAILABLE' })
+    const token = {
+      ...emsp, uid: unique('RFID'), type: 'RFID', contract_id: `${emsp.country_code}${emsp.party_id}C${unique('')}`.slice(0, 36), issuer: 'E2E eMSP',
+      valid: true, whitelist: 'ALLOWED', last_updated: new Date().toISOString(),
+    }
+    const send = async (command: string, body: unknown) => {
+      const response = await emspSide.adminRaw('POST', `/commands/${connection.peerOnEmspSide}/${command}`, body)
+      expect(response.status, JSON.stringify(response.body)).toBe(202)
+      return response.body as { command_id: string; state: string }
+    }
+    const finalState = async (id: string) => {
+      const view = (await emspSide.adminRaw('GET', `/commands/${id}`)).body
+      return view?.command?.final ? view.command.state : undefined
+    }
+    const start = await send('START_SESSION', { token, location_id: locationId, evse_uid: `${locationId}-1` })
+    expect(start.state).toBe('ACCEPTED')
+    await expect.poll(() => finalState(start.command_id), poll).toBe('ACCEPTED')
+
+    // A 2.1.1 session names its token by auth_id (the contract_id) only: found at the eMSP side by it.
+    const receivedSession = async () => (await emspSide.admin('GET', '/sessions?source=received&limit=1000')).find((session: any) => session.cdr_token.contract_id === token.contract_id)
+    await expect.poll(async () => (await receivedSession())?.status, poll).toBe('ACTIVE')
+    const session = await receivedSession()
+    expect(session).toMatchObject({ ...cpo, location_id: locationId, evse_uid: `${locationId}-1`, connector_id: '1', cdr_token: { ...emsp, contract_id: token.contract_id } })
+
+    const stop = await send('STOP_SESSION', { session_id: session.id })
+    await expect.poll(() => finalState(stop.command_id), poll).toBe('ACCEPTED')
+    await expect.poll(async () => (await emspSide.adminRaw('GET', `/cdrs/${cpo.country_code}/${cpo.party_id}/${session.id}?source=received`)).body, poll)
+      .toMatchObject({ ...cpo, id: session.id, cdr_token: { ...emsp, contract_id: token.contract_id }, cdr_location: { id: locationId, evse_uid: `${locationId}-1` }, total_energy: expect.any(Number) })
+    await expect.poll(async () => (await receivedSession())?.status, poll).toBe('COMPLETED')
+  })
+
   it('lets the eMSP side pull the CPO side\'s locations in 2.1.1', async () => {
     const accepted = await emspSide.admin('POST', `/locations/sync/${connection.peerOnEmspSide}`, { limit: 50 })
     const job = await emspSide.jobDone(accepted)

@@ -9,7 +9,7 @@ import { interfacePath } from '../../ocpi/module'
 import { toWire } from '../../ocpi/version-adapters'
 import { ingestKey, readPushed } from '../../ocpi/ingest'
 import { replaceIngestWarnings } from '../../db/ingest-warnings'
-import { assertMayReceive, assertPeerOwns } from './routing'
+import { assertMayReceive, assertPeerOwns, withTokenParty211 } from './routing'
 import { type CDR } from '../../ocpi/objects/cdr'
 import { cdrVersions } from '../../ocpi/objects/version-maps'
 import { getReceivedCdr, insertReceivedCdr } from './store'
@@ -23,7 +23,9 @@ import { agreesToCostBreakdown, cdrForPeer } from './for-peer'
 export const receiver = new Hono<OcpiEnv>()
   .post('/', async (c) => {
     // A cost_breakdown from a peer that did not agree to the extension is an unknown field: neither checked nor kept.
-    const { object: cdr, warnings } = readPushed(c, cdrVersions, withoutUnagreedFields(c, await readJson(c)), ownerOfBody(c, 'CPO'))
+    const pushed = readPushed(c, cdrVersions, withoutUnagreedFields(c, await readJson(c)), ownerOfBody(c, 'CPO'))
+    const { warnings } = pushed
+    const cdr = await withTokenParty211(c, pushed.object)
     await assertMayReceive(c, cdr)
     const written = await insertReceivedCdr(c.var.db, c.var.peer.id, cdr)
     if (written.outcome === 'conflict') {

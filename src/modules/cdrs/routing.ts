@@ -8,6 +8,7 @@ import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY } from '../../ocpi/headers'
 import { addressedParty, assertPeerRepresents, peerRepresents, requestingParty, routedTo } from '../../peers/routing'
 import { findHostedParty } from '../../peers/parties'
 import { hubPartyOf } from '../../peers/hub-routing'
+import { isSingleParty } from '../../peers/one-party-connection'
 import { peersRepresenting } from '../../peers/store'
 import type { PushAudience } from '../../push/types'
 import type { CdrToken } from '../../ocpi/objects/cdr'
@@ -46,9 +47,12 @@ export function emptyForRoles(c: Context<OcpiEnv>, what: string): string | undef
   return sharedOnlyWithRoles(c.var.peer, what, ['EMSP', 'HUB'], "the token's ")
 }
 
-/** Sender side: the hosted CPO the request addresses with OCPI-to, if it names one (else all hosted CPOs answer). */
+/**
+ * Sender side: the hosted CPO the request addresses with OCPI-to, if it names one (else all hosted CPOs answer). A
+ * 2.1.1 connection is with our one CPO party facing the peer (docs/ocpi-2.1.1.md, "Negotiation").
+ */
 export async function addressedOwners(c: Context<OcpiEnv>): Promise<PartyRef[] | undefined> {
-  if (!routedTo(c)) return undefined
+  if (!routedTo(c) && !isSingleParty(c.var.version)) return undefined
   const party = await addressedParty(c, 'CPO')
   return [{ country_code: party.country_code, party_id: party.party_id }]
 }
@@ -70,6 +74,17 @@ function namedFromParty(c: Context<OcpiEnv>): PartyRef | undefined {
   // the records of a token party named like the hub.
   const hub = hubPartyOf(c.var.peer)
   return from && hub && samePartyRef(from, hub) ? undefined : from
+}
+
+/**
+ * Receiver side, 2.1.1: a session or CDR names its token by auth_id only (mod_sessions.md 3.1), read without a party.
+ * On a 2.1.1 connection the token can only be of our one eMSP party facing the peer, so the record takes that party;
+ * records of later versions are returned as they are.
+ */
+export async function withTokenParty211<Record extends { cdr_token?: CdrToken }>(c: Context<OcpiEnv>, record: Record): Promise<Record> {
+  if (!isSingleParty(c.var.version) || !record.cdr_token) return record
+  const { country_code, party_id } = await addressedParty(c, 'EMSP')
+  return { ...record, cdr_token: { ...record.cdr_token, country_code, party_id } }
 }
 
 /**

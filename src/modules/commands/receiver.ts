@@ -2,9 +2,10 @@ import { Hono } from 'hono'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { readObjectBody } from '../../ocpi/object-body'
-import { CommandType, commandResponseVersions, commandBodyVersions, type CommandResponse } from '../../ocpi/objects/command'
-import { fromWire, toWire } from '../../ocpi/version-adapters'
-import { addressedParty } from '../../peers/routing'
+import { CommandType, type CommandResponse } from '../../ocpi/objects/command'
+import { commandBodyVersions, commandResponseVersions } from '../../ocpi/objects/version-maps'
+import { fromWire, hasVersion, toWire } from '../../ocpi/version-adapters'
+import { addressedParty, ownerOfBody } from '../../peers/routing'
 import { getPeer } from '../../peers/store'
 import { assertResponseUrlOfPeer, refusal } from './admission'
 import { commandTimeoutSeconds } from './timeouts'
@@ -24,7 +25,10 @@ export const receiver = new Hono<OcpiEnv>()
     // 2.3.0 made CommandType an OpenEnum: a command this platform does not carry out is NOT_SUPPORTED, not an error.
     if (!parsedType.success) return answer({ result: 'NOT_SUPPORTED', message: [{ language: 'en', text: 'Command not supported' }] })
     const command = parsedType.data
-    const body = fromWire(commandBodyVersions(command), c.var.version, await readObjectBody(c))
+    // 2.1.1 has no CANCEL_RESERVATION (mod_commands.md of 2.1.1, 4.2): a command of a later version is not supported.
+    if (!hasVersion(commandBodyVersions(command), c.var.version)) return answer({ result: 'NOT_SUPPORTED', message: [{ language: 'en', text: `Command not supported in OCPI ${c.var.version}` }] })
+    // A 2.1.1 token does not name its party: it is the eMSP peer's one party (docs/ocpi-2.1.1.md, "Negotiation").
+    const body = fromWire(commandBodyVersions(command), c.var.version, await readObjectBody(c), ownerOfBody(c, 'EMSP'))
     assertResponseUrlOfPeer(await getPeer(c.var.db, c.var.peer.id), body.response_url)
     const cpo = await addressedParty(c, 'CPO')
     const refused = await refusal(c, cpo, command, body)

@@ -4,7 +4,7 @@ import { toWire } from '../../ocpi/version-adapters'
 import { clientTimeout, OcpiClientError, ocpiRequest } from '../../peers/client'
 import { getPeer } from '../../peers/store'
 import { routingOf } from '../../peers/hub-routing'
-import { commandResultVersions } from '../../ocpi/objects/command'
+import { commandResultVersions } from '../../ocpi/objects/version-maps'
 import type { TrackedCommand } from './tracked'
 
 const MAX_DELIVERY_ATTEMPTS = 5

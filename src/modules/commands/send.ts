@@ -2,8 +2,10 @@ import type { Database } from '../../db/client'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError } from '../../ocpi/errors'
-import { CommandResponse, commandResponseVersions, commandBodyVersions, type CommandBody, type CommandType } from '../../ocpi/objects/command'
-import { toWire, adapterFor, type VersionAdapters } from '../../ocpi/version-adapters'
+import { type CommandBody, type CommandType } from '../../ocpi/objects/command'
+import { commandBodyVersions, commandResponseVersions } from '../../ocpi/objects/version-maps'
+import { toWire, adapterFor, hasVersion, type VersionAdapters } from '../../ocpi/version-adapters'
+import type { OcpiVersion } from '../../ocpi/versions'
 import type { HelpdeskCommandBody, HelpdeskCommandType } from '../../ocpi/objects/helpdesk-command'
 import { peerEndpoint } from '../../peers/extensions'
 import { requestPeerModule } from '../../peers/module-request'
@@ -32,6 +34,8 @@ export async function sendCommand(env: Env, db: Database, peer: Peer, send: Comm
   const moduleId = send.module?.id ?? 'commands'
   if (!peerEndpoint(peer, moduleId, 'RECEIVER')) throw new OcpiError(3003, `Peer ${peer.id} offers no ${moduleId} RECEIVER endpoint we may use`)
   const adapters = send.module?.adapters ?? commandBodyVersions(send.command as CommandType)
+  // 2.1.1 has no CANCEL_RESERVATION (mod_commands.md of 2.1.1, 4.2): refused before anything is recorded.
+  if (!peer.version || !hasVersion(adapters, peer.version as OcpiVersion)) throw new OcpiError(3003, `${send.command} is not supported in OCPI ${peer.version}, the version of peer ${peer.id}`)
   const tracker = commandTracker(env, send.id)
   const now = Date.now()
   const opened: TrackedCommand = {
@@ -44,11 +48,13 @@ export async function sendCommand(env: Env, db: Database, peer: Peer, send: Comm
       module: moduleId, role: 'RECEIVER', method: 'POST', path: [send.command],
       body: toWire(adapters, opened.version, send.request), from: send.from, to: send.to,
     })
-    const parsed = CommandResponse.safeParse(answer.data)
+    // The CommandResponse in the peer's version: 2.1.1 sends only `result` (mod_commands.md of 2.1.1, 3.1).
+    const responseAdapter = adapterFor(commandResponseVersions, opened.version)
+    const parsed = responseAdapter.schema.safeParse(answer.data)
     if (answer.status_code !== 1000 || !parsed.success) {
       return (await tracker.recordSendFailure(`status_code ${answer.status_code}${parsed.success ? '' : ', no valid CommandResponse'}`)) ?? opened
     }
-    const response = adapterFor(commandResponseVersions, opened.version).toCanonical(parsed.data)
+    const response = responseAdapter.toCanonical(parsed.data)
     return (await tracker.recordResponse({ ...response, timeout: Math.min(response.timeout, MAX_PEER_TIMEOUT_SECONDS) })) ?? opened
   } catch (error) {
     if (!(error instanceof OcpiError)) throw error

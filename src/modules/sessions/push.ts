@@ -5,12 +5,19 @@ import { publish } from '../../push/publish'
 import { tokenPartyAudience } from '../cdrs/routing'
 import { type Session, type SessionPatch } from '../../ocpi/objects/session'
 import { sessionPatchVersions, sessionVersions } from '../../ocpi/objects/version-maps'
+import { sessionTo211 } from '../../ocpi/objects/v211/session'
+import { storedLocationOf } from './embedded-location'
 
 /**
  * Pushes a hosted CPO's whole session (PUT) to the peers representing the token's eMSP.
  */
-export function publishSessionPut(env: Env, db: Database, session: Session, revision?: number) {
-  return publishSession(env, db, 'PUT', session, wireBodies(sessionVersions, session), revision)
+export async function publishSessionPut(env: Env, db: Database, session: Session, revision?: number) {
+  return publishSession(env, db, 'PUT', session, await sessionBodies(db, session), revision)
+}
+
+/** The session in every version; the 2.1.1 body embeds its stored Location (mod_sessions.md 3.1). */
+async function sessionBodies(db: Database, session: Session) {
+  return { ...wireBodies(sessionVersions, session), '2.1.1': sessionTo211(session, await storedLocationOf(db, session)) }
 }
 
 /**
@@ -18,7 +25,7 @@ export function publishSessionPut(env: Env, db: Database, session: Session, revi
  * a PUT of the whole committed session: it may have been older than the stored one (its periods merged, its scalars
  * not), so only the committed state says what the peer must hold.
  */
-export function publishSessionPatch(env: Env, db: Database, session: Session, patch: SessionPatch, revision: number) {
+export async function publishSessionPatch(env: Env, db: Database, session: Session, patch: SessionPatch, revision: number) {
   if (patch.charging_periods?.length) return publishSessionPut(env, db, session, revision)
   return publishSession(env, db, 'PATCH', session, wireBodies(sessionPatchVersions, patch), revision)
 }
@@ -35,7 +42,7 @@ async function publishSession(env: Env, db: Database, method: 'PUT' | 'PATCH', s
     objectKey: `sessions/${from.country_code}/${from.party_id}/${session.id}`,
     version: revision,
     // The outbox sends the whole committed session instead of a PATCH it cannot place after the version before it.
-    snapshot: method === 'PATCH' ? { path: [session.country_code, session.party_id, session.id], bodies: wireBodies(sessionVersions, session) } : undefined,
+    snapshot: method === 'PATCH' ? { path: [session.country_code, session.party_id, session.id], bodies: await sessionBodies(db, session) } : undefined,
   }, await tokenPartyAudience(db, session.cdr_token))
 }
 

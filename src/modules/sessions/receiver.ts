@@ -7,7 +7,7 @@ import { readJson } from '../../ocpi/body'
 import { toWire } from '../../ocpi/version-adapters'
 import { ingestKey, readPushed, type IngestWarning } from '../../ocpi/ingest'
 import { replaceIngestWarnings } from '../../db/ingest-warnings'
-import { assertMayReceive, assertPeerOwns, assertSameIds } from '../cdrs/routing'
+import { assertMayReceive, assertPeerOwns, assertSameIds, withTokenParty211 } from '../cdrs/routing'
 import { sessionPatchVersions, sessionVersions } from '../../ocpi/objects/version-maps'
 import { getReceivedSession, patchSession, putReceivedSession, type SessionRef } from './store'
 
@@ -27,7 +27,9 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .put('/:country_code/:party_id/:session_id', async (c) => {
     const ref = sessionRefOfUrl(c)
-    const { object: session, warnings } = readPushed(c, sessionVersions, await readJson(c), partyInPath(c))
+    const pushed = readPushed(c, sessionVersions, await readJson(c), partyInPath(c))
+    const { warnings } = pushed
+    const session = await withTokenParty211(c, pushed.object)
     assertSameIds(ref, session)
     await assertMayReceive(c, session)
     const written = await putReceivedSession(c.var.db, c.var.peer.id, session)
@@ -36,7 +38,11 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .patch('/:country_code/:party_id/:session_id', async (c) => {
     const ref = sessionRefOfUrl(c)
-    const { object: patch, warnings } = readPushed(c, sessionPatchVersions, await readJson(c), partyInPath(c))
+    const pushed = readPushed(c, sessionPatchVersions, await readJson(c), partyInPath(c))
+    const { warnings } = pushed
+    const read = await withTokenParty211(c, pushed.object)
+    // A 2.1.1 PATCH need not carry last_updated (mod_sessions.md of 2.1.1, 2.2.3): it is as of its receipt.
+    const patch = { ...read, last_updated: read.last_updated ?? new Date().toISOString() }
     assertSameIds(ref, patch)
     const stored = await getReceivedSession(c.var.db, ref)
     // PATCH works on a session already received: a PATCH for one never PUT is an unknown object.

@@ -15,6 +15,9 @@ import { getLocation, OWN_SOURCE } from '../locations/store'
 import { ChargingPreferences, type ChargingPreferencesResponse, type Session } from '../../ocpi/objects/session'
 import { sessionVersions } from '../../ocpi/objects/version-maps'
 import { findOwnSession, listSessions, setChargingPreferences } from './store'
+import { isSingleParty } from '../../peers/one-party-connection'
+import { sessionTo211 } from '../../ocpi/objects/v211/session'
+import { locationKey, storedLocationsOf } from './embedded-location'
 
 /**
  * Sessions Sender interface (CPO): the hosted CPOs' sessions, date-paged, and the driver's Charging Preferences.
@@ -26,7 +29,10 @@ export const sender = new Hono<OcpiEnv>()
     const session = openReadSession(c.env, query.bookmark)
     const filter = { source: 'own' as const, owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }
     const page = await listSessions(session.db, filter, query)
-    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (object) => toWire(sessionVersions, c.var.version, object), emptyForRoles(c, 'Sessions'))
+    // 2.1.1 embeds the session's Location (mod_sessions.md 3.1): the stored one, narrowed to the session's EVSE.
+    const locations = isSingleParty(c.var.version) ? await storedLocationsOf(session.db, page.objects) : undefined
+    const toPeer = (object: Session) => (locations ? sessionTo211(object, locations.get(locationKey(object))) : toWire(sessionVersions, c.var.version, object))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, toPeer, emptyForRoles(c, 'Sessions'))
   })
   .put('/:session_id/charging_preferences', async (c) => {
     const preferences = await readBody(c, ChargingPreferences)

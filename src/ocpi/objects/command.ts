@@ -83,7 +83,7 @@ const same = <T>(schema: z.ZodType<T>) => ({ schema, toCanonical: (body: T) => b
 // before it is sent when its type does not exist there.
 const withToken221 = <T extends { token: Token }>(schema: z.ZodType<T>) => ({ schema, toCanonical: (body: T) => body, fromCanonical: (body: T) => body })
 
-export const commandVersions: { [command in CommandType]: VersionAdapters<CommandBodies[command]> } = {
+export const commandVersionsFrom221: { [command in CommandType]: VersionAdapters<CommandBodies[command]> } = {
   CANCEL_RESERVATION: { '2.3.0': same(CancelReservation), '2.2.1': same(CancelReservation) },
   RESERVE_NOW: { '2.3.0': same(ReserveNow), '2.2.1': withToken221(ReserveNow221 as z.ZodType<ReserveNow>) },
   START_SESSION: { '2.3.0': same(StartSession), '2.2.1': withToken221(StartSession221 as z.ZodType<StartSession>) },
@@ -91,8 +91,6 @@ export const commandVersions: { [command in CommandType]: VersionAdapters<Comman
   UNLOCK_CONNECTOR: { '2.3.0': same(UnlockConnector), '2.2.1': same(UnlockConnector) },
 }
 
-/** The adapters of one command's body, for code that handles any command. */
-export const commandBodyVersions = (command: CommandType) => commandVersions[command] as unknown as VersionAdapters<CommandBody>
 
 /** The command objects a management request sends: the response_url is ours to generate. */
 export const commandRequestSchemas = {
@@ -103,6 +101,6 @@ export const commandRequestSchemas = {
   UNLOCK_CONNECTOR: UnlockConnector.omit({ response_url: true }),
 } as const
 
-// CommandResponse and CommandResult are the same in 2.2.1 and 2.3.0.
-export const commandResponseVersions: VersionAdapters<CommandResponse> = { '2.3.0': same(CommandResponse), '2.2.1': same(CommandResponse) }
-export const commandResultVersions: VersionAdapters<CommandResult> = { '2.3.0': same(CommandResult), '2.2.1': same(CommandResult) }
+// CommandResponse and CommandResult are the same in 2.2.1 and 2.3.0; with 2.1.1 in src/ocpi/objects/version-maps.ts.
+export const commandResponseVersionsFrom221: VersionAdapters<CommandResponse> = { '2.3.0': same(CommandResponse), '2.2.1': same(CommandResponse) }
+export const commandResultVersionsFrom221: VersionAdapters<CommandResult> = { '2.3.0': same(CommandResult), '2.2.1': same(CommandResult) }

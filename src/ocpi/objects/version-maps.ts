@@ -10,6 +10,8 @@ import { session211, sessionPatch211 } from './v211/session'
 import { cdr211 } from './v211/cdr'
 import { sessionPatchVersionsFrom221, sessionVersionsFrom221, type Session, type SessionPatch } from './session'
 import { cdrVersionsFrom221, type CDR } from './cdr'
+import { commandResponseVersionsFrom221, commandResultVersionsFrom221, commandVersionsFrom221, type CommandBodies, type CommandBody, type CommandResponse, type CommandResult, type CommandType } from './command'
+import { commandResponse211, commandResult211, reserveNow211, startSession211, stopSession211, unlockConnector211 } from './v211/command'
 
 // Every object's adapters in every version, 2.1.1 included. They are joined here, not in each object's file, because
 // the 2.1.1 adapters (./v211/) build on the canonical schemas: a canonical file importing them back would be a cycle.
@@ -33,6 +35,22 @@ export const locationReferencesVersions: VersionAdapters<LocationReferences> = {
 export const sessionVersions: VersionAdapters<Session> = { ...sessionVersionsFrom221, '2.1.1': session211 }
 export const sessionPatchVersions: VersionAdapters<SessionPatch> = { ...sessionPatchVersionsFrom221, '2.1.1': sessionPatch211 }
 export const cdrVersions: VersionAdapters<CDR> = { ...cdrVersionsFrom221, '2.1.1': cdr211 }
+
+/** Each command's body in every version; CANCEL_RESERVATION has none in 2.1.1 (mod_commands.md of 2.1.1, 4.2). */
+export const commandVersions: { [command in CommandType]: VersionAdapters<CommandBodies[command]> } = {
+  CANCEL_RESERVATION: commandVersionsFrom221.CANCEL_RESERVATION,
+  RESERVE_NOW: { ...commandVersionsFrom221.RESERVE_NOW, '2.1.1': reserveNow211 },
+  START_SESSION: { ...commandVersionsFrom221.START_SESSION, '2.1.1': startSession211 },
+  STOP_SESSION: { ...commandVersionsFrom221.STOP_SESSION, '2.1.1': stopSession211 },
+  UNLOCK_CONNECTOR: { ...commandVersionsFrom221.UNLOCK_CONNECTOR, '2.1.1': unlockConnector211 },
+}
+
+/** The adapters of one command's body, for code that handles any command. */
+export const commandBodyVersions = (command: CommandType) => commandVersions[command] as unknown as VersionAdapters<CommandBody>
+
+/** 2.1.1 answers and posts results as one CommandResponse shape (mod_commands.md of 2.1.1, 2.2.1). */
+export const commandResponseVersions: VersionAdapters<CommandResponse> = { ...commandResponseVersionsFrom221, '2.1.1': commandResponse211 }
+export const commandResultVersions: VersionAdapters<CommandResult> = { ...commandResultVersionsFrom221, '2.1.1': commandResult211 }
 
 export function tokenToWire(version: OcpiVersion, token: Token, allowedCountries?: string[] | null): unknown {
   const wire = adapterFor(tokenVersions, version).fromCanonical(token) as Record<string, unknown>

@@ -109,7 +109,7 @@ export function cdrTo211(cdr: CDR): CDR211 {
     country_code: _country, party_id: _party, end_date_time, session_id: _session, cdr_token, auth_method, authorization_reference: _reference, cdr_location,
     tariffs, charging_periods, signed_data: _signed, total_cost, total_fixed_cost: _fixed, total_energy_cost: _energy, total_time_cost: _time,
     total_parking_cost: _parking, total_reservation_cost: _reservation, invoice_reference_id: _invoice, credit: _credit, credit_reference_id: _creditReference,
-    home_charging_compensation: _home, ...rest
+    home_charging_compensation: _home, cost_breakdown: _breakdown, ...rest
   } = cdr
   const periods = chargingPeriodsTo211(charging_periods)
   return defined({
