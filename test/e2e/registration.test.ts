@@ -194,7 +194,7 @@ describe('bad input', () => {
 
   it('no mutual version: 3002; no mutual module: 3003; nothing stored', async () => {
     const before = await peerIds(a)
-    const old = await new FakePeer({ versions: ['2.1.1'] }).start()
+    const old = await new FakePeer({ versions: ['2.0'] }).start()
     const bare = await new FakePeer({ modules: [] }).start()
     try {
       const noVersion = await a.adminRaw('POST', '/peers/connect', { versions_url: old.versionsUrl, token_a: old.issueToken() })
