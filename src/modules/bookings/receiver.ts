@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { parseWith } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
+import { respond, respondPut } from '../../ocpi/envelope'
 import { invalid, OcpiError } from '../../ocpi/errors'
 import { readObjectBody } from '../../ocpi/object-body'
 import { Booking, BookingLocation, Calendar, bookingLocationPatchVersions, bookingLocationVersions, bookingPatchVersions, bookingVersions, calendarPatchVersions } from '../../ocpi/objects/booking'
@@ -27,8 +27,7 @@ export const receiver = new Hono<OcpiEnv>()
   .put('/:country_code/:party_id/booking_locations/:booking_location_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
     const location = fromWire(bookingLocationVersions, c.var.version, await readObjectBody(c))
-    await storeBookingLocation(c, location)
-    return respond(c, null)
+    return respondPut(c, await storeBookingLocation(c, location))
   })
   .patch('/:country_code/:party_id/booking_locations/:booking_location_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
@@ -41,8 +40,7 @@ export const receiver = new Hono<OcpiEnv>()
     assertPeerRepresents(c, partyInPath(c), 'CPO')
     const calendar = parseWith(Calendar, await readObjectBody(c))
     if (calendar.id.toUpperCase() !== c.req.param('calendar_id').toUpperCase()) throw invalid('id', 'differs from the URL')
-    await storeCalendar(c, calendar)
-    return respond(c, null)
+    return respondPut(c, await storeCalendar(c, calendar))
   })
   .patch('/:country_code/:party_id/booking_locations/:booking_location_id/:calendar_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
@@ -62,8 +60,7 @@ export const receiver = new Hono<OcpiEnv>()
     const owner = partyInPath(c)
     assertPeerRepresents(c, owner, 'CPO')
     const booking = fromWire(bookingVersions, c.var.version, await readObjectBody(c))
-    await store(c, booking)
-    return respond(c, null)
+    return respondPut(c, await store(c, booking))
   })
   .patch('/:country_code/:party_id/:booking_id', async (c) => {
     const owner = partyInPath(c)
@@ -77,19 +74,21 @@ export const receiver = new Hono<OcpiEnv>()
     return respond(c, null)
   })
 
-async function store(c: Context<OcpiEnv>, booking: Booking) {
+/** Stores a pushed booking unless a newer state is held; true when the booking was new (status_codes: HTTP 201). */
+async function store(c: Context<OcpiEnv>, booking: Booking): Promise<boolean> {
   const owner = partyInPath(c)
   if (booking.country_code.toUpperCase() !== owner.country_code) throw invalid('country_code', 'differs from the URL')
   if (booking.party_id.toUpperCase() !== owner.party_id) throw invalid('party_id', 'differs from the URL')
   if (booking.id.toUpperCase() !== c.req.param('booking_id')!.toUpperCase()) throw invalid('id', 'differs from the URL')
   const stored = await getBooking(c.var.db, 'received', owner, booking.id)
-  if (stored && toEpochMs(booking.last_updated) < toEpochMs(stored.last_updated)) return
+  if (stored && toEpochMs(booking.last_updated) < toEpochMs(stored.last_updated)) return false
   const { country_code, party_id } = booking.booking_requests[0]!.booking_request
   const msp = { country_code: country_code.toUpperCase(), party_id: party_id.toUpperCase() }
   if (!(await findHostedParty(c.var.db, msp, 'EMSP'))) {
     throw invalid('booking_requests.0.booking_request.party_id', `${msp.country_code}*${msp.party_id} is not an eMSP hosted here`)
   }
   await saveBooking(c.var.db, 'received', c.var.peer.id, msp, booking)
+  return !stored
 }
 
 /** The BookingLocation the path names, of the path's CPO, which the peer must hold; 2003/404 when unknown. */
@@ -108,26 +107,28 @@ function calendarOf(location: BookingLocation, calendarId: string): Calendar {
 }
 
 /** Stores a pushed BookingLocation whose ids match the path; an older push never overwrites a newer one. */
-async function storeBookingLocation(c: Context<OcpiEnv>, location: BookingLocation) {
+async function storeBookingLocation(c: Context<OcpiEnv>, location: BookingLocation): Promise<boolean> {
   const owner = partyInPath(c)
   if (location.country_code.toUpperCase() !== owner.country_code) throw invalid('country_code', 'differs from the URL')
   if (location.party_id.toUpperCase() !== owner.party_id) throw invalid('party_id', 'differs from the URL')
   if (location.id.toUpperCase() !== c.req.param('booking_location_id')!.toUpperCase()) throw invalid('id', 'differs from the URL')
   const stored = await getReceivedBookingLocation(c.var.db, owner, location.id)
-  if (stored && toEpochMs(location.last_updated) < toEpochMs(stored.last_updated)) return
+  if (stored && toEpochMs(location.last_updated) < toEpochMs(stored.last_updated)) return false
   await saveReceivedBookingLocation(c.var.db, c.var.peer.id, location)
+  return !stored
 }
 
 /**
  * A Calendar is stored inside its BookingLocation, which must be known (2003/404 otherwise). "When the PATCH is on a
  * Calendar Object, the Receiver SHALL also set the new last_updated value on the parent BookingLocation Objects."
  */
-async function storeCalendar(c: Context<OcpiEnv>, calendar: Calendar) {
+async function storeCalendar(c: Context<OcpiEnv>, calendar: Calendar): Promise<boolean> {
   const location = await storedBookingLocation(c)
   const same = (candidate: Calendar) => candidate.id.toUpperCase() === calendar.id.toUpperCase()
   const stored = location.calendars?.find(same)
-  if (stored && toEpochMs(calendar.last_updated) < toEpochMs(stored.last_updated)) return
+  if (stored && toEpochMs(calendar.last_updated) < toEpochMs(stored.last_updated)) return false
   const others = (location.calendars ?? []).filter((candidate) => !same(candidate))
   const last_updated = toEpochMs(calendar.last_updated) > toEpochMs(location.last_updated) ? calendar.last_updated : location.last_updated
   await storeBookingLocation(c, { ...location, calendars: [...others, calendar], last_updated })
+  return !stored
 }

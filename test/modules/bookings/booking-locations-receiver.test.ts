@@ -30,7 +30,9 @@ describe('BookingLocations Receiver interface of a hosted eMSP', () => {
 
   it('stores a pushed BookingLocation and serves it and its Calendar back', async () => {
     const put = await call(peer.token, `${base(cpo)}/BL1`, 'PUT', bookingLocation(cpo, 'BL1', '2026-06-01T10:00:00Z'))
-    expect(put).toMatchObject({ http: 200, body: { status_code: 1000 } })
+    // status_codes: HTTP 201 for a newly created object, 200 for one already held.
+    expect(put).toMatchObject({ http: 201, body: { status_code: 1000 } })
+    expect(await call(peer.token, `${base(cpo)}/BL1`, 'PUT', bookingLocation(cpo, 'BL1', '2026-06-01T10:00:00Z'))).toMatchObject({ http: 200, body: { status_code: 1000 } })
     const got = await call(peer.token, `${base(cpo)}/bl1`)
     expect(got.body.data).toMatchObject({ id: 'BL1', location_id: 'LOC1', calendars: [{ id: 'C1' }] })
     expect((await call(peer.token, `${base(cpo)}/BL1/C1`)).body.data).toMatchObject({ id: 'C1', last_updated: '2026-06-01T10:00:00Z' })
