@@ -9,8 +9,7 @@ import { addressedParty, ownerOfBody } from '../../peers/routing'
 import { getPeer } from '../../peers/store'
 import { assertResponseUrlOfPeer, refusal } from './admission'
 import { commandTimeoutSeconds } from './timeouts'
-import { commandTracker, newCommandId } from './trackers'
-import { chargePointDelayMs } from './charge-point'
+import { acceptReceivedCommand } from './accept-received'
 
 /**
  * Commands Receiver interface (CPO): `POST {commands_endpoint_url}{command}`. The answer is the CPO's CommandResponse,
@@ -33,12 +32,6 @@ export const receiver = new Hono<OcpiEnv>()
     const cpo = await addressedParty(c, 'CPO')
     const refused = await refusal(c, cpo, command, body)
     if (refused) return answer(refused)
-    const now = Date.now()
-    const id = newCommandId()
-    await commandTracker(c.env, id).open({
-      id, side: 'received', peer_id: c.var.peer.id, version: c.var.version, command, request: body,
-      cpo: { country_code: cpo.country_code, party_id: cpo.party_id }, state: 'ACCEPTED', final: false,
-      deadline: now + timeout * 1000, created_at: now, last_updated: now,
-    }, 'response', { response: { result: 'ACCEPTED', timeout } }, now + chargePointDelayMs(c.env))
+    await acceptReceivedCommand(c, command, body, cpo, timeout)
     return answer({ result: 'ACCEPTED' })
   })

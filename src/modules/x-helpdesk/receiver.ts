@@ -9,9 +9,8 @@ import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { addressedParty } from '../../peers/routing'
 import { getPeer } from '../../peers/store'
 import { assertResponseUrlOfPeer } from '../commands/admission'
-import { chargePointDelayMs } from '../commands/charge-point'
 import { commandTimeoutSeconds } from '../commands/timeouts'
-import { commandTracker, newCommandId } from '../commands/trackers'
+import { acceptReceivedCommand } from '../commands/accept-received'
 import { helpdeskRefusal } from './admission'
 
 /**
@@ -31,12 +30,6 @@ export const receiver = new Hono<OcpiEnv>()
     const cpo = await addressedParty(c, 'CPO')
     const refused = await helpdeskRefusal(c, cpo, body)
     if (refused) return answer(refused)
-    const now = Date.now()
-    const id = newCommandId()
-    await commandTracker(c.env, id).open({
-      id, side: 'received', peer_id: c.var.peer.id, version: c.var.version, command, request: body,
-      cpo: { country_code: cpo.country_code, party_id: cpo.party_id }, state: 'ACCEPTED', final: false,
-      deadline: now + timeout * 1000, created_at: now, last_updated: now,
-    }, 'response', { response: { result: 'ACCEPTED', timeout } }, now + chargePointDelayMs(c.env))
+    await acceptReceivedCommand(c, command, body, cpo, timeout)
     return answer({ result: 'ACCEPTED' })
   })
