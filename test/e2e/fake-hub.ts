@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { LoopbackServer } from './loopback-server'
 
 export interface PartyRef { country_code: string; party_id: string }
 
@@ -26,7 +26,7 @@ const MODULES: [string, 'SENDER' | 'RECEIVER'][] = [
  * authorizations with ALLOWED, and records every request with its routing headers. It accepts only the tokens it
  * issued: `revokeAll()` makes it answer 401 to everything, as a peer that revoked our token does.
  */
-export class FakeHub {
+export class FakeHub extends LoopbackServer {
   readonly validTokens = new Set<string>()
   /** Latest credentials token the platform under test gave us (for calling it). */
   platformToken?: string
@@ -34,14 +34,14 @@ export class FakeHub {
   requests: HubRequest[] = []
   /** Tokens of the parties behind the hub, by uid: what its real-time authorization answers carry. */
   readonly tokens = new Map<string, unknown>()
-  #server?: Server
-  #base = ''
   #serial = 0
 
-  constructor(readonly party: PartyRef & { role: string }) {}
+  constructor(readonly party: PartyRef & { role: string }) {
+    super()
+  }
 
   get versionsUrl() {
-    return `${this.#base}/versions`
+    return `${this.base}/versions`
   }
 
   issueToken(): string {
@@ -63,22 +63,8 @@ export class FakeHub {
     return this.requests.filter((request) => request.path.split('/')[3] === module || request.path.split('/')[2] === module)
   }
 
-  async start(): Promise<this> {
-    this.#server = createServer((request, response) => void this.#handle(request, response))
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    this.#base = `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`
-    return this
-  }
-
-  async stop() {
-    await new Promise((resolve) => this.#server?.close(resolve))
-  }
-
-  async #handle(request: IncomingMessage, response: ServerResponse) {
-    const chunks: Buffer[] = []
-    for await (const chunk of request) chunks.push(chunk as Buffer)
-    const text = Buffer.concat(chunks).toString()
-    const url = new URL(request.url!, this.#base)
+  protected async handle(request: IncomingMessage, text: string, response: ServerResponse) {
+    const url = new URL(request.url!, this.base)
     const path = url.pathname.replace(/\/$/, '')
     const header = (name: string) => request.headers[name.toLowerCase()] as string | undefined
     const party = (kind: 'from' | 'to'): PartyRef | undefined => {
@@ -95,9 +81,9 @@ export class FakeHub {
       response.end(JSON.stringify({ ...(data === undefined ? {} : { data }), status_code, timestamp: new Date().toISOString() }))
     }
     if (!authorized) return send(401, undefined, 2000)
-    if (request.method === 'GET' && path === '/versions') return send(200, [{ version: '2.3.0', url: `${this.#base}/2.3.0/details` }])
+    if (request.method === 'GET' && path === '/versions') return send(200, [{ version: '2.3.0', url: `${this.base}/2.3.0/details` }])
     if (request.method === 'GET' && path === '/2.3.0/details') {
-      const endpoints = MODULES.map(([identifier, role]) => ({ identifier, role, url: `${this.#base}/2.3.0/${role.toLowerCase()}/${identifier}` }))
+      const endpoints = MODULES.map(([identifier, role]) => ({ identifier, role, url: `${this.base}/2.3.0/${role.toLowerCase()}/${identifier}` }))
       return send(200, { version: '2.3.0', endpoints })
     }
     const [, , role, module, ...rest] = path.split('/')

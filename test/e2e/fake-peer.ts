@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { LoopbackServer } from './loopback-server'
 
 export interface FakePeerOptions {
   /** Versions the fake offers; default both. */
@@ -14,20 +14,20 @@ export interface FakePeerOptions {
  * It serves versions, details and credentials (POST/PUT/DELETE), accepts only the tokens it issued, and records what
  * the platform under test sent it.
  */
-export class FakePeer {
+export class FakePeer extends LoopbackServer {
   readonly validTokens = new Set<string>()
   /** Latest credentials token the platform under test gave us (for calling it). */
   platformToken?: string
   received: { method: string; path: string; body?: any }[] = []
   deleted = false
-  #server?: Server
-  #base = ''
   #serial = 0
 
-  constructor(readonly options: FakePeerOptions = {}) {}
+  constructor(readonly options: FakePeerOptions = {}) {
+    super()
+  }
 
   get versionsUrl() {
-    return `${this.#base}/versions`
+    return `${this.base}/versions`
   }
 
   // A party of its own by default: a platform refuses a party another of its peers already holds (docs/security.md).
@@ -48,23 +48,9 @@ export class FakePeer {
     return { token, url: this.versionsUrl, roles: [this.role] }
   }
 
-  async start(): Promise<this> {
-    this.#server = createServer((request, response) => void this.#handle(request, response))
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    this.#base = `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`
-    return this
-  }
-
-  async stop() {
-    await new Promise((resolve) => this.#server?.close(resolve))
-  }
-
-  async #handle(request: IncomingMessage, response: ServerResponse) {
-    const chunks: Buffer[] = []
-    for await (const chunk of request) chunks.push(chunk as Buffer)
-    const text = Buffer.concat(chunks).toString()
+  protected async handle(request: IncomingMessage, text: string, response: ServerResponse) {
     const body = text ? JSON.parse(text) : undefined
-    const path = new URL(request.url!, this.#base).pathname.replace(/\/$/, '')
+    const path = new URL(request.url!, this.base).pathname.replace(/\/$/, '')
     this.received.push({ method: request.method!, path, body })
     const send = (status: number, data: unknown, status_code = 1000) => {
       response.writeHead(status, { 'Content-Type': 'application/json' })
@@ -73,12 +59,12 @@ export class FakePeer {
     const token = /^Token (.+)$/.exec(request.headers.authorization ?? '')?.[1]
     if (!token || !this.validTokens.has(Buffer.from(token, 'base64').toString())) return send(401, undefined, 2000)
     const versions = this.options.versions ?? ['2.2.1', '2.3.0']
-    if (request.method === 'GET' && path === '/versions') return send(200, versions.map((version) => ({ version, url: `${this.#base}/${version}/details` })))
+    if (request.method === 'GET' && path === '/versions') return send(200, versions.map((version) => ({ version, url: `${this.base}/${version}/details` })))
     const [, version, resource] = path.split('/')
     if (version === undefined || !versions.includes(version)) return send(404, undefined, 3002)
     if (request.method === 'GET' && resource === 'details') {
-      const endpoints = [{ identifier: 'credentials', role: 'SENDER', url: `${this.#base}/${version}/credentials` }]
-      for (const module of this.options.modules ?? ['hubclientinfo']) endpoints.push({ identifier: module, role: 'RECEIVER', url: `${this.#base}/${version}/${module}` })
+      const endpoints = [{ identifier: 'credentials', role: 'SENDER', url: `${this.base}/${version}/credentials` }]
+      for (const module of this.options.modules ?? ['hubclientinfo']) endpoints.push({ identifier: module, role: 'RECEIVER', url: `${this.base}/${version}/${module}` })
       return send(200, { version, endpoints })
     }
     if (resource !== 'credentials') return send(404, undefined, 2000)
