@@ -16,3 +16,4 @@ export function startPlatform(options: {
 }): Promise<RunningPlatform>
 export function buildWorker(outdir: string): Promise<string>
 export function offlineEnv(): NodeJS.ProcessEnv
+export function superviseUntilServing(child: ChildProcess, url: string, timeoutMs: number, label: string, options?: { forceKill?: boolean }): Promise<RunningPlatform>

@@ -63,6 +63,15 @@ export async function startPlatform({ port, inspectorPort, persistTo, adminToken
       '--persist-to', persistTo, '--show-interactive-dev-session=false', ...varArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: offlineEnv(), detached: true },
   )
+  return superviseUntilServing(child, url, timeoutMs, `platform on port ${port}`)
+}
+
+/**
+ * Keeps the last output of a detached platform process and waits until `url` answers; stop() ends its whole process
+ * group (SIGTERM, then up to 5 s for it to exit; with `forceKill`, SIGKILL after that). A platform that does not start
+ * is stopped and reported with its output.
+ */
+export async function superviseUntilServing(child, url, timeoutMs, label, { forceKill = false } = {}) {
   let output = ''
   const keep = (chunk) => (output = (output + chunk).slice(-20_000))
   child.stdout?.on('data', keep)
@@ -76,12 +85,18 @@ export async function startPlatform({ port, inspectorPort, persistTo, adminToken
       return // already gone
     }
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))])
+    if (!forceKill) return
+    try {
+      process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // gone
+    }
   }
   try {
     await waitUntilServing(url, timeoutMs)
   } catch (error) {
     await stop()
-    throw new Error(`platform on port ${port} did not start: ${error}\n${output.slice(-4000)}`)
+    throw new Error(`${label} did not start: ${error}\n${output.slice(-4000)}`)
   }
   return { url, child, stop, output: () => output }
 }

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { buildWorker, offlineEnv, startPlatform, waitUntilServing } from '../../scripts/wrangler-process.mjs'
+import { buildWorker, offlineEnv, startPlatform, superviseUntilServing } from '../../scripts/wrangler-process.mjs'
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token'
 
@@ -51,32 +51,7 @@ async function startWorkerd({ port, persistTo, vars, script }) {
   const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars })], {
     stdio: ['ignore', 'pipe', 'pipe'], env: offlineEnv(), detached: true,
   })
-  let output = ''
-  const keep = (chunk) => (output = (output + chunk).slice(-20_000))
-  child.stdout.on('data', keep)
-  child.stderr.on('data', keep)
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    try {
-      process.kill(-child.pid, 'SIGTERM')
-    } catch {
-      return
-    }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))])
-    try {
-      process.kill(-child.pid, 'SIGKILL')
-    } catch {
-      // gone
-    }
-  }
-  try {
-    await waitUntilServing(url, 120_000)
-  } catch (error) {
-    await stop()
-    throw new Error(`workerd platform on port ${port} did not start: ${error}\n${output.slice(-4000)}`)
-  }
-  return { url, child, stop, output: () => output }
+  return superviseUntilServing(child, url, 120_000, `workerd platform on port ${port}`, { forceKill: true })
 }
 
 /** Management call that must succeed; returns the JSON body. */
