@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { bookingLocationsOf, freeSlots, type CalendarBooking } from '../../../src/modules/bookings/booking-locations'
+import { bookingLocationsOf, freeSlots, hasTimeslotIn, type CalendarBooking } from '../../../src/modules/bookings/booking-locations'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { hostCpo, putOwn, sampleLocation, uniqueParty, type Party } from '../locations/fixtures'
 
@@ -51,6 +51,26 @@ describe('bookingLocationsOf', () => {
     const [freed] = bookingLocationsOf(location, [booking(2.5, 4.5, 'CANCELED')], NOW)
     expect(freed!.calendars![0]!.available_timeslots).toHaveLength(1)
     expect(freed!.last_updated).toBe('2026-06-01T08:00:00Z')
+  })
+})
+
+describe('hasTimeslotIn', () => {
+  const slot = { start_from: '2026-06-01T10:00:00Z', end_before: '2026-06-01T11:00:00Z' }
+  const location = { calendars: [{ id: 'C', begin_from: '2026-06-01T00:00:00Z', end_before: '2026-06-02T00:00:00Z', available_timeslots: [slot], last_updated: '2026-06-01T00:00:00Z' }] }
+  const at = (time: string) => Date.parse(`2026-06-01T${time}Z`)
+
+  it('takes timeslot_from inclusive and timeslot_to exclusive against half-open timeslots, at the boundary instants', () => {
+    expect(hasTimeslotIn(location, {})).toBe(true)
+    expect(hasTimeslotIn({}, {})).toBe(true)
+    expect(hasTimeslotIn(location, { from: at('10:00:00') })).toBe(true) // the slot's first instant
+    expect(hasTimeslotIn(location, { from: at('10:59:59') })).toBe(true)
+    expect(hasTimeslotIn(location, { from: at('11:00:00') })).toBe(false) // end_before is not in the slot
+    expect(hasTimeslotIn(location, { to: at('10:00:00') })).toBe(false) // timeslot_to is not in the window
+    expect(hasTimeslotIn(location, { to: at('10:00:01') })).toBe(true)
+    expect(hasTimeslotIn(location, { from: at('09:00:00'), to: at('10:00:00') })).toBe(false)
+    expect(hasTimeslotIn(location, { from: at('11:00:00'), to: at('12:00:00') })).toBe(false)
+    expect(hasTimeslotIn(location, { from: at('10:30:00'), to: at('10:30:01') })).toBe(true)
+    expect(hasTimeslotIn({}, { from: at('10:00:00') })).toBe(false)
   })
 })
 
@@ -108,6 +128,27 @@ describe('BookingLocations Sender interface of a hosted CPO', () => {
     expect(calendar.data.available_timeslots).toContainEqual({ start_from: period.end_before, end_before: expect.any(String) })
     expect(calendar.data.available_timeslots.some((slot: any) => slot.start_from < period.end_before && slot.end_before > period.start_from)).toBe(false)
     expect((await get(peer.token, '/LOC3-E1/1999-01-01')).status).toBe(404)
+  })
+
+  it('filters by timeslot_from (inclusive) and timeslot_to (exclusive) against what the Calendars leave free', async () => {
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 2 * 86_400_000
+    const booked = await ocpiFetch('/ocpi/2.3.0/sender/Booking', { token: peer.token, method: 'POST', headers: to(cpo),
+      body: { ...msp, request_id: 'TS1', location_id: 'LOC2', evse_uid: 'LOC2-E1', period: { start_from: iso(day + 10 * HOUR), end_before: iso(day + 11 * HOUR) }, authorization_reference: 'auth-TS1' } })
+    expect((await booked.json<OcpiBody>()).data.reservation_status).toBe('RESERVED')
+    const ids = async (from: number, until: number) => {
+      const response = await get(peer.token, `?timeslot_from=${iso(from)}&timeslot_to=${iso(until)}`)
+      expect(response.headers.get('X-Total-Count')).not.toBeNull()
+      return (await response.json<OcpiBody>()).data.map((location: any) => location.id).sort()
+    }
+    // LOC2-E1 is free until 10:00 and from 11:00 that day: nothing in [10:00, 11:00).
+    expect(await ids(day + 10 * HOUR, day + 11 * HOUR)).toEqual(['LOC1-E1', 'LOC3-E1'])
+    expect(await ids(day + 10 * HOUR - 1000, day + 11 * HOUR)).toEqual(['LOC1-E1', 'LOC2-E1', 'LOC3-E1'])
+    expect(await ids(day + 10 * HOUR, day + 11 * HOUR + 1000)).toEqual(['LOC1-E1', 'LOC2-E1', 'LOC3-E1'])
+    // Beyond the Calendars (7 days) nothing is free.
+    expect(await ids(day + 30 * 86_400_000, day + 31 * 86_400_000)).toEqual([])
+    const bad = await (await get(peer.token, '?timeslot_from=tomorrow')).json<OcpiBody>()
+    expect(bad.status_code).toBe(2001)
+    expect(JSON.stringify(bad)).toContain('timeslot_from')
   })
 
   it('is served only to peers that agreed to the module', async () => {
