@@ -1,8 +1,10 @@
-import { env } from 'cloudflare:test'
+import { env, runDurableObjectAlarm } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bookingLocationsOf, freeSlots, hasTimeslotIn, type CalendarBooking } from '../../../src/modules/bookings/booking-locations'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
-import { hostCpo, putOwn, sampleLocation, uniqueParty, type Party } from '../locations/fixtures'
+import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
+import { fakePeer, purgeTestOutboxes } from '../../push/fixtures'
+import { hostCpo, putOwn, sampleEvse, sampleLocation, uniqueParty, type Party } from '../locations/fixtures'
 
 // mod_bookings, "GET BookingLocations" and "GET BookingLocation or Calendar": a hosted CPO's BookingLocations, one per
 // bookable EVSE, with a Calendar per day of what its bookings leave free.
@@ -178,5 +180,50 @@ describe('BookingLocations pushed by a hosted CPO', () => {
     expect(queued).toEqual([expect.objectContaining({ module: 'Booking', method: 'PUT', path: [cpo.country_code, cpo.party_id, 'booking_locations', 'LOC1-E1'], to: msp })])
     expect(await outbox(hidden.id).list()).toEqual([])
     expect(await outbox(notAgreed.id).list()).toEqual([])
+  })
+
+  it('PUTs the BookingLocations a location change changes: an EVSE added or out of order; a status change that keeps it bookable pushes none', async () => {
+    const cpo = uniqueParty('NL')
+    const msp = uniqueParty('DE')
+    const later = (seconds: number) => iso(Date.now() + seconds * 1000)
+    await hostCpo(cpo)
+    await putOwn(sampleLocation(cpo, 'LOC1', {}, later(0)))
+    const endpoints = [{ identifier: 'Booking', role: 'RECEIVER' as const, url: 'https://entitled.example/ocpi/2.3.0/Booking' }]
+    const entitled = await registeredPeer({ roles: roles('EMSP', msp), extensions: ['Booking'], fields: { endpoints } })
+    const hidden = await registeredPeer({ roles: roles('EMSP', uniqueParty('DE')), extensions: ['Booking'], fields: { endpoints } })
+    expect((await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden.id]: 'none' } } })).status).toBe(202)
+    invalidatePushPeers()
+    const peerSide = fakePeer()
+    try {
+      const delivered = async () => {
+        for (let runs = 0; runs < 10 && (await runDurableObjectAlarm(peerOutbox(env, entitled.id))); runs++);
+        return peerSide.received.filter((push) => push.url.includes('/booking_locations/')).splice(0)
+      }
+      const patchEvse = (uid: string, status: string, last_updated: string) =>
+        adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/LOC1/${uid}`, { method: 'PATCH', body: { status, last_updated } })
+      const path = (id: string) => `https://entitled.example/ocpi/2.3.0/Booking/${cpo.country_code}/${cpo.party_id}/booking_locations/${id}`
+
+      expect((await patchEvse('LOC1-E1', 'CHARGING', later(10))).status).toBe(200)
+      expect(await delivered()).toEqual([])
+
+      const stamp = later(20)
+      await putOwn(sampleLocation(cpo, 'LOC1', { evses: [sampleEvse(cpo, 'LOC1', stamp), { ...sampleEvse(cpo, 'LOC1', stamp), uid: 'LOC1-E2', evse_id: 'NL*X*E2' }] }, stamp))
+      // The outbox delivers at least once, so a retried PUT may arrive again: only the BookingLocation that changed, last state last.
+      const added = await delivered()
+      expect(new Set(added.map((push) => `${push.method} ${push.url}`))).toEqual(new Set([`PUT ${path('LOC1-E2')}`]))
+      expect(added.at(-1)?.headers.get('OCPI-to-party-id')).toBe(msp.party_id)
+      expect(added.at(-1)?.body).toMatchObject({ id: 'LOC1-E2', calendars: expect.any(Array) })
+
+      const outOfOrder = later(30)
+      expect((await patchEvse('LOC1-E2', 'OUTOFORDER', outOfOrder)).status).toBe(200)
+      const gone = await delivered()
+      expect(new Set(gone.map((push) => `${push.method} ${push.url}`))).toEqual(new Set([`PUT ${path('LOC1-E2')}`]))
+      expect(gone.at(-1)?.body).toMatchObject({ id: 'LOC1-E2', evse_uid: 'LOC1-E2', last_updated: outOfOrder })
+      expect(gone.at(-1)?.body).not.toHaveProperty('calendars')
+      expect(await peerOutbox(env, hidden.id).list()).toEqual([])
+    } finally {
+      peerSide.restore()
+      await purgeTestOutboxes()
+    }
   })
 })
