@@ -12,9 +12,10 @@ import type { PartyView } from '../../ocpi/objects/sharing-policy'
 // change changes the visibility, so a stale page is unreachable as soon as this isolate's memos of them are: at once
 // after a write made here, within the memo staleness elsewhere (src/db/memo.ts). Entries are only evicted for space.
 // - This isolate's memory (HOT_PAGE_BYTES): every page built here. A hit costs what /ocpi/versions does.
-// - The Cache API of the data centre, shared by its isolates: only pages other peers ask for too, a list's first pages
-//   by offset. A keyset cursor or a date_from/date_to delta is one peer's own; putting it there and looking it up
-//   again cost more CPU than building the page from D1 (docs/architecture.md, "Hot pages").
+// - The Cache API of the data centre, shared by its isolates: only pages other peers ask for too, a list's pages by
+//   offset, and only once a page is asked for a second time. A keyset cursor or a date_from/date_to delta is one
+//   peer's own, and most pages are asked for once; storing a page there cost more CPU than building it from D1
+//   (docs/architecture.md, "Serving pulls").
 
 const PAGE_HEADERS = ['X-Total-Count', 'X-Limit', 'Link'] as const
 const MAX_AGE_SECONDS = 600
@@ -28,6 +29,8 @@ interface HotPage {
   head: Uint8Array
   headers: [string, string][]
   bytes: number
+  /** Whether the data centre's Cache API holds it (stored by this isolate, or found there). */
+  inSharedCache: boolean
 }
 const hotPages = new ByteBoundedLru<HotPage>(HOT_PAGE_BYTES)
 
@@ -65,14 +68,21 @@ const sharedRequest = (key: PageKey) => new Request(`https://page-cache.ocpi-edg
 export async function cachedPage(c: Context<OcpiEnv>, key: PageKey): Promise<Response | undefined> {
   const hot = hotPages.get(key.digest) ?? (key.shared ? await fromSharedCache(key) : undefined)
   if (!hot) return undefined
+  // Asked for again: worth sharing with the data centre's other isolates.
+  if (key.shared && !hot.inSharedCache) storeShared(c, key, hot)
   for (const [name, value] of hot.headers) c.header(name, value)
   c.header('X-Cache', 'HIT')
   c.set('ocpiStatusCode', 1000)
+  return c.body(stampedBody(hot), 200, { 'Content-Type': 'application/json' })
+}
+
+/** The page's body, stamped now. */
+function stampedBody(page: HotPage): Uint8Array<ArrayBuffer> {
   const tail = encoder.encode(listBodyTail())
-  const body = new Uint8Array(hot.head.byteLength + tail.byteLength)
-  body.set(hot.head)
-  body.set(tail, hot.head.byteLength)
-  return c.body(body, 200, { 'Content-Type': 'application/json' })
+  const body = new Uint8Array(page.head.byteLength + tail.byteLength)
+  body.set(page.head)
+  body.set(tail, page.head.byteLength)
+  return body
 }
 
 /** A page another isolate put in the Cache API, kept in this isolate's memory from now on. */
@@ -81,10 +91,10 @@ async function fromSharedCache(key: PageKey): Promise<HotPage | undefined> {
   if (!hit) return undefined
   const body = new Uint8Array(await hit.arrayBuffer())
   // The stored body ends with `"timestamp":"<DateTime>"}`, ASCII: its head is everything before that member.
-  const end = body.byteLength - TAIL_SEARCH
-  const at = new TextDecoder().decode(body.subarray(Math.max(0, end))).lastIndexOf('"timestamp":"')
+  const end = Math.max(0, body.byteLength - TAIL_SEARCH)
+  const at = new TextDecoder().decode(body.subarray(end)).lastIndexOf('"timestamp":"')
   if (at < 0) return undefined
-  const page = hotPage(body.slice(0, Math.max(0, end) + at), pageHeaders(hit))
+  const page = hotPage(body.slice(0, end + at), pageHeaders(hit), true)
   hotPages.set(key.digest, page)
   return page
 }
@@ -98,16 +108,19 @@ const pageHeaders = (response: Response): [string, string][] =>
     return value === null ? [] : [[name, value] as [string, string]]
   })
 
-const hotPage = (head: Uint8Array, headers: [string, string][]): HotPage => ({ head, headers, bytes: head.byteLength + 200 })
+const hotPage = (head: Uint8Array, headers: [string, string][], inSharedCache = false): HotPage =>
+  ({ head, headers, bytes: head.byteLength + 200, inSharedCache })
 
-/** Remembers the page just built (its body head and the response's paging headers); the shared copy off the response path. */
-export function rememberPage(c: Context<OcpiEnv>, key: PageKey, head: string, response: Response) {
-  const headers = pageHeaders(response)
-  const page = hotPage(encoder.encode(head), headers)
-  hotPages.set(key.digest, page)
-  if (!key.shared) return
-  const stored = caches.default.put(sharedRequest(key), new Response(`${head}${listBodyTail()}`, {
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${MAX_AGE_SECONDS}`, ...Object.fromEntries(headers) },
+/** Remembers the page just built in this isolate's memory: its body head and the response's paging headers. */
+export function rememberPage(key: PageKey, head: string, response: Response) {
+  hotPages.set(key.digest, hotPage(encoder.encode(head), pageHeaders(response)))
+}
+
+/** Puts a page in the data centre's Cache API, off the response path. */
+function storeShared(c: Context<OcpiEnv>, key: PageKey, page: HotPage) {
+  page.inSharedCache = true
+  const stored = caches.default.put(sharedRequest(key), new Response(stampedBody(page), {
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${MAX_AGE_SECONDS}`, ...Object.fromEntries(page.headers) },
   }))
   try {
     c.executionCtx.waitUntil(stored)

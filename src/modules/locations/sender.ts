@@ -86,7 +86,7 @@ export const sender = new Hono<OcpiEnv>()
     const result = await listSerializedLocations(session.db, views, page, c.var.version)
     const head = serializedPageHead(c, page, { ...result, bookmark: session.bookmark() }, sharedOnlyByPolicy('Locations', views))
     const response = respondListHead(c, head)
-    rememberPage(c, key, head, response)
+    rememberPage(key, head, response)
     return response
   })
   .get('/:location_id', async (c) => {
