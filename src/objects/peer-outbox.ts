@@ -309,7 +309,7 @@ export class PeerOutbox extends DurableObject<Env> {
     try {
       await this.#deliverBatch()
     } catch (error) {
-      this.#recordError(`outbox: ${error instanceof Error ? error.message : String(error)}`)
+      this.#recordError(`outbox: ${errorText(error)}`)
       await this.#scheduleRetry()
     }
   }
@@ -351,18 +351,24 @@ export class PeerOutbox extends DurableObject<Env> {
     let active = 0
     await new Promise<void>((resolve) => {
       const fill = () => {
-        while (!run.halt && active < run.limit && started < BATCH_SIZE) {
-          const row = this.#nextReady()
-          if (!row) break
-          this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
-          started++
-          active++
-          void this.#deliverRow(peer, row, run, concurrency)
-            .catch((error: unknown) => (run.halt ??= { error: `outbox: ${error instanceof Error ? error.message : String(error)}` }))
-            .finally(() => {
-              active--
-              fill()
-            })
+        // A failure here (storage) halts the run like a failed push: the run must still end, or every later alarm
+        // would wait for it (alarm()) and the queue would stall.
+        try {
+          while (!run.halt && active < run.limit && started < BATCH_SIZE) {
+            const row = this.#nextReady()
+            if (!row) break
+            this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
+            started++
+            active++
+            void this.#deliverRow(peer, row, run, concurrency)
+              .catch((error: unknown) => (run.halt ??= { error: `outbox: ${errorText(error)}` }))
+              .finally(() => {
+                active--
+                fill()
+              })
+          }
+        } catch (error) {
+          run.halt ??= { error: `outbox: ${errorText(error)}` }
         }
         if (active === 0) resolve()
       }
@@ -566,6 +572,8 @@ function holdReason(peer: Peer | undefined): string {
   if (!peer.outbound_token) return 'no credentials token to present'
   return `no usable OCPI version (${peer.version})`
 }
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /** Keys of objects that are no personal data; any other key (a token's, a driver tariff's) names a driver. */
 const IMPERSONAL_MODULES = new Set(['locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'])

@@ -63,6 +63,40 @@ describe('PeerOutbox: alarms stay live', () => {
   })
 })
 
+describe('PeerOutbox: a run that fails between deliveries', () => {
+  it('ends, and schedules a retry, when picking the next push fails after one was delivered', async () => {
+    const outbox = peerOutbox(env, (await insertPeer()).id)
+    const outcome = await runInDurableObject(outbox, async (instance: PeerOutbox, state) => {
+      const clock = testClock()
+      const alarms = new AlarmModel(() => clock.now).install(state.storage)
+      const peer = fakePeer(() => ocpiAnswer(1000))
+      restore.push(peer.restore)
+      const settings = { ...env, OUTBOX_CONCURRENCY: '1' }
+      Object.assign(instance, { env: settings })
+      for (const id of ['A', 'B', 'C']) await instance.enqueue(locationChange('PUT', id), EMSP)
+      // Storage fails once, when the run picks its second push (after the first one was answered).
+      const exec = state.storage.sql.exec.bind(state.storage.sql)
+      let picks = 0
+      Object.assign(state.storage.sql, {
+        exec: (query: string, ...bindings: unknown[]) => {
+          if (query.includes('p.in_flight = 0') && ++picks === 2) throw new Error('storage hiccup')
+          return exec(query, ...bindings)
+        },
+      })
+      restore.push(() => Object.assign(state.storage.sql, { exec }))
+      const ran = await Promise.race([alarms.fire(() => instance.alarm()).then(() => 'ended'), new Promise((resolve) => setTimeout(() => resolve('hung'), 2_000))])
+      const afterFailure = { ran, delivered: peer.received.length, live: alarms.live !== null, lastError: (await instance.stats()).last_error }
+      for (let runs = 0; runs < 10 && instance.list(1).length > 0 && alarms.live !== null; runs++) {
+        clock.now = Math.max(clock.now, alarms.live)
+        await alarms.fire(() => instance.alarm())
+      }
+      return { afterFailure, received: peer.received.map((push) => push.url.split('/').at(-1)), depth: instance.list().length }
+    })
+    expect(outcome.afterFailure).toMatchObject({ ran: 'ended', delivered: 1, live: true, lastError: expect.stringContaining('storage hiccup') })
+    expect(outcome).toMatchObject({ received: ['A', 'B', 'C'], depth: 0 })
+  })
+})
+
 type PeerMode = 'ok' | 'server-error' | 'unreachable' | 'slow'
 type Step =
   | { kind: 'write'; object: number; patch: boolean }
