@@ -13,7 +13,11 @@ export function startPlatform(options: {
   timeoutMs?: number
   /** A prebuilt Worker (buildWorker): served without bundling or watching the sources. */
   script?: string
+  /** Appended to the message when a port is taken, e.g. how to choose other ports. */
+  portHint?: string
 }): Promise<RunningPlatform>
+export function isPortFree(port: number): Promise<boolean>
+export function assertPortsFree(ports: Record<string, number>, options: { label: string; hint?: string; graceMs?: number }): Promise<void>
 export function buildWorker(outdir: string): Promise<string>
 export function offlineEnv(): NodeJS.ProcessEnv
 export function superviseUntilServing(child: ChildProcess, url: string, timeoutMs: number, label: string, options?: { forceKill?: boolean }): Promise<RunningPlatform>

@@ -1,5 +1,6 @@
 // Helpers shared by the e2e setup, `npm start` and the benchmark: run wrangler with the project's own Node.
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 
 const WRANGLER = 'node_modules/wrangler/bin/wrangler.js'
 // Offline by design: no metrics, and no fetch of the `Request.cf` placeholder from the internet at every start.
@@ -48,12 +49,43 @@ export async function buildWorker(outdir) {
   return `${outdir}/index.js`
 }
 
+/** True when nothing listens on 127.0.0.1:`port` (a listen there succeeds). */
+export function isPortFree(port) {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', (error) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(false) : reject(error)))
+    server.listen({ port, host: '127.0.0.1' }, () => server.close(() => resolve(true)))
+  })
+}
+
+/**
+ * Fails when one of `ports` (named by what it is for) is taken, naming the port, instead of letting a platform start
+ * beside a stale one that still answers there. A port still held by a platform that is shutting down (a restart) gets
+ * `graceMs` to be released.
+ */
+export async function assertPortsFree(ports, { label, hint = '', graceMs = 5_000 }) {
+  const deadline = Date.now() + graceMs
+  for (const [use, port] of Object.entries(ports)) {
+    while (!(await isPortFree(port))) {
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `${label}: ${use} port ${port} on 127.0.0.1 is already in use. A \`wrangler dev\` or workerd left over from an earlier ` +
+          `run may still hold it: find it with \`lsof -nP -iTCP:${port} -sTCP:LISTEN\` or \`ss -ltnp 'sport = :${port}'\` and stop it${hint ? `, ${hint}` : ''}.`,
+        )
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+}
+
 /**
  * Starts one platform: `wrangler dev` on 127.0.0.1 with its own port, inspector port and state directory, the given
  * PUBLIC_URL and ADMIN_TOKEN, and waits until it answers. The process group is detached so stop() also ends workerd.
+ * Both ports must be free (assertPortsFree); `portHint` completes the message when one is not.
  */
-export async function startPlatform({ port, inspectorPort, persistTo, adminToken, vars = {}, timeoutMs = 90_000, script }) {
+export async function startPlatform({ port, inspectorPort, persistTo, adminToken, vars = {}, timeoutMs = 90_000, script, portHint }) {
   const url = `http://127.0.0.1:${port}`
+  await assertPortsFree({ HTTP: port, inspector: inspectorPort }, { label: `platform on port ${port}`, hint: portHint })
   const varArgs = Object.entries({ PUBLIC_URL: url, ADMIN_TOKEN: adminToken, ...vars }).flatMap(([name, value]) => ['--var', `${name}:${value}`])
   // A prebuilt script (buildWorker) is served as is: no rebuild when sources change while the platform runs.
   const scriptArgs = script ? [script, '--no-bundle', '--config', 'wrangler.toml'] : []

@@ -7,13 +7,14 @@
 import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { buildWorker, offlineEnv, startPlatform, superviseUntilServing } from '../../scripts/wrangler-process.mjs'
+import { assertPortsFree, buildWorker, offlineEnv, startPlatform, superviseUntilServing } from '../../scripts/wrangler-process.mjs'
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token'
 
 export const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 17600)
 const OFFSETS = { locations: 0, push: 1, emsp: 2, cpo: 3, 'charging-cpo': 4, 'charging-emsp': 5 }
 const RUNTIME_OFFSET = { wrangler: 0, workerd: 20 }
+const PORT_HINT = 'or give the bench other ports with BENCH_PORT_BASE'
 
 /** Base URL a platform of this name and runtime listens on (scenarios seed peer URLs before it starts). */
 export function platformUrl(name, runtime = 'workerd') {
@@ -37,7 +38,7 @@ export async function launchPlatform(name, persistTo, vars = {}, { runtime = 'wo
   await rm(join(persistTo, 'v3', 'cache'), { recursive: true, force: true })
   const allVars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: BENCH_ADMIN_TOKEN, ALLOW_PRIVATE_PEER_URLS: 'true', ...vars }
   const running = runtime === 'wrangler'
-    ? await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: allVars, timeoutMs: 120_000, script })
+    ? await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: allVars, timeoutMs: 120_000, script, portHint: PORT_HINT })
     : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort })
   return { ...running, name, runtime, admin: (method, path, body) => adminCall(running.url, method, path, body) }
 }
@@ -48,6 +49,7 @@ export async function launchPlatform(name, persistTo, vars = {}, { runtime = 'wo
  */
 async function startWorkerd({ port, persistTo, vars, script, inspectorPort }) {
   const url = `http://127.0.0.1:${port}`
+  await assertPortsFree({ HTTP: port, ...(inspectorPort ? { inspector: inspectorPort } : {}) }, { label: `workerd platform on port ${port}`, hint: PORT_HINT })
   const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars, inspectorPort })], {
     stdio: ['ignore', 'pipe', 'pipe'], env: offlineEnv(), detached: true,
   })

@@ -6,7 +6,7 @@ import { modules } from './modules'
 import { authenticatePeer } from '../peers/authenticate'
 import type { OcpiEnv } from '../ocpi/context'
 import { respond } from '../ocpi/envelope'
-import { OcpiError } from '../ocpi/errors'
+import { OcpiError, unknownEndpoint } from '../ocpi/errors'
 import { messageIds } from '../ocpi/headers'
 import { interfacePath, type OcpiModule } from '../ocpi/module'
 import { agreedWith } from '../peers/extensions'
@@ -15,7 +15,7 @@ import { ourSideFacing } from '../peers/peer-state'
 import { toOcpiResponse } from '../ocpi/respond-error'
 import { isSupportedVersion, offeredVersions, SUPPORTED_VERSIONS, type OcpiVersion } from '../ocpi/versions'
 
-export const unknownEndpoint = () => new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
+export { unknownEndpoint }
 
 /** Paths a token A may open (credentials.asciidoc: only versions, version details and credentials). */
 const REGISTRATION_PATHS = new Set(['details', 'credentials'])

@@ -59,6 +59,8 @@ type StateRow = {
   paused_until: number
   /** The peer's last answer that was not a retryable failure (epoch ms). */
   last_answer_at: number
+  /** The alarm time this outbox wrote last (epoch ms; 0: none yet). */
+  armed_at: number
 }
 
 /** What one delivery run learned that holds back the whole peer. */
@@ -135,6 +137,7 @@ export class PeerOutbox extends DurableObject<Env> {
     this.#addColumn('outbox_state', 'stale', 'INTEGER NOT NULL DEFAULT 0')
     this.#addColumn('outbox_state', 'paused_until', 'INTEGER NOT NULL DEFAULT 0')
     this.#addColumn('outbox_state', 'last_answer_at', 'INTEGER NOT NULL DEFAULT 0')
+    this.#addColumn('outbox_state', 'armed_at', 'INTEGER NOT NULL DEFAULT 0')
     this.#addColumn('pushes', 'not_before', 'INTEGER NOT NULL DEFAULT 0')
     this.#addColumn('pushes', 'failed_at', 'INTEGER')
   }
@@ -160,7 +163,23 @@ export class PeerOutbox extends DurableObject<Env> {
     // A new object need not wait for another object's backoff, only for the peer-wide one, which it must not cut short.
     const due = Math.max(Date.now(), this.#state().paused_until)
     const alarm = await this.ctx.storage.getAlarm()
-    if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due)
+    // Only an alarm still ahead is sure to run: one whose time has passed may have run already (see #arm).
+    if (alarm === null || alarm > due || alarm <= Date.now()) await this.#arm(due)
+  }
+
+  /**
+   * Sets the alarm to `at`, or to now if that has passed. The runtime schedules an alarm only when a write changes the
+   * stored time, and forgets an alarm once its handler has run, while getAlarm() may still answer its time. Writing
+   * that same time again (a push enqueued in the very millisecond the running alarm was set for) would leave nothing
+   * scheduled and the queue stalled, so a time already due that equals the last one written moves on by 1 ms.
+   */
+  async #arm(at: number) {
+    const now = Date.now()
+    const { armed_at } = this.#state()
+    let time = Math.max(at, now)
+    if (time === armed_at && armed_at <= now) time = armed_at + 1
+    this.#sql.exec('UPDATE outbox_state SET armed_at = ?', time)
+    await this.ctx.storage.setAlarm(time)
   }
 
   async stats(): Promise<OutboxStats> {
@@ -234,7 +253,7 @@ export class PeerOutbox extends DurableObject<Env> {
   async retryNow(): Promise<void> {
     this.#sql.exec('UPDATE outbox_state SET paused_until = 0')
     this.#sql.exec('UPDATE pushes SET not_before = 0')
-    if (this.#depth() > 0) await this.ctx.storage.setAlarm(Date.now())
+    if (this.#depth() > 0) await this.#arm(Date.now())
   }
 
   /** Drops every undelivered push: for a peer that is unregistered for good. Returns how many were dropped. */
@@ -290,7 +309,7 @@ export class PeerOutbox extends DurableObject<Env> {
     try {
       await this.#deliverBatch()
     } catch (error) {
-      this.#recordError(`outbox: ${error instanceof Error ? error.message : String(error)}`)
+      this.#recordError(`outbox: ${errorText(error)}`)
       await this.#scheduleRetry()
     }
   }
@@ -332,18 +351,24 @@ export class PeerOutbox extends DurableObject<Env> {
     let active = 0
     await new Promise<void>((resolve) => {
       const fill = () => {
-        while (!run.halt && active < run.limit && started < BATCH_SIZE) {
-          const row = this.#nextReady()
-          if (!row) break
-          this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
-          started++
-          active++
-          void this.#deliverRow(peer, row, run, concurrency)
-            .catch((error: unknown) => (run.halt ??= { error: `outbox: ${error instanceof Error ? error.message : String(error)}` }))
-            .finally(() => {
-              active--
-              fill()
-            })
+        // A failure here (storage) halts the run like a failed push: the run must still end, or every later alarm
+        // would wait for it (alarm()) and the queue would stall.
+        try {
+          while (!run.halt && active < run.limit && started < BATCH_SIZE) {
+            const row = this.#nextReady()
+            if (!row) break
+            this.#sql.exec('UPDATE pushes SET in_flight = 1 WHERE seq = ?', row.seq)
+            started++
+            active++
+            void this.#deliverRow(peer, row, run, concurrency)
+              .catch((error: unknown) => (run.halt ??= { error: `outbox: ${errorText(error)}` }))
+              .finally(() => {
+                active--
+                fill()
+              })
+          }
+        } catch (error) {
+          run.halt ??= { error: `outbox: ${errorText(error)}` }
         }
         if (active === 0) resolve()
       }
@@ -407,12 +432,12 @@ export class PeerOutbox extends DurableObject<Env> {
 
   /** After a run: at once while pushes are ready, else when the first object's backoff ends. */
   async #scheduleNext() {
-    if (this.#nextReady()) return this.ctx.storage.setAlarm(Date.now())
+    if (this.#nextReady()) return this.#arm(Date.now())
     const { wake } = this.#sql.exec<{ wake: number | null }>(
       `SELECT min(p.not_before) AS wake FROM pushes AS p
        WHERE NOT EXISTS (SELECT 1 FROM pushes AS q WHERE q.object_key = p.object_key AND q.seq < p.seq)`,
     ).one()
-    if (wake !== null) await this.ctx.storage.setAlarm(Math.max(wake, Date.now()))
+    if (wake !== null) await this.#arm(wake)
   }
 
   async #attempt(peer: DeliverablePeer, change: PushChange, to: PartyRef | undefined): Promise<DeliveryOutcome> {
@@ -463,7 +488,7 @@ export class PeerOutbox extends DurableObject<Env> {
     const state = this.#sql.exec<{ failures: number }>('UPDATE outbox_state SET failures = failures + 1 RETURNING failures').one()
     const until = Date.now() + Math.max(notBeforeMs, configuredRetryDelay(this.env, failures ?? state.failures))
     this.#sql.exec('UPDATE outbox_state SET paused_until = ?', until)
-    await this.ctx.storage.setAlarm(until)
+    await this.#arm(until)
   }
 
   /**
@@ -547,6 +572,8 @@ function holdReason(peer: Peer | undefined): string {
   if (!peer.outbound_token) return 'no credentials token to present'
   return `no usable OCPI version (${peer.version})`
 }
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /** Keys of objects that are no personal data; any other key (a token's, a driver tariff's) names a driver. */
 const IMPERSONAL_MODULES = new Set(['locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'])

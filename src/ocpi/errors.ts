@@ -30,6 +30,9 @@ export class OcpiError extends Error {
   }
 }
 
+/** A path no OCPI endpoint answers (in this version, or for this peer): HTTP 404 with 2000. */
+export const unknownEndpoint = () => new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
+
 export const invalid = (path: string, message: string) => new OcpiError(2001, `${path}: ${message}`, { path })
 
 /** An owner write older than what is stored: never applied (management API answers HTTP 409). */

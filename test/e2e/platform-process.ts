@@ -11,7 +11,9 @@ export async function launchPlatform(name: PlatformName, { fresh, vars = {} }: {
     await applyLocalMigrations(persistTo)
   }
   const { port, inspectorPort } = PLATFORMS[name]
-  return startWranglerDev({ port, inspectorPort, persistTo, adminToken: E2E_ADMIN_TOKEN, vars: { ...E2E_VARS, ...vars } }).catch((error) => {
+  return startWranglerDev({
+    port, inspectorPort, persistTo, adminToken: E2E_ADMIN_TOKEN, vars: { ...E2E_VARS, ...vars }, portHint: 'or give this run other ports with E2E_PORT_BASE',
+  }).catch((error) => {
     throw new Error(`platform ${name}: ${error}`)
   })
 }
