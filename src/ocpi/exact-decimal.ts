@@ -32,8 +32,9 @@ function divideRounded(numerator: bigint, denominator: bigint, mode: RoundingMod
     denominator = -denominator
   }
   const quotient = numerator / denominator
-  const remainder = numerator % denominator
-  if (remainder === 0n || mode === ROUND_DOWN) return quotient
+  if (mode === ROUND_DOWN) return quotient
+  const remainder = numerator - quotient * denominator
+  if (remainder === 0n) return quotient
   const away = numerator < 0n ? quotient - 1n : quotient + 1n
   if (mode === ROUND_UP) return away
   const twice = (remainder < 0n ? -remainder : remainder) * 2n
@@ -41,6 +42,9 @@ function divideRounded(numerator: bigint, denominator: bigint, mode: RoundingMod
   if (twice < denominator) return quotient
   return mode === ROUND_HALF_UP || quotient % 2n !== 0n ? away : quotient
 }
+
+const fromNumbers = new Map<number, ExactDecimal>()
+const FROM_NUMBERS_KEPT = 4096
 
 /** What big.js reads: an optional minus, digits with an optional point, an optional exponent. */
 const NUMERIC = /^(-?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i
@@ -66,7 +70,13 @@ export class ExactDecimal {
   static fromNumber(value: number): ExactDecimal {
     if (Number.isSafeInteger(value)) return new ExactDecimal(BigInt(value), 0)
     if (!Number.isFinite(value)) throw new Error(`Invalid number: ${value}`)
-    return ExactDecimal.parse(String(value))
+    // The same few volumes and prices come again and again (0.25 kWh, 0.0472 h): read each text once.
+    let known = fromNumbers.get(value)
+    if (known === undefined) {
+      if (fromNumbers.size >= FROM_NUMBERS_KEPT) fromNumbers.clear()
+      fromNumbers.set(value, (known = ExactDecimal.parse(String(value))))
+    }
+    return known
   }
 
   /** The units of this value at a scale at least its own. */
@@ -143,19 +153,21 @@ export class ExactDecimal {
 
   /** The exact value in plain notation, without trailing zeros (big.js `toFixed()`): `1.5`, `0.0000001`, `0`. */
   toFixed(): string {
+    if (this.scale === 0) return this.units.toString()
     const negative = this.units < 0n
-    let digits = (negative ? -this.units : this.units).toString()
+    const digits = (negative ? -this.units : this.units).toString()
+    // Trailing zeros of the fraction are not written.
+    let end = digits.length
     let scale = this.scale
-    while (scale > 0 && digits.endsWith('0')) {
-      digits = digits.slice(0, -1)
+    while (scale > 0 && end > 0 && digits.charCodeAt(end - 1) === 48) {
+      end--
       scale--
     }
-    if (digits === '0' || digits === '') return '0'
-    let text = digits
-    if (scale > 0) {
-      const padded = digits.padStart(scale + 1, '0')
-      text = `${padded.slice(0, -scale)}.${padded.slice(-scale)}`
-    }
+    if (end === 0) return '0'
+    const kept = end === digits.length ? digits : digits.slice(0, end)
+    if (scale === 0) return negative ? `-${kept}` : kept
+    const padded = kept.length > scale ? kept : kept.padStart(scale + 1, '0')
+    const text = `${padded.slice(0, -scale)}.${padded.slice(-scale)}`
     return negative ? `-${text}` : text
   }
 
