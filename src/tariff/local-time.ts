@@ -110,7 +110,10 @@ const numberAt = (text: string, index: number, length: number) => {
   for (let position = index; position < index + length; position++) value = value * 10 + digitAt(text, position)
   return value
 }
-const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate()
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+/** Gregorian: a leap year is divisible by 4, and by 400 when it is by 100. */
+const daysInMonth = (year: number, month: number) =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1]!
 
 /**
  * Epoch milliseconds of the usual form of an OCPI DateTime, `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ`

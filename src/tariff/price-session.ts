@@ -257,9 +257,15 @@ function pricedPeriods(pieces: Piece[], rows: Row[]): PricedPeriod[] {
       start_date_time: dateTimeOf(piece.start),
       end_date_time: dateTimeOf(piece.end),
       dimensions: pieceRows.map((row) => ({
-        type: row.dimension, unit: UNITS[row.dimension], volume: toText(row.volume), billed_volume: toText(row.billed),
+        type: row.dimension, unit: UNITS[row.dimension], ...volumeTexts(row),
         price_component: row.applied ? appliedOutput(row.applied) : null, cost: costOf(row.before, row.tax ? [row.tax] : []),
       })),
     }
   })
+}
+
+/** Most rows bill exactly their volume (step_size changes only the last): its text is then made once. */
+function volumeTexts(row: Row): { volume: string; billed_volume: string } {
+  const volume = toText(row.volume)
+  return { volume, billed_volume: row.billed === row.volume ? volume : toText(row.billed) }
 }
