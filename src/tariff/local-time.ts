@@ -69,6 +69,12 @@ const dates = new Map<number, { date: string; weekday: number }>()
 export function localTimeAt(epochSeconds: number, timeZone: string): LocalTime {
   const local = epochSeconds + offsetAt(epochSeconds, timeZone)
   const day = Math.floor(local / SECONDS_PER_DAY)
+  const known = dateOfDay(day)
+  return { date: known.date, weekday: known.weekday, secondOfDay: local - day * SECONDS_PER_DAY }
+}
+
+/** The date and weekday of a day counted from 1970-01-01. */
+function dateOfDay(day: number): { date: string; weekday: number } {
   let known = dates.get(day)
   if (!known) {
     const date = new Date(day * SECONDS_PER_DAY * 1000)
@@ -76,7 +82,59 @@ export function localTimeAt(epochSeconds: number, timeZone: string): LocalTime {
     if (dates.size > 10_000) dates.clear()
     dates.set(day, known)
   }
-  return { date: known.date, weekday: known.weekday, secondOfDay: local - day * SECONDS_PER_DAY }
+  return known
+}
+
+const MS_PER_DAY = 86_400_000
+/** 10000-01-01T00:00:00Z: from there on, and before 1970, toISOString is left to do it. */
+const YEAR_10000_MS = 253_402_300_800_000
+
+/** An instant (epoch milliseconds) as toISOString writes it, from the table of dates: an OCPI DateTime. */
+export function isoDateTimeOf(epochMs: number): string {
+  if (!Number.isSafeInteger(epochMs) || epochMs < 0 || epochMs >= YEAR_10000_MS) return new Date(epochMs).toISOString()
+  const day = Math.floor(epochMs / MS_PER_DAY)
+  const inDay = epochMs - day * MS_PER_DAY
+  const { date } = dateOfDay(day)
+  const hours = Math.floor(inDay / 3_600_000)
+  const minutes = Math.floor((inDay % 3_600_000) / 60_000)
+  const seconds = Math.floor((inDay % 60_000) / 1000)
+  return `${date}T${pad(hours)}:${pad(minutes)}:${pad(seconds)}.${pad(inDay % 1000, 3)}Z`
+}
+
+const digitAt = (text: string, index: number) => {
+  const code = text.charCodeAt(index)
+  return code >= 48 && code <= 57 ? code - 48 : Number.NaN
+}
+const numberAt = (text: string, index: number, length: number) => {
+  let value = 0
+  for (let position = index; position < index + length; position++) value = value * 10 + digitAt(text, position)
+  return value
+}
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+/** Gregorian: a leap year is divisible by 4, and by 400 when it is by 100. */
+const daysInMonth = (year: number, month: number) =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1]!
+
+/**
+ * Epoch milliseconds of the usual form of an OCPI DateTime, `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ`
+ * (a year from 1000), read without a regular expression or Date.parse; undefined for anything else, which the
+ * caller reads the general way (src/ocpi/types.ts toEpochMs). Same calendar checks: no 31 April, no hour 24.
+ */
+export function usualDateTimeMs(text: string): number | undefined {
+  const { length } = text
+  if ((length !== 20 && length !== 24) || text[length - 1] !== 'Z' || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined
+  if (length === 24 && text[19] !== '.') return undefined
+  const year = numberAt(text, 0, 4)
+  const month = numberAt(text, 5, 2)
+  const day = numberAt(text, 8, 2)
+  const hour = numberAt(text, 11, 2)
+  const minute = numberAt(text, 14, 2)
+  const second = numberAt(text, 17, 2)
+  const millisecond = length === 24 ? numberAt(text, 20, 3) : 0
+  // NaN (a non-digit) fails every comparison.
+  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && millisecond >= 0)) return undefined
+  if (day > daysInMonth(year, month)) return undefined
+  return Date.UTC(year, month - 1, day, hour, minute, second, millisecond)
 }
 
 /**

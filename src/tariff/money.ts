@@ -55,8 +55,13 @@ export class CostSum {
 }
 
 export function costOf(before: Decimal, taxes: Tax[]): Cost {
-  const lines: TaxLine[] = taxes.map((tax) => ({ name: 'VAT', percentage: tax.rate === null ? null : toText(tax.rate), amount: toText(tax.amount) }))
-  return { before_taxes: toText(before), taxes: lines, after_taxes: toText(before.plus(sum(taxes.map((tax) => tax.amount)))) }
+  const lines: TaxLine[] = []
+  let after = before
+  for (const tax of taxes) {
+    lines.push({ name: 'VAT', percentage: tax.rate === null ? null : toText(tax.rate), amount: toText(tax.amount) })
+    after = after.plus(tax.amount)
+  }
+  return { before_taxes: toText(before), taxes: lines, after_taxes: toText(after) }
 }
 
 /**
@@ -75,11 +80,13 @@ export function allocate<T>(total: Decimal, parts: readonly T[], weightOf: (part
     return { part, share, remainder: exact.minus(share) }
   })
   let left = total.minus(sum(shares.map(({ share }) => share)))
-  // A stable sort: on equal remainders the earlier part gets the unit.
-  for (const entry of [...shares].sort((a, b) => b.remainder.cmp(a.remainder))) {
-    if (left.lt(MONEY_UNIT)) break
-    entry.share = entry.share.plus(MONEY_UNIT)
-    left = left.minus(MONEY_UNIT)
+  // A stable sort: on equal remainders the earlier part gets the unit. Nothing left over: nothing to sort.
+  if (!left.lt(MONEY_UNIT)) {
+    for (const entry of [...shares].sort((a, b) => b.remainder.cmp(a.remainder))) {
+      if (left.lt(MONEY_UNIT)) break
+      entry.share = entry.share.plus(MONEY_UNIT)
+      left = left.minus(MONEY_UNIT)
+    }
   }
   return shares.map(({ part, share }) => ({ part, share }))
 }

@@ -20,6 +20,7 @@ interface Applied {
   element: CompiledElement
   componentIndex: number
   component: PriceComponent
+  output?: AppliedComponent
 }
 
 interface Row {
@@ -64,6 +65,7 @@ export function priceSession(tariff: Tariff, usage: SessionUsage, context: Prici
     throw new PricingError(`Unknown time zone: ${context.time_zone}`, 'time_zone')
   }
   const elements = tariff.elements.map(compileElement)
+  const elementComponents = componentsOf(elements)
   const timeline = buildTimeline(usage)
   const pieces = cutAtInstants(cutAtEnergies(timeline.pieces, energyBoundaries(elements)), instantBoundaries(elements, timeline, context.time_zone))
 
@@ -81,7 +83,7 @@ export function priceSession(tariff: Tariff, usage: SessionUsage, context: Prici
   for (const [pieceIndex, piece] of pieces.entries()) {
     const phase: Phase = piece.kind === 'RESERVATION' ? 'reservation' : 'session'
     const phaseStart = phase === 'reservation' ? (timeline.reservationStart ?? piece.start) : timeline.sessionStart
-    const find = componentFinder(candidates[phase], stateOf(piece, phaseStart, context.time_zone))
+    const find = componentFinder(candidates[phase], elementComponents, stateOf(piece, phaseStart, context.time_zone))
     const row = (dimension: BilledDimension, volume: Decimal, type: ComponentType) =>
       rows.push({ piece: pieceIndex, phase, dimension, volume, billed: volume, applied: find(type), before: ZERO, tax: null })
 
@@ -130,17 +132,29 @@ export function priceSession(tariff: Tariff, usage: SessionUsage, context: Prici
   }
 }
 
+/** Per element, the first PriceComponent of each type, found once per pricing rather than once per stretch. */
+type ElementComponents = Map<CompiledElement, Partial<Record<ComponentType, Applied>>>
+
+function componentsOf(elements: CompiledElement[]): ElementComponents {
+  const byElement: ElementComponents = new Map()
+  for (const element of elements) {
+    const firsts: Partial<Record<ComponentType, Applied>> = {}
+    for (const [componentIndex, component] of element.element.price_components.entries()) firsts[component.type] ??= { element, componentIndex, component }
+    byElement.set(element, firsts)
+  }
+  return byElement
+}
+
 /** The first candidate element whose restrictions hold here and that has a component of the type. */
-function componentFinder(candidates: CompiledElement[], state: PieceState): (type: ComponentType) => Applied | null {
+function componentFinder(candidates: CompiledElement[], components: ElementComponents, state: PieceState): (type: ComponentType) => Applied | null {
   const holds = new Map<number, boolean>()
   return (type) => {
     for (const element of candidates) {
-      const componentIndex = element.element.price_components.findIndex((component) => component.type === type)
-      const component = element.element.price_components[componentIndex]
-      if (!component) continue
+      const applied = components.get(element)?.[type]
+      if (!applied) continue
       let elementHolds = holds.get(element.index)
       if (elementHolds === undefined) holds.set(element.index, (elementHolds = restrictionsHold(element, state)))
-      if (elementHolds) return { element, componentIndex, component }
+      if (elementHolds) return applied
     }
     return null
   }
@@ -214,7 +228,13 @@ function priceComponents(rows: Row[], tariff: Tariff): PricedComponent[] {
   })
 }
 
-function appliedOutput({ element, componentIndex, component }: Applied): AppliedComponent {
+/** The same component's output for every row it prices: its texts made once, the object copied (none is shared). */
+function appliedOutput(applied: Applied): AppliedComponent {
+  applied.output ??= newAppliedOutput(applied)
+  return { ...applied.output }
+}
+
+function newAppliedOutput({ element, componentIndex, component }: Applied): AppliedComponent {
   return {
     element_index: element.index, component_index: componentIndex, type: component.type, price: toText(fromNumber(component.price)),
     vat: component.vat === undefined ? null : toText(fromNumber(component.vat)), step_size: component.step_size,
@@ -223,7 +243,11 @@ function appliedOutput({ element, componentIndex, component }: Applied): Applied
 
 function pricedPeriods(pieces: Piece[], rows: Row[]): PricedPeriod[] {
   const byPiece = new Map<number, Row[]>()
-  for (const row of rows) byPiece.set(row.piece, [...(byPiece.get(row.piece) ?? []), row])
+  for (const row of rows) {
+    const pieceRows = byPiece.get(row.piece)
+    if (pieceRows) pieceRows.push(row)
+    else byPiece.set(row.piece, [row])
+  }
   return [...byPiece.entries()].map(([index, pieceRows]) => {
     const piece = pieces[index]
     if (!piece) throw new RangeError(`A priced row names piece ${index} of ${pieces.length}`)
@@ -233,9 +257,15 @@ function pricedPeriods(pieces: Piece[], rows: Row[]): PricedPeriod[] {
       start_date_time: dateTimeOf(piece.start),
       end_date_time: dateTimeOf(piece.end),
       dimensions: pieceRows.map((row) => ({
-        type: row.dimension, unit: UNITS[row.dimension], volume: toText(row.volume), billed_volume: toText(row.billed),
+        type: row.dimension, unit: UNITS[row.dimension], ...volumeTexts(row),
         price_component: row.applied ? appliedOutput(row.applied) : null, cost: costOf(row.before, row.tax ? [row.tax] : []),
       })),
     }
   })
+}
+
+/** Most rows bill exactly their volume (step_size changes only the last): its text is then made once. */
+function volumeTexts(row: Row): { volume: string; billed_volume: string } {
+  const volume = toText(row.volume)
+  return { volume, billed_volume: row.billed === row.volume ? volume : toText(row.billed) }
 }

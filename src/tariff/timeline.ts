@@ -1,4 +1,4 @@
-import { Decimal, epochSecondsOf, fromNumber, max, SECONDS_PER_HOUR, sum, ZERO } from './decimal'
+import { Decimal, epochSecondsOf, fromNumber, fromText, max, SECONDS_PER_HOUR, sum, ZERO } from './decimal'
 import { type CdrDimensionType, type ChargingPeriod, PricingError, type SessionUsage } from './types'
 
 // A session as a line through time and energy: pieces that each are one kind of use (reservation, charging,
@@ -67,7 +67,7 @@ function measuresOf(volumes: Map<CdrDimensionType, Decimal>): Measures {
 }
 
 /** Hours rounded to 4 decimals (types: "numbers use 4 decimals") are up to 0.18 s off the clock. */
-const ROUNDING_TOLERANCE_SECONDS = new Decimal('0.2')
+const ROUNDING_TOLERANCE_SECONDS = fromText('0.2')
 
 /**
  * A period's durations are reported in hours, rounded; its length on the clock is exact. When the durations add up
@@ -146,10 +146,10 @@ export function buildTimeline(usage: SessionUsage): Timeline {
   }
 
   let cumulative = ZERO
-  const placed: Piece[] = pieces.map(({ energy, ...piece }) => {
+  const placed: Piece[] = pieces.map(({ period, kind, timeBilled, start, end, energy, measures }) => {
     const energyStart = cumulative
     cumulative = cumulative.plus(energy)
-    return { ...piece, energyStart, energyEnd: cumulative }
+    return { period, kind, timeBilled, start, end, energyStart, energyEnd: cumulative, measures }
   })
   const sessionPiece = placed.find((piece) => piece.kind !== 'RESERVATION')
   const reservationPiece = placed.find((piece) => piece.kind === 'RESERVATION')
