@@ -61,7 +61,8 @@ export async function chargingScenario({ parameters, log, track, stop }) {
     const fakePeer = await cpo.admin('POST', '/peers/connect', { versions_url: fake.versionsUrl, token_a: tokenA, name: 'bench eMSP peer' })
 
     const roundTrip = await measureCommandRoundTrip({ emsp, peerId: emspPeer.peer_id, evses: evses.slice(0, commandCount), log })
-    const live = await measureLiveSessions({ cpo, fake, evses: evses.slice(commandCount, commandCount + sessionCount), updateSeconds, rounds, startBudgetS: parameters.session_start_budget_s, log })
+    const outboxToPeer = async () => (await cpo.admin('GET', `/peers/${fakePeer.peer_id}`)).outbox
+    const live = await measureLiveSessions({ cpo, fake, outboxToPeer, evses: evses.slice(commandCount, commandCount + sessionCount), updateSeconds, rounds, startBudgetS: parameters.session_start_budget_s, log })
     // The CPO's outbox towards the peer: delivered, coalesced (an update superseded by a newer one of the same session
     // while queued: not lost, the newer state carries it), failures, depth.
     const outbox = (await cpo.admin('GET', `/peers/${fakePeer.peer_id}`)).outbox
@@ -145,7 +146,7 @@ async function measureCommandRoundTrip({ emsp, peerId, evses, log }) {
   return { latencies, states, stats: { p50_ms: ms(percentile(latencies, 50)), p99_ms: ms(percentile(latencies, 99)) } }
 }
 
-async function measureLiveSessions({ cpo, fake, evses, updateSeconds, rounds, startBudgetS, log }) {
+async function measureLiveSessions({ cpo, fake, outboxToPeer, evses, updateSeconds, rounds, startBudgetS, log }) {
   const started = await startSessions({ cpo, fake, evses, budgetMs: startBudgetS * 1000, log })
   log(`charging: ${started.active} of ${evses.length} sessions ACTIVE at the eMSP peer after ${round(started.seconds, 1)} s (${JSON.stringify(started.outcomes)}); measuring ${rounds} rounds of ${updateSeconds} s`)
 
@@ -156,9 +157,11 @@ async function measureLiveSessions({ cpo, fake, evses, updateSeconds, rounds, st
   const group = [cpo.child.pid]
   const windowStart = Date.now()
   const cpuBefore = await processGroupCpuMs(group)
-  await sleep(rounds * updateSeconds * 1000)
+  const outboxBefore = await outboxToPeer()
+  await sleep(rounds * updateSeconds * 1000 - (Date.now() - windowStart))
   const cpuAfter = await processGroupCpuMs(group)
   const windowEnd = Date.now()
+  const outboxAfter = await outboxToPeer()
   const after = await ownSessions(cpo)
   const windowSeconds = (windowEnd - windowStart) / 1000
 
@@ -189,6 +192,12 @@ async function measureLiveSessions({ cpo, fake, evses, updateSeconds, rounds, st
     updates_received_in_order: proof.received, updates_superseded_in_outbox: proof.superseded, duplicates: proof.duplicates, out_of_order: proof.outOfOrder,
     sessions_latest_state_not_received: proof.lost, settle_ms: settleMs,
     cpo_workerd_cpu_ms_per_update: cpuMsPerUpdate,
+    cpo_workerd_cpu_share_of_a_core: cpuBefore && cpuAfter ? round((cpuAfter.workerd - cpuBefore.workerd) / (windowEnd - windowStart), 2) : undefined,
+    // What the CPO's outbox towards the peer did in the window: pushes delivered, and queued ones replaced by newer.
+    outbox_in_window: outboxBefore && outboxAfter ? {
+      delivered: outboxAfter.delivered - outboxBefore.delivered, delivered_per_second: round((outboxAfter.delivered - outboxBefore.delivered) / windowSeconds, 1),
+      coalesced: outboxAfter.coalesced - outboxBefore.coalesced, depth_at_start: outboxBefore.depth, depth_at_end: outboxAfter.depth,
+    } : undefined,
     cdrs_received: fake.cdrs.length,
     requests_refused_by_peer: fake.refused.length,
     refused_sample: fake.refused.slice(0, 5),
