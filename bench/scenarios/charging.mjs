@@ -23,7 +23,7 @@ const FAKE = { country_code: 'DE', party_id: 'BFK' }
 const EVSES_PER_LOCATION = 10
 /** START_SESSION commands the eMSP peer posts at once, at most, while starting the sessions. */
 const START_POSTS = 8
-/** START_SESSION commands whose CommandResult has not reached the peer yet, at most: the back-pressure. */
+/** Starts in progress (command sent, session not yet ACTIVE at the peer), at most: the back-pressure. */
 const START_WINDOW = 32
 /** Times one session's START_SESSION is sent when the CPO refuses it or the charge point fails. */
 const START_ATTEMPTS = 3
@@ -215,9 +215,9 @@ async function measureLiveSessions({ cpo, fake, outboxToPeer, evses, updateSecon
 }
 
 /**
- * Starts the sessions from the eMSP peer at the rate the CPO's command path sustains: at most START_POSTS commands
- * posted at once and at most START_WINDOW commands whose CommandResult has not come back yet, so a busy CPO slows the
- * starts down instead of queueing commands until they time out. A refused or failed start is sent again
+ * Starts the sessions from the eMSP peer at the rate the CPO sustains: at most START_POSTS commands posted at once and
+ * at most START_WINDOW starts in progress (command sent, session not yet ACTIVE at the peer), so a busy CPO slows the
+ * starts down instead of queueing commands until they time out, or session pushes in its outbox. A refused or failed start is sent again
  * (START_ATTEMPTS in all). Then waits until every accepted session is ACTIVE at the peer (its first push); all of it
  * within the budget.
  */
@@ -276,9 +276,12 @@ async function startSessions({ fake, cpo, evses, budgetMs, log }) {
   }
   const pending = () => queue.length > 0 || awaitingResult.size > 0 || [...accepted].some((uid) => !active.has(uid))
   while (pending() && Date.now() - startedAt < budgetMs) {
-    while (queue.length > 0 && posting < START_POSTS && awaitingResult.size < START_WINDOW) void send(queue.shift())
+    // A start is complete when the peer holds the session: commands whose session is not there yet fill the window,
+    // so new sessions come no faster than the CPO answers commands and its outbox brings their pushes to the peer.
+    const starting = () => awaitingResult.size + accepted.size - [...accepted].filter((uid) => active.has(uid)).length
+    while (queue.length > 0 && posting < START_POSTS && starting() < START_WINDOW) void send(queue.shift())
     if (Date.now() >= nextLog) {
-      log(`charging: ${active.size} sessions ACTIVE at the eMSP peer, ${accepted.size} accepted, ${awaitingResult.size} awaiting their result, ${queue.length} to send`)
+      log(`charging: ${active.size} sessions ACTIVE at the eMSP peer, ${accepted.size} accepted by the charge point, ${awaitingResult.size} awaiting their CommandResult, ${queue.length} to send`)
       nextLog += 15_000
     }
     await sleep(10)
