@@ -134,7 +134,7 @@ const isNamespace = (value: unknown): value is DurableObjectNamespace =>
 export async function countedFetch(counting: CountingEnv, input: string, init?: RequestInit): Promise<{ response: Response; body: string; cost: RequestCost }> {
   counting.reset()
   const ctx = createExecutionContext()
-  const response = await worker.fetch(new Request(input.startsWith('http') ? input : `http://localhost${input}`, init), counting.env, ctx)
+  const response = await worker.fetch(new Request(input.startsWith('http') ? input : `http://localhost${input}`, init), counting.env as unknown as Parameters<typeof worker.fetch>[1], ctx)
   const body = await response.text()
   await waitOnExecutionContext(ctx)
   return { response, body, cost: counting.cost() }

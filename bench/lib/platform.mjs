@@ -29,7 +29,7 @@ function portOf(name, runtime) {
 // reload a platform in the middle of a measurement nor mix two versions of the code in one report.
 let worker
 
-export async function launchPlatform(name, persistTo, vars = {}, { runtime = 'workerd' } = {}) {
+export async function launchPlatform(name, persistTo, vars = {}, { runtime = 'workerd', inspectorPort } = {}) {
   const port = portOf(name, runtime)
   worker ??= buildWorker('bench/.state/build/worker')
   const script = await worker
@@ -38,7 +38,7 @@ export async function launchPlatform(name, persistTo, vars = {}, { runtime = 'wo
   const allVars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: BENCH_ADMIN_TOKEN, ALLOW_PRIVATE_PEER_URLS: 'true', ...vars }
   const running = runtime === 'wrangler'
     ? await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: allVars, timeoutMs: 120_000, script })
-    : await startWorkerd({ port, persistTo, vars: allVars, script })
+    : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort })
   return { ...running, name, runtime, admin: (method, path, body) => adminCall(running.url, method, path, body) }
 }
 
@@ -46,9 +46,9 @@ export async function launchPlatform(name, persistTo, vars = {}, { runtime = 'wo
  * The production-like platform: a Node process (its own process group, so stop() also ends workerd) that starts
  * workerd through Miniflare and only supervises it; requests go straight to workerd's socket.
  */
-async function startWorkerd({ port, persistTo, vars, script }) {
+async function startWorkerd({ port, persistTo, vars, script, inspectorPort }) {
   const url = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars })], {
+  const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars, inspectorPort })], {
     stdio: ['ignore', 'pipe', 'pipe'], env: offlineEnv(), detached: true,
   })
   return superviseUntilServing(child, url, 120_000, `workerd platform on port ${port}`, { forceKill: true })

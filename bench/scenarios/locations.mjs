@@ -21,24 +21,7 @@ export async function locationsScenario({ parameters, log, track, stop }) {
   // The ceiling needs no module: without the locations module it is measured alone and the pages are skipped.
   const missing = await moduleMissing('locations')
   const count = missing ? 0 : parameters.locations
-  const state = await cachedState(missing ? 'ceiling' : `locations-${count}`, {
-    files: [...LOCATION_SEED_FILES, 'bench/seed/peers.mjs', 'bench/scenarios/locations.mjs'],
-    parameters: { count },
-    log,
-    seed: async (dir) => {
-      const db = await openLocalD1(dir)
-      try {
-        insertHostedParty(db, { country_code: CPO.countryCode, party_id: CPO.partyId, role: 'CPO', name: 'Bench Charging B.V.' })
-        insertConnectedPeer(db, { id: READER.id, name: 'bench reader', token: READER.token, roles: [READER.role] })
-        if (count > 0) {
-          log(`locations: seeding ${count} locations`)
-          await seedLocations(db, { count, ...CPO, baseTime: BASE_TIME })
-        }
-      } finally {
-        db.close()
-      }
-    },
-  })
+  const state = await locationsState({ count, missing, log })
   // Pulls only read, so the platform serves straight from the cached state (no copy of a gigabyte of rows). The
   // production-like runtime (workerd without wrangler's proxy) gets every row and the targets; `wrangler dev` the
   // floor, the ceiling and the first page, for the comparison. Each runtime's ratios use its own floor.
@@ -62,6 +45,31 @@ export async function locationsScenario({ parameters, log, track, stop }) {
     parameters: { count, page_size: parameters.page_size, evses_per_location: 3, connectors_per_evse: 2, delta_share: DELTA_SHARE, runtimes: parameters.runtimes, seeded_by: 'SQL rows built with src/modules/locations/store.ts code, written to the local D1 file', peer_auth: 'peer row + SHA-256 token hash inserted with SQL' },
   }
 }
+
+/** The seeded state of `count` locations of one hosted CPO and one connected reader eMSP (cached, bench/lib/state.mjs). */
+export async function locationsState({ count, missing = false, log = () => {} }) {
+  return cachedState(missing ? 'ceiling' : `locations-${count}`, {
+    files: [...LOCATION_SEED_FILES, 'bench/seed/peers.mjs', 'bench/scenarios/locations.mjs'],
+    parameters: { count },
+    log,
+    seed: async (dir) => {
+      const db = await openLocalD1(dir)
+      try {
+        insertHostedParty(db, { country_code: CPO.countryCode, party_id: CPO.partyId, role: 'CPO', name: 'Bench Charging B.V.' })
+        insertConnectedPeer(db, { id: READER.id, name: 'bench reader', token: READER.token, roles: [READER.role] })
+        if (count > 0) {
+          log(`locations: seeding ${count} locations`)
+          await seedLocations(db, { count, ...CPO, baseTime: BASE_TIME })
+        }
+      } finally {
+        db.close()
+      }
+    },
+  })
+}
+
+/** The token of the reader eMSP the locations state holds. */
+export const READER_TOKEN = READER.token
 
 /** The rows of one runtime; `full` adds the deep pages, the full sync, the open-loop latency and the targets. */
 async function measureRuntime(platform, { parameters, log, count, missing, full }) {

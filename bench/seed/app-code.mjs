@@ -17,5 +17,9 @@ export async function importAppCode(name, exports) {
     bundle: true, platform: 'node', format: 'esm', target: 'node22', outfile, logLevel: 'error',
     external: ['cloudflare:*'],
   })
-  return import(`${pathToFileURL(resolve(outfile)).href}?${Date.now()}`)
+  const code = await import(`${pathToFileURL(resolve(outfile)).href}?${Date.now()}`)
+  // esbuild drops a re-export a TypeScript module lacks (it could have been a type): a moved name would seed undefined.
+  const missing = Object.entries(exports).flatMap(([module, names]) => names.filter((name) => code[name] === undefined).map((name) => `${name} from ${module}`))
+  if (missing.length > 0) throw new Error(`bench seed code: no ${missing.join(', ')}`)
+  return code
 }

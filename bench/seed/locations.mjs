@@ -10,7 +10,7 @@ export const LOCATION_COLUMNS = ['key', 'peer_id', 'country_code', 'party_id', '
 /** Files whose content decides the seeded rows (part of the state cache key). */
 export const LOCATION_SEED_FILES = [
   'bench/seed/locations.mjs', 'bench/seed/location-generator.mjs',
-  'src/modules/locations/store.ts', 'src/ocpi/objects/location.ts', 'src/ocpi/version-adapters.ts', 'src/ocpi/types.ts',
+  'src/modules/locations/store.ts', 'src/ocpi/objects/location.ts', 'src/ocpi/objects/version-maps.ts', 'src/ocpi/version-adapters.ts', 'src/ocpi/types.ts',
 ]
 
 export async function seedLocations(db, { count, countryCode, partyId, baseTime }) {
@@ -18,7 +18,8 @@ export async function seedLocations(db, { count, countryCode, partyId, baseTime 
   if (columns.join() !== LOCATION_COLUMNS.join()) throw new Error(`locations table changed: ${columns.join()} (the bench seeder writes ${LOCATION_COLUMNS.join()})`)
   const app = await importAppCode('locations', {
     'src/modules/locations/store': ['locationKey'],
-    'src/ocpi/objects/location': ['Location', 'locationVersions'],
+    'src/ocpi/objects/location': ['Location'],
+    'src/ocpi/objects/version-maps': ['locationVersions'],
     'src/ocpi/version-adapters': ['toWire'],
     'src/ocpi/types': ['toEpochMs'],
   })

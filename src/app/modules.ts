@@ -1,6 +1,8 @@
 import type { OcpiModule } from '../ocpi/module'
 import { serveModules } from '../peers/served-modules'
 import { onSharingPolicyChange } from '../modules/locations/policy-change'
+import { onOwnLocationWrite } from '../modules/locations/owner'
+import { pushBookingLocationsOnLocationChange } from '../modules/bookings/push-booking-locations'
 import { republishTariffsForPolicy } from '../modules/tariffs/push'
 import { cdrs } from '../modules/cdrs'
 import { commands } from '../modules/commands'
@@ -26,3 +28,5 @@ export const modules: OcpiModule[] = [hubclientinfo, locationsModule, tariffs, x
 serveModules(modules)
 // Tariffs follow the locations that use them (docs/tariffs.md), so a location sharing policy decides them too.
 onSharingPolicyChange(republishTariffsForPolicy)
+// A hosted CPO's BookingLocations derive from its locations (docs/bookings.md), so a location change may push them.
+onOwnLocationWrite(pushBookingLocationsOnLocationChange)

@@ -13,7 +13,7 @@ import { agreedWith } from '../peers/extensions'
 import { interfaceOf, isSingleParty } from '../peers/one-party-connection'
 import { ourSideFacing } from '../peers/peer-state'
 import { toOcpiResponse } from '../ocpi/respond-error'
-import { isSupportedVersion, offeredVersions, type OcpiVersion } from '../ocpi/versions'
+import { isSupportedVersion, offeredVersions, SUPPORTED_VERSIONS, type OcpiVersion } from '../ocpi/versions'
 
 export const unknownEndpoint = () => new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
 
@@ -32,33 +32,45 @@ ocpi.get('/versions', authenticatePeer({ allowTokenA: true }), (c) =>
   respond(c, offeredVersions(c.env).map((version) => ({ version, url: `${publicBase(c)}/ocpi/${version}/details` }))),
 )
 
-ocpi.use('/:version/*', async (c, next) => {
-  const version = c.req.param('version')
-  if (!isSupportedVersion(version) || !offeredVersions(c.env).includes(version)) {
-    throw new OcpiError(3002, `Unsupported version: ${version}`, { http_status: 404 })
-  }
-  c.set('version', version)
-  const segment = c.req.path.split('/')[3] ?? ''
-  return authenticatePeer({ allowTokenA: REGISTRATION_PATHS.has(segment) })(c, next)
-})
+// One sub-app per version under a static prefix, not a `/:version` parameter: with static prefixes Hono's RegExpRouter
+// (one regular expression for every route) can serve the whole app; a parameter in front of the module paths made it
+// fall back to the trie router, whose matching was a fifth of a cheap request's CPU.
+for (const version of SUPPORTED_VERSIONS) ocpi.route(`/${version}`, versionApp(version))
 
-ocpi.get('/:version/details', async (c) => respond(c, await versionDetails(c, c.var.version)))
-ocpi.route('/:version/credentials', credentials)
-
-for (const module of modules) {
-  for (const role of ['SENDER', 'RECEIVER'] as const) {
-    const app = role === 'SENDER' ? module.sender : module.receiver
-    if (!app) continue
-    const path = `/:version/${interfacePath(module, role)}`
-    ocpi.use(path, servedToPeer(module, role))
-    ocpi.use(`${path}/*`, servedToPeer(module, role))
-    ocpi.route(path, app)
+function versionApp(version: OcpiVersion) {
+  const app = new Hono<OcpiEnv>()
+  app.use('*', async (c, next) => {
+    if (!offeredVersions(c.env).includes(version)) throw unsupportedVersion(version)
+    c.set('version', version)
+    const segment = c.req.path.split('/')[3] ?? ''
+    return authenticatePeer({ allowTokenA: REGISTRATION_PATHS.has(segment) })(c, next)
+  })
+  app.get('/details', async (c) => respond(c, await versionDetails(c, version)))
+  app.route('/credentials', credentials)
+  for (const module of modules) {
+    if (module.versions && !module.versions.includes(version)) continue
+    for (const role of ['SENDER', 'RECEIVER'] as const) {
+      const served = role === 'SENDER' ? module.sender : module.receiver
+      if (!served) continue
+      const path = `/${interfacePath(module, role)}`
+      app.use(path, servedToPeer(module, role))
+      app.use(`${path}/*`, servedToPeer(module, role))
+      app.route(path, served)
+    }
   }
+  return app
 }
 
-ocpi.notFound(() => {
-  throw unknownEndpoint()
-})
+const unsupportedVersion = (version: string) => new OcpiError(3002, `Unsupported version: ${version}`, { http_status: 404 })
+/** A first segment shaped like a version number: a version we do not speak (3002), not an unknown endpoint. */
+const VERSION_SEGMENT = /^\/ocpi\/(\d+\.\d+(?:\.\d+)?)(?:\/|$)/
+
+/** What an unmatched OCPI path is: a version we do not speak (3002), or an unknown endpoint. */
+export function unmatchedOcpiPath(path: string): OcpiError {
+  const version = VERSION_SEGMENT.exec(path)?.[1]
+  return version !== undefined && !isSupportedVersion(version) ? unsupportedVersion(version) : unknownEndpoint()
+}
+
 ocpi.onError(toOcpiResponse)
 
 /** Custom modules are listed only to a peer that agreed to them (version_information_endpoint, "Custom Modules"). */
@@ -91,12 +103,9 @@ async function versionDetails211(c: Context<OcpiEnv>) {
   return { version: '2.1.1', endpoints }
 }
 
-/** A module outside its versions is 404; so is a custom module the peer has no agreement for, as if it did not exist. */
+/** A custom module the peer has no agreement for is 404, as if it did not exist (a module outside its versions is not routed). */
 function servedToPeer(module: OcpiModule, role: 'SENDER' | 'RECEIVER') {
   return async (c: Context<OcpiEnv>, next: () => Promise<void>) => {
-    if (module.versions && !module.versions.includes(c.var.version)) {
-      throw new OcpiError(2000, `Module ${module.id} is not available in ${c.var.version}`, { http_status: 404 })
-    }
     if (!agreedWith(c.var.peer, module.id)) throw unknownEndpoint()
     if (role === 'SENDER' && module.senderOffered && !(await module.senderOffered(c))) throw unknownEndpoint()
     await next()

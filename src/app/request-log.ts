@@ -67,7 +67,7 @@ function routePattern(c: Context): string | null {
   return handlers.at(-1)?.path ?? null
 }
 
-/** `/ocpi/:version/sender/locations/...` gives `locations`, `/ocpi/versions` `versions`, `/admin/v1/peers/...` `peers`. */
+/** `/ocpi/2.3.0/sender/locations/...` gives `locations`, `/ocpi/versions` `versions`, `/admin/v1/peers/...` `peers`. */
 export function moduleOf(route: string): string | null {
   const segments = route.split('/').filter(Boolean)
   if (segments[0] === 'ocpi') {

@@ -106,3 +106,54 @@ export class BoundedMap<V> {
     return this.#entries.size
   }
 }
+
+/**
+ * A least-recently-used map bounded by the bytes of its values, for values that are exact for their key (a page keyed
+ * by the data version and the view it was built for): no staleness, only eviction to keep the isolate's memory bounded.
+ */
+export class ByteBoundedLru<V extends { bytes: number }> {
+  readonly #entries = new Map<string, V>()
+  #bytes = 0
+
+  constructor(readonly maxBytes: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.#entries.get(key)
+    if (value === undefined) return undefined
+    this.#entries.delete(key)
+    this.#entries.set(key, value)
+    return value
+  }
+
+  set(key: string, value: V) {
+    this.delete(key)
+    if (value.bytes > this.maxBytes) return
+    this.#entries.set(key, value)
+    this.#bytes += value.bytes
+    for (const [oldest, evicted] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) break
+      this.#entries.delete(oldest)
+      this.#bytes -= evicted.bytes
+    }
+  }
+
+  delete(key: string) {
+    const value = this.#entries.get(key)
+    if (value === undefined) return
+    this.#entries.delete(key)
+    this.#bytes -= value.bytes
+  }
+
+  clear() {
+    this.#entries.clear()
+    this.#bytes = 0
+  }
+
+  get bytes() {
+    return this.#bytes
+  }
+
+  get size() {
+    return this.#entries.size
+  }
+}

@@ -18,6 +18,8 @@ interface LiveState {
   limits?: ChargingLimits
   /** The tariff and time zone the live cost and the CDR are priced with (free without a tariff). */
   pricing: PricingBasis
+  /** The booking the session fulfilled (mod_bookings), named by its CDR. */
+  booking_id?: string
 }
 
 export interface LiveView { session: Session; kwh: number; power_kw: number; readings: number; stopped: boolean; stop_reason?: string; limits?: ChargingLimits }
@@ -41,7 +43,8 @@ export class ChargingSession extends DurableObject<Env> {
     this.#save({ session: init.session, command_id: init.command_id, simulated: init.simulated ?? true, stopped: false, pricing })
     // A real meter's register does not start at 0: a CSMS's first reading is the baseline the energy is counted from.
     if (init.simulated ?? true) this.ctx.storage.sql.exec('INSERT OR IGNORE INTO readings (at, kwh) VALUES (?, 0)', started)
-    await writeStartedSession(this.env, init.session)
+    const bookingId = await writeStartedSession(this.env, init.session)
+    if (bookingId) this.#save({ ...this.#state()!, booking_id: bookingId })
     if (init.simulated ?? true) await this.ctx.storage.setAlarm(Date.now() + meterIntervalMs(this.env))
     return true
   }
@@ -137,7 +140,7 @@ export class ChargingSession extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm()
     const readings = this.#readings()
     const periods = chargingPeriods(readings)
-    await writeFinishedSession(this.env, state.session, periods, deliveredKwh(readings), at, this.#cost(state, periods, at), state.pricing.tariff, reason)
+    await writeFinishedSession(this.env, state.session, periods, deliveredKwh(readings), at, this.#cost(state, periods, at), state.pricing.tariff, reason, state.booking_id)
     return true
   }
 

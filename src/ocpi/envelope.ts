@@ -30,8 +30,23 @@ export const respondPut = (c: Context, created: boolean) => respond(c, undefined
  * A successful response whose `data` is a list of objects already serialized as JSON (e.g. precomputed per version in
  * the store), joined without parsing them again.
  */
-export function respondSerializedList(c: Context, items: readonly string[], statusMessage?: string) {
-  const rest = JSON.stringify(envelope(undefined, 1000, statusMessage)).slice(1)
+export const respondSerializedList = (c: Context, items: readonly string[], statusMessage?: string) =>
+  respondListHead(c, serializedListHead(items, statusMessage))
+
+/** Sends a list body built by `serializedListHead`, stamped now. */
+export function respondListHead(c: Context, head: string) {
   c.set('ocpiStatusCode', 1000)
-  return c.body(`{"data":[${items.join(',')}],${rest}`, 200, { 'Content-Type': 'application/json' })
+  return c.body(`${head}${listBodyTail()}`, 200, { 'Content-Type': 'application/json' })
 }
+
+/**
+ * A list response's body up to its timestamp (`{"data":[...],"status_code":1000,"status_message":"...",`), so a page
+ * kept for later is sent with the timestamp of the response that carries it (transport_and_format, "Response format").
+ */
+export function serializedListHead(items: readonly string[], statusMessage?: string): string {
+  const { timestamp: _, ...rest } = envelope(undefined, 1000, statusMessage)
+  return `{"data":[${items.join(',')}],${JSON.stringify(rest).slice(1, -1)},`
+}
+
+/** The end of a list body whose head `serializedListHead` built: the timestamp of now. */
+export const listBodyTail = () => `"timestamp":"${new Date().toISOString()}"}`

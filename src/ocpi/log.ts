@@ -48,7 +48,7 @@ function safeJson(value: unknown): string {
 
 /**
  * One request as a log line. Built only from values that cannot carry personal data: the route as registered (a
- * pattern such as `/ocpi/:version/receiver/tokens/:country_code/:party_id/:token_uid`, never the raw path, which holds
+ * pattern such as `/ocpi/2.3.0/receiver/tokens/:country_code/:party_id/:token_uid`, never the raw path, which holds
  * token uids and contract ids), message IDs and the peer's internal id.
  */
 export interface RequestLogLine {

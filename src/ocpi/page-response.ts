@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { Env } from '../env'
-import { respond, respondSerializedList } from './envelope'
+import { respond, respondListHead, serializedListHead } from './envelope'
 import { setPageHeaders, type Page, type PageQuery } from './paging'
 
 /** A page as read for one request, with the D1 session bookmark the next page continues from (when read in one). */
@@ -22,9 +22,13 @@ export function respondPage<T, E extends ListEnv>(c: Context<E>, query: PageQuer
 }
 
 /** An OCPI list page whose objects the store already serialized for the peer's version. */
-export function respondSerializedPage<E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<string>, emptyBecause?: string) {
+export const respondSerializedPage = <E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<string>, emptyBecause?: string) =>
+  respondListHead(c, serializedPageHead(c, query, page, emptyBecause))
+
+/** Sets the paging headers of a serialized page and returns its body up to the timestamp (`serializedListHead`). */
+export function serializedPageHead<E extends ListEnv>(c: Context<E>, query: PageQuery, page: ReadPage<string>, emptyBecause?: string): string {
   setListHeaders(c, query, page)
-  return respondSerializedList(c, page.objects, page.objects.length === 0 ? emptyBecause : undefined)
+  return serializedListHead(page.objects, page.objects.length === 0 ? emptyBecause : undefined)
 }
 
 /** A management API list page: the objects as a JSON array, paged like the OCPI lists. */

@@ -92,6 +92,9 @@ function parseNonNegativeInteger(value: string | undefined, name: string): numbe
   return number
 }
 
+/** A DateTime query parameter of a list besides date_from and date_to (e.g. Bookings' timeslot_from), as epoch ms; 2001 with its name when malformed. */
+export const parseDateParameter = (c: Context, name: string): number | undefined => parseDate(c.req.query(name), name)
+
 function parseDate(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined
   if (!DateTime.safeParse(value).success) throw invalid(name, 'must be an RFC 3339 DateTime')

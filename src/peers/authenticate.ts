@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import { Memo } from '../db/memo'
+import { BoundedMap, Memo } from '../db/memo'
 import type { Database } from '../db/client'
 import { findPeerByTokenHash } from './store'
 import { constantTimeEqual, hashToken, tokenCandidates } from '../ocpi/auth'
@@ -21,14 +21,26 @@ const peerOfToken = (db: Database, hash: string) =>
     { keep: (found) => found !== undefined, until: (found) => found?.expires_at ?? Infinity },
   )
 
+// What an Authorization header value reads as: its candidate tokens (Base64-decoded, raw) and their SHA-256. A peer
+// sends the same header on every request; decoding and hashing it again cost more than the rest of /ocpi/versions.
+// Exact for its key, so no staleness; bounded, so a flood of made-up headers only evicts others.
+const candidatesByHeader = new BoundedMap<{ candidate: string; hash: string }[]>(1_000)
+
+async function hashedCandidates(header: string | undefined): Promise<{ candidate: string; hash: string }[]> {
+  const known = header === undefined ? undefined : candidatesByHeader.get(header)
+  if (known) return known
+  const candidates = await Promise.all(tokenCandidates(header).map(async (candidate) => ({ candidate, hash: await hashToken(candidate) })))
+  candidatesByHeader.set(header!, candidates)
+  return candidates
+}
+
 /**
  * Authorization: Token <base64 token> (raw tokens tolerated). The token is looked up by its SHA-256, then the stored
  * hash is compared in constant time. Token A opens only versions and credentials (credentials.asciidoc).
  */
 export function authenticatePeer(options: { allowTokenA: boolean }): MiddlewareHandler<OcpiEnv> {
   return async (c, next) => {
-    for (const candidate of tokenCandidates(c.req.header('Authorization'))) {
-      const hash = await hashToken(candidate)
+    for (const { candidate, hash } of await hashedCandidates(c.req.header('Authorization'))) {
       const found = await peerOfToken(c.var.db, hash)
       if (!found || !constantTimeEqual(found.token_hash, hash) || (found.expires_at !== null && found.expires_at <= Date.now())) continue
       if (found.kind === 'A' && !options.allowTokenA) break

@@ -38,7 +38,7 @@ describe('request log', () => {
     expect(line).toEqual({
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), level: 'info', type: 'request',
       request_id: 'req-1', correlation_id: 'corr-1', peer_id: peer.id, module: 'tokens', method: 'PUT',
-      route: '/ocpi/:version/receiver/tokens/:country_code/:party_id/:token_uid', status: 201, ocpi_status_code: 1000,
+      route: '/ocpi/2.3.0/receiver/tokens/:country_code/:party_id/:token_uid', status: 201, ocpi_status_code: 1000,
       duration_ms: expect.any(Number),
     })
     // Neither the token uid of the path, nor the contract id of the body, nor the credentials token.
@@ -70,9 +70,9 @@ describe('request log', () => {
 
   it('names the module of every kind of route', () => {
     expect(moduleOf('/ocpi/versions')).toBe('versions')
-    expect(moduleOf('/ocpi/:version/details')).toBe('details')
-    expect(moduleOf('/ocpi/:version/credentials')).toBe('credentials')
-    expect(moduleOf('/ocpi/:version/sender/locations/:country_code')).toBe('locations')
+    expect(moduleOf('/ocpi/2.3.0/details')).toBe('details')
+    expect(moduleOf('/ocpi/2.3.0/credentials')).toBe('credentials')
+    expect(moduleOf('/ocpi/2.3.0/sender/locations/:country_code')).toBe('locations')
     expect(moduleOf('/admin/v1/peers/:peer_id/stats')).toBe('peers')
     expect(moduleOf('/elsewhere')).toBeNull()
   })

@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { configureMemos, DEFAULT_MEMO_STALENESS_MS, forgetLocalMemos, Memo } from '../../src/db/memo'
+import { ByteBoundedLru, configureMemos, DEFAULT_MEMO_STALENESS_MS, forgetLocalMemos, Memo } from '../../src/db/memo'
 
 // The per-isolate memo: used within the staleness bound only, bounded in size, never remembering a read that a local
 // write overtook.
@@ -84,5 +85,43 @@ describe('Memo', () => {
     await memo.get('k', source.load)
     expect(source.loads()).toBe(1)
     expect(DEFAULT_MEMO_STALENESS_MS).toBe(5_000)
+  })
+})
+
+describe('ByteBoundedLru', () => {
+  const sized = (bytes: number) => ({ bytes })
+
+  it('evicts the least recently used entries until the bytes fit, and never keeps a value larger than the bound', () => {
+    const lru = new ByteBoundedLru<{ bytes: number }>(100)
+    lru.set('a', sized(40))
+    lru.set('b', sized(40))
+    expect(lru.get('a')).toEqual(sized(40)) // a is now the most recent
+    lru.set('c', sized(40))
+    expect([lru.get('a'), lru.get('b'), lru.get('c')]).toEqual([sized(40), undefined, sized(40)])
+    lru.set('huge', sized(101))
+    expect(lru.get('huge')).toBeUndefined()
+    expect(lru.bytes).toBe(80)
+  })
+
+  it('keeps its byte count exact and within the bound, whatever the operations', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom('set', 'get', 'delete'), fc.constantFrom('a', 'b', 'c', 'd'), fc.nat(60))), (operations) => {
+      const lru = new ByteBoundedLru<{ bytes: number }>(100)
+      const model = new Map<string, number>()
+      for (const [operation, key, bytes] of operations) {
+        if (operation === 'set') lru.set(key, sized(bytes))
+        else if (operation === 'get') lru.get(key)
+        else lru.delete(key)
+        if (operation === 'set') model.set(key, bytes)
+        if (operation === 'delete') model.delete(key)
+        let held = 0
+        for (const candidate of model.keys()) {
+          const value = lru.get(candidate)
+          if (value) held += value.bytes
+          else model.delete(candidate)
+        }
+        expect(lru.bytes).toBe(held)
+        expect(lru.bytes).toBeLessThanOrEqual(100)
+      }
+    }))
   })
 })

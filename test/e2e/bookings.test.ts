@@ -4,6 +4,8 @@ import { a, b, grantsOf, unique } from './harness'
 
 // Bookings (B6.3, 2.3.0 bookings release) between two real platforms: b's eMSP books a future time slot on an EVSE of
 // a's hosted CPO, a decides at once (RESERVED), a second, overlapping booking is REJECTED, and b cancels the first.
+// Simultaneous requests for one slot reserve it once; a charge started in a booked slot fulfils the booking, and its
+// CDR at b names the booking (booking_id).
 
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
@@ -76,5 +78,49 @@ describe('Bookings over 2.3.0: eMSP platform b books a time slot at CPO platform
     const after = await calendarOfDay()
     expect(covers(after)).toBe(false)
     expect(after.available_timeslots).toContainEqual(expect.objectContaining({ start_from: taken.end_before }))
+  })
+
+  it('of simultaneous requests from b for one slot, a reserves exactly one and rejects the others', async () => {
+    const contested = { start_from: inHours(96), end_before: inHours(97) }
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, index) => b.adminRaw('POST', `/bookings/${aOnB}`, {
+      ...emsp, location_id: locationId, evse_uid: evseUid, to: cpo,
+      period: index % 2 ? contested : { start_from: inHours(96.5), end_before: inHours(97.5) },
+    })))
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 201))
+    const statuses = answers.map((answer) => answer.body.reservation_status)
+    expect(statuses.filter((status) => status === 'RESERVED')).toHaveLength(1)
+    expect(statuses.filter((status) => status === 'REJECTED')).toHaveLength(5)
+    const held = (await a.admin('GET', '/bookings?source=own&limit=1000')).filter((booking: any) =>
+      booking.evse_uid === evseUid && booking.reservation_status === 'RESERVED' && booking.period.start_from >= contested.start_from && booking.period.start_from < contested.end_before)
+    expect(held.map((booking: any) => booking.id)).toEqual([answers.find((answer) => answer.body.reservation_status === 'RESERVED')!.body.id])
+  })
+
+  it('a charge started in the booked slot fulfils the booking, and the CDR b receives names it in booking_id', async () => {
+    const poll = { timeout: 30_000, interval: 250 }
+    const start = Math.ceil(Date.now() / 1000) * 1000 + 4000
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    const booked = await b.admin('POST', `/bookings/${aOnB}`, { ...emsp, location_id: locationId, evse_uid: evseUid, period: { start_from: iso(start), end_before: iso(start + 3_600_000) }, to: cpo })
+    expect(booked.reservation_status).toBe('RESERVED')
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + 1000 - Date.now())))
+    const token = { ...emsp, uid: unique('BOOKED'), type: 'APP_USER', contract_id: `${emsp.country_code}${emsp.party_id}C${unique('')}`, issuer: 'E2E eMSP', valid: true, whitelist: 'ALLOWED', last_updated: new Date().toISOString() }
+    const send = async (command: string, body: unknown) => {
+      const response = await b.adminRaw('POST', `/commands/${aOnB}/${command}?to=${cpo.country_code}*${cpo.party_id}`, body)
+      expect(response.status, JSON.stringify(response.body)).toBe(202)
+      return response.body.command_id as string
+    }
+    const finalState = async (id: string) => {
+      const view = (await b.adminRaw('GET', `/commands/${id}`)).body
+      return view?.command?.final ? view.command.state : undefined
+    }
+    const started = await send('START_SESSION', { token, location_id: locationId, evse_uid: evseUid, connector_id: '1' })
+    await expect.poll(() => finalState(started), poll).toBe('ACCEPTED')
+    await expect.poll(async () => (await b.admin('GET', `/bookings/${aOnB}/${cpo.country_code}/${cpo.party_id}/${booked.id}`)).reservation_status, poll).toBe('FULFILLED')
+    const session = async () => (await b.admin('GET', '/sessions?source=received&limit=1000')).find((candidate: any) => candidate.cdr_token.uid === token.uid)
+    await expect.poll(async () => (await session())?.status, poll).toBe('ACTIVE')
+    const { id: sessionId } = await session()
+    const stopped = await send('STOP_SESSION', { session_id: sessionId })
+    await expect.poll(() => finalState(stopped), poll).toBe('ACCEPTED')
+    await expect.poll(async () => (await b.adminRaw('GET', `/cdrs/${cpo.country_code}/${cpo.party_id}/${sessionId}?source=received`)).body, poll)
+      .toMatchObject({ session_id: sessionId, booking_id: booked.id, cdr_location: { evse_uid: evseUid } })
   })
 })

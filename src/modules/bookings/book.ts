@@ -6,7 +6,7 @@ import { getLocation, OWN_SOURCE } from '../locations/store'
 import { partyViews } from '../locations/policy-store'
 import { isVisible, type Viewer } from '../../ocpi/objects/sharing-policy'
 import { decideBooking, HOLDING_STATUSES, HOSTED_BOOKING_TERMS, withinTermsWindow } from './decide'
-import { getBookingByRequest, heldSlots, saveBooking } from './store'
+import { getBookingByRequest, heldSlots, insertOwnBooking, saveBooking } from './store'
 
 /** The request history a booking keeps ("All the requests made for this booking"), bounded so a peer cannot grow a row forever. */
 export const MAX_REQUESTS_KEPT = 20
@@ -22,12 +22,22 @@ export async function answerBookingRequest(db: Database, requester: Viewer, cpo:
   const peerId = requester.id
   const msp = { country_code: request.country_code, party_id: request.party_id }
   const existing = await getBookingByRequest(db, 'own', cpo, msp, request.request_id)
-  const booking = existing ? await edit(db, requester, cpo, existing, request, now) : await book(db, requester, cpo, request, now)
-  if (await saveBooking(db, 'own', peerId, msp, booking)) return booking
-  // Another request took the slot between the decision and the write.
-  const lost: Booking = existing
-    ? { ...existing, booking_requests: [...existing.booking_requests, requestStatus(request, 'DECLINED', now)].slice(-MAX_REQUESTS_KEPT), last_updated: booking.last_updated }
-    : { ...booking, reservation_status: 'REJECTED', booking_requests: [requestStatus(request, 'DECLINED', now)] }
+  if (!existing) {
+    const booking = await book(db, requester, cpo, request, now)
+    if (await insertOwnBooking(db, peerId, msp, booking)) return booking
+    // Declined by the write itself: another request took the slot after the decision (REJECTED, "if the requested
+    // timeslot or booking option isn't available"), or the same request arrived twice and the other copy was stored
+    // first (then this one is answered as an edit of that booking).
+    if (!(await getBookingByRequest(db, 'own', cpo, msp, request.request_id))) {
+      const lost: Booking = { ...booking, reservation_status: 'REJECTED', booking_requests: [requestStatus(request, 'DECLINED', now)] }
+      if (await insertOwnBooking(db, peerId, msp, lost)) return lost
+    }
+    return answerBookingRequest(db, requester, cpo, request, now)
+  }
+  const edited = await edit(db, requester, cpo, existing, request, now)
+  if (await saveBooking(db, 'own', peerId, msp, edited)) return edited
+  // Another request took the new slot between the decision and the write: the booking keeps its slot.
+  const lost: Booking = { ...existing, booking_requests: [...existing.booking_requests, requestStatus(request, 'DECLINED', now)].slice(-MAX_REQUESTS_KEPT), last_updated: edited.last_updated }
   await saveBooking(db, 'own', peerId, msp, lost)
   return lost
 }

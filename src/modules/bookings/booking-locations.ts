@@ -52,6 +52,21 @@ export function bookingLocationsOf(location: Location, bookings: readonly Calend
     })
 }
 
+/** A time window of "GET BookingLocations": `timeslot_from` inclusive, `timeslot_to` exclusive, either may be absent. */
+export interface TimeslotWindow { from?: number; to?: number }
+
+/**
+ * Whether a BookingLocation "ha[s] a `timeslot`" in the window (mod_bookings, "GET BookingLocations" request parameters):
+ * one of its Calendars' available timeslots holds an instant t with timeslot_from <= t < timeslot_to. Timeslots are
+ * half-open like booked periods, so a timeslot that ends at timeslot_from, or starts at timeslot_to, has no such instant.
+ * Without a window every BookingLocation matches, one without any available timeslot included.
+ */
+export function hasTimeslotIn(location: Pick<BookingLocation, 'calendars'>, window: TimeslotWindow): boolean {
+  if (window.from === undefined && window.to === undefined) return true
+  return (location.calendars ?? []).some((calendar) => calendar.available_timeslots.some((slot) =>
+    (window.from === undefined || toEpochMs(slot.end_before) > window.from) && (window.to === undefined || toEpochMs(slot.start_from) < window.to)))
+}
+
 /**
  * One Calendar per UTC day (id `YYYY-MM-DD`), its available timeslots the day from the current hour on minus the periods
  * bookings hold. A day with nothing free has no Calendar ("available_timeslots", cardinality `+`). A Calendar's

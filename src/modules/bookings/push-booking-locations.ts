@@ -1,8 +1,10 @@
 import type { Database } from '../../db/client'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
-import { bookingLocationVersions } from '../../ocpi/objects/booking'
-import { mayView } from '../../ocpi/objects/sharing-policy'
+import { bookingLocationVersions, type BookingLocation } from '../../ocpi/objects/booking'
+import type { Location } from '../../ocpi/objects/location'
+import { mayView, type SharingPolicy } from '../../ocpi/objects/sharing-policy'
+import { toEpochMs } from '../../ocpi/types'
 import { toWire } from '../../ocpi/version-adapters'
 import { publish } from '../../push/publish'
 import { getLocation, OWN_SOURCE } from '../locations/store'
@@ -12,24 +14,61 @@ import { bookingLocationsOf } from './booking-locations'
 import { BOOKINGS_MODULE } from './module-id'
 import { ownBookingsEndingAfter } from './store'
 
+// "Push BookingLocations or Calendars to the eMSP" (mod_bookings, Receiver interface): a hosted CPO's BookingLocations
+// are derived from its locations and bookings (booking-locations.ts), so they are PUT whenever either changes them, to
+// every peer that agreed to the module (the outbox calls only an agreed Receiver endpoint) and that the CPO's sharing
+// policy shows the location.
+
+const startOfDay = (now: number) => Math.floor(now / 86_400_000) * 86_400_000
+
 /**
- * A booking at a hosted CPO's location changed its Calendars: PUT the location's BookingLocations ("Push
- * BookingLocations or Calendars to the eMSP") to every peer that agreed to the module (the outbox calls only an agreed
- * Receiver endpoint) and that the CPO's sharing policy shows the location. Returns how many pushes were queued.
+ * A booking at a hosted CPO's location changed its Calendars: PUT the location's BookingLocations. Returns how many
+ * pushes were queued.
  */
 export async function pushBookingLocationsAt(env: Env, db: Database, cpo: PartyRef, locationId: string, now: number): Promise<number> {
   const [stored, policy, bookings] = await Promise.all([
-    getLocation(db, OWN_SOURCE, cpo, locationId), getPolicy(db, cpo), ownBookingsEndingAfter(db, [cpo], Math.floor(now / 86_400_000) * 86_400_000),
+    getLocation(db, OWN_SOURCE, cpo, locationId), getPolicy(db, cpo), ownBookingsEndingAfter(db, [cpo], startOfDay(now)),
   ])
   if (!stored) return 0
-  const location = stored.location
-  const queued = await Promise.all(bookingLocationsOf(location, bookings, now).map((bookingLocation) => {
+  return publishBookingLocations(env, policy?.policy, stored.location, bookingLocationsOf(stored.location, bookings, now))
+}
+
+/** A BookingLocation as the bookings leave it aside: what a change of the location alone can change. */
+const withoutTimes = ({ last_updated: _updated, calendars: _calendars, ...rest }: BookingLocation) => JSON.stringify(rest)
+
+/**
+ * The owner changed a hosted CPO's location (management API, simulator): when that changes its BookingLocations (a
+ * bookable EVSE added, removed or out of order, other tariffs), PUT those that changed. A BookingLocation that is gone
+ * (its EVSE REMOVED, OUTOFORDER or INOPERATIVE) is PUT without Calendars: nothing is free on it any more (the receiver
+ * interface has no DELETE, and a peer may hold bookings that name it). A change that leaves them as they were, such
+ * as an EVSE going from AVAILABLE to CHARGING, reads and pushes nothing. Returns how many pushes were queued.
+ */
+export async function pushBookingLocationsOnLocationChange(env: Env, db: Database, before: Location | undefined, after: Location, now = Date.now()): Promise<number> {
+  const shapeOf = (location: Location | undefined) => (location ? bookingLocationsOf(location, [], now).map(withoutTimes) : [])
+  if (JSON.stringify(shapeOf(before)) === JSON.stringify(shapeOf(after))) return 0
+  const cpo = { country_code: after.country_code, party_id: after.party_id }
+  const [policy, bookings] = await Promise.all([getPolicy(db, cpo), ownBookingsEndingAfter(db, [cpo], startOfDay(now))])
+  const previous = new Map((before ? bookingLocationsOf(before, bookings, now) : []).map((location) => [location.id.toUpperCase(), location]))
+  const current = bookingLocationsOf(after, bookings, now)
+  const changed = current.filter((location) => {
+    const held = previous.get(location.id.toUpperCase())
+    return !held || withoutTimes(held) !== withoutTimes(location)
+  })
+  const stillThere = new Set(current.map((location) => location.id.toUpperCase()))
+  const gone = [...previous.values()].filter((location) => !stillThere.has(location.id.toUpperCase())).map(({ calendars: _calendars, ...rest }) => ({
+    ...rest, last_updated: toEpochMs(after.last_updated) > toEpochMs(rest.last_updated) ? after.last_updated : rest.last_updated,
+  }))
+  return publishBookingLocations(env, policy?.policy, after, [...changed, ...gone])
+}
+
+async function publishBookingLocations(env: Env, policy: SharingPolicy | undefined, location: Location, bookingLocations: readonly BookingLocation[]): Promise<number> {
+  const queued = await Promise.all(bookingLocations.map((bookingLocation) => {
     const from = { country_code: bookingLocation.country_code.toUpperCase(), party_id: bookingLocation.party_id.toUpperCase() }
     return publish(env, {
       module: BOOKINGS_MODULE, method: 'PUT', path: [from.country_code, from.party_id, 'booking_locations', bookingLocation.id],
       bodies: { '2.3.0': toWire(bookingLocationVersions, '2.3.0', bookingLocation) }, from,
       objectKey: `booking_locations/${from.country_code}/${from.party_id}/${bookingLocation.id}`.toUpperCase(),
-    }, (peer) => (mayView(policy?.policy, peer, location) ? receivingParty(peer) : undefined))
+    }, (peer) => (mayView(policy, peer, location) ? receivingParty(peer) : undefined))
   }))
   return queued.reduce((sum, peers) => sum + peers.length, 0)
 }

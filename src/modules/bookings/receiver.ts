@@ -18,31 +18,37 @@ import { getBooking, saveBooking } from './store'
  */
 export const receiver = new Hono<OcpiEnv>()
   // "BookingLocation and Calendar Interface": {country_code}/{party_id}/booking_locations/{booking_location_id}[/{calendar_id}].
-  .get('/:country_code/:party_id/booking_locations/:booking_location_id/:calendar_id?', async (c) => {
+  // The literal `booking_locations` stands where a booking's id stands in the Booking interface: it is matched as that
+  // parameter (`:collection`) and checked here, so every OCPI route fits one RegExpRouter (src/app.ts).
+  .use('/:country_code/:party_id/:collection/:booking_location_id/*', async (c, next) => {
+    if (c.req.param('collection') !== 'booking_locations') throw new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
+    await next()
+  })
+  .get('/:country_code/:party_id/:collection/:booking_location_id/:calendar_id?', async (c) => {
     const location = await storedBookingLocation(c)
     const calendarId = c.req.param('calendar_id')
     if (calendarId === undefined) return respond(c, toWire(bookingLocationVersions, c.var.version, location))
     return respond(c, calendarOf(location, calendarId))
   })
-  .put('/:country_code/:party_id/booking_locations/:booking_location_id', async (c) => {
+  .put('/:country_code/:party_id/:collection/:booking_location_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
     const location = fromWire(bookingLocationVersions, c.var.version, await readObjectBody(c))
     return respondPut(c, await storeBookingLocation(c, location))
   })
-  .patch('/:country_code/:party_id/booking_locations/:booking_location_id', async (c) => {
+  .patch('/:country_code/:party_id/:collection/:booking_location_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
     const patch = fromWire(bookingLocationPatchVersions, c.var.version, await readObjectBody(c))
     const stored = await storedBookingLocation(c)
     await storeBookingLocation(c, parseWith(BookingLocation, { ...stored, ...patch }))
     return respond(c, null)
   })
-  .put('/:country_code/:party_id/booking_locations/:booking_location_id/:calendar_id', async (c) => {
+  .put('/:country_code/:party_id/:collection/:booking_location_id/:calendar_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
     const calendar = parseWith(Calendar, await readObjectBody(c))
     if (calendar.id.toUpperCase() !== c.req.param('calendar_id').toUpperCase()) throw invalid('id', 'differs from the URL')
     return respondPut(c, await storeCalendar(c, calendar))
   })
-  .patch('/:country_code/:party_id/booking_locations/:booking_location_id/:calendar_id', async (c) => {
+  .patch('/:country_code/:party_id/:collection/:booking_location_id/:calendar_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
     const patch = fromWire(calendarPatchVersions, c.var.version, await readObjectBody(c))
     const stored = calendarOf(await storedBookingLocation(c), c.req.param('calendar_id'))

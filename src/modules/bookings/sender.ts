@@ -5,7 +5,7 @@ import type { OcpiEnv, PartyRef } from '../../ocpi/context'
 import { respond } from '../../ocpi/envelope'
 import { BookingRequest, bookingLocationVersions, bookingRequestVersions, bookingVersions } from '../../ocpi/objects/booking'
 import { respondPage } from '../../ocpi/page-response'
-import { parsePageQuery } from '../../ocpi/paging'
+import { parseDateParameter, parsePageQuery } from '../../ocpi/paging'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
 import { addressedParty, assertPeerRepresents, requestingParty } from '../../peers/routing'
 import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
@@ -17,6 +17,7 @@ import { listHostedParties } from '../../peers/parties'
 import { routedTo } from '../../peers/routing'
 import { OcpiError } from '../../ocpi/errors'
 import { pageOfDerived } from './derived-page'
+import { hasTimeslotIn } from './booking-locations'
 
 /**
  * Bookings Sender interface (CPO): the hosted CPOs' bookings, date-paged, and booking requests (new, changed or
@@ -30,11 +31,14 @@ export const sender = new Hono<OcpiEnv>()
     const page = await listBookings(session.db, { source: 'own', owners, msps: visibleMsps(c) }, query)
     return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (booking) => toWire(bookingVersions, c.var.version, booking))
   })
-  // "GET BookingLocations" and "GET BookingLocation or Calendar": date-paged, and only what the peer may see.
+  // "GET BookingLocations" and "GET BookingLocation or Calendar": date-paged, narrowed to the BookingLocations with a
+  // timeslot in [timeslot_from, timeslot_to), and only what the peer may see.
   .get('/booking_locations', async (c) => {
     const query = parsePageQuery(c)
+    const window = { from: parseDateParameter(c, 'timeslot_from'), to: parseDateParameter(c, 'timeslot_to') }
     const all = await hostedBookingLocations(c.var.db, c.var.peer, await servingCpos(c), Date.now())
-    return respondPage(c, query, pageOfDerived(all, query), (location) => toWire(bookingLocationVersions, c.var.version, location))
+    const matching = all.filter((location) => hasTimeslotIn(location, window))
+    return respondPage(c, query, pageOfDerived(matching, query), (location) => toWire(bookingLocationVersions, c.var.version, location))
   })
   .get('/booking_locations/:booking_location_id/:calendar_id?', async (c) => {
     const id = c.req.param('booking_location_id').toUpperCase()

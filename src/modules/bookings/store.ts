@@ -50,28 +50,52 @@ export async function heldSlots(db: Database, owner: PartyRef, locationId: strin
  */
 export async function saveBooking(db: Database, source: BookingSource, peerId: string, msp: PartyRef, booking: Booking): Promise<boolean> {
   const row = bookingRow(source, peerId, msp, booking)
-  const guarded = source === 'own' && row.evse_uid !== null && HOLDING_STATUSES.includes(booking.reservation_status)
   const { country_code: _country, party_id: _party, id: _id, ...changes } = row
-  if (!guarded) {
+  if (!(source === 'own' && holdsEvseSlot(row))) {
     const written = await db.insert(bookings).values(row).onConflictDoUpdate({
       target: [bookings.country_code, bookings.party_id, bookings.id], set: changes,
       ...(source === 'own' ? {} : { setWhere: isNotNull(bookings.peer_id) }),
     }).returning({ id: bookings.id })
     return written.length > 0
   }
-  const values = Object.values({ ...row, object: JSON.stringify(row.object) })
   const written = await db.all<{ id: string }>(sql`
-    INSERT INTO bookings (${sql.raw(Object.keys(row).join(', '))})
-    SELECT ${sql.join(values.map((value) => sql`${value}`), sql`, `)}
-    WHERE NOT EXISTS (
-      SELECT 1 FROM bookings WHERE peer_id IS NULL AND country_code = ${row.country_code} AND party_id = ${row.party_id}
-        AND evse_uid = ${row.evse_uid} AND id <> ${row.id} AND reservation_status IN ('PENDING', 'RESERVED')
-        AND start_ms < ${row.end_ms} AND end_ms > ${row.start_ms})
+    ${insertSelect(row)} WHERE ${slotFree(row)}
     ON CONFLICT (country_code, party_id, id) DO UPDATE SET
       ${sql.raw(Object.keys(changes).map((column) => `${column} = excluded.${column}`).join(', '))}
     RETURNING id`)
   return written.length > 0
 }
+
+/**
+ * Writes a new own booking in one statement, which D1 runs atomically with no other write in between: nothing is
+ * written when the booking would hold a slot on an EVSE that a booking holding an overlapping slot already has, or when
+ * the eMSP party's `request_id` is already taken at this CPO (bookings_by_request). So of requests racing for one slot
+ * exactly one is reserved, and a request that arrives twice at once becomes one booking. Returns whether it was written.
+ */
+export async function insertOwnBooking(db: Database, peerId: string, msp: PartyRef, booking: Booking): Promise<boolean> {
+  const row = bookingRow('own', peerId, msp, booking)
+  const written = await db.all<{ id: string }>(sql`
+    ${insertSelect(row)} WHERE ${holdsEvseSlot(row) ? slotFree(row) : sql`1`}
+    ON CONFLICT DO NOTHING
+    RETURNING id`)
+  return written.length > 0
+}
+
+type BookingRow = ReturnType<typeof bookingRow>
+
+const holdsEvseSlot = (row: BookingRow) => row.evse_uid !== null && HOLDING_STATUSES.includes(row.reservation_status)
+
+/** `INSERT INTO bookings (...) SELECT <the row's values>`, to be completed by a WHERE: a write that can decline itself. */
+function insertSelect(row: BookingRow): SQL {
+  const values = Object.values({ ...row, object: JSON.stringify(row.object) })
+  return sql`INSERT INTO bookings (${sql.raw(Object.keys(row).join(', '))}) SELECT ${sql.join(values.map((value) => sql`${value}`), sql`, `)}`
+}
+
+/** No other own booking holds a slot overlapping the row's (half-open periods) on its EVSE (index bookings_by_location). */
+const slotFree = (row: BookingRow): SQL => sql`NOT EXISTS (
+  SELECT 1 FROM bookings WHERE country_code = ${row.country_code} AND party_id = ${row.party_id} AND location_id = ${row.location_id}
+    AND end_ms > ${row.start_ms} AND peer_id IS NULL AND evse_uid = ${row.evse_uid} AND id <> ${row.id}
+    AND reservation_status IN (${sql.join(HOLDING_STATUSES.map((status) => sql`${status}`), sql`, `)}) AND start_ms < ${row.end_ms})`
 
 function bookingRow(source: BookingSource, peerId: string, msp: PartyRef, booking: Booking) {
   const owner = upper(booking)

@@ -6,7 +6,7 @@ import { tokenPartyAudience } from './routing'
 import { type CDR } from '../../ocpi/objects/cdr'
 import { cdrVersions } from '../../ocpi/objects/version-maps'
 import { peersAcceptingNonIsoCurrencies } from '../tariffs/store'
-import { agreesToCostBreakdown, cdrForPeer, differsPerPeer } from './for-peer'
+import { agreementsThatMatter, agreementViews, agreesToBookings, agreesToCostBreakdown, cdrForPeer, differsPerPeer, type CdrAgreements } from './for-peer'
 
 /**
  * Posts a hosted CPO's CDR to the peers representing the token's eMSP ("A CPO is not required to send all CDRs to all
@@ -21,9 +21,13 @@ export async function publishCdr(env: Env, db: Database, cdr: CDR): Promise<stri
   })
   const audience = await tokenPartyAudience(db, cdr.cdr_token)
   if (!differsPerPeer(cdr)) return publish(env, post(cdr), audience)
-  const tariffGroups = await peersAcceptingNonIsoCurrencies(db)
-  const views = [false, true].flatMap((groups) => [false, true].map((breakdown) => ({ tariffGroups: groups, costBreakdown: breakdown })))
-  const sent = await Promise.all(views.map((agreed) => publish(env, post(cdrForPeer(cdr, agreed)), (peer) =>
-    tariffGroups.has(peer.id) === agreed.tariffGroups && agreesToCostBreakdown(peer) === agreed.costBreakdown ? audience(peer) : undefined)))
+  const matters = agreementsThatMatter(cdr)
+  const tariffGroups = matters.includes('tariffGroups') ? await peersAcceptingNonIsoCurrencies(db) : new Set<string>()
+  const agreedBy = (peer: { id: string; extensions: readonly string[] }): CdrAgreements =>
+    ({ tariffGroups: tariffGroups.has(peer.id), costBreakdown: agreesToCostBreakdown(peer), bookings: agreesToBookings(peer) })
+  const sent = await Promise.all(agreementViews(cdr).map((view) => publish(env, post(cdrForPeer(cdr, view)), (peer) => {
+    const agreed = agreedBy(peer)
+    return matters.every((agreement) => agreed[agreement] === view[agreement]) ? audience(peer) : undefined
+  })))
   return sent.flat()
 }

@@ -13,7 +13,7 @@ import { assertMayReceive, assertPeerOwns, withTokenParty211 } from './routing'
 import { type CDR } from '../../ocpi/objects/cdr'
 import { cdrVersions } from '../../ocpi/objects/version-maps'
 import { getReceivedCdr, insertReceivedCdr } from './store'
-import { agreesToCostBreakdown, cdrForPeer } from './for-peer'
+import { agreesToBookings, agreesToCostBreakdown, cdrForPeer } from './for-peer'
 
 /**
  * CDRs Receiver interface (eMSP): POST creates, GET reads back at the URL the POST answered with. CDRs "cannot be
@@ -43,7 +43,7 @@ export const receiver = new Hono<OcpiEnv>()
     assertPeerOwns(c, ref, 'CDR')
     const stored = await getReceivedCdr(c.var.db, ref)
     if (!stored) throw OcpiError.unknownObject('CDR')
-    return respond(c, toWire(cdrVersions, c.var.version, cdrForPeer(stored.cdr, { tariffGroups: true, costBreakdown: agreesToCostBreakdown(c.var.peer) })))
+    return respond(c, toWire(cdrVersions, c.var.version, cdrForPeer(stored.cdr, { tariffGroups: true, costBreakdown: agreesToCostBreakdown(c.var.peer), bookings: agreesToBookings(c.var.peer) })))
   })
 
 /** Where this platform serves a received CDR: {cdrs receiver endpoint}/{country_code}/{party_id}/{id}. */
@@ -52,9 +52,13 @@ function cdrUrl(c: Context<OcpiEnv>, cdr: CDR): string {
   return [base, cdr.country_code, cdr.party_id, cdr.id].map((part, index) => (index === 0 ? part : encodeURIComponent(part))).join('/')
 }
 
-/** transport_and_format, "Non-specified JSON fields": never refuse a payload for a field the version does not define. */
+/**
+ * transport_and_format, "Non-specified JSON fields": never refuse a payload for a field the version does not define.
+ * A field of an extension the peer did not agree to is such a field for it (for-peer.ts), so it is dropped unread.
+ */
 function withoutUnagreedFields(c: Context<OcpiEnv>, body: unknown): unknown {
-  if (agreesToCostBreakdown(c.var.peer) || typeof body !== 'object' || body === null || !('cost_breakdown' in body)) return body
-  const { cost_breakdown: _ignored, ...defined } = body as Record<string, unknown>
-  return defined
+  if (typeof body !== 'object' || body === null) return body
+  const unagreed = [...(agreesToCostBreakdown(c.var.peer) ? [] : ['cost_breakdown']), ...(agreesToBookings(c.var.peer) ? [] : ['booking_id'])]
+  if (!unagreed.some((field) => field in body)) return body
+  return Object.fromEntries(Object.entries(body).filter(([field]) => !unagreed.includes(field)))
 }

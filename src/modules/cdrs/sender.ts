@@ -8,7 +8,7 @@ import { addressedOwners, emptyForRoles, visibleTokenPartiesFilter } from './rou
 import { cdrVersions } from '../../ocpi/objects/version-maps'
 import { listCdrs } from './store'
 import { peerAcceptsNonIsoCurrencies } from '../tariffs/store'
-import { agreesToCostBreakdown, carriesTariffGroups, cdrForPeer } from './for-peer'
+import { agreesToBookings, agreesToCostBreakdown, carriesTariffGroups, cdrForPeer } from './for-peer'
 
 /**
  * CDRs Sender interface (CPO): the hosted CPOs' CDRs, date-paged. "A CPO is allowed to return only the CDRs that are
@@ -21,6 +21,7 @@ export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const agreed = {
     tariffGroups: page.objects.some(carriesTariffGroups) && (await peerAcceptsNonIsoCurrencies(c.var.db, c.var.peer.id)),
     costBreakdown: agreesToCostBreakdown(c.var.peer),
+    bookings: agreesToBookings(c.var.peer),
   }
   return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdrForPeer(cdr, agreed)), emptyForRoles(c, 'CDRs'))
 })

@@ -25,12 +25,13 @@ export const sessionKey = (ref: SessionRef) => `${ref.country_code}*${ref.party_
 /** The ChargingSession of one session. */
 export const chargingSession = (env: Env, ref: SessionRef) => env.CHARGING_SESSION.get(env.CHARGING_SESSION.idFromName(sessionKey(ref)))
 
-export async function writeStartedSession(env: Env, session: Session): Promise<void> {
+/** Returns the id of the booking the session fulfils, if any: its CDR carries it (`booking_id`). */
+export async function writeStartedSession(env: Env, session: Session): Promise<string | undefined> {
   const db = databaseFor(env)
   const written = await putOwnSession(db, session)
   if (written.outcome === 'stored') await publishSessionPut(env, db, written.session, written.revision)
   // A booking of this EVSE for the token's eMSP, holding it now, is fulfilled by the session (mod_bookings).
-  await fulfilOwnBooking(env, db, session, Date.parse(session.start_date_time))
+  return (await fulfilOwnBooking(env, db, session, Date.parse(session.start_date_time)))?.id
 }
 
 /** A change of the live session (energy, periods, cost, status); returns the session as stored. */
@@ -55,7 +56,7 @@ export const stopRemark = (reason: string) => STOP_REMARKS[reason] ?? 'Stopped'
  * eMSP, and the EVSE AVAILABLE again. `costs` come from the same function as the live cost (the tariff engine).
  */
 export async function writeFinishedSession(
-  env: Env, session: Session, periods: ChargingPeriod[], kwh: number, endedAt: number, costs: ChargingCosts, tariff?: Tariff, stopReason?: string,
+  env: Env, session: Session, periods: ChargingPeriod[], kwh: number, endedAt: number, costs: ChargingCosts, tariff?: Tariff, stopReason?: string, bookingId?: string,
 ): Promise<CDR | undefined> {
   const db = databaseFor(env)
   const { total_cost } = costs
@@ -67,6 +68,8 @@ export async function writeFinishedSession(
   if (!location || !evse || !connector) return undefined
   const cdr: CDR = {
     country_code: session.country_code, party_id: session.party_id, id: session.id, start_date_time: session.start_date_time, end_date_time,
+    // The 2.3.0 bookings release's mod_cdrs: "Unique ID of the Booking for which this cdr can also be sent".
+    ...(bookingId && { booking_id: bookingId }),
     session_id: session.id, cdr_token: session.cdr_token, auth_method: session.auth_method,
     ...(session.authorization_reference && { authorization_reference: session.authorization_reference }),
     cdr_location: {

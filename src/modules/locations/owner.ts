@@ -23,6 +23,16 @@ export async function assertHostedCpo(db: Database, party: PartyRef) {
 }
 
 
+/**
+ * What else follows a hosted CPO's location when its owner changes it (the Bookings module's BookingLocations derive
+ * from it), registered by src/app/modules.ts: this module cannot import the modules built on it.
+ */
+export type OwnLocationListener = (env: Env, db: Database, before: Location | undefined, after: Location) => Promise<unknown>
+const ownLocationListeners: OwnLocationListener[] = []
+export function onOwnLocationWrite(listener: OwnLocationListener): void {
+  ownLocationListeners.push(listener)
+}
+
 /** PUT of a whole location. Returns whether it was new. */
 export async function writeOwnLocation(env: Env, db: Database, location: Location): Promise<{ created: boolean }> {
   await assertHostedCpo(db, location)
@@ -31,6 +41,7 @@ export async function writeOwnLocation(env: Env, db: Database, location: Locatio
   const revision = await upsertLocation(objects, OWN_SOURCE, location)
   if (!revision) throw staleWrite(`Location ${location.id}`)
   await pushLocationChange(env, before && { location: before.location, policy: policy?.policy }, { location, policy: policy?.policy, revision })
+  for (const listener of ownLocationListeners) await listener(env, db, before?.location, location)
   return { created: !before }
 }
 
@@ -55,6 +66,7 @@ export async function patchOwnLocation(env: Env, db: Database, party: PartyRef, 
     : wireBodies(connectorPatchVersions, change.patch)
   const policy = (await getPolicy(db, party))?.policy
   await pushLocationChange(env, { location: result.before, policy }, { location: result.after, policy, revision: result.revision }, { method: 'PATCH', path, bodies })
+  for (const listener of ownLocationListeners) await listener(env, db, result.before, result.after)
   return result.after
 }
 

@@ -1,11 +1,11 @@
-import { respondSerializedPage } from '../../ocpi/page-response'
+import { serializedPageHead } from '../../ocpi/page-response'
 import { Hono, type Context } from 'hono'
 import type { Database } from '../../db/client'
 import { openReadSession, type ReadSession } from '../../db/session'
 import { commonShard, isSharded } from '../../db/shards'
 import { OCPI_TO_COUNTRY, OCPI_TO_PARTY } from '../../ocpi/headers'
 import type { OcpiEnv, PartyRef } from '../../ocpi/context'
-import { respond } from '../../ocpi/envelope'
+import { respond, respondListHead } from '../../ocpi/envelope'
 import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
 import { addressedParty, routedTo } from '../../peers/routing'
@@ -80,12 +80,13 @@ export const sender = new Hono<OcpiEnv>()
     const visibility = peerVisibility(c, platform.db)
     const session = await locationsSession(c, visibility, platform, page.bookmark)
     const [views, dataVersion] = await Promise.all([visibility, locationsVersion(session.db)])
-    const key = await pageCacheKey(c, { views, dataVersion })
+    const key = await pageCacheKey(c, page, { views, dataVersion })
     const cached = await cachedPage(c, key)
     if (cached) return cached
     const result = await listSerializedLocations(session.db, views, page, c.var.version)
-    const response = respondSerializedPage(c, page, { ...result, bookmark: session.bookmark() }, sharedOnlyByPolicy('Locations', views))
-    rememberPage(c, key, response)
+    const head = serializedPageHead(c, page, { ...result, bookmark: session.bookmark() }, sharedOnlyByPolicy('Locations', views))
+    const response = respondListHead(c, head)
+    rememberPage(key, head, response)
     return response
   })
   .get('/:location_id', async (c) => {

@@ -96,6 +96,11 @@ const cdrFields = {
   id: CiString(39),
   start_date_time: DateTime,
   end_date_time: DateTime,
+  /**
+   * Defined by the 2.3.0 bookings release only (its mod_cdrs: "Unique ID of the Booking for which this cdr can also be
+   * sent"): not part of 2.3.0 or 2.2.1, exchanged only with peers that agreed to the Bookings module (cdrs/for-peer.ts).
+   */
+  booking_id: CiString(36).optional(),
   session_id: CiString(36).optional(),
   cdr_token: CdrToken,
   auth_method: AuthMethod,
@@ -136,9 +141,10 @@ export const CDR = z.object(cdrFields).superRefine(creditNeedsReference)
 export type CDR = z.infer<typeof CDR>
 
 const price221Fields = Object.fromEntries(PRICE_FIELDS.map((field) => [field, Price221.optional()])) as Record<(typeof PRICE_FIELDS)[number], z.ZodOptional<typeof Price221>>
+const { booking_id: _bookingsRelease, ...cdr221Fields } = cdrFields
 export const CDR221 = z
   .object({
-    ...cdrFields,
+    ...cdr221Fields,
     ...price221Fields,
     total_cost: Price221,
     cdr_token: CdrToken221,
@@ -164,7 +170,7 @@ export function cdrFrom221({ tariffs, ...cdr }: CDR221): CDR {
  * To 2.2.1: prices back to excl/incl VAT, the token type mapped, tariffs converted. A 2.3.0-only connector standard
  * (MCS, SAE_J3400) is sent as it is: the CDR is a billing record, and altering it would be worse than a peer refusing it.
  */
-export function cdrTo221({ tariffs, ...cdr }: CDR): CDR221 {
+export function cdrTo221({ tariffs, booking_id: _bookingsRelease, ...cdr }: CDR): CDR221 {
   return {
     ...convertPrices(cdr, priceTo221),
     cdr_token: cdrTokenTo221(cdr.cdr_token),

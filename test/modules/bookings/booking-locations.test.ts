@@ -1,8 +1,10 @@
-import { env } from 'cloudflare:test'
+import { env, runDurableObjectAlarm } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { bookingLocationsOf, freeSlots, type CalendarBooking } from '../../../src/modules/bookings/booking-locations'
+import { bookingLocationsOf, freeSlots, hasTimeslotIn, type CalendarBooking } from '../../../src/modules/bookings/booking-locations'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
-import { hostCpo, putOwn, sampleLocation, uniqueParty, type Party } from '../locations/fixtures'
+import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
+import { fakePeer, purgeTestOutboxes } from '../../push/fixtures'
+import { hostCpo, putOwn, sampleEvse, sampleLocation, uniqueParty, type Party } from '../locations/fixtures'
 
 // mod_bookings, "GET BookingLocations" and "GET BookingLocation or Calendar": a hosted CPO's BookingLocations, one per
 // bookable EVSE, with a Calendar per day of what its bookings leave free.
@@ -51,6 +53,26 @@ describe('bookingLocationsOf', () => {
     const [freed] = bookingLocationsOf(location, [booking(2.5, 4.5, 'CANCELED')], NOW)
     expect(freed!.calendars![0]!.available_timeslots).toHaveLength(1)
     expect(freed!.last_updated).toBe('2026-06-01T08:00:00Z')
+  })
+})
+
+describe('hasTimeslotIn', () => {
+  const slot = { start_from: '2026-06-01T10:00:00Z', end_before: '2026-06-01T11:00:00Z' }
+  const location = { calendars: [{ id: 'C', begin_from: '2026-06-01T00:00:00Z', end_before: '2026-06-02T00:00:00Z', available_timeslots: [slot], last_updated: '2026-06-01T00:00:00Z' }] }
+  const at = (time: string) => Date.parse(`2026-06-01T${time}Z`)
+
+  it('takes timeslot_from inclusive and timeslot_to exclusive against half-open timeslots, at the boundary instants', () => {
+    expect(hasTimeslotIn(location, {})).toBe(true)
+    expect(hasTimeslotIn({}, {})).toBe(true)
+    expect(hasTimeslotIn(location, { from: at('10:00:00') })).toBe(true) // the slot's first instant
+    expect(hasTimeslotIn(location, { from: at('10:59:59') })).toBe(true)
+    expect(hasTimeslotIn(location, { from: at('11:00:00') })).toBe(false) // end_before is not in the slot
+    expect(hasTimeslotIn(location, { to: at('10:00:00') })).toBe(false) // timeslot_to is not in the window
+    expect(hasTimeslotIn(location, { to: at('10:00:01') })).toBe(true)
+    expect(hasTimeslotIn(location, { from: at('09:00:00'), to: at('10:00:00') })).toBe(false)
+    expect(hasTimeslotIn(location, { from: at('11:00:00'), to: at('12:00:00') })).toBe(false)
+    expect(hasTimeslotIn(location, { from: at('10:30:00'), to: at('10:30:01') })).toBe(true)
+    expect(hasTimeslotIn({}, { from: at('10:00:00') })).toBe(false)
   })
 })
 
@@ -110,6 +132,27 @@ describe('BookingLocations Sender interface of a hosted CPO', () => {
     expect((await get(peer.token, '/LOC3-E1/1999-01-01')).status).toBe(404)
   })
 
+  it('filters by timeslot_from (inclusive) and timeslot_to (exclusive) against what the Calendars leave free', async () => {
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 2 * 86_400_000
+    const booked = await ocpiFetch('/ocpi/2.3.0/sender/Booking', { token: peer.token, method: 'POST', headers: to(cpo),
+      body: { ...msp, request_id: 'TS1', location_id: 'LOC2', evse_uid: 'LOC2-E1', period: { start_from: iso(day + 10 * HOUR), end_before: iso(day + 11 * HOUR) }, authorization_reference: 'auth-TS1' } })
+    expect((await booked.json<OcpiBody>()).data.reservation_status).toBe('RESERVED')
+    const ids = async (from: number, until: number) => {
+      const response = await get(peer.token, `?timeslot_from=${iso(from)}&timeslot_to=${iso(until)}`)
+      expect(response.headers.get('X-Total-Count')).not.toBeNull()
+      return (await response.json<OcpiBody>()).data.map((location: any) => location.id).sort()
+    }
+    // LOC2-E1 is free until 10:00 and from 11:00 that day: nothing in [10:00, 11:00).
+    expect(await ids(day + 10 * HOUR, day + 11 * HOUR)).toEqual(['LOC1-E1', 'LOC3-E1'])
+    expect(await ids(day + 10 * HOUR - 1000, day + 11 * HOUR)).toEqual(['LOC1-E1', 'LOC2-E1', 'LOC3-E1'])
+    expect(await ids(day + 10 * HOUR, day + 11 * HOUR + 1000)).toEqual(['LOC1-E1', 'LOC2-E1', 'LOC3-E1'])
+    // Beyond the Calendars (7 days) nothing is free.
+    expect(await ids(day + 30 * 86_400_000, day + 31 * 86_400_000)).toEqual([])
+    const bad = await (await get(peer.token, '?timeslot_from=tomorrow')).json<OcpiBody>()
+    expect(bad.status_code).toBe(2001)
+    expect(JSON.stringify(bad)).toContain('timeslot_from')
+  })
+
   it('is served only to peers that agreed to the module', async () => {
     const outsider = await registeredPeer({ roles: roles('EMSP', uniqueParty('DE')) })
     expect((await get(outsider.token, '')).status).toBe(404)
@@ -137,5 +180,50 @@ describe('BookingLocations pushed by a hosted CPO', () => {
     expect(queued).toEqual([expect.objectContaining({ module: 'Booking', method: 'PUT', path: [cpo.country_code, cpo.party_id, 'booking_locations', 'LOC1-E1'], to: msp })])
     expect(await outbox(hidden.id).list()).toEqual([])
     expect(await outbox(notAgreed.id).list()).toEqual([])
+  })
+
+  it('PUTs the BookingLocations a location change changes: an EVSE added or out of order; a status change that keeps it bookable pushes none', async () => {
+    const cpo = uniqueParty('NL')
+    const msp = uniqueParty('DE')
+    const later = (seconds: number) => iso(Date.now() + seconds * 1000)
+    await hostCpo(cpo)
+    await putOwn(sampleLocation(cpo, 'LOC1', {}, later(0)))
+    const endpoints = [{ identifier: 'Booking', role: 'RECEIVER' as const, url: 'https://entitled.example/ocpi/2.3.0/Booking' }]
+    const entitled = await registeredPeer({ roles: roles('EMSP', msp), extensions: ['Booking'], fields: { endpoints } })
+    const hidden = await registeredPeer({ roles: roles('EMSP', uniqueParty('DE')), extensions: ['Booking'], fields: { endpoints } })
+    expect((await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden.id]: 'none' } } })).status).toBe(202)
+    invalidatePushPeers()
+    const peerSide = fakePeer()
+    try {
+      const delivered = async () => {
+        for (let runs = 0; runs < 10 && (await runDurableObjectAlarm(peerOutbox(env, entitled.id))); runs++);
+        return peerSide.received.filter((push) => push.url.includes('/booking_locations/')).splice(0)
+      }
+      const patchEvse = (uid: string, status: string, last_updated: string) =>
+        adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/LOC1/${uid}`, { method: 'PATCH', body: { status, last_updated } })
+      const path = (id: string) => `https://entitled.example/ocpi/2.3.0/Booking/${cpo.country_code}/${cpo.party_id}/booking_locations/${id}`
+
+      expect((await patchEvse('LOC1-E1', 'CHARGING', later(10))).status).toBe(200)
+      expect(await delivered()).toEqual([])
+
+      const stamp = later(20)
+      await putOwn(sampleLocation(cpo, 'LOC1', { evses: [sampleEvse(cpo, 'LOC1', stamp), { ...sampleEvse(cpo, 'LOC1', stamp), uid: 'LOC1-E2', evse_id: 'NL*X*E2' }] }, stamp))
+      // The outbox delivers at least once, so a retried PUT may arrive again: only the BookingLocation that changed, last state last.
+      const added = await delivered()
+      expect(new Set(added.map((push) => `${push.method} ${push.url}`))).toEqual(new Set([`PUT ${path('LOC1-E2')}`]))
+      expect(added.at(-1)?.headers.get('OCPI-to-party-id')).toBe(msp.party_id)
+      expect(added.at(-1)?.body).toMatchObject({ id: 'LOC1-E2', calendars: expect.any(Array) })
+
+      const outOfOrder = later(30)
+      expect((await patchEvse('LOC1-E2', 'OUTOFORDER', outOfOrder)).status).toBe(200)
+      const gone = await delivered()
+      expect(new Set(gone.map((push) => `${push.method} ${push.url}`))).toEqual(new Set([`PUT ${path('LOC1-E2')}`]))
+      expect(gone.at(-1)?.body).toMatchObject({ id: 'LOC1-E2', evse_uid: 'LOC1-E2', last_updated: outOfOrder })
+      expect(gone.at(-1)?.body).not.toHaveProperty('calendars')
+      expect(await peerOutbox(env, hidden.id).list()).toEqual([])
+    } finally {
+      peerSide.restore()
+      await purgeTestOutboxes()
+    }
   })
 })

@@ -30,7 +30,10 @@ describe('a hosted CPO\'s booking after it was made', () => {
     await putOwn(sampleLocation(cpo, 'LOC1', {}, iso(Date.now() - 3_600_000)))
     peer = await registeredPeer({
       roles: [{ role: 'EMSP', ...msp, business_details: { name: 'MSP' } }], extensions: ['Booking'],
-      fields: { endpoints: [{ identifier: 'Booking', role: 'RECEIVER', url: 'https://msp.example/ocpi/2.3.0/receiver/Booking' }] },
+      fields: { endpoints: [
+        { identifier: 'Booking', role: 'RECEIVER', url: 'https://msp.example/ocpi/2.3.0/receiver/Booking' },
+        { identifier: 'cdrs', role: 'RECEIVER', url: 'https://msp.example/ocpi/2.3.0/receiver/cdrs' },
+      ] },
     })
     invalidatePushPeers()
   })
@@ -73,7 +76,7 @@ describe('a hosted CPO\'s booking after it was made', () => {
     expect(own.find((booking) => booking.id === id)?.reservation_status).toBe('NO_SHOW')
   })
 
-  it('FULFILLED by a session the booked token starts on the EVSE within the slot', async () => {
+  it('FULFILLED by a session the booked token starts on the EVSE within the slot; the session\'s CDR names the booking', async () => {
     const { id, start } = await book('L3', 3 * 24 * 60, [{ ...msp, uid: 'BOOKED-UID', type: 'RFID', contract_id: 'C1' }])
     const peerSide = fakePeer()
     restore = peerSide.restore
@@ -84,5 +87,22 @@ describe('a hosted CPO\'s booking after it was made', () => {
     expect(started.status, await started.clone().text()).toBe(201)
     const [pushed] = await pushedTo(id, peerSide.received)
     expect(pushed?.body).toMatchObject({ id, reservation_status: 'FULFILLED' })
+    // The 2.3.0 bookings release's CDR.booking_id: "Unique ID of the Booking for which this cdr can also be sent".
+    expect((await adminFetch(`/csms/sessions/${cpo.country_code}/${cpo.party_id}/BS1/stop`, { method: 'POST', body: { timestamp: iso(start + 30 * 60_000) } })).status).toBe(200)
+    expect(await (await adminFetch(`/cdrs/${cpo.country_code}/${cpo.party_id}/BS1?source=own`)).json<any>()).toMatchObject({ session_id: 'BS1', booking_id: id })
+    for (let runs = 0; runs < 10 && (await runDurableObjectAlarm(peerOutbox(env, peer.id))); runs++);
+    const cdr = peerSide.received.find((push) => push.method === 'POST' && push.url.includes('/receiver/cdrs'))
+    expect(cdr?.body).toMatchObject({ id: 'BS1', booking_id: id })
+  })
+
+  it('a session without a booking has a CDR without booking_id', async () => {
+    const at = Date.now() + 10 * 24 * 3_600_000
+    const started = await adminFetch(`/csms/sessions/${cpo.country_code}/${cpo.party_id}/BS2/start`, { method: 'POST', body: {
+      start_date_time: iso(at), kwh: 0, cdr_token: { ...msp, uid: 'OTHER-UID', type: 'RFID', contract_id: 'C2' }, auth_method: 'WHITELIST',
+      location_id: 'LOC1', evse_uid: 'LOC1-E1', connector_id: '1', currency: 'EUR', status: 'ACTIVE',
+    } })
+    expect(started.status).toBe(201)
+    expect((await adminFetch(`/csms/sessions/${cpo.country_code}/${cpo.party_id}/BS2/stop`, { method: 'POST', body: { timestamp: iso(at + 60_000) } })).status).toBe(200)
+    expect(await (await adminFetch(`/cdrs/${cpo.country_code}/${cpo.party_id}/BS2?source=own`)).json<any>()).not.toHaveProperty('booking_id')
   })
 })

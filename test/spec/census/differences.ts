@@ -5,6 +5,7 @@
 const CURRENCY = 'multi-currency tariffs extension: opted-in peers exchange non-ISO codes such as USDC (up to 8 alphanumerics); peers that did not opt in are held to three characters by the receiver (docs/extensions/multi-currency-tariffs.md)'
 const TARIFF_GROUP = 'multi-currency tariffs extension: links the variants of one offer in several currencies; sent only to peers that agreed to the extension'
 const COST_BREAKDOWN = 'CDR cost breakdown extension: cost per charging period and dimension, VAT rate per cost type and the transaction type (B5.1); sent and kept only with peers that agreed (docs/extensions/cdr-cost-breakdown.md)'
+const BOOKING_ID = 'defined by the 2.3.0 bookings release (its mod_cdrs adds CDR.booking_id), not by 2.3.0 itself; sent and kept only with 2.3.0 peers that agreed to the Bookings module (docs/bookings.md)'
 const PATTERN_HH_MM = 'the pattern HH:MM (24h) fixes the length at 5'
 const PATTERN_DATE = 'the pattern YYYY-MM-DD fixes the length at 10'
 const VERSION_NUMBER = 'a peer may list versions we do not know (older, newer or its own): any string is read, and only the versions we support are ever chosen'
@@ -35,6 +36,7 @@ export const deliberateDifferences: Record<'2.2.1' | '2.3.0', Record<string, str
     'CDR.currency: length (spec 3, ours 8)': CURRENCY,
     'Session.currency: length (spec 3, ours 8)': CURRENCY,
     'CDR.cost_breakdown: field added (spec absent, ours ?)': COST_BREAKDOWN,
+    'CDR.booking_id: field added (spec absent, ours ?)': BOOKING_ID,
     'Tariff.currency: length (spec 3, ours 8)': CURRENCY,
     'Tariff.currency in CDR: length (spec 3, ours 8)': CURRENCY,
     'Tariff.tariff_group_id: field added (spec absent, ours ?)': TARIFF_GROUP,

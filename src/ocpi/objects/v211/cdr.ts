@@ -109,7 +109,7 @@ export function cdrTo211(cdr: CDR): CDR211 {
     country_code: _country, party_id: _party, end_date_time, session_id: _session, cdr_token, auth_method, authorization_reference: _reference, cdr_location,
     tariffs, charging_periods, signed_data: _signed, total_cost, total_fixed_cost: _fixed, total_energy_cost: _energy, total_time_cost: _time,
     total_parking_cost: _parking, total_reservation_cost: _reservation, invoice_reference_id: _invoice, credit: _credit, credit_reference_id: _creditReference,
-    home_charging_compensation: _home, cost_breakdown: _breakdown, ...rest
+    home_charging_compensation: _home, cost_breakdown: _breakdown, booking_id: _booking, ...rest
   } = cdr
   const periods = chargingPeriodsTo211(charging_periods)
   return defined({
@@ -156,4 +156,5 @@ export const cdr211Losses: readonly Loss[] = [
   dropped('credit_reference_id'),
   dropped('home_charging_compensation'),
   { object: 'CDR', field: 'cost_breakdown', direction: 'to 2.1.1', what: 'dropped', why: 'an extension field (x-cdr-cost-breakdown), agreed per peer from 2.2.1 on', spec: 'docs/extensions/cdr-cost-breakdown.md' },
+  { object: 'CDR', field: 'booking_id', direction: 'to 2.1.1', what: 'dropped', why: 'defined by the 2.3.0 bookings release, sent only to 2.3.0 peers that agreed to Booking', spec: 'docs/bookings.md' },
 ]
