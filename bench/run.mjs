@@ -38,7 +38,7 @@ const { values: flags } = parseArgs({
 
 const parameters = flags.quick
   ? { quick: true, duration_s: 3, connections: 32, page_connections: 8, locations: 2_000, page_size: 50, push_peers: 10, push_updates: 5, tokens: 20_000, always_every: 10, sessions: 50, session_update_s: 2, session_rounds: 3, commands: 10, session_start_budget_s: 30 }
-  : { quick: false, duration_s: 10, connections: 32, page_connections: 8, locations: 100_000, page_size: 50, push_peers: 10, push_updates: 30, tokens: 1_000_000, always_every: 10, sessions: 1_000, session_update_s: 10, session_rounds: 3, commands: 30, session_start_budget_s: 90 }
+  : { quick: false, duration_s: 10, connections: 32, page_connections: 8, locations: 100_000, page_size: 50, push_peers: 10, push_updates: 30, tokens: 1_000_000, always_every: 10, sessions: 1_000, session_update_s: 10, session_rounds: 3, commands: 30, session_start_budget_s: 180 }
 // The first runtime is the production-like one: it gets every row and the targets.
 parameters.runtimes = (flags.runtimes ?? 'workerd,wrangler').split(',').map((runtime) => runtime.trim())
 if (flags.duration) parameters.duration_s = Number(flags.duration)

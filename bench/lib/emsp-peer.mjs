@@ -11,10 +11,15 @@ export async function startEmspPeer({ countryCode, partyId, tokenA }) {
   const tokenC = randomBytes(18).toString('base64url')
   const accepted = new Set([tokenA, tokenC])
   const state = { platformToken: undefined }
-  /** Every session push: { id, method, last_updated (ms), kwh, status, receivedAt (ms, Date.now) }. */
+  /**
+   * Every session push in arrival order: { id, token_uid, method, last_updated (ms), kwh, status, periods (number of
+   * charging periods: a simulated session adds one per meter reading, so it numbers the session's updates), receivedAt }.
+   */
   const sessionPushes = []
   const cdrs = []
   const results = new Map() // command id -> { result, receivedAt }
+  /** Called on arrival: `sessionPush(push)` and `result(commandId, { result, receivedAt })`, when set. */
+  const hooks = {}
   /** Requests this peer has no route for (a push to an endpoint it does not list would be a platform defect). */
   const refused = []
   const server = createServer((request, response) => {
@@ -59,7 +64,11 @@ export async function startEmspPeer({ countryCode, partyId, tokenA }) {
     if (route === 'credentials' && method === 'GET') return [200, ownCredentials()]
     if (route.startsWith('receiver/sessions/') && (method === 'PUT' || method === 'PATCH')) {
       const body = JSON.parse(text)
-      sessionPushes.push({ id: route.split('/')[4], method, last_updated: Date.parse(body.last_updated), kwh: body.kwh, status: body.status, receivedAt })
+      sessionPushes.push({
+        id: route.split('/')[4], token_uid: body.cdr_token?.uid, method, last_updated: Date.parse(body.last_updated), kwh: body.kwh, status: body.status,
+        periods: body.charging_periods?.length, receivedAt,
+      })
+      hooks.sessionPush?.(sessionPushes.at(-1))
       return [200, null]
     }
     if (route.startsWith('receiver/cdrs') && method === 'POST') {
@@ -68,7 +77,10 @@ export async function startEmspPeer({ countryCode, partyId, tokenA }) {
     }
     if (route.startsWith('sender/commands/') && method === 'POST') {
       const id = route.split('/')[3]
-      if (!results.has(id)) results.set(id, { result: JSON.parse(text).result, receivedAt })
+      if (!results.has(id)) {
+        results.set(id, { result: JSON.parse(text).result, receivedAt })
+        hooks.result?.(id, results.get(id))
+      }
       return [200, null]
     }
     refused.push(`${method} ${path}`)
@@ -104,6 +116,7 @@ export async function startEmspPeer({ countryCode, partyId, tokenA }) {
     cdrs,
     refused,
     results,
+    hooks,
     startSession,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve) }),
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { runOpenLoop, scheduleOffsets, summarizeOpenLoop } from '../../bench/lib/open-loop.mjs'
 import { formatTarget, latencyTarget, percentile, ratioTarget } from '../../bench/lib/stats.mjs'
+import { updateAccounting } from '../../bench/lib/session-accounting.mjs'
 
 // The benchmark's own arithmetic (not the benchmark): percentiles, targets as ratios to the runtime floor, and the
 // open-loop scheduler that measures latency from the scheduled send time.
@@ -94,5 +95,29 @@ describe('open-loop scheduler', () => {
     expect(result.errors).toBe(2)
     expect(result.latencies).toHaveLength(8)
     expect(summarizeOpenLoop(result, { rate: 10, durationS: 1 })).toMatchObject({ open_loop_rate: 10, samples: 8, scheduled: 10, errors: 2, p99_ms: 0 })
+  })
+})
+
+describe('updateAccounting (live sessions: no update lost)', () => {
+  // A session whose readings at 1000, 2000, 3000, 4000 made periods 1..4; the window is [1500, 3500): updates 2 and 3.
+  const session = { id: 's1', periods: 4, readings: [1000, 2000, 3000, 4000], kwh: 4, last_updated: 4000 }
+  const push = (periods: number, receivedAt: number, extra = {}) => ({ id: 's1', periods, last_updated: [0, 1000, 2000, 3000, 4000][periods]!, kwh: periods, receivedAt, ...extra })
+  const account = (pushes: ReturnType<typeof push>[]) => updateAccounting({ sessions: new Map([['s1', session]]), pushes, from: 1500, to: 3500 })
+
+  it('counts the updates of the window received in order, with their latency, and the final state', () => {
+    const result = account([push(0, 10), push(1, 1010), push(2, 2050), push(3, 3020), push(4, 4100)])
+    expect(result).toMatchObject({ produced: 2, received: 2, superseded: 0, duplicates: 0, outOfOrder: 0, lost: 0 })
+    expect(result.latencies).toEqual([50, 20])
+  })
+  it('tells an update superseded while queued (a later state carried it) from a lost final state', () => {
+    expect(account([push(1, 1010), push(3, 3020), push(4, 4100)])).toMatchObject({ produced: 2, received: 1, superseded: 1, lost: 0 })
+    expect(account([push(1, 1010), push(2, 2050)])).toMatchObject({ received: 1, lost: 1 })
+    // The final state with other energy than the CPO holds is not the CPO's state.
+    expect(account([push(2, 2050), push(3, 3020), push(4, 4100, { kwh: 3.9 })])).toMatchObject({ lost: 1 })
+    // A later state than the snapshot carries it.
+    expect(account([push(2, 2050), push(3, 3020), push(5, 5100)])).toMatchObject({ lost: 0 })
+  })
+  it('counts updates that arrive out of order or twice', () => {
+    expect(account([push(3, 3020), push(2, 3030), push(3, 3040), push(4, 4100)])).toMatchObject({ received: 2, outOfOrder: 1, duplicates: 1 })
   })
 })

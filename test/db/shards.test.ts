@@ -107,3 +107,13 @@ describe('a party on a second D1 database', () => {
     expect(JSON.stringify(listed)).toContain('On shard one')
   })
 })
+
+describe('databaseFor', () => {
+  // Building a drizzle instance derives the relational config of the whole schema: every live session's meter
+  // reading, every outbox run and every request opens the database, so it is built once per binding.
+  it('reuses one database per D1 binding', () => {
+    expect(databaseFor(env)).toBe(databaseFor(env))
+    expect(databaseFor(env, { country_code: 'XS', party_id: 'SH1' })).toBe(databaseFor(env, { country_code: 'XS', party_id: 'SH1' }))
+    expect(databaseFor(env, { country_code: 'XS', party_id: 'SH1' })).not.toBe(databaseFor(env))
+  })
+})
