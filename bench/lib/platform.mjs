@@ -6,7 +6,8 @@
 //   inspectors base+500...
 import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { memoryRoot, workingCopy } from './state.mjs'
 import { assertPortsFree, buildWorker, offlineEnv, startPlatform, superviseUntilServing } from '../../scripts/wrangler-process.mjs'
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token'
@@ -30,17 +31,35 @@ function portOf(name, runtime) {
 // reload a platform in the middle of a measurement nor mix two versions of the code in one report.
 let worker
 
-export async function launchPlatform(name, persistTo, vars = {}, { runtime = 'workerd', inspectorPort } = {}) {
+export async function launchPlatform(name, state, vars = {}, { runtime = 'workerd', inspectorPort } = {}) {
   const port = portOf(name, runtime)
   worker ??= buildWorker('bench/.state/build/worker')
   const script = await worker
+  const persistTo = await servedCopy(state, `${name}-${runtime}`)
   // Every platform starts with an empty Cache API: pages cached by an earlier run on the same state must not be served.
   await rm(join(persistTo, 'v3', 'cache'), { recursive: true, force: true })
   const allVars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: BENCH_ADMIN_TOKEN, ALLOW_PRIVATE_PEER_URLS: 'true', ...vars }
   const running = runtime === 'wrangler'
     ? await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: allVars, timeoutMs: 120_000, script, portHint: PORT_HINT })
     : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort })
-  return { ...running, name, runtime, admin: (method, path, body) => adminCall(running.url, method, path, body) }
+  const stop = async () => {
+    await running.stop()
+    if (persistTo !== state) await rm(persistTo, { recursive: true, force: true })
+  }
+  return { ...running, stop, name, runtime, admin: (method, path, body) => adminCall(running.url, method, path, body) }
+}
+
+/**
+ * The state a platform serves: a copy in memory (bench/lib/state.mjs, MEMORY_ROOT) unless it is there already. Every
+ * platform writes while it serves, even one that is only read (its request counters, the Cache API, an authorization
+ * log): on a local disk each D1 or Durable Object commit is an fsync in the runtime's own process, which held requests
+ * of other workers for tens of milliseconds and made the open-loop p99; Cloudflare's storage makes a Worker wait for no
+ * disk. The cached state stays untouched.
+ */
+async function servedCopy(state, name) {
+  const memory = memoryRoot()
+  if (!memory || resolve(state).startsWith(memory)) return state
+  return workingCopy(state, name, { inMemory: true })
 }
 
 /**

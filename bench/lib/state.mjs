@@ -1,6 +1,7 @@
 // Seeded platform states (one per name, e.g. per size), built once and cached under bench/.state/ (gitignored), keyed by everything that decides
 // their content: the migrations, the seeding code and its parameters. A run works on a copy, so the cache stays clean.
 import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { applyLocalMigrations } from '../../scripts/wrangler-process.mjs'
@@ -41,7 +42,7 @@ export async function cachedState(name, { files = [], parameters = {}, seed, log
  */
 export async function workingCopy(stateDir, name, { inMemory = false } = {}) {
   const source = stateDir ?? (await cachedState('migrated', { seed: async () => {} }))
-  const root = inMemory && (await exists(MEMORY_ROOT)) ? join(MEMORY_ROOT, `ocpi-edge-bench-${process.env.BENCH_PORT_BASE ?? 'default'}`) : join(STATE_ROOT, 'run')
+  const root = (inMemory && memoryRoot()) || join(STATE_ROOT, 'run')
   const dir = join(root, name)
   await rm(dir, { recursive: true, force: true })
   await mkdir(root, { recursive: true })
@@ -57,6 +58,9 @@ export async function workingCopy(stateDir, name, { inMemory = false } = {}) {
  * disk's.
  */
 const MEMORY_ROOT = '/dev/shm'
+
+/** This run's directory under MEMORY_ROOT, or undefined where there is no tmpfs. */
+export const memoryRoot = () => (existsSync(MEMORY_ROOT) ? join(MEMORY_ROOT, `ocpi-edge-bench-${process.env.BENCH_PORT_BASE ?? 'default'}`) : undefined)
 
 async function stateKey(files, parameters) {
   const hash = createHash('sha256')

@@ -69,7 +69,7 @@ export async function authorizeScenario({ parameters, log, track, stop }) {
   })
 
   // Authorization only reads (a real-time answer refreshes the cache only when it is newer), so both platforms serve
-  // straight from the cached states.
+  // from copies of the cached states in memory (bench/lib/platform.mjs, servedCopy).
   const emsp = track(await launchPlatform('emsp', emspState, {}, { runtime: 'workerd' }))
   // The real-time timeout is raised from 3 s: on a loaded bench machine a slow eMSP answer would otherwise turn into the
   // offline fallback, and the run would no longer measure real-time authorization.

@@ -22,7 +22,7 @@ export async function locationsScenario({ parameters, log, track, stop }) {
   const missing = await moduleMissing('locations')
   const count = missing ? 0 : parameters.locations
   const state = await locationsState({ count, missing, log })
-  // Pulls only read, so the platform serves straight from the cached state (no copy of a gigabyte of rows). The
+  // The platform serves a copy of the cached state in memory (bench/lib/platform.mjs, servedCopy). The
   // production-like runtime (workerd without wrangler's proxy) gets every row and the targets; `wrangler dev` the
   // floor, the ceiling and the first page, for the comparison. Each runtime's ratios use its own floor.
   const runtimes = {}
