@@ -1,3 +1,4 @@
+import { runDurableObjectAlarm } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { vi } from 'vitest'
 import { database } from '../../src/db/client'
@@ -71,4 +72,9 @@ export function fakePeer(answer: (push: ReceivedPush, index: number) => Promise<
 
 export function ocpiAnswer(statusCode: number, statusMessage = statusCode < 2000 ? 'Success' : 'Refused', httpStatus = 200) {
   return Response.json({ data: null, status_code: statusCode, status_message: statusMessage, timestamp: new Date().toISOString() }, { status: httpStatus })
+}
+
+/** Runs a peer's PeerOutbox alarm until nothing is due, at most `maxRuns` times: delivers what it has queued. */
+export async function deliverQueued(peerId: string, maxRuns = 10) {
+  for (let runs = 0; runs < maxRuns && (await runDurableObjectAlarm(peerOutbox(env, peerId))); runs++);
 }

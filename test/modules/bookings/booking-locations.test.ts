@@ -1,9 +1,9 @@
-import { env, runDurableObjectAlarm } from 'cloudflare:test'
+import { env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bookingLocationsOf, freeSlots, hasTimeslotIn, type CalendarBooking } from '../../../src/modules/bookings/booking-locations'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
-import { fakePeer, purgeTestOutboxes } from '../../push/fixtures'
+import { deliverQueued, fakePeer, purgeTestOutboxes } from '../../push/fixtures'
 import { hostCpo, putOwn, sampleEvse, sampleLocation, uniqueParty, type Party } from '../locations/fixtures'
 
 // mod_bookings, "GET BookingLocations" and "GET BookingLocation or Calendar": a hosted CPO's BookingLocations, one per
@@ -196,7 +196,7 @@ describe('BookingLocations pushed by a hosted CPO', () => {
     const peerSide = fakePeer()
     try {
       const delivered = async () => {
-        for (let runs = 0; runs < 10 && (await runDurableObjectAlarm(peerOutbox(env, entitled.id))); runs++);
+        await deliverQueued(entitled.id)
         return peerSide.received.filter((push) => push.url.includes('/booking_locations/')).splice(0)
       }
       const patchEvse = (uid: string, status: string, last_updated: string) =>

@@ -1,10 +1,9 @@
-import { runDurableObjectAlarm } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { markOwnNoShows } from '../../../src/modules/bookings/lifecycle'
-import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
+import { invalidatePushPeers } from '../../../src/push/publish'
 import { adminFetch, db, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
-import { fakePeer, purgeTestOutboxes, type ReceivedPush } from '../../push/fixtures'
+import { deliverQueued, fakePeer, purgeTestOutboxes, type ReceivedPush } from '../../push/fixtures'
 import { hostCpo, putOwn, sampleLocation, uniqueParty, type Party } from '../locations/fixtures'
 
 // A hosted CPO's bookings after the eMSP's requests (mod_bookings, "Booking Lifecycle"): cancelled by the CPO, NO_SHOW
@@ -46,7 +45,7 @@ describe('a hosted CPO\'s booking after it was made', () => {
     return { id: answer.data.id as string, start }
   }
   const pushedTo = async (bookingId: string, received: ReceivedPush[]) => {
-    for (let runs = 0; runs < 10 && (await runDurableObjectAlarm(peerOutbox(env, peer.id))); runs++);
+    await deliverQueued(peer.id)
     return received.filter((push) => push.method === 'PUT' && push.url.endsWith(`/${cpo.country_code}/${cpo.party_id}/${bookingId}`))
   }
 
@@ -90,7 +89,7 @@ describe('a hosted CPO\'s booking after it was made', () => {
     // The 2.3.0 bookings release's CDR.booking_id: "Unique ID of the Booking for which this cdr can also be sent".
     expect((await adminFetch(`/csms/sessions/${cpo.country_code}/${cpo.party_id}/BS1/stop`, { method: 'POST', body: { timestamp: iso(start + 30 * 60_000) } })).status).toBe(200)
     expect(await (await adminFetch(`/cdrs/${cpo.country_code}/${cpo.party_id}/BS1?source=own`)).json<any>()).toMatchObject({ session_id: 'BS1', booking_id: id })
-    for (let runs = 0; runs < 10 && (await runDurableObjectAlarm(peerOutbox(env, peer.id))); runs++);
+    await deliverQueued(peer.id)
     const cdr = peerSide.received.find((push) => push.method === 'POST' && push.url.includes('/receiver/cdrs'))
     expect(cdr?.body).toMatchObject({ id: 'BS1', booking_id: id })
   })

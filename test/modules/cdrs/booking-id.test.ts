@@ -1,24 +1,17 @@
-import { runDurableObjectAlarm } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import cdrExample from '../../fixtures/spec/2.3.0/examples/cdr_example.json'
-import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
+import { invalidatePushPeers } from '../../../src/push/publish'
 import { agreementViews, cdrForPeer } from '../../../src/modules/cdrs/for-peer'
 import { CDR } from '../../../src/ocpi/objects/cdr'
 import { cdrVersions } from '../../../src/ocpi/objects/version-maps'
 import { toWire } from '../../../src/ocpi/version-adapters'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
-import { fakePeer, purgeTestOutboxes, type ReceivedPush } from '../../push/fixtures'
+import { deliverQueued, fakePeer, purgeTestOutboxes, type ReceivedPush } from '../../push/fixtures'
 import { hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
+import { cdrOf, cdrsReceiver, type Party } from './fixtures'
 
 // CDR.booking_id, which only the 2.3.0 bookings release defines (its mod_cdrs): sent, served and kept only with 2.3.0
 // peers that agreed to the Bookings module; dropped for 2.2.1 and 2.1.1 whatever was agreed.
-
-type Party = { country_code: string; party_id: string }
-const cdrOf = (cpo: Party, emsp: Party, id: string, fields: Record<string, unknown> = {}) => ({
-  ...cdrExample, ...cpo, id, cdr_token: { ...cdrExample.cdr_token, ...emsp, uid: `UID-${id}` }, ...fields,
-})
-const cdrsReceiver = (host: string, version: string) => ({ identifier: 'cdrs', role: 'RECEIVER' as const, url: `https://${host}/ocpi/${version}/receiver/cdrs` })
 
 let restore: (() => void) | undefined
 afterEach(async () => {
@@ -67,7 +60,7 @@ describe('CDR booking_id as CPO', () => {
       const created = await adminFetch(`/cdrs/${cpo.country_code}/${cpo.party_id}`, { method: 'POST', body: cdrOf(cpo, emsp, id, { booking_id: `B-${id}` }) })
       expect(created.status, await created.clone().text()).toBe(201)
     }
-    for (const peerId of [agreed.id, other.id, old.id]) for (let runs = 0; runs < 10 && (await runDurableObjectAlarm(peerOutbox(env, peerId))); runs++);
+    for (const peerId of [agreed.id, other.id, old.id]) await deliverQueued(peerId)
     const posted = (host: string) => peer.received.filter((push: ReceivedPush) => new URL(push.url).host === host && push.method === 'POST')
     expect(posted('agreed.example').map((push) => push.body)).toEqual([expect.objectContaining({ id: 'BK-A', booking_id: 'B-BK-A' })])
     expect(posted('other.example').map((push) => push.body)).toEqual([expect.objectContaining({ id: 'BK-O' })])

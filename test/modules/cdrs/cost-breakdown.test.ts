@@ -1,15 +1,12 @@
-import { runDurableObjectAlarm } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import cdrExample from '../../fixtures/spec/2.3.0/examples/cdr_example.json'
-import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
+import { invalidatePushPeers } from '../../../src/push/publish'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
-import { fakePeer, purgeTestOutboxes, type ReceivedPush } from '../../push/fixtures'
+import { deliverQueued, fakePeer, purgeTestOutboxes, type ReceivedPush } from '../../push/fixtures'
 import { hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
+import { cdrOf, cdrsReceiver, type Party } from './fixtures'
 
 // CDR.cost_breakdown (docs/extensions/cdr-cost-breakdown.md): sent, served and kept only with peers that agreed.
 
-type Party = { country_code: string; party_id: string }
 const AGREED = ['x-cdr-cost-breakdown']
 
 const costBreakdown = {
@@ -20,10 +17,6 @@ const costBreakdown = {
   }],
   cost_types: [{ cost_type: 'TIME', cost: { before_taxes: 3.9461, taxes: [{ name: 'VAT', percentage: 10, amount: 0.3946 }] } }],
 }
-const cdrOf = (cpo: Party, emsp: Party, id: string, fields: Record<string, unknown> = {}) => ({
-  ...cdrExample, ...cpo, id, cdr_token: { ...cdrExample.cdr_token, ...emsp, uid: `UID-${id}` }, ...fields,
-})
-const cdrsReceiver = (host: string, version: string) => ({ identifier: 'cdrs', role: 'RECEIVER' as const, url: `https://${host}/ocpi/${version}/receiver/cdrs` })
 
 let restore: (() => void) | undefined
 afterEach(async () => {
@@ -31,10 +24,6 @@ afterEach(async () => {
   restore = undefined
   await purgeTestOutboxes()
 })
-
-async function deliver(peerId: string) {
-  for (let runs = 0; runs < 10 && (await runDurableObjectAlarm(peerOutbox(env, peerId))); runs++);
-}
 
 describe('CDR cost_breakdown as CPO', () => {
   let cpo: Party
@@ -57,8 +46,8 @@ describe('CDR cost_breakdown as CPO', () => {
       const created = await adminFetch(`/cdrs/${cpo.country_code}/${cpo.party_id}`, { method: 'POST', body: cdrOf(cpo, emsp, id, { cost_breakdown: costBreakdown }) })
       expect(created.status, await created.clone().text()).toBe(201)
     }
-    await deliver(agreed.id)
-    await deliver(other.id)
+    await deliverQueued(agreed.id)
+    await deliverQueued(other.id)
     const posted = (host: string) => peer.received.filter((push: ReceivedPush) => new URL(push.url).host === host && push.method === 'POST')
     const [toAgreed] = posted('agreed.example')
     expect(toAgreed?.body).toMatchObject({ id: 'CB-A', total_cost: { excl_vat: expect.any(Number) }, cost_breakdown: costBreakdown })

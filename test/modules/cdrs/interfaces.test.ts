@@ -1,14 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import cdrExample from '../../fixtures/spec/2.3.0/examples/cdr_example.json'
 import cdr221Example from '../../fixtures/spec/2.2.1/examples/cdr_example.json'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
-
-type Party = { country_code: string; party_id: string }
-
-const cdrOf = (cpo: Party, emsp: Party, id: string, fields: Record<string, unknown> = {}) => ({
-  ...cdrExample, ...cpo, id, cdr_token: { ...cdrExample.cdr_token, ...emsp, uid: `UID-${id}` }, ...fields,
-})
+import { cdrOf, type Party } from './fixtures'
 
 const pathOf = (url: string) => {
   const parsed = new URL(url)
