@@ -15,7 +15,6 @@ import { ourSideFacing } from '../peers/peer-state'
 import { toOcpiResponse } from '../ocpi/respond-error'
 import { isSupportedVersion, offeredVersions, SUPPORTED_VERSIONS, type OcpiVersion } from '../ocpi/versions'
 
-export { unknownEndpoint }
 
 /** Paths a token A may open (credentials.asciidoc: only versions, version details and credentials). */
 const REGISTRATION_PATHS = new Set(['details', 'credentials'])

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { parseWith } from '../../ocpi/body'
 import type { OcpiEnv } from '../../ocpi/context'
 import { respond, respondPut } from '../../ocpi/envelope'
-import { invalid, OcpiError } from '../../ocpi/errors'
+import { invalid, OcpiError, unknownEndpoint } from '../../ocpi/errors'
 import { readObjectBody } from '../../ocpi/object-body'
 import { Booking, BookingLocation, Calendar, bookingLocationPatchVersions, bookingLocationVersions, bookingPatchVersions, bookingVersions, calendarPatchVersions } from '../../ocpi/objects/booking'
 import { getReceivedBookingLocation, saveReceivedBookingLocation } from './booking-location-store'
@@ -21,7 +21,7 @@ export const receiver = new Hono<OcpiEnv>()
   // The literal `booking_locations` stands where a booking's id stands in the Booking interface: it is matched as that
   // parameter (`:collection`) and checked here, so every OCPI route fits one RegExpRouter (src/app.ts).
   .use('/:country_code/:party_id/:collection/:booking_location_id/*', async (c, next) => {
-    if (c.req.param('collection') !== 'booking_locations') throw new OcpiError(2000, 'Unknown OCPI endpoint', { http_status: 404 })
+    if (c.req.param('collection') !== 'booking_locations') throw unknownEndpoint()
     await next()
   })
   .get('/:country_code/:party_id/:collection/:booking_location_id/:calendar_id?', async (c) => {
