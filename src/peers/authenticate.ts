@@ -25,12 +25,15 @@ const peerOfToken = (db: Database, hash: string) =>
 // sends the same header on every request; decoding and hashing it again cost more than the rest of /ocpi/versions.
 // Exact for its key, so no staleness; bounded, so a flood of made-up headers only evicts others.
 const candidatesByHeader = new BoundedMap<{ candidate: string; hash: string }[]>(1_000)
+// Longest header value remembered: `Token ` and the Base64 of a 64-character token (credentials.asciidoc) fit well
+// within it; a made-up header of kilobytes is read every time, so a thousand of them cannot fill the isolate's memory.
+const MAX_REMEMBERED_HEADER_LENGTH = 256
 
 async function hashedCandidates(header: string | undefined): Promise<{ candidate: string; hash: string }[]> {
   const known = header === undefined ? undefined : candidatesByHeader.get(header)
   if (known) return known
   const candidates = await Promise.all(tokenCandidates(header).map(async (candidate) => ({ candidate, hash: await hashToken(candidate) })))
-  candidatesByHeader.set(header!, candidates)
+  if (header!.length <= MAX_REMEMBERED_HEADER_LENGTH) candidatesByHeader.set(header!, candidates)
   return candidates
 }
 
