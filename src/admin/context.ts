@@ -1,4 +1,4 @@
 import type { Env } from '../env'
 
-/** Management routes: `c.var.db` is typed by src/db/client.ts. */
+/** Management routes: `c.get('db')` is typed by src/db/client.ts. */
 export type AdminEnv = { Bindings: Env }

@@ -6,7 +6,6 @@ import { modules } from './modules'
 import { pushClientInfoChangesAfterWrites } from '../modules/hubclientinfo/push'
 import { requireAdminToken } from '../admin/auth'
 import type { AdminEnv } from '../admin/context'
-import { toAdminResponse } from '../admin/errors'
 import { partiesAdmin } from './parties-admin'
 import { peersAdmin } from './peers-admin'
 import { openApiAdmin } from './openapi'
@@ -29,5 +28,3 @@ admin.route('/', operatorAdmin)
 admin.route('/', jobsAdmin)
 for (const module of modules) if (module.admin) admin.route('/', module.admin)
 
-admin.notFound((c) => c.json({ error: { code: 404, message: 'Unknown management route' } }, 404))
-admin.onError(toAdminResponse)

@@ -12,7 +12,6 @@ import { interfacePath, type OcpiModule } from '../ocpi/module'
 import { agreedWith } from '../peers/extensions'
 import { interfaceOf, isSingleParty } from '../peers/one-party-connection'
 import { ourSideFacing } from '../peers/peer-state'
-import { toOcpiResponse } from '../ocpi/respond-error'
 import { isSupportedVersion, offeredVersions, SUPPORTED_VERSIONS, type OcpiVersion } from '../ocpi/versions'
 
 
@@ -70,7 +69,6 @@ export function unmatchedOcpiPath(path: string): OcpiError {
   return version !== undefined && !isSupportedVersion(version) ? unsupportedVersion(version) : unknownEndpoint()
 }
 
-ocpi.onError(toOcpiResponse)
 
 /** Custom modules are listed only to a peer that agreed to them (version_information_endpoint, "Custom Modules"). */
 export async function versionDetails(c: Context<OcpiEnv>, version: OcpiVersion) {
@@ -79,7 +77,7 @@ export async function versionDetails(c: Context<OcpiEnv>, version: OcpiVersion) 
   const endpoints = [{ identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` }]
   for (const module of modules) {
     if (module.versions && !module.versions.includes(version)) continue
-    if (!agreedWith(c.var.peer, module.id)) continue
+    if (!agreedWith(c.get('peer'), module.id)) continue
     if (module.sender && (!module.senderOffered || (await module.senderOffered(c)))) endpoints.push({ identifier: module.id, role: 'SENDER', url: `${base}/${interfacePath(module, 'SENDER')}` })
     if (module.receiver) endpoints.push({ identifier: module.id, role: 'RECEIVER', url: `${base}/${interfacePath(module, 'RECEIVER')}` })
   }
@@ -92,10 +90,10 @@ export async function versionDetails(c: Context<OcpiEnv>, version: OcpiVersion) 
  */
 async function versionDetails211(c: Context<OcpiEnv>) {
   const base = `${publicBase(c)}/ocpi/2.1.1`
-  const ourSide = await ourSideFacing(c.var.db, c.var.peer.id)
+  const ourSide = await ourSideFacing(c.get('db'), c.get('peer').id)
   const endpoints = [{ identifier: 'credentials', url: `${base}/credentials` }]
   for (const module of modules) {
-    if (!ourSide || (module.versions && !module.versions.includes('2.1.1')) || !agreedWith(c.var.peer, module.id)) continue
+    if (!ourSide || (module.versions && !module.versions.includes('2.1.1')) || !agreedWith(c.get('peer'), module.id)) continue
     const role = interfaceOf(module.id, ourSide)
     if (role && (role === 'SENDER' ? module.sender : module.receiver)) endpoints.push({ identifier: module.id, url: `${base}/${interfacePath(module, role)}` })
   }
@@ -105,7 +103,7 @@ async function versionDetails211(c: Context<OcpiEnv>) {
 /** A custom module the peer has no agreement for is 404, as if it did not exist (a module outside its versions is not routed). */
 function servedToPeer(module: OcpiModule, role: 'SENDER' | 'RECEIVER') {
   return async (c: Context<OcpiEnv>, next: () => Promise<void>) => {
-    if (!agreedWith(c.var.peer, module.id)) throw unknownEndpoint()
+    if (!agreedWith(c.get('peer'), module.id)) throw unknownEndpoint()
     if (role === 'SENDER' && module.senderOffered && !(await module.senderOffered(c))) throw unknownEndpoint()
     await next()
   }

@@ -26,7 +26,7 @@ const outbox = (env: Env, peerId: string) => env.PEER_OUTBOX.get(env.PEER_OUTBOX
 export const operatorAdmin = new Hono<AdminEnv>()
   .get('/peers/:peer_id/stats', async (c) => {
     const peerId = c.req.param('peer_id')
-    if (!(await getPeer(c.var.db, peerId))) throw OcpiError.unknownObject(`peer ${peerId}`)
+    if (!(await getPeer(c.get('db'), peerId))) throw OcpiError.unknownObject(`peer ${peerId}`)
     // This isolate's latest counts go first, so a request followed by this read is always counted.
     const local = requestStats.takePeer(peerId)
     if (local) await flushRequestStats(c.env, new Map([[peerId, local]]))
@@ -40,24 +40,24 @@ export const operatorAdmin = new Hono<AdminEnv>()
   })
   .get('/peers/:peer_id/refused-pushes', async (c) => {
     const peerId = c.req.param('peer_id')
-    if (!(await getPeer(c.var.db, peerId))) throw OcpiError.unknownObject(`peer ${peerId}`)
+    if (!(await getPeer(c.get('db'), peerId))) throw OcpiError.unknownObject(`peer ${peerId}`)
     const { limit } = parseWith(LimitQuery, c.req.query())
     return c.json((await outbox(c.env, peerId).refused(limit)).map((push) => ({ peer_id: peerId, ...push })))
   })
   .get('/refused-pushes', async (c) => {
     const { limit } = parseWith(LimitQuery, c.req.query())
-    const peers = (await listPeers(c.var.db)).filter((peer) => peer.status !== 'PENDING')
+    const peers = (await listPeers(c.get('db'))).filter((peer) => peer.status !== 'PENDING')
     const perPeer = await Promise.all(peers.map(async (peer) => (await outbox(c.env, peer.id).refused(limit) as RefusedPush[]).map((push) => ({ peer_id: peer.id, peer_name: peer.name, ...push }))))
     return c.json(perPeer.flat().sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit))
   })
   .get('/audit', async (c) => {
     const query = parseWith(AuditQuery, c.req.query())
-    const entries = await listAuditEntries(c.var.db, query)
+    const entries = await listAuditEntries(c.get('db'), query)
     return c.json(entries.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })))
   })
   .get('/jobs', async (c) => c.json(await listRecentJobs(c.env, parseWith(LimitQuery, c.req.query()).limit)))
   .get('/live-sessions', async (c) => {
-    const sessions = await listLiveSessions(c.var.db, parseWith(LiveSessionsQuery, c.req.query()))
+    const sessions = await listLiveSessions(c.get('db'), parseWith(LiveSessionsQuery, c.req.query()))
     // No cdr_token: the driver's token uid and contract id are not needed to watch a charge.
     return c.json(sessions.map(({ session, peer_id, source }) => ({
       source, peer_id, country_code: session.country_code, party_id: session.party_id, id: session.id, status: session.status,

@@ -46,17 +46,17 @@ export function requestLog(): MiddlewareHandler<LoggedEnv> {
 function logLineOf(c: Context<LoggedEnv>, durationMs: number): RequestLogLine {
   const route = routePattern(c)
   const sentRequestId = c.req.header('X-Request-ID')
-  const requestId = c.var.requestId ?? (isUsableMessageId(sentRequestId) ? sentRequestId : crypto.randomUUID())
+  const requestId = c.get('requestId') ?? (isUsableMessageId(sentRequestId) ? sentRequestId : crypto.randomUUID())
   const sentCorrelationId = c.req.header('X-Correlation-ID')
   return {
     request_id: requestId,
-    correlation_id: c.var.correlationId ?? (isUsableMessageId(sentCorrelationId) ? sentCorrelationId : requestId),
-    peer_id: c.var.peer?.id ?? null,
+    correlation_id: c.get('correlationId') ?? (isUsableMessageId(sentCorrelationId) ? sentCorrelationId : requestId),
+    peer_id: c.get('peer')?.id ?? null,
     module: route ? moduleOf(route) : null,
     method: c.req.method,
     route,
     status: c.res.status,
-    ocpi_status_code: c.var.ocpiStatusCode ?? null,
+    ocpi_status_code: c.get('ocpiStatusCode') ?? null,
     duration_ms: Math.round(durationMs * 100) / 100,
   }
 }

@@ -3,7 +3,7 @@ import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
 /** The query builder over D1. Without the relational schema: no code uses `db.query`, and building its config costs ~0.4 ms. */
 export type Database = DrizzleD1Database
 
-// Every request handler (OCPI and management) gets the database as `c.var.db`; declared here so that the transport
+// Every request handler (OCPI and management) gets the database as `c.get('db')`; declared here so that the transport
 // (src/ocpi), which knows nothing of the database, still types it.
 declare module 'hono' {
   interface ContextVariableMap { db: Database }

@@ -29,7 +29,7 @@ export function readIngested<Canonical>(
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const readPushed = <Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>, value: unknown, owner?: Owner) =>
-  readIngested(adapters, c.var.version, value, c.var.peer.ingest, new Date(), owner)
+  readIngested(adapters, c.get('version'), value, c.get('peer').ingest, new Date(), owner)
 
 /** Drops as warnings, their paths under `prefix` (an EVSE's parts inside its location: `evses.<uid>`). */
 export function ingestWarnings(drops: ReadonlyArray<{ path: string; reason: string }>, now = new Date(), prefix?: string): IngestWarning[] {

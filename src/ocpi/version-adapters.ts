@@ -85,10 +85,10 @@ export function wireBodies<Canonical>(adapters: VersionAdapters<Canonical>, cano
 }
 
 /**
- * Reads the request body in the caller's negotiated version (c.var.version) and returns it canonical; `owner` is the
+ * Reads the request body in the caller's negotiated version (c.get('version')) and returns it canonical; `owner` is the
  * party a 2.1.1 object belongs to.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function readVersionedBody<Canonical>(c: Context<OcpiEnv, any, any>, adapters: VersionAdapters<Canonical>, owner?: Owner): Promise<Canonical> {
-  return fromWire(adapters, c.var.version, await readObjectBody(c), owner)
+  return fromWire(adapters, c.get('version'), await readObjectBody(c), owner)
 }

@@ -44,7 +44,7 @@ async function hashedCandidates(header: string | undefined): Promise<{ candidate
 export function authenticatePeer(options: { allowTokenA: boolean }): MiddlewareHandler<OcpiEnv> {
   return async (c, next) => {
     for (const { candidate, hash } of await hashedCandidates(c.req.header('Authorization'))) {
-      const found = await peerOfToken(c.var.db, hash)
+      const found = await peerOfToken(c.get('db'), hash)
       if (!found || !constantTimeEqual(found.token_hash, hash) || (found.expires_at !== null && found.expires_at <= Date.now())) continue
       if (found.kind === 'A' && !options.allowTokenA) break
       if (found.peer.status === 'SUSPENDED') throw new OcpiError(2000, 'Peer is suspended', { http_status: 401 })

@@ -27,17 +27,17 @@ export const receiver = new Hono<OcpiEnv>()
   .get('/:country_code/:party_id/:collection/:booking_location_id/:calendar_id?', async (c) => {
     const location = await storedBookingLocation(c)
     const calendarId = c.req.param('calendar_id')
-    if (calendarId === undefined) return respond(c, toWire(bookingLocationVersions, c.var.version, location))
+    if (calendarId === undefined) return respond(c, toWire(bookingLocationVersions, c.get('version'), location))
     return respond(c, calendarOf(location, calendarId))
   })
   .put('/:country_code/:party_id/:collection/:booking_location_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
-    const location = fromWire(bookingLocationVersions, c.var.version, await readObjectBody(c))
+    const location = fromWire(bookingLocationVersions, c.get('version'), await readObjectBody(c))
     return respondPut(c, await storeBookingLocation(c, location))
   })
   .patch('/:country_code/:party_id/:collection/:booking_location_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
-    const patch = fromWire(bookingLocationPatchVersions, c.var.version, await readObjectBody(c))
+    const patch = fromWire(bookingLocationPatchVersions, c.get('version'), await readObjectBody(c))
     const stored = await storedBookingLocation(c)
     await storeBookingLocation(c, parseWith(BookingLocation, { ...stored, ...patch }))
     return respond(c, null)
@@ -50,7 +50,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .patch('/:country_code/:party_id/:collection/:booking_location_id/:calendar_id', async (c) => {
     assertPeerRepresents(c, partyInPath(c), 'CPO')
-    const patch = fromWire(calendarPatchVersions, c.var.version, await readObjectBody(c))
+    const patch = fromWire(calendarPatchVersions, c.get('version'), await readObjectBody(c))
     const stored = calendarOf(await storedBookingLocation(c), c.req.param('calendar_id'))
     await storeCalendar(c, parseWith(Calendar, { ...stored, ...patch }))
     return respond(c, null)
@@ -58,21 +58,21 @@ export const receiver = new Hono<OcpiEnv>()
   .get('/:country_code/:party_id/:booking_id', async (c) => {
     const owner = partyInPath(c)
     assertPeerRepresents(c, owner, 'CPO')
-    const booking = await getBooking(c.var.db, 'received', owner, c.req.param('booking_id'))
+    const booking = await getBooking(c.get('db'), 'received', owner, c.req.param('booking_id'))
     if (!booking) throw new OcpiError(2003, `Unknown booking ${c.req.param('booking_id')}`, { http_status: 404 })
-    return respond(c, toWire(bookingVersions, c.var.version, booking))
+    return respond(c, toWire(bookingVersions, c.get('version'), booking))
   })
   .put('/:country_code/:party_id/:booking_id', async (c) => {
     const owner = partyInPath(c)
     assertPeerRepresents(c, owner, 'CPO')
-    const booking = fromWire(bookingVersions, c.var.version, await readObjectBody(c))
+    const booking = fromWire(bookingVersions, c.get('version'), await readObjectBody(c))
     return respondPut(c, await store(c, booking))
   })
   .patch('/:country_code/:party_id/:booking_id', async (c) => {
     const owner = partyInPath(c)
     assertPeerRepresents(c, owner, 'CPO')
-    const patch = fromWire(bookingPatchVersions, c.var.version, await readObjectBody(c))
-    const stored = await getBooking(c.var.db, 'received', owner, c.req.param('booking_id'))
+    const patch = fromWire(bookingPatchVersions, c.get('version'), await readObjectBody(c))
+    const stored = await getBooking(c.get('db'), 'received', owner, c.req.param('booking_id'))
     if (!stored) throw new OcpiError(2003, `Unknown booking ${c.req.param('booking_id')}: PUT it first`, { http_status: 404 })
     // An older PATCH (delayed in a queue) never overwrites a newer state.
     if (toEpochMs(patch.last_updated) < toEpochMs(stored.last_updated)) return respond(c, null)
@@ -86,14 +86,14 @@ async function store(c: Context<OcpiEnv>, booking: Booking): Promise<boolean> {
   if (booking.country_code.toUpperCase() !== owner.country_code) throw invalid('country_code', 'differs from the URL')
   if (booking.party_id.toUpperCase() !== owner.party_id) throw invalid('party_id', 'differs from the URL')
   if (booking.id.toUpperCase() !== c.req.param('booking_id')!.toUpperCase()) throw invalid('id', 'differs from the URL')
-  const stored = await getBooking(c.var.db, 'received', owner, booking.id)
+  const stored = await getBooking(c.get('db'), 'received', owner, booking.id)
   if (stored && toEpochMs(booking.last_updated) < toEpochMs(stored.last_updated)) return false
   const { country_code, party_id } = booking.booking_requests[0]!.booking_request
   const msp = { country_code: country_code.toUpperCase(), party_id: party_id.toUpperCase() }
-  if (!(await findHostedParty(c.var.db, msp, 'EMSP'))) {
+  if (!(await findHostedParty(c.get('db'), msp, 'EMSP'))) {
     throw invalid('booking_requests.0.booking_request.party_id', `${msp.country_code}*${msp.party_id} is not an eMSP hosted here`)
   }
-  await saveBooking(c.var.db, 'received', c.var.peer.id, msp, booking)
+  await saveBooking(c.get('db'), 'received', c.get('peer').id, msp, booking)
   return !stored
 }
 
@@ -101,7 +101,7 @@ async function store(c: Context<OcpiEnv>, booking: Booking): Promise<boolean> {
 async function storedBookingLocation(c: Context<OcpiEnv>): Promise<BookingLocation> {
   const owner = partyInPath(c)
   assertPeerRepresents(c, owner, 'CPO')
-  const location = await getReceivedBookingLocation(c.var.db, owner, c.req.param('booking_location_id')!)
+  const location = await getReceivedBookingLocation(c.get('db'), owner, c.req.param('booking_location_id')!)
   if (!location) throw new OcpiError(2003, `Unknown BookingLocation ${c.req.param('booking_location_id')}`, { http_status: 404 })
   return location
 }
@@ -118,9 +118,9 @@ async function storeBookingLocation(c: Context<OcpiEnv>, location: BookingLocati
   if (location.country_code.toUpperCase() !== owner.country_code) throw invalid('country_code', 'differs from the URL')
   if (location.party_id.toUpperCase() !== owner.party_id) throw invalid('party_id', 'differs from the URL')
   if (location.id.toUpperCase() !== c.req.param('booking_location_id')!.toUpperCase()) throw invalid('id', 'differs from the URL')
-  const stored = await getReceivedBookingLocation(c.var.db, owner, location.id)
+  const stored = await getReceivedBookingLocation(c.get('db'), owner, location.id)
   if (stored && toEpochMs(location.last_updated) < toEpochMs(stored.last_updated)) return false
-  await saveReceivedBookingLocation(c.var.db, c.var.peer.id, location)
+  await saveReceivedBookingLocation(c.get('db'), c.get('peer').id, location)
   return !stored
 }
 

@@ -22,29 +22,29 @@ const OwnCdrIds = z.looseObject({ id: CiString(39), country_code: CiString(2).op
 export const admin = new Hono<AdminEnv>()
   .route('/', receiptAdmin)
   .post('/cdrs/:country_code/:party_id', async (c) => {
-    const party = await findHostedParty(c.var.db, { country_code: c.req.param('country_code'), party_id: c.req.param('party_id') }, 'CPO')
+    const party = await findHostedParty(c.get('db'), { country_code: c.req.param('country_code'), party_id: c.req.param('party_id') }, 'CPO')
     if (!party) throw new OcpiError(2003, `${c.req.param('country_code')}*${c.req.param('party_id')} is not a CPO hosted on this platform`)
     const body = parseWith(OwnCdrIds, await readJson(c))
     assertSameIds({ country_code: party.country_code, party_id: party.party_id, id: body.id }, body)
     const cdr = parseWith(CDR, { ...body, country_code: party.country_code, party_id: party.party_id, last_updated: body.last_updated ?? new Date().toISOString() })
-    const written = await insertOwnCdr(c.var.db, cdr)
+    const written = await insertOwnCdr(c.get('db'), cdr)
     if (written.outcome !== 'created') {
       throw new OcpiError(2001, `CDR ${cdr.id} already exists: CDRs are immutable, create a credit CDR with a new id`, { http_status: 409, path: 'id' })
     }
-    await publishCdr(c.env, c.var.db, cdr)
+    await publishCdr(c.env, c.get('db'), cdr)
     return c.json(cdr, 201)
   })
   .get('/cdrs', async (c) => {
     const { filter, page: query } = parseRecordListQuery(c)
-    const page = await listCdrs(c.var.db, filter, query)
-    return respondAdminPage(c, query, { ...page, objects: await withIngestWarnings(c.var.db, 'cdrs', page.objects, objectKey) })
+    const page = await listCdrs(c.get('db'), filter, query)
+    return respondAdminPage(c, query, { ...page, objects: await withIngestWarnings(c.get('db'), 'cdrs', page.objects, objectKey) })
   })
   .get('/cdrs/:country_code/:party_id/:cdr_id', async (c) => {
     const { source } = parseWith(AdminSource, c.req.query())
     const ref = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id'), id: c.req.param('cdr_id') }
-    const stored = await getCdr(c.var.db, source, ref)
+    const stored = await getCdr(c.get('db'), source, ref)
     if (!stored) throw new OcpiError(2003, `Unknown ${source} CDR ${ref.id}`)
-    const [view] = await withIngestWarnings(c.var.db, 'cdrs', [stored.cdr], objectKey)
+    const [view] = await withIngestWarnings(c.get('db'), 'cdrs', [stored.cdr], objectKey)
     return c.json(view)
   })
 

@@ -25,10 +25,10 @@ const ReceiptSource = z.object({ source: z.enum(['own', 'received']).default('re
 async function receiptFor(c: Context<AdminEnv>) {
   const { source } = parseWith(ReceiptSource, c.req.query())
   const ref = { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')!, id: c.req.param('cdr_id')! }
-  const stored = await getCdr(c.var.db, source, ref)
+  const stored = await getCdr(c.get('db'), source, ref)
   if (!stored) throw new OcpiError(2003, `Unknown ${source} CDR ${ref.id}`)
   // The tariff's times are local to the Location (mod_tariffs); the CDR does not carry its time zone, the Location does.
-  const location = await getLocation(c.var.db, stored.peer_id ?? OWN_SOURCE, ref, stored.cdr.cdr_location.id)
+  const location = await getLocation(c.get('db'), stored.peer_id ?? OWN_SOURCE, ref, stored.cdr.cdr_location.id)
   return receiptOf(stored.cdr, location?.location.time_zone ?? 'UTC')
 }
 

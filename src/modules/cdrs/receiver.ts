@@ -27,11 +27,11 @@ export const receiver = new Hono<OcpiEnv>()
     const { warnings } = pushed
     const cdr = await withTokenParty211(c, pushed.object)
     await assertMayReceive(c, cdr)
-    const written = await insertReceivedCdr(c.var.db, c.var.peer.id, cdr)
+    const written = await insertReceivedCdr(c.get('db'), c.get('peer').id, cdr)
     if (written.outcome === 'conflict') {
       throw new OcpiError(2001, `CDR ${cdr.id} was already received with different content: CDRs cannot be changed, send a credit CDR`, { path: 'id' })
     }
-    if (written.outcome === 'created') await replaceIngestWarnings(c.var.db, { module: 'cdrs', key: ingestKey(cdr.country_code, cdr.party_id, cdr.id), peerId: c.var.peer.id, warnings })
+    if (written.outcome === 'created') await replaceIngestWarnings(c.get('db'), { module: 'cdrs', key: ingestKey(cdr.country_code, cdr.party_id, cdr.id), peerId: c.get('peer').id, warnings })
     // mod_cdrs, POST "Response Headers": Location, required, "URL to the newly created CDR in the eMSP's system".
     // HTTP 201 Created with it, as RFC 2616 (which transport_and_format points to for the HTTP layer) defines; a
     // retried POST of the same CDR created nothing, so it gets 200 with the same Location.
@@ -41,14 +41,14 @@ export const receiver = new Hono<OcpiEnv>()
   .get('/:country_code/:party_id/:cdr_id', async (c) => {
     const ref = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id'), id: c.req.param('cdr_id') }
     assertPeerOwns(c, ref, 'CDR')
-    const stored = await getReceivedCdr(c.var.db, ref)
+    const stored = await getReceivedCdr(c.get('db'), ref)
     if (!stored) throw OcpiError.unknownObject('CDR')
-    return respond(c, toWire(cdrVersions, c.var.version, cdrForPeer(stored.cdr, { tariffGroups: true, costBreakdown: agreesToCostBreakdown(c.var.peer), bookings: agreesToBookings(c.var.peer) })))
+    return respond(c, toWire(cdrVersions, c.get('version'), cdrForPeer(stored.cdr, { tariffGroups: true, costBreakdown: agreesToCostBreakdown(c.get('peer')), bookings: agreesToBookings(c.get('peer')) })))
   })
 
 /** Where this platform serves a received CDR: {cdrs receiver endpoint}/{country_code}/{party_id}/{id}. */
 function cdrUrl(c: Context<OcpiEnv>, cdr: CDR): string {
-  const base = `${publicBase(c.env)}/ocpi/${c.var.version}/${interfacePath({ id: 'cdrs' }, 'RECEIVER')}`
+  const base = `${publicBase(c.env)}/ocpi/${c.get('version')}/${interfacePath({ id: 'cdrs' }, 'RECEIVER')}`
   return [base, cdr.country_code, cdr.party_id, cdr.id].map((part, index) => (index === 0 ? part : encodeURIComponent(part))).join('/')
 }
 
@@ -58,7 +58,7 @@ function cdrUrl(c: Context<OcpiEnv>, cdr: CDR): string {
  */
 function withoutUnagreedFields(c: Context<OcpiEnv>, body: unknown): unknown {
   if (typeof body !== 'object' || body === null) return body
-  const unagreed = [...(agreesToCostBreakdown(c.var.peer) ? [] : ['cost_breakdown']), ...(agreesToBookings(c.var.peer) ? [] : ['booking_id'])]
+  const unagreed = [...(agreesToCostBreakdown(c.get('peer')) ? [] : ['cost_breakdown']), ...(agreesToBookings(c.get('peer')) ? [] : ['booking_id'])]
   if (!unagreed.some((field) => field in body)) return body
   return Object.fromEntries(Object.entries(body).filter(([field]) => !unagreed.includes(field)))
 }

@@ -35,8 +35,8 @@ export async function tokenPartyAudience(db: Database, token: CdrToken): Promise
 export function visibleTokenPartiesFilter(c: Context<OcpiEnv>): Pick<RecordListFilter, 'tokenParties' | 'tokenPartyOfPeer'> {
   const from = namedFromParty(c)
   if (from) return { tokenParties: [from] }
-  if (c.var.peer.roles.some((role) => role.role === 'HUB')) return {}
-  return { tokenPartyOfPeer: c.var.peer.id }
+  if (c.get('peer').roles.some((role) => role.role === 'HUB')) return {}
+  return { tokenPartyOfPeer: c.get('peer').id }
 }
 
 /**
@@ -44,7 +44,7 @@ export function visibleTokenPartiesFilter(c: Context<OcpiEnv>): Pick<RecordListF
  * (and to hubs routing for it), so a peer holding neither role never sees one.
  */
 export function emptyForRoles(c: Context<OcpiEnv>, what: string): string | undefined {
-  return sharedOnlyWithRoles(c.var.peer, what, ['EMSP', 'HUB'], "the token's ")
+  return sharedOnlyWithRoles(c.get('peer'), what, ['EMSP', 'HUB'], "the token's ")
 }
 
 /**
@@ -52,7 +52,7 @@ export function emptyForRoles(c: Context<OcpiEnv>, what: string): string | undef
  * 2.1.1 connection is with our one CPO party facing the peer (docs/ocpi-2.1.1.md, "Negotiation").
  */
 export async function addressedOwners(c: Context<OcpiEnv>): Promise<PartyRef[] | undefined> {
-  if (!routedTo(c) && !isSingleParty(c.var.version)) return undefined
+  if (!routedTo(c) && !isSingleParty(c.get('version'))) return undefined
   const party = await addressedParty(c, 'CPO')
   return [{ country_code: party.country_code, party_id: party.party_id }]
 }
@@ -72,7 +72,7 @@ function namedFromParty(c: Context<OcpiEnv>): PartyRef | undefined {
   const from = c.req.header(OCPI_FROM_COUNTRY) && c.req.header(OCPI_FROM_PARTY) ? requestingParty(c) : undefined
   // A hub asking in its own name ("GET All via Hubs": FROM = the requesting party) asks for its whole view, not for
   // the records of a token party named like the hub.
-  const hub = hubPartyOf(c.var.peer)
+  const hub = hubPartyOf(c.get('peer'))
   return from && hub && samePartyRef(from, hub) ? undefined : from
 }
 
@@ -82,7 +82,7 @@ function namedFromParty(c: Context<OcpiEnv>): PartyRef | undefined {
  * records of later versions are returned as they are.
  */
 export async function withTokenParty211<Record extends { cdr_token?: CdrToken }>(c: Context<OcpiEnv>, record: Record): Promise<Record> {
-  if (!isSingleParty(c.var.version) || !record.cdr_token) return record
+  if (!isSingleParty(c.get('version')) || !record.cdr_token) return record
   const { country_code, party_id } = await addressedParty(c, 'EMSP')
   return { ...record, cdr_token: { ...record.cdr_token, country_code, party_id } }
 }
@@ -97,7 +97,7 @@ export async function assertMayReceive(c: Context<OcpiEnv>, record: { country_co
     await addressedParty(c)
     return
   }
-  if (!(await findHostedParty(c.var.db, tokenPartyOf(record.cdr_token)))) {
+  if (!(await findHostedParty(c.get('db'), tokenPartyOf(record.cdr_token)))) {
     throw new OcpiError(2001, `Token party ${record.cdr_token.country_code}*${record.cdr_token.party_id} is not served by this platform`, { path: 'cdr_token.party_id' })
   }
 }

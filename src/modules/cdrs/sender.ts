@@ -19,9 +19,9 @@ export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const session = openReadSession(c.env, query.bookmark)
   const page = await listCdrs(session.db, { source: 'own', owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }, query)
   const agreed = {
-    tariffGroups: page.objects.some(carriesTariffGroups) && (await peerAcceptsNonIsoCurrencies(c.var.db, c.var.peer.id)),
-    costBreakdown: agreesToCostBreakdown(c.var.peer),
-    bookings: agreesToBookings(c.var.peer),
+    tariffGroups: page.objects.some(carriesTariffGroups) && (await peerAcceptsNonIsoCurrencies(c.get('db'), c.get('peer').id)),
+    costBreakdown: agreesToCostBreakdown(c.get('peer')),
+    bookings: agreesToBookings(c.get('peer')),
   }
-  return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.var.version, cdrForPeer(cdr, agreed)), emptyForRoles(c, 'CDRs'))
+  return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (cdr) => toWire(cdrVersions, c.get('version'), cdrForPeer(cdr, agreed)), emptyForRoles(c, 'CDRs'))
 })

@@ -14,7 +14,7 @@ export async function acceptReceivedCommand(
   const now = Date.now()
   const id = newCommandId()
   await commandTracker(c.env, id).open({
-    id, side: 'received', peer_id: c.var.peer.id, version: c.var.version, command, request,
+    id, side: 'received', peer_id: c.get('peer').id, version: c.get('version'), command, request,
     cpo: { country_code: cpo.country_code, party_id: cpo.party_id }, state: 'ACCEPTED', final: false,
     deadline: now + timeout * 1000, created_at: now, last_updated: now,
   }, 'response', { response: { result: 'ACCEPTED', timeout } }, now + chargePointDelayMs(c.env))

@@ -31,22 +31,22 @@ const MeterValue = z.object({ timestamp: DateTime, kwh: z.number().min(0) })
 export const admin = new Hono<AdminEnv>()
   .post('/commands/:peer_id/:command', async (c) => {
     const command = parseWith(CommandType, c.req.param('command'))
-    const peer = await getPeer(c.var.db, c.req.param('peer_id'))
+    const peer = await getPeer(c.get('db'), c.req.param('peer_id'))
     if (!peer) throw OcpiError.unknownObject(`peer ${c.req.param('peer_id')}`)
     const fields = parseWith(commandRequestSchemas[command], await readObjectBody(c))
     const id = newCommandId()
     const request = { ...fields, response_url: `${publicBase(c.env)}/ocpi/${peer.version}/sender/commands/${command}/${id}` } as CommandBody
     // Only our own eMSPs' tokens: "An eMSP sending a StartSession SHALL only use Token that are owned by this eMSP".
     const token = 'token' in request ? request.token : undefined
-    if (token && !(await findHostedParty(c.var.db, token, 'EMSP'))) throw invalid('token.party_id', `${token.country_code}*${token.party_id} is not an eMSP hosted here`)
+    if (token && !(await findHostedParty(c.get('db'), token, 'EMSP'))) throw invalid('token.party_id', `${token.country_code}*${token.party_id} is not an eMSP hosted here`)
     parseWith(commandBodyVersions(command)[peer.version === '2.2.1' ? '2.2.1' : '2.3.0'].schema, request) // what the peer's version can carry (2.2.1 has no EMAID token)
     const from = token ? { country_code: token.country_code.toUpperCase(), party_id: token.party_id.toUpperCase() } : partyQuery(c.req.query('from'))
-    const sent = await sendCommand(c.env, c.var.db, peer, { id, command, request, from, to: partyQuery(c.req.query('to')) })
+    const sent = await sendCommand(c.env, c.get('db'), peer, { id, command, request, from, to: partyQuery(c.req.query('to')) })
     return c.json({ command_id: id, state: sent.state, ...(sent.response && { response: sent.response }) }, 202)
   })
   .get('/commands', async (c) => {
     const page = parsePageQuery(c)
-    return respondAdminPage(c, page, await listCommands(c.var.db, page))
+    return respondAdminPage(c, page, await listCommands(c.get('db'), page))
   })
   .get('/commands/:command_id', async (c) => {
     const id = c.req.param('command_id')
@@ -63,13 +63,13 @@ export const admin = new Hono<AdminEnv>()
   })
   .post('/csms/sessions/:country_code/:party_id/:session_id/start', async (c) => {
     const ref = sessionRef(c.req.param())
-    if (!(await findHostedParty(c.var.db, ref, 'CPO'))) throw OcpiError.unknownObject(`CPO ${ref.country_code}*${ref.party_id}`)
+    if (!(await findHostedParty(c.get('db'), ref, 'CPO'))) throw OcpiError.unknownObject(`CPO ${ref.country_code}*${ref.party_id}`)
     const body = parseWith(Session.partial({ country_code: true, party_id: true, id: true, last_updated: true }), await readObjectBody(c))
     const session: Session = { ...body, country_code: ref.country_code, party_id: ref.party_id, id: ref.id, last_updated: body.last_updated ?? new Date().toISOString() }
-    const location = (await getLocation(c.var.db, OWN_SOURCE, ref, session.location_id))?.location
+    const location = (await getLocation(c.get('db'), OWN_SOURCE, ref, session.location_id))?.location
     const evse = location && findEvse(location, session.evse_uid)
     const connector = evse && findConnector(evse, session.connector_id)
-    const pricing = location && connector ? await pricingBasis(c.var.db, location, connector) : undefined
+    const pricing = location && connector ? await pricingBasis(c.get('db'), location, connector) : undefined
     const started = await chargingSession(c.env, ref).start({ session, pricing, simulated: false })
     if (!started) throw new OcpiError(2001, `Session ${ref.id} is already live`, { http_status: 409, path: 'id' })
     return c.json(session, 201)

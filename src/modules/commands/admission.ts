@@ -24,16 +24,16 @@ export async function refusal<C extends CommandType>(c: Context<OcpiEnv>, cpo: P
   if ('token' in request && !peerRepresents(c, { country_code: request.token.country_code, party_id: request.token.party_id }, 'EMSP')) {
     return refused('REJECTED', 'The token belongs to an eMSP this peer does not represent')
   }
-  if (!c.var.peer.roles.some((role) => role.role === 'EMSP' || role.role === 'HUB')) return refused('REJECTED', 'Commands are taken from eMSPs only')
+  if (!c.get('peer').roles.some((role) => role.role === 'EMSP' || role.role === 'HUB')) return refused('REJECTED', 'Commands are taken from eMSPs only')
   if (command === 'STOP_SESSION') {
-    const stored = await getOwnSession(c.var.db, { ...cpo, id: (request as CommandBodies['STOP_SESSION']).session_id })
+    const stored = await getOwnSession(c.get('db'), { ...cpo, id: (request as CommandBodies['STOP_SESSION']).session_id })
     // A session of another eMSP is answered as unknown: its existence is not this peer's business.
     if (!stored || !peerRepresents(c, stored.session.cdr_token, 'EMSP')) return refused('UNKNOWN_SESSION', 'Unknown session')
     if (stored.session.status !== 'ACTIVE' && stored.session.status !== 'PENDING') return refused('REJECTED', `The session is ${stored.session.status}`)
     return undefined
   }
   if ('location_id' in request) {
-    const location = await visibleOwnLocation(c.var.db, c.var.peer, cpo, request.location_id)
+    const location = await visibleOwnLocation(c.get('db'), c.get('peer'), cpo, request.location_id)
     if (!location) return refused('REJECTED', 'Unknown location')
     const evse = request.evse_uid === undefined ? undefined : findEvse(location, request.evse_uid)
     if (request.evse_uid !== undefined && !evse) return refused('REJECTED', 'Unknown EVSE')

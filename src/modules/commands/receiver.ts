@@ -19,16 +19,16 @@ import { acceptReceivedCommand } from './accept-received'
 export const receiver = new Hono<OcpiEnv>()
   .post('/:command', async (c) => {
     const timeout = commandTimeoutSeconds(c.env)
-    const answer = (response: Omit<CommandResponse, 'timeout'>) => respond(c, toWire(commandResponseVersions, c.var.version, { ...response, timeout }))
+    const answer = (response: Omit<CommandResponse, 'timeout'>) => respond(c, toWire(commandResponseVersions, c.get('version'), { ...response, timeout }))
     const parsedType = CommandType.safeParse(c.req.param('command'))
     // 2.3.0 made CommandType an OpenEnum: a command this platform does not carry out is NOT_SUPPORTED, not an error.
     if (!parsedType.success) return answer({ result: 'NOT_SUPPORTED', message: [{ language: 'en', text: 'Command not supported' }] })
     const command = parsedType.data
     // 2.1.1 has no CANCEL_RESERVATION (mod_commands.md of 2.1.1, 4.2): a command of a later version is not supported.
-    if (!hasVersion(commandBodyVersions(command), c.var.version)) return answer({ result: 'NOT_SUPPORTED', message: [{ language: 'en', text: `Command not supported in OCPI ${c.var.version}` }] })
+    if (!hasVersion(commandBodyVersions(command), c.get('version'))) return answer({ result: 'NOT_SUPPORTED', message: [{ language: 'en', text: `Command not supported in OCPI ${c.get('version')}` }] })
     // A 2.1.1 token does not name its party: it is the eMSP peer's one party (docs/ocpi-2.1.1.md, "Negotiation").
-    const body = fromWire(commandBodyVersions(command), c.var.version, await readObjectBody(c), ownerOfBody(c, 'EMSP'))
-    assertResponseUrlOfPeer(await getPeer(c.var.db, c.var.peer.id), body.response_url)
+    const body = fromWire(commandBodyVersions(command), c.get('version'), await readObjectBody(c), ownerOfBody(c, 'EMSP'))
+    assertResponseUrlOfPeer(await getPeer(c.get('db'), c.get('peer').id), body.response_url)
     const cpo = await addressedParty(c, 'CPO')
     const refused = await refusal(c, cpo, command, body)
     if (refused) return answer(refused)

@@ -16,13 +16,13 @@ import { commandTracker, isCommandId } from './trackers'
  */
 export const resultSender = (label: string) => new Hono<OcpiEnv>()
   .post('/:command/:command_id', async (c) => {
-    const result = fromWire(commandResultVersions, c.var.version, await readObjectBody(c))
+    const result = fromWire(commandResultVersions, c.get('version'), await readObjectBody(c))
     const id = c.req.param('command_id')
-    const outcome = isCommandId(id) ? await commandTracker(c.env, id).receiveResult(c.var.peer.id, c.req.param('command'), result) : 'unknown'
+    const outcome = isCommandId(id) ? await commandTracker(c.env, id).receiveResult(c.get('peer').id, c.req.param('command'), result) : 'unknown'
     if (outcome === 'unknown') {
-      logError(`${label} refused: unknown command id from peer ${c.var.peer.id} (${c.req.param('command').slice(0, 32)})`)
+      logError(`${label} refused: unknown command id from peer ${c.get('peer').id} (${c.req.param('command').slice(0, 32)})`)
       throw OcpiError.unknownObject('command')
     }
-    if (outcome !== 'recorded') logError(`${label} ${outcome} for command ${id} from peer ${c.var.peer.id}: kept in its history only`)
+    if (outcome !== 'recorded') logError(`${label} ${outcome} for command ${id} from peer ${c.get('peer').id}: kept in its history only`)
     return respond(c, undefined)
   })

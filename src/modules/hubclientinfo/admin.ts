@@ -9,6 +9,6 @@ import { listAllClientInfo } from '../../peers/client-info-store'
 export const admin = new Hono<AdminEnv>().get('/hubclientinfo', async (c) => {
   const source = sourceQuery(c.req.query('source'), undefined)
   const query = parsePageQuery(c)
-  const { total, rows } = await listAllClientInfo(c.var.db, { ...source, limit: query.limit, offset: query.offset })
+  const { total, rows } = await listAllClientInfo(c.get('db'), { ...source, limit: query.limit, offset: query.offset })
   return respondAdminPage(c, query, { objects: rows, total })
 })

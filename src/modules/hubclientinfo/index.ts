@@ -14,5 +14,5 @@ export const hubclientinfo: OcpiModule = {
   // mod_hub_client_info is new in 2.2: 2.1.1 has no hubs.
   versions: VERSIONS_FROM_221,
   id: 'hubclientinfo', sender, receiver, admin,
-  senderOffered: async (c) => (await listHostedParties(c.var.db)).some((party) => party.role === 'HUB'),
+  senderOffered: async (c) => (await listHostedParties(c.get('db'))).some((party) => party.role === 'HUB'),
 }

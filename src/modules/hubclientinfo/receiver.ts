@@ -20,16 +20,16 @@ export const receiver = new Hono<OcpiEnv>()
       throw new OcpiError(2001, `Body ${clientInfo.country_code}*${clientInfo.party_id} does not match the URL ${country_code}*${party_id}`, { path: 'country_code' })
     }
     // An older push than what we hold is acknowledged and ignored (last_updated decides, transport_and_format).
-    await putReceivedClientInfo(c.var.db, c.var.peer.id, clientInfo, toEpochMs(clientInfo.last_updated))
+    await putReceivedClientInfo(c.get('db'), c.get('peer').id, clientInfo, toEpochMs(clientInfo.last_updated))
     return respond(c, undefined)
   })
   .get('/:country_code/:party_id', async (c) => {
     assertPeerIsHub(c)
-    const clientInfo = await getReceivedClientInfo(c.var.db, c.var.peer.id, c.req.param())
+    const clientInfo = await getReceivedClientInfo(c.get('db'), c.get('peer').id, c.req.param())
     if (!clientInfo) throw OcpiError.unknownObject(`ClientInfo ${c.req.param('country_code')}*${c.req.param('party_id')}`)
     return respond(c, clientInfo)
   })
 
 function assertPeerIsHub(c: Context<OcpiEnv>) {
-  if (!c.var.peer.roles.some((role) => role.role === 'HUB')) throw new OcpiError(2000, 'Only a Hub owns ClientInfo objects: this peer has no HUB role')
+  if (!c.get('peer').roles.some((role) => role.role === 'HUB')) throw new OcpiError(2000, 'Only a Hub owns ClientInfo objects: this peer has no HUB role')
 }

@@ -45,24 +45,24 @@ export const admin = new Hono<AdminEnv>()
     const record = parseWith(InvoiceReconciliationRecord, {
       ...owner, id: c.req.param('id'), invoice_id: body.invoice_id, cdrs: body.cdrs, last_updated: body.last_updated ?? new Date().toISOString(),
     })
-    const roles = { cpo: !!(await findHostedParty(c.var.db, owner, 'CPO')), emsp: !!(await findHostedParty(c.var.db, owner, 'EMSP')) }
+    const roles = { cpo: !!(await findHostedParty(c.get('db'), owner, 'CPO')), emsp: !!(await findHostedParty(c.get('db'), owner, 'EMSP')) }
     if (roles.cpo && roles.emsp && !body.billing) throw new OcpiError(2001, 'billing: required when the owner is hosted both as CPO and as MSP', { path: 'billing' })
     const billing = body.billing ?? billingOf(roles)
-    const written = await writeRecord(c.var.db, 'own', { record, billing, counterparty: body.counterparty }, 'upsert')
-    await publishRecord(c.env, c.var.db, record, body.counterparty, written === 'created' ? 'created' : 'replaced')
+    const written = await writeRecord(c.get('db'), 'own', { record, billing, counterparty: body.counterparty }, 'upsert')
+    await publishRecord(c.env, c.get('db'), record, body.counterparty, written === 'created' ? 'created' : 'replaced')
     return c.json(record, written === 'created' ? 201 : 200)
   })
   .delete('/invoices/:country_code/:party_id/:id', async (c) => {
     const ref = { ...partyInPath(c), id: c.req.param('id') }
-    const stored = await getRecord(c.var.db, 'own', ref)
-    if (!stored || !(await deleteRecord(c.var.db, 'own', ref))) throw new OcpiError(2003, `Unknown own record ${ref.id}`)
-    if (stored.counterparty) await publishRecord(c.env, c.var.db, stored.record, stored.counterparty, 'deleted')
+    const stored = await getRecord(c.get('db'), 'own', ref)
+    if (!stored || !(await deleteRecord(c.get('db'), 'own', ref))) throw new OcpiError(2003, `Unknown own record ${ref.id}`)
+    if (stored.counterparty) await publishRecord(c.env, c.get('db'), stored.record, stored.counterparty, 'deleted')
     return c.body(null, 204)
   })
   .get('/invoices', async (c) => {
     const query = parseWith(ListQuery, c.req.query())
     const page = parsePageQuery(c)
-    return respondAdminPage(c, page, await listRecords(c.var.db, { holder: query.source === 'own' ? 'own' : 'received', owner: query.party }, page))
+    return respondAdminPage(c, page, await listRecords(c.get('db'), { holder: query.source === 'own' ? 'own' : 'received', owner: query.party }, page))
   })
   .get('/invoices/:country_code/:party_id/:id', async (c) => {
     const stored = await findStored(c, parseWith(Holder, c.req.query()))
@@ -73,14 +73,14 @@ export const admin = new Hono<AdminEnv>()
     const stored = await findStored(c, query)
     const relationship = cdrRelationship(stored)
     const [listed, held, invoiced] = await Promise.all([
-      findCdrsById(c.var.db, relationship, stored.record.cdrs),
-      listRelationshipCdrs(c.var.db, relationship),
-      invoicedCdrIds(c.var.db, stored.holder, stored.record),
+      findCdrsById(c.get('db'), relationship, stored.record.cdrs),
+      listRelationshipCdrs(c.get('db'), relationship),
+      invoicedCdrIds(c.get('db'), stored.holder, stored.record),
     ])
     const heldById = new Map([...held, ...listed].map((cdr) => [cdr.id.toUpperCase(), cdr]))
     const cpo = (cdr: CDR) => ({ country_code: cdr.country_code, party_id: cdr.party_id, id: cdr.id })
     // The MSP's disputes are its own where it received the CDRs, received ones where they were issued.
-    const disputes = await findDisputes(c.var.db, relationship.source === 'received' ? 'own' : 'received', listed.map(cpo))
+    const disputes = await findDisputes(c.get('db'), relationship.source === 'received' ? 'own' : 'received', listed.map(cpo))
     const invoice_amount = query.invoice_amount !== undefined && query.currency ? { amount: query.invoice_amount, currency: query.currency } : undefined
     return c.json({ ...describe(stored), ...reconcile({ record: stored.record, held: [...heldById.values()], invoiced, invoice_amount, disputes }) })
   })
@@ -88,9 +88,9 @@ export const admin = new Hono<AdminEnv>()
 /** The record the URL names: own, or the received copy (of `peer_id` when given). */
 async function findStored(c: Context<AdminEnv>, holder: z.infer<typeof Holder>): Promise<StoredRecord> {
   const ref = { ...partyInPath(c), id: c.req.param('id')! }
-  const stored = holder.source === 'own' ? await getRecord(c.var.db, 'own', ref)
-    : holder.peer_id ? await getRecord(c.var.db, { peer_id: holder.peer_id }, ref)
-    : await findReceivedRecord(c.var.db, ref)
+  const stored = holder.source === 'own' ? await getRecord(c.get('db'), 'own', ref)
+    : holder.peer_id ? await getRecord(c.get('db'), { peer_id: holder.peer_id }, ref)
+    : await findReceivedRecord(c.get('db'), ref)
   if (!stored) throw new OcpiError(2003, `Unknown ${holder.source} record ${ref.id}`)
   return stored
 }

@@ -20,9 +20,9 @@ export const receiver = new Hono<OcpiEnv>()
   .post('/', async (c) => {
     const record = parseWith(InvoiceReconciliationRecord, await readJson(c))
     const stored = await received(c, record)
-    const written = await writeRecord(c.var.db, { peer_id: c.var.peer.id }, stored, 'create')
+    const written = await writeRecord(c.get('db'), { peer_id: c.get('peer').id }, stored, 'create')
     if (written === 'exists') {
-      const held = await getRecord(c.var.db, { peer_id: c.var.peer.id }, record)
+      const held = await getRecord(c.get('db'), { peer_id: c.get('peer').id }, record)
       // A retried POST whose answer was lost is acknowledged; a different record under a held id must come as a PUT.
       if (JSON.stringify(held?.record) !== JSON.stringify(record)) throw invalid('id', `record ${record.id} already exists: send changes with PUT`)
     }
@@ -30,7 +30,7 @@ export const receiver = new Hono<OcpiEnv>()
   })
   .get('/:country_code/:party_id/:id', async (c) => {
     const ref = ownedRef(c)
-    const stored = await getRecord(c.var.db, { peer_id: c.var.peer.id }, ref)
+    const stored = await getRecord(c.get('db'), { peer_id: c.get('peer').id }, ref)
     if (!stored) throw OcpiError.unknownObject(`InvoiceReconciliationRecord ${ref.id}`)
     return respond(c, stored.record)
   })
@@ -41,15 +41,15 @@ export const receiver = new Hono<OcpiEnv>()
       if (record[field].toUpperCase() !== ref[field].toUpperCase()) throw invalid(field, `${record[field]} differs from the URL's ${ref[field]}`)
     }
     const stored = await received(c, record)
-    const held = await getRecord(c.var.db, { peer_id: c.var.peer.id }, ref)
+    const held = await getRecord(c.get('db'), { peer_id: c.get('peer').id }, ref)
     // An update older than the record held is acknowledged and ignored, as for every pushed object.
     if (held && toEpochMs(held.record.last_updated) > toEpochMs(record.last_updated)) return respond(c, undefined)
-    await writeRecord(c.var.db, { peer_id: c.var.peer.id }, stored, 'upsert')
+    await writeRecord(c.get('db'), { peer_id: c.get('peer').id }, stored, 'upsert')
     return respond(c, undefined)
   })
   .delete('/:country_code/:party_id/:id', async (c) => {
     const ref = ownedRef(c)
-    if (!(await deleteRecord(c.var.db, { peer_id: c.var.peer.id }, ref))) throw OcpiError.unknownObject(`InvoiceReconciliationRecord ${ref.id}`)
+    if (!(await deleteRecord(c.get('db'), { peer_id: c.get('peer').id }, ref))) throw OcpiError.unknownObject(`InvoiceReconciliationRecord ${ref.id}`)
     return respond(c, undefined)
   })
 
@@ -72,11 +72,11 @@ function ownedRef(c: Context<OcpiEnv>) {
 }
 
 function peerRolesOf(c: Context<OcpiEnv>, party: PartyRef): BillingRoles {
-  const roles = c.var.peer.roles.filter((role) => role.role === 'HUB' || samePartyRef(role, party)).map((role) => role.role)
+  const roles = c.get('peer').roles.filter((role) => role.role === 'HUB' || samePartyRef(role, party)).map((role) => role.role)
   return { cpo: roles.includes('CPO') || roles.includes('HUB'), emsp: roles.includes('EMSP') || roles.includes('HUB') }
 }
 
 async function hostedRoles(c: Context<OcpiEnv>, party: PartyRef): Promise<BillingRoles> {
-  const roles = (await listHostedParties(c.var.db)).filter((hosted) => samePartyRef(hosted, party)).map((hosted) => hosted.role)
+  const roles = (await listHostedParties(c.get('db'))).filter((hosted) => samePartyRef(hosted, party)).map((hosted) => hosted.role)
   return { cpo: roles.includes('CPO'), emsp: roles.includes('EMSP') }
 }

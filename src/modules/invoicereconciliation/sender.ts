@@ -12,7 +12,7 @@ import { listRecords } from './store'
 export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
   const session = openReadSession(c.env, query.bookmark)
-  const hub = c.var.peer.roles.some((role) => role.role === 'HUB')
-  const page = await listRecords(session.db, { holder: 'own', ...(hub ? {} : { counterpartyOfPeer: c.var.peer.id }) }, query)
+  const hub = c.get('peer').roles.some((role) => role.role === 'HUB')
+  const page = await listRecords(session.db, { holder: 'own', ...(hub ? {} : { counterpartyOfPeer: c.get('peer').id }) }, query)
   return respondPage(c, query, { ...page, bookmark: session.bookmark() })
 })

@@ -30,7 +30,7 @@ function assertSame(field: string, inBody: string, inUrl: string) {
 
 /** Unknown object on GET: 2003 with HTTP 404. */
 async function storedLocation(c: Context<OcpiEnv>) {
-  const stored = await getLocation(c.var.db, RECEIVED, ownerInUrl(c), c.req.param('location_id')!)
+  const stored = await getLocation(c.get('db'), RECEIVED, ownerInUrl(c), c.req.param('location_id')!)
   if (!stored) throw OcpiError.unknownObject(`Location ${c.req.param('location_id')}`)
   return stored.location
 }
@@ -47,21 +47,21 @@ async function readBody<T>(c: Context<OcpiEnv>, adapters: VersionAdapters<T>, pa
 
 /** A write that was applied replaces the location's warnings with its own (none: removed). */
 async function keepWarnings(c: Context<OcpiEnv>, party: PartyRef, locationId: string, written: boolean, warnings: IngestWarning[]) {
-  if (written) await replaceIngestWarnings(c.var.db, { module: 'locations', key: ingestKey(party.country_code, party.party_id, locationId), peerId: c.var.peer.id, warnings })
+  if (written) await replaceIngestWarnings(c.get('db'), { module: 'locations', key: ingestKey(party.country_code, party.party_id, locationId), peerId: c.get('peer').id, warnings })
 }
 
 export const receiver = new Hono<OcpiEnv>()
-  .get('/:country_code/:party_id/:location_id', async (c) => respond(c, toWire(locationVersions, c.var.version, await storedLocation(c))))
+  .get('/:country_code/:party_id/:location_id', async (c) => respond(c, toWire(locationVersions, c.get('version'), await storedLocation(c))))
   .get('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const evse = findEvse(await storedLocation(c), c.req.param('evse_uid'))
     if (!evse) throw OcpiError.unknownObject(`EVSE ${c.req.param('evse_uid')}`)
-    return respond(c, toWire(evseVersions, c.var.version, evse))
+    return respond(c, toWire(evseVersions, c.get('version'), evse))
   })
   .get('/:country_code/:party_id/:location_id/:evse_uid/:connector_id', async (c) => {
     const evse = findEvse(await storedLocation(c), c.req.param('evse_uid'))
     const connector = evse && findConnector(evse, c.req.param('connector_id'))
     if (!connector) throw OcpiError.unknownObject(`Connector ${c.req.param('connector_id')}`)
-    return respond(c, toWire(connectorVersions, c.var.version, connector))
+    return respond(c, toWire(connectorVersions, c.get('version'), connector))
   })
 
   .put('/:country_code/:party_id/:location_id', async (c) => {
@@ -70,8 +70,8 @@ export const receiver = new Hono<OcpiEnv>()
     assertSame('country_code', location.country_code, party.country_code)
     assertSame('party_id', location.party_id, party.party_id)
     assertSame('id', location.id, c.req.param('location_id'))
-    const existed = await getLocation(c.var.db, c.var.peer.id, party, location.id)
-    const revision = await upsertLocation(c.var.db, c.var.peer.id, location)
+    const existed = await getLocation(c.get('db'), c.get('peer').id, party, location.id)
+    const revision = await upsertLocation(c.get('db'), c.get('peer').id, location)
     await keepWarnings(c, party, location.id, revision !== undefined, warnings)
     return respondPut(c, !existed)
   })
@@ -79,7 +79,7 @@ export const receiver = new Hono<OcpiEnv>()
     const party = ownerInUrl(c)
     const { object: evse, warnings } = await readBody(c, evseVersions, party, `evses.${c.req.param('evse_uid')}`)
     assertSame('uid', evse.uid, c.req.param('evse_uid'))
-    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putEvse(location, evse))
+    const written = await updateLocation(c.get('db'), c.get('peer').id, party, c.req.param('location_id'), (location) => putEvse(location, evse))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })
@@ -87,7 +87,7 @@ export const receiver = new Hono<OcpiEnv>()
     const party = ownerInUrl(c)
     const { object: connector, warnings } = await readBody(c, connectorVersions, party, `evses.${c.req.param('evse_uid')}.connectors.${c.req.param('connector_id')}`)
     assertSame('id', connector.id, c.req.param('connector_id'))
-    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => putConnector(location, c.req.param('evse_uid'), connector))
+    const written = await updateLocation(c.get('db'), c.get('peer').id, party, c.req.param('location_id'), (location) => putConnector(location, c.req.param('evse_uid'), connector))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })
@@ -95,14 +95,14 @@ export const receiver = new Hono<OcpiEnv>()
   .patch('/:country_code/:party_id/:location_id', async (c) => {
     const party = ownerInUrl(c)
     const { object: patch, warnings } = await readBody(c, locationPatchVersions, party)
-    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchLocation(location, patch))
+    const written = await updateLocation(c.get('db'), c.get('peer').id, party, c.req.param('location_id'), (location) => patchLocation(location, patch))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })
   .patch('/:country_code/:party_id/:location_id/:evse_uid', async (c) => {
     const party = ownerInUrl(c)
     const { object: patch, warnings } = await readBody(c, evsePatchVersions, party, `evses.${c.req.param('evse_uid')}`)
-    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchEvse(location, c.req.param('evse_uid'), patch))
+    const written = await updateLocation(c.get('db'), c.get('peer').id, party, c.req.param('location_id'), (location) => patchEvse(location, c.req.param('evse_uid'), patch))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })
@@ -110,7 +110,7 @@ export const receiver = new Hono<OcpiEnv>()
     const party = ownerInUrl(c)
     const { evse_uid, connector_id } = c.req.param()
     const { object: patch, warnings } = await readBody(c, connectorPatchVersions, party, `evses.${evse_uid}.connectors.${connector_id}`)
-    const written = await updateLocation(c.var.db, c.var.peer.id, party, c.req.param('location_id'), (location) => patchConnector(location, evse_uid, connector_id, patch))
+    const written = await updateLocation(c.get('db'), c.get('peer').id, party, c.req.param('location_id'), (location) => patchConnector(location, evse_uid, connector_id, patch))
     await keepWarnings(c, party, c.req.param('location_id'), !!written?.after, warnings)
     return acknowledged(c)
   })

@@ -28,12 +28,12 @@ import { Memo } from '../../db/memo'
 
 /** The hosted CPO parties a request reads from: the one OCPI-to names, or all of them. */
 async function servingParties(c: Context<OcpiEnv>, db: Database): Promise<PartyRef[]> {
-  if (routedTo(c) || isSingleParty(c.var.version)) return [await addressedParty(c, 'CPO')]
+  if (routedTo(c) || isSingleParty(c.get('version'))) return [await addressedParty(c, 'CPO')]
   return (await listHostedParties(db)).filter((party) => party.role === 'CPO')
 }
 
 /** Per serving party, what the calling peer may see of it. */
-const peerVisibility = (c: Context<OcpiEnv>, db: Database) => partyViews(db, c.var.peer, servingParties(c, db))
+const peerVisibility = (c: Context<OcpiEnv>, db: Database) => partyViews(db, c.get('peer'), servingParties(c, db))
 
 /**
 /**
@@ -80,10 +80,10 @@ export const sender = new Hono<OcpiEnv>()
     const visibility = peerVisibility(c, platform.db)
     const session = await locationsSession(c, visibility, platform, page.bookmark)
     const [views, dataVersion] = await Promise.all([visibility, locationsVersion(session.db)])
-    const key = await pageCacheKey(c, page, { views, dataVersion })
+    const key = pageCacheKey(c, page, { views, dataVersion })
     const cached = await cachedPage(c, key)
     if (cached) return cached
-    const result = await listSerializedLocations(session.db, views, page, c.var.version)
+    const result = await listSerializedLocations(session.db, views, page, c.get('version'))
     const head = serializedPageHead(c, page, { ...result, bookmark: session.bookmark() }, sharedOnlyByPolicy('Locations', views))
     const response = respondListHead(c, head)
     rememberPage(key, head, response)
@@ -91,18 +91,18 @@ export const sender = new Hono<OcpiEnv>()
   })
   .get('/:location_id', async (c) => {
     const location = await visibleLocation(c, c.req.param('location_id'))
-    return respond(c, toWire(locationVersions, c.var.version, location))
+    return respond(c, toWire(locationVersions, c.get('version'), location))
   })
   .get('/:location_id/:evse_uid', async (c) => {
     const { location_id, evse_uid } = c.req.param()
     const evse = findEvse(await visibleLocation(c, location_id), evse_uid)
     if (!evse) throw OcpiError.unknownObject(`EVSE ${evse_uid}`)
-    return respond(c, toWire(evseVersions, c.var.version, evse))
+    return respond(c, toWire(evseVersions, c.get('version'), evse))
   })
   .get('/:location_id/:evse_uid/:connector_id', async (c) => {
     const { location_id, evse_uid, connector_id } = c.req.param()
     const evse = findEvse(await visibleLocation(c, location_id), evse_uid)
     const connector = evse && findConnector(evse, connector_id)
     if (!connector) throw OcpiError.unknownObject(`Connector ${connector_id}`)
-    return respond(c, toWire(connectorVersions, c.var.version, connector))
+    return respond(c, toWire(connectorVersions, c.get('version'), connector))
   })

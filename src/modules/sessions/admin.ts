@@ -26,10 +26,10 @@ export const admin = new Hono<AdminEnv>()
     const body = parseWith(OwnSession, await readJson(c))
     assertSameIds(ref, body)
     const session: Session = { ...body, ...ref, last_updated: body.last_updated ?? new Date().toISOString() }
-    const written = await putOwnSession(c.var.db, session)
+    const written = await putOwnSession(c.get('db'), session)
     if (written.outcome !== 'stored') throw staleWrite(`Session ${ref.id}`)
     // An older PUT may still have added charging periods: what was committed is what goes out.
-    await publishSessionPut(c.env, c.var.db, written.session, written.revision)
+    await publishSessionPut(c.env, c.get('db'), written.session, written.revision)
     return c.json(written.session, written.created ? 201 : 200)
   })
   .patch('/sessions/:country_code/:party_id/:session_id', async (c) => {
@@ -37,22 +37,22 @@ export const admin = new Hono<AdminEnv>()
     const body = parseWith(OwnSessionPatch, await readJson(c))
     assertSameIds(ref, body)
     const patch: SessionPatch = { ...body, last_updated: body.last_updated ?? new Date().toISOString() }
-    const written = await patchSession(c.var.db, 'own', ref, patch)
+    const written = await patchSession(c.get('db'), 'own', ref, patch)
     if (written.outcome === 'unknown') throw new OcpiError(2003, `Unknown session ${ref.id}`)
     if (written.outcome === 'stale') throw staleWrite(`Session ${ref.id}`)
-    await publishSessionPatch(c.env, c.var.db, written.session, patch, written.revision)
+    await publishSessionPatch(c.env, c.get('db'), written.session, patch, written.revision)
     return c.json(written.session)
   })
   .get('/sessions', async (c) => {
     const { filter, page: query } = parseRecordListQuery(c)
-    const page = await listSessions(c.var.db, filter, query)
-    return respondAdminPage(c, query, { ...page, objects: await withIngestWarnings(c.var.db, 'sessions', page.objects, objectKey) })
+    const page = await listSessions(c.get('db'), filter, query)
+    return respondAdminPage(c, query, { ...page, objects: await withIngestWarnings(c.get('db'), 'sessions', page.objects, objectKey) })
   })
   .get('/sessions/:country_code/:party_id/:session_id', async (c) => {
     const { source } = parseWith(AdminSource, c.req.query())
-    const stored = await getSession(c.var.db, source, sessionRefOfUrl(c))
+    const stored = await getSession(c.get('db'), source, sessionRefOfUrl(c))
     if (!stored) throw new OcpiError(2003, `Unknown ${source} session ${c.req.param('session_id')}`)
-    const [view] = await withIngestWarnings(c.var.db, 'sessions', [stored.session], objectKey)
+    const [view] = await withIngestWarnings(c.get('db'), 'sessions', [stored.session], objectKey)
     return c.json(view)
   })
 
@@ -63,7 +63,7 @@ function sessionRefOfUrl(c: Context<AdminEnv>): SessionRef {
 /** The URL's party must be a CPO hosted here: only the owner writes a session. */
 async function hostedSessionRef(c: Context<AdminEnv>): Promise<SessionRef> {
   const ref = sessionRefOfUrl(c)
-  const party = await findHostedParty(c.var.db, ref, 'CPO')
+  const party = await findHostedParty(c.get('db'), ref, 'CPO')
   if (!party) throw new OcpiError(2003, `${ref.country_code}*${ref.party_id} is not a CPO hosted on this platform`)
   parseWith(Session.pick({ id: true }), { id: ref.id }) // the URL's id must be a valid Session.id, CiString(36)
   return { country_code: party.country_code, party_id: party.party_id, id: ref.id }

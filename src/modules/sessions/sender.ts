@@ -30,17 +30,17 @@ export const sender = new Hono<OcpiEnv>()
     const filter = { source: 'own' as const, owners: await addressedOwners(c), ...visibleTokenPartiesFilter(c) }
     const page = await listSessions(session.db, filter, query)
     // 2.1.1 embeds the session's Location (mod_sessions.md 3.1): the stored one, narrowed to the session's EVSE.
-    const locations = isSingleParty(c.var.version) ? await storedLocationsOf(session.db, page.objects) : undefined
-    const toPeer = (object: Session) => (locations ? sessionTo211(object, locations.get(locationKey(object))) : toWire(sessionVersions, c.var.version, object))
+    const locations = isSingleParty(c.get('version')) ? await storedLocationsOf(session.db, page.objects) : undefined
+    const toPeer = (object: Session) => (locations ? sessionTo211(object, locations.get(locationKey(object))) : toWire(sessionVersions, c.get('version'), object))
     return respondPage(c, query, { ...page, bookmark: session.bookmark() }, toPeer, emptyForRoles(c, 'Sessions'))
   })
   .put('/:session_id/charging_preferences', async (c) => {
     const preferences = await readBody(c, ChargingPreferences)
-    const owners = (await addressedOwners(c)) ?? (await listHostedParties(c.var.db)).filter((party) => party.role === 'CPO')
-    const stored = await findOwnSession(c.var.db, owners, c.req.param('session_id'))
+    const owners = (await addressedOwners(c)) ?? (await listHostedParties(c.get('db'))).filter((party) => party.role === 'CPO')
+    const stored = await findOwnSession(c.get('db'), owners, c.req.param('session_id'))
     if (!stored || !peerMaySee(c, stored.session)) throw new OcpiError(2003, `Unknown session ${c.req.param('session_id')}`, { http_status: 404 })
-    const answer = await preferencesAnswer(c.var.db, stored.session, preferences)
-    if (answer === 'ACCEPTED') await setChargingPreferences(c.var.db, stored.session, preferences)
+    const answer = await preferencesAnswer(c.get('db'), stored.session, preferences)
+    if (answer === 'ACCEPTED') await setChargingPreferences(c.get('db'), stored.session, preferences)
     return respond(c, answer)
   })
 

@@ -32,47 +32,47 @@ export const admin = new Hono<AdminEnv>()
     const hosted: HostedTariff = { ...body, ...party, id: tariffId, last_updated: body.last_updated ?? new Date().toISOString() }
     const problem = variantProblem(hosted)
     if (problem) throw new OcpiError(2001, `${problem.path}: ${problem.message}`, { path: problem.path })
-    const stored = await findTariff(c.var.db, party, tariffId)
+    const stored = await findTariff(c.get('db'), party, tariffId)
     if (stored?.peer_id === null && toEpochMs(stored.object.last_updated) > toEpochMs(hosted.last_updated)) throw staleWrite(`Tariff ${tariffId}`)
     const written = publishedTariffs(hosted)
     await assertIdsFree(c, party, tariffId, written)
-    const removed = await replaceOwnTariffGroup(c.var.db, party, tariffId, written)
-    await publishTariffChanges(c.env, c.var.db, { written, removed })
+    const removed = await replaceOwnTariffGroup(c.get('db'), party, tariffId, written)
+    await publishTariffChanges(c.env, c.get('db'), { written, removed })
     return c.json(hosted)
   })
   .delete('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {
     const party = await hostedPartyFromPath(c, 'CPO')
     const tariffId = c.req.param('tariff_id')
     await assertNotAVariant(c, party, tariffId)
-    const removed = await deleteOwnTariffGroup(c.var.db, party, tariffId)
+    const removed = await deleteOwnTariffGroup(c.get('db'), party, tariffId)
     if (removed.length === 0) throw new OcpiError(2003, `Unknown tariff ${tariffId}`)
-    await publishTariffChanges(c.env, c.var.db, { written: [], removed })
+    await publishTariffChanges(c.env, c.get('db'), { written: [], removed })
     return c.json({ deleted: removed.map((tariff) => tariff.id) })
   })
   .get('/tariffs', async (c) => {
     const query = parsePageQuery(c)
     const { source, peerId } = sourceQuery(c.req.query('source'), { source: 'own' })
-    const page = await listTariffs(c.var.db, query, { source, party: partyQuery(c.req.query('party')), peerId: peerId ?? (c.req.query('peer') || undefined), includeNonIso: true })
-    return respondAdminPage(c, query, { ...page, objects: await withIngestWarnings(c.var.db, 'tariffs', page.objects, objectKey) })
+    const page = await listTariffs(c.get('db'), query, { source, party: partyQuery(c.req.query('party')), peerId: peerId ?? (c.req.query('peer') || undefined), includeNonIso: true })
+    return respondAdminPage(c, query, { ...page, objects: await withIngestWarnings(c.get('db'), 'tariffs', page.objects, objectKey) })
   })
   .get('/tariffs/:country_code/:party_id/:tariff_id', async (c) => {
     const party = partyInPath(c)
-    const row = await findTariff(c.var.db, party, c.req.param('tariff_id'))
+    const row = await findTariff(c.get('db'), party, c.req.param('tariff_id'))
     if (!row) throw new OcpiError(2003, `Unknown tariff ${c.req.param('tariff_id')}`)
     // An own base tariff is shown as written, with its currency variants; anything else as published or received.
-    if (row.peer_id === null && row.tariff_group_id === row.id) return c.json(hostedTariffOf(await listOwnTariffGroup(c.var.db, party, row.id), row.id))
-    const [view] = await withIngestWarnings(c.var.db, 'tariffs', [row.object], objectKey)
+    if (row.peer_id === null && row.tariff_group_id === row.id) return c.json(hostedTariffOf(await listOwnTariffGroup(c.get('db'), party, row.id), row.id))
+    const [view] = await withIngestWarnings(c.get('db'), 'tariffs', [row.object], objectKey)
     return c.json(view)
   })
   .get('/peers/:peer_id/tariff-settings', async (c) => {
     const peer = await knownPeer(c)
-    return c.json({ peer_id: peer.id, non_iso_currencies: await peerAcceptsNonIsoCurrencies(c.var.db, peer.id) })
+    return c.json({ peer_id: peer.id, non_iso_currencies: await peerAcceptsNonIsoCurrencies(c.get('db'), peer.id) })
   })
   .put('/peers/:peer_id/tariff-settings', async (c) => {
     const peer = await knownPeer(c)
     const settings = parseWith(PeerTariffSettings, await readJson(c))
-    if (await setPeerAcceptsNonIsoCurrencies(c.var.db, peer.id, settings.non_iso_currencies)) {
-      await republishNonIsoTariffs(c.env, c.var.db, peer, settings.non_iso_currencies)
+    if (await setPeerAcceptsNonIsoCurrencies(c.get('db'), peer.id, settings.non_iso_currencies)) {
+      await republishNonIsoTariffs(c.env, c.get('db'), peer, settings.non_iso_currencies)
     }
     return c.json({ peer_id: peer.id, ...settings })
   })
@@ -88,7 +88,7 @@ function assertMatches(body: Partial<PartyRef & { id: string }>, party: PartyRef
  * and a variant id must not take over another tariff (own, or received from a peer).
  */
 async function assertIdsFree(c: Context<AdminEnv>, party: PartyRef, tariffId: string, written: Tariff[]) {
-  const rows = await findTariffs(c.var.db, party, written.map((tariff) => tariff.id))
+  const rows = await findTariffs(c.get('db'), party, written.map((tariff) => tariff.id))
   const ofOtherGroup = (row: TariffRow) => row.peer_id === null && row.tariff_group_id !== tariffId
   const base = rows.find((row) => row.id.toUpperCase() === tariffId.toUpperCase())
   if (base && ofOtherGroup(base)) throw new OcpiError(2001, `${tariffId} is a currency variant of ${base.tariff_group_id}: change it there`, { path: 'id' })
@@ -103,14 +103,14 @@ async function assertIdsFree(c: Context<AdminEnv>, party: PartyRef, tariffId: st
 
 /** A currency variant is deleted only through its base tariff's `currency_variants`. */
 async function assertNotAVariant(c: Context<AdminEnv>, party: PartyRef, tariffId: string) {
-  const existing = await findTariff(c.var.db, party, tariffId)
+  const existing = await findTariff(c.get('db'), party, tariffId)
   if (existing?.peer_id === null && existing.tariff_group_id !== existing.id) {
     throw new OcpiError(2001, `${tariffId} is a currency variant of ${existing.tariff_group_id}: change it there`, { path: 'id' })
   }
 }
 
 async function knownPeer(c: Context<AdminEnv>) {
-  const peer = await getPeer(c.var.db, c.req.param('peer_id')!)
+  const peer = await getPeer(c.get('db'), c.req.param('peer_id')!)
   if (!peer) throw new OcpiError(2003, `Unknown peer ${c.req.param('peer_id')}`)
   return peer
 }

@@ -19,13 +19,13 @@ import { deleteReceivedTariff, findTariff, peerAcceptsNonIsoCurrencies, putRecei
 export const receiver = new Hono<OcpiEnv>()
   .get('/:country_code/:party_id/:tariff_id', async (c) => {
     const { party, tariffId } = await objectAddress(c)
-    const row = await findTariff(c.var.db, party, tariffId)
-    if (!row || row.peer_id !== c.var.peer.id) throw OcpiError.unknownObject(`tariff ${tariffId}`)
-    return respond(c, toWire(tariffVersions, c.var.version, row.object))
+    const row = await findTariff(c.get('db'), party, tariffId)
+    if (!row || row.peer_id !== c.get('peer').id) throw OcpiError.unknownObject(`tariff ${tariffId}`)
+    return respond(c, toWire(tariffVersions, c.get('version'), row.object))
   })
   .put('/:country_code/:party_id/:tariff_id', async (c) => {
     const { party, tariffId } = await objectAddress(c)
-    const existed = await findTariff(c.var.db, party, tariffId)
+    const existed = await findTariff(c.get('db'), party, tariffId)
     await storePushed(c, party, tariffId, await readJson(c))
     return respondPut(c, !existed)
   })
@@ -36,18 +36,18 @@ export const receiver = new Hono<OcpiEnv>()
    * without last_updated it is stamped with the time received, as a 2.1.1 PATCH need not carry it.
    */
   .patch('/:country_code/:party_id/:tariff_id', async (c) => {
-    if (c.var.version !== '2.1.1') throw unknownEndpoint()
+    if (c.get('version') !== '2.1.1') throw unknownEndpoint()
     const { party, tariffId } = await objectAddress(c)
     const patch = await readJson(c)
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new OcpiError(2001, 'The PATCH body must be a JSON object')
-    const row = await findTariff(c.var.db, party, tariffId)
-    if (!row || row.peer_id !== c.var.peer.id) throw OcpiError.unknownObject(`tariff ${tariffId}`)
-    await storePushed(c, party, tariffId, { ...(toWire(tariffVersions, c.var.version, row.object) as object), last_updated: new Date().toISOString(), ...patch })
+    const row = await findTariff(c.get('db'), party, tariffId)
+    if (!row || row.peer_id !== c.get('peer').id) throw OcpiError.unknownObject(`tariff ${tariffId}`)
+    await storePushed(c, party, tariffId, { ...(toWire(tariffVersions, c.get('version'), row.object) as object), last_updated: new Date().toISOString(), ...patch })
     return respond(c, null)
   })
   .delete('/:country_code/:party_id/:tariff_id', async (c) => {
     const { party, tariffId } = await objectAddress(c)
-    if (!(await deleteReceivedTariff(c.var.db, c.var.peer.id, party, tariffId))) throw new OcpiError(2003, `Unknown tariff ${tariffId}`)
+    if (!(await deleteReceivedTariff(c.get('db'), c.get('peer').id, party, tariffId))) throw new OcpiError(2003, `Unknown tariff ${tariffId}`)
     return respond(c, null)
   })
 
@@ -58,12 +58,12 @@ async function storePushed(c: Context<OcpiEnv>, party: PartyRef, tariffId: strin
   if (!samePartyRef(tariff, party)) throw new OcpiError(2001, 'country_code/party_id differ from the URL', { path: 'country_code' })
   if (tariff.id.toUpperCase() !== tariffId.toUpperCase()) throw new OcpiError(2001, `id ${tariff.id} differs from the URL (${tariffId})`, { path: 'id' })
   // Tariff.currency is "string(3)": longer codes (USDC) only from peers that opted in to the multi-currency extension.
-  if (tariff.currency.length !== 3 && !(await peerAcceptsNonIsoCurrencies(c.var.db, c.var.peer.id))) {
+  if (tariff.currency.length !== 3 && !(await peerAcceptsNonIsoCurrencies(c.get('db'), c.get('peer').id))) {
     throw new OcpiError(2001, 'currency: must be a three-letter ISO 4217 code', { path: 'currency' })
   }
-  const result = await putReceivedTariff(c.var.db, c.var.peer.id, tariff)
+  const result = await putReceivedTariff(c.get('db'), c.get('peer').id, tariff)
   if (result === 'not_owned') throw new OcpiError(2001, `Tariff ${tariff.id} belongs to a party hosted here`, { path: 'id' })
-  if (result === 'stored') await replaceIngestWarnings(c.var.db, { module: 'tariffs', key: ingestKey(party.country_code, party.party_id, tariff.id), peerId: c.var.peer.id, warnings })
+  if (result === 'stored') await replaceIngestWarnings(c.get('db'), { module: 'tariffs', key: ingestKey(party.country_code, party.party_id, tariff.id), peerId: c.get('peer').id, warnings })
   // 'stale': the stored copy is newer; the push is acknowledged and ignored (an older last_updated never overwrites).
 }
 

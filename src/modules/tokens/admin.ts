@@ -46,7 +46,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
     const { allowed_countries, account_status, ...fields } = input
     const token: Token = { ...fields, country_code: fields.country_code.toUpperCase(), party_id: fields.party_id.toUpperCase(), last_updated: fields.last_updated ?? now() }
     assertSameToken(pathRef(c, party, c.req.query('type') ?? token.type), token)
-    const stored = await putOwnToken(c.var.db, token, { allowed_countries, account_status })
+    const stored = await putOwnToken(c.get('db'), token, { allowed_countries, account_status })
     if (!stored) throw staleWrite(`Token ${token.uid}`)
     await publishTokenPut(c.env, token, stored.allowed_countries, stored.revision)
     return c.json(adminView(stored))
@@ -59,7 +59,7 @@ export const tokensAdmin = new Hono<AdminEnv>()
     const { allowed_countries, account_status, ...fields } = input
     const changesToken = Object.keys(fields).some((field) => field !== 'last_updated') || ALLOWED_COUNTRIES_FIELD in value
     let last_updated = ''
-    const result = await updateOwnToken(c.var.db, ref, (stored) => {
+    const result = await updateOwnToken(c.get('db'), ref, (stored) => {
       last_updated = changesToken ? fields.last_updated ?? now() : stored.token.last_updated
       // An older write never overwrites a newer one: peers would refuse it, and the owner's own copy must not differ.
       if (toEpochMs(last_updated) < toEpochMs(stored.token.last_updated)) throw staleWrite(`Token ${ref.uid}`)
@@ -84,36 +84,36 @@ export const tokensAdmin = new Hono<AdminEnv>()
   .get('/tokens', async (c) => {
     const query = parseWith(ListQuery, c.req.query())
     const pageQuery = parsePageQuery(c)
-    const page = await listTokens(c.var.db, { source: query.source.source, party: query.party, peerId: query.source.peerId ?? query.peer_id }, pageQuery)
-    return respondAdminPage(c, pageQuery, { ...page, objects: await withIngestWarnings(c.var.db, 'tokens', page.objects.map(adminView), tokenWarningsKey) })
+    const page = await listTokens(c.get('db'), { source: query.source.source, party: query.party, peerId: query.source.peerId ?? query.peer_id }, pageQuery)
+    return respondAdminPage(c, pageQuery, { ...page, objects: await withIngestWarnings(c.get('db'), 'tokens', page.objects.map(adminView), tokenWarningsKey) })
   })
   .get('/tokens/:country_code/:party_id/:token_uid', async (c) => {
     const ref = { country_code: c.req.param('country_code'), party_id: c.req.param('party_id'), uid: c.req.param('token_uid'), type: c.req.query('type') ?? 'RFID' }
-    const stored = c.req.query('source') === 'received' ? await getReceivedToken(c.var.db, ref) : await getOwnToken(c.var.db, ref)
+    const stored = c.req.query('source') === 'received' ? await getReceivedToken(c.get('db'), ref) : await getOwnToken(c.get('db'), ref)
     if (!stored) throw new OcpiError(2003, `Unknown token ${tokenKey(ref)}`, { http_status: 404 })
-    const [view] = await withIngestWarnings(c.var.db, 'tokens', [adminView(stored)], tokenWarningsKey)
+    const [view] = await withIngestWarnings(c.get('db'), 'tokens', [adminView(stored)], tokenWarningsKey)
     return c.json(view)
   })
   .post('/tokens/sync/:peer_id', async (c) => {
     const request = parseWith(SyncRequest, (await readText(c)).trim() ? await readJson(c) : {})
-    const state = await planTokenSync(c.var.db, c.req.param('peer_id'), { emsp: request.party, date_from: request.date_from, limit: request.limit })
+    const state = await planTokenSync(c.get('db'), c.req.param('peer_id'), { emsp: request.party, date_from: request.date_from, limit: request.limit })
     return c.json(jobAccepted(await startJob(c.env, TOKEN_SYNC_JOB, state)), 202)
   })
   .post('/authorize', async (c) => {
     const request = parseWith(AuthorizeRequest, await readJson(c))
-    return c.json(await authorizeAtChargePoint(c.env, c.var.db, request))
+    return c.json(await authorizeAtChargePoint(c.env, c.get('db'), request))
   })
   .get('/authorizations', async (c) => {
     const query = parseWith(AuthorizationListQuery, c.req.query())
     const page = parsePageQuery(c)
-    const result = await listAuthorizations(c.var.db, query, page)
+    const result = await listAuthorizations(c.get('db'), query, page)
     return respondAdminPage(c, page, result)
   })
 
 /** Owner writes are for tokens of an eMSP hosted here. */
 async function hostedEmsp(c: Context<AdminEnv>): Promise<PartyRef> {
   const party = partyInPath(c)
-  if (!(await findHostedParty(c.var.db, party, 'EMSP'))) {
+  if (!(await findHostedParty(c.get('db'), party, 'EMSP'))) {
     throw new OcpiError(2003, `${party.country_code}*${party.party_id} is not an eMSP hosted here`, { http_status: 404, path: 'party_id' })
   }
   return party

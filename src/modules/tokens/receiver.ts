@@ -20,9 +20,9 @@ export const receiver = new Hono<OcpiEnv>()
   .get('/:country_code/:party_id/:token_uid', async (c) => {
     const ref = pathRef(c, tokenTypeQuery(c) ?? 'RFID')
     assertPeerRepresents(c, ref, 'EMSP')
-    const stored = await getReceivedToken(c.var.db, ref)
+    const stored = await getReceivedToken(c.get('db'), ref)
     if (!stored) throw OcpiError.unknownObject(`token ${ref.uid} of type ${ref.type}`)
-    return respond(c, tokenToWire(c.var.version, stored.token, stored.allowed_countries))
+    return respond(c, tokenToWire(c.get('version'), stored.token, stored.allowed_countries))
   })
   .put('/:country_code/:party_id/:token_uid', async (c) => {
     const value = await readTokenBody(c)
@@ -32,8 +32,8 @@ export const receiver = new Hono<OcpiEnv>()
     assertPeerRepresents(c, ref, 'EMSP')
     await assertAddressedPartyIsHosted(c)
     assertSameToken(ref, token)
-    const existed = await getReceivedToken(c.var.db, ref)
-    if (await putReceivedToken(c.var.db, c.var.peer.id, token, allowedCountriesFromWire(c.var.version, value))) await keepWarnings(c, ref, warnings)
+    const existed = await getReceivedToken(c.get('db'), ref)
+    if (await putReceivedToken(c.get('db'), c.get('peer').id, token, allowedCountriesFromWire(c.get('version'), value))) await keepWarnings(c, ref, warnings)
     return respondPut(c, !existed)
   })
   .patch('/:country_code/:party_id/:token_uid', async (c) => {
@@ -44,19 +44,19 @@ export const receiver = new Hono<OcpiEnv>()
     const ref = pathRef(c, tokenTypeQuery(c) ?? patch.type ?? 'RFID')
     assertPeerRepresents(c, ref, 'EMSP')
     await assertAddressedPartyIsHosted(c)
-    const stored = await getReceivedToken(c.var.db, ref)
+    const stored = await getReceivedToken(c.get('db'), ref)
     if (!stored) throw new OcpiError(2003, `Unknown token ${ref.uid} of type ${ref.type}: PUT it first`)
     // An older PATCH (delayed in a queue) never overwrites a newer state.
     if (toEpochMs(patch.last_updated) < toEpochMs(stored.token.last_updated)) return respond(c, null)
     const token = parseWith(Token, { ...stored.token, ...patch })
     assertSameToken(ref, token)
-    if (await putReceivedToken(c.var.db, c.var.peer.id, token, patchedAllowedCountries(c, value, stored.allowed_countries))) await keepWarnings(c, ref, warnings)
+    if (await putReceivedToken(c.get('db'), c.get('peer').id, token, patchedAllowedCountries(c, value, stored.allowed_countries))) await keepWarnings(c, ref, warnings)
     return respond(c, null)
   })
 
 /** A write that was applied replaces the token's warnings with its own (none: removed). */
 const keepWarnings = (c: Context<OcpiEnv>, ref: TokenRef, warnings: IngestWarning[]) =>
-  replaceIngestWarnings(c.var.db, { module: 'tokens', key: tokenWarningsKey(ref), peerId: c.var.peer.id, warnings })
+  replaceIngestWarnings(c.get('db'), { module: 'tokens', key: tokenWarningsKey(ref), peerId: c.get('peer').id, warnings })
 
 function pathRef(c: Context<OcpiEnv>, type: string): TokenRef {
   return { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')!, uid: c.req.param('token_uid')!, type }
@@ -69,6 +69,6 @@ async function assertAddressedPartyIsHosted(c: Context<OcpiEnv>) {
 
 /** A PATCH that names allowed_countries replaces it (null clears it); one that does not keeps what was stored. */
 function patchedAllowedCountries(c: Context<OcpiEnv>, value: Record<string, unknown>, stored: string[] | null): string[] | null {
-  if (c.var.version !== '2.3.0' || !(ALLOWED_COUNTRIES_FIELD in value)) return stored
-  return value[ALLOWED_COUNTRIES_FIELD] === null ? null : allowedCountriesFromWire(c.var.version, value) ?? stored
+  if (c.get('version') !== '2.3.0' || !(ALLOWED_COUNTRIES_FIELD in value)) return stored
+  return value[ALLOWED_COUNTRIES_FIELD] === null ? null : allowedCountriesFromWire(c.get('version'), value) ?? stored
 }

@@ -28,34 +28,34 @@ export const sender = new Hono<OcpiEnv>()
     const session = openReadSession(c.env, query.bookmark)
     // 2.2.1 has a closed TokenType without EMAID: such tokens are not offered to 2.2.1 peers (filtered in the query,
     // so X-Total-Count and the paging stay exact).
-    const page = await listOwnTokensOfParty(session.db, party, query, c.var.version === '2.2.1' ? TOKEN_TYPES_221 : undefined)
-    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (stored) => tokenToWire(c.var.version, stored.token, stored.allowed_countries))
+    const page = await listOwnTokensOfParty(session.db, party, query, c.get('version') === '2.2.1' ? TOKEN_TYPES_221 : undefined)
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (stored) => tokenToWire(c.get('version'), stored.token, stored.allowed_countries))
   })
   .post('/:token_uid/authorize', async (c) => {
     assertMayReceiveTokens(c)
     const party = await addressedParty(c, 'EMSP')
     const type = tokenTypeQuery(c) ?? 'RFID'
     const location = await readLocationReferences(c)
-    const stored = await getOwnToken(c.var.db, { ...party, uid: c.req.param('token_uid'), type })
+    const stored = await getOwnToken(c.get('db'), { ...party, uid: c.req.param('token_uid'), type })
     const logged = {
-      side: 'EMSP' as const, party, token: { ...party, uid: c.req.param('token_uid'), type }, source: 'realtime' as const, peer_id: c.var.peer.id,
+      side: 'EMSP' as const, party, token: { ...party, uid: c.req.param('token_uid'), type }, source: 'realtime' as const, peer_id: c.get('peer').id,
       location_id: location?.location_id ?? null, evse_uids: location?.evse_uids ?? null,
     }
     if (!stored) {
-      await recordAuthorization(c.var.db, { ...logged, allowed: false, reason: 'UNKNOWN_TOKEN', authorization_reference: null })
+      await recordAuthorization(c.get('db'), { ...logged, allowed: false, reason: 'UNKNOWN_TOKEN', authorization_reference: null })
       // mod_tokens, POST: "When the eMSP does not know the Token, the eMSP SHALL respond with an HTTP status code: 404"
       // and "the response SHALL contain the status code: 2004: Unknown Token, and no data field".
       throw new OcpiError(2004, `Unknown token ${c.req.param('token_uid')} of type ${type}`, { http_status: 404 })
     }
     const requester = requestingParty(c)
-    const cpoParties = requester ? [requester] : c.var.peer.roles.filter((role) => role.role === 'CPO')
+    const cpoParties = requester ? [requester] : c.get('peer').roles.filter((role) => role.role === 'CPO')
     // Only a token limited to some countries needs to know where the location is: skip the read for every other one.
     const whereMatters = location !== undefined && !!stored.allowed_countries?.length
     const allowed = emspAuthorization(
       { valid: stored.token.valid, allowed_countries: stored.allowed_countries, account_status: stored.account_status },
       {
         has_location: location !== undefined,
-        location_country: whereMatters ? await receivedLocationCountry(c.var.db, c.var.peer.id, cpoParties, location.location_id) : undefined,
+        location_country: whereMatters ? await receivedLocationCountry(c.get('db'), c.get('peer').id, cpoParties, location.location_id) : undefined,
         requester_country: requester?.country_code ?? (cpoParties.length === 1 ? cpoParties[0]?.country_code : undefined),
       },
     )
@@ -68,8 +68,8 @@ export const sender = new Hono<OcpiEnv>()
       location: allowed === 'ALLOWED' ? location : undefined,
       authorization_reference: allowed === 'ALLOWED' ? crypto.randomUUID() : undefined,
     }
-    await recordAuthorization(c.var.db, { ...logged, allowed: allowed === 'ALLOWED', reason: allowed, authorization_reference: info.authorization_reference ?? null })
-    return respond(c, toWire(authorizationInfoVersions, c.var.version, info))
+    await recordAuthorization(c.get('db'), { ...logged, allowed: allowed === 'ALLOWED', reason: allowed, authorization_reference: info.authorization_reference ?? null })
+    return respond(c, toWire(authorizationInfoVersions, c.get('version'), info))
   })
 
 /** The optional LocationReferences body: absent (or empty), or valid (2001 with the field path otherwise). */
@@ -77,5 +77,5 @@ async function readLocationReferences(c: Context<OcpiEnv>): Promise<LocationRefe
   if ((await readText(c)).trim() === '') return undefined
   const value = await readJson(c)
   if (value === null) return undefined
-  return fromWire(locationReferencesVersions, c.var.version, value)
+  return fromWire(locationReferencesVersions, c.get('version'), value)
 }

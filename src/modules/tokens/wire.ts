@@ -13,8 +13,8 @@ import type { TokenRef } from './store'
 export function tokenTypeQuery(c: Context<OcpiEnv>): string | undefined {
   const value = c.req.query('type')
   if (value === undefined || value === '') return undefined
-  const parsed = (c.var.version === '2.2.1' ? TokenType221 : TokenType).safeParse(value.toUpperCase())
-  if (!parsed.success) throw new OcpiError(2001, `type: ${value} is not a TokenType in OCPI ${c.var.version}`, { path: 'type' })
+  const parsed = (c.get('version') === '2.2.1' ? TokenType221 : TokenType).safeParse(value.toUpperCase())
+  if (!parsed.success) throw new OcpiError(2001, `type: ${value} is not a TokenType in OCPI ${c.get('version')}`, { path: 'type' })
   return parsed.data
 }
 

@@ -26,19 +26,19 @@ export const admin = new Hono<AdminEnv>()
     return c.json(await raise(c, { ...body, state: 'OPEN' }))
   })
   .delete('/cdrs/:country_code/:party_id/:cdr_id/dispute', async (c) => {
-    const held = await getDispute(c.var.db, 'own', cdrRef(c))
+    const held = await getDispute(c.get('db'), 'own', cdrRef(c))
     if (!held) throw new OcpiError(2003, `No dispute of CDR ${c.req.param('cdr_id')}`)
     return c.json(await raise(c, { reason: held.reason, text: held.text, state: 'WITHDRAWN' }))
   })
   .get('/cdrs/:country_code/:party_id/:cdr_id/dispute', async (c) => {
     const { source } = parseWith(Source, c.req.query())
     const ref = cdrRef(c)
-    const stored = await getCdr(c.var.db, source, ref)
+    const stored = await getCdr(c.get('db'), source, ref)
     if (!stored) throw new OcpiError(2003, `Unknown ${source} CDR ${ref.id}`)
     // The MSP's dispute is its own where it received the CDR, a received one where the CDR was issued.
-    const [dispute] = await findDisputes(c.var.db, source === 'received' ? 'own' : 'received', [{ ...ref, id: stored.cdr.id }])
+    const [dispute] = await findDisputes(c.get('db'), source === 'received' ? 'own' : 'received', [{ ...ref, id: stored.cdr.id }])
     if (!dispute) throw new OcpiError(2003, `No dispute of CDR ${ref.id}`)
-    return c.json({ dispute, ...disputeOutcome(dispute, await creditCdrIds(c.var.db, source, ref, stored.cdr.id)) })
+    return c.json({ dispute, ...disputeOutcome(dispute, await creditCdrIds(c.get('db'), source, ref, stored.cdr.id)) })
   })
 
 const cdrRef = (c: Context<AdminEnv>) => ({ ...partyInPath(c), id: c.req.param('cdr_id')! })
@@ -46,15 +46,15 @@ const cdrRef = (c: Context<AdminEnv>) => ({ ...partyInPath(c), id: c.req.param('
 /** Stores a hosted MSP's dispute of a CDR it received and sends it to the CPO peer the CDR came from. */
 async function raise(c: Context<AdminEnv>, fields: Pick<CdrDispute, 'reason' | 'text' | 'state'>) {
   const ref = cdrRef(c)
-  const stored = await getCdr(c.var.db, 'received', ref)
+  const stored = await getCdr(c.get('db'), 'received', ref)
   if (!stored || !stored.peer_id) throw new OcpiError(2003, `Unknown received CDR ${ref.id}`)
   const msp = { country_code: stored.cdr.cdr_token.country_code.toUpperCase(), party_id: stored.cdr.cdr_token.party_id.toUpperCase() }
-  if (!(await findHostedParty(c.var.db, msp, 'EMSP'))) throw new OcpiError(2003, `${msp.country_code}*${msp.party_id} is not an MSP hosted here`)
+  if (!(await findHostedParty(c.get('db'), msp, 'EMSP'))) throw new OcpiError(2003, `${msp.country_code}*${msp.party_id} is not an MSP hosted here`)
   const dispute: CdrDispute = {
     country_code: ref.country_code, party_id: ref.party_id, cdr_id: stored.cdr.id,
     msp_country_code: msp.country_code, msp_party_id: msp.party_id, ...fields, last_updated: new Date().toISOString(),
   }
-  await putDispute(c.var.db, 'own', dispute)
+  await putDispute(c.get('db'), 'own', dispute)
   await publishDispute(c.env, stored.peer_id, dispute)
-  return { dispute, ...disputeOutcome(dispute, await creditCdrIds(c.var.db, 'received', ref, stored.cdr.id)) }
+  return { dispute, ...disputeOutcome(dispute, await creditCdrIds(c.get('db'), 'received', ref, stored.cdr.id)) }
 }

@@ -16,7 +16,7 @@ import { getDispute, putDispute } from './store'
 export const receiver = new Hono<OcpiEnv>()
   .get('/:country_code/:party_id/:cdr_id', async (c) => {
     const ref = await disputableCdr(c)
-    const dispute = await getDispute(c.var.db, { peer_id: c.var.peer.id }, ref)
+    const dispute = await getDispute(c.get('db'), { peer_id: c.get('peer').id }, ref)
     if (!dispute) throw OcpiError.unknownObject(`dispute of CDR ${ref.id}`)
     return respond(c, dispute)
   })
@@ -27,7 +27,7 @@ export const receiver = new Hono<OcpiEnv>()
     if (dispute.cdr_id.toUpperCase() !== ref.id.toUpperCase()) throw invalid('cdr_id', `${dispute.cdr_id} differs from the URL's ${ref.id}`)
     if (!peerRepresents(c, { country_code: dispute.msp_country_code, party_id: dispute.msp_party_id })) throw invalid('msp_party_id', 'not a party of this peer')
     // A dispute older than the one held is acknowledged and ignored.
-    await putDispute(c.var.db, { peer_id: c.var.peer.id }, dispute)
+    await putDispute(c.get('db'), { peer_id: c.get('peer').id }, dispute)
     return respond(c, undefined)
   })
 
@@ -35,7 +35,7 @@ export const receiver = new Hono<OcpiEnv>()
 async function disputableCdr(c: Context<OcpiEnv>) {
   const ref = { ...partyInPath(c), id: c.req.param('cdr_id')! }
   if (ref.id.length > 39) throw invalid('cdr_id', 'longer than 39 characters')
-  const stored = await getOwnCdr(c.var.db, ref)
+  const stored = await getOwnCdr(c.get('db'), ref)
   if (!stored || !peerRepresents(c, { country_code: stored.cdr.cdr_token.country_code, party_id: stored.cdr.cdr_token.party_id })) {
     throw OcpiError.unknownObject(`CDR ${ref.id}`)
   }

@@ -31,7 +31,7 @@ export const receiver = new Hono<OcpiEnv>()
 
 async function ownedSession(c: Context<OcpiEnv>) {
   const ref = { country_code: c.req.param('country_code')!.toUpperCase(), party_id: c.req.param('party_id')!.toUpperCase(), id: c.req.param('session_id')! }
-  const stored = await getOwnSession(c.var.db, ref)
+  const stored = await getOwnSession(c.get('db'), ref)
   if (!stored || !peerRepresents(c, stored.session.cdr_token, 'EMSP')) throw OcpiError.unknownObject('session')
   return { ...ref, currency: stored.session.currency }
 }

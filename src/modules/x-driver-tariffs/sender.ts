@@ -18,5 +18,5 @@ export const sender = new Hono<OcpiEnv>()
     const party = routedTo(c) ? await addressedParty(c, 'EMSP') : undefined
     const session = openReadSession(c.env, query.bookmark)
     const page = await listDriverTariffs(session.db, query, { source: 'own', party })
-    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(driverTariffVersions, c.var.version, tariff))
+    return respondPage(c, query, { ...page, bookmark: session.bookmark() }, (tariff) => toWire(driverTariffVersions, c.get('version'), tariff))
   })

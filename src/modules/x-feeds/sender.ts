@@ -23,9 +23,9 @@ async function download(c: Context<OcpiEnv>) {
   const { country_code, party_id, module = '' } = c.req.param() as Partial<Record<string, string>>
   if (!country_code || !party_id || !isFeedModule(module)) throw OcpiError.unknownObject(`Feed ${module}`)
   const party = { country_code: country_code.toUpperCase(), party_id: party_id.toUpperCase() }
-  const refusal = (await feedAccessOf(c.var.db, c.var.peer))(party, module)
+  const refusal = (await feedAccessOf(c.get('db'), c.get('peer')))(party, module)
   if (refusal) throw new OcpiError(2001, refusal, { http_status: 404 })
-  const snapshot = await latestSnapshot(c.var.db, { party, version: c.var.version, module })
+  const snapshot = await latestSnapshot(c.get('db'), { party, version: c.get('version'), module })
   if (!snapshot) throw OcpiError.unknownObject(`Feed ${party.country_code}*${party.party_id} ${module}`)
   const tag = entityTag(snapshot)
   const headers = { ETag: tag, 'Cache-Control': 'private, no-cache', 'Last-Modified': new Date(snapshot.built_at).toUTCString() }
@@ -43,8 +43,8 @@ async function download(c: Context<OcpiEnv>) {
 export const sender = new Hono<OcpiEnv>()
   .get('/', async (c) => {
     const query = parsePageQuery(c)
-    const latest = (await latestSnapshotsOf(c.var.db, c.var.version)).filter((snapshot) => inDateRange(snapshot, query))
-    const refusal = await feedAccessOf(c.var.db, c.var.peer)
+    const latest = (await latestSnapshotsOf(c.get('db'), c.get('version'))).filter((snapshot) => inDateRange(snapshot, query))
+    const refusal = await feedAccessOf(c.get('db'), c.get('peer'))
     const served = latest.filter((snapshot) => refusal(snapshot, snapshot.module) === undefined)
     const objects = served.slice(query.offset, query.offset + query.limit)
     // This list's own URL, resolved as the paging Link is.

@@ -13,7 +13,7 @@ export const admin = new Hono<AdminEnv>()
   .post('/gdpr/:peer_id/access', async (c) => c.json(toRequest(await send(c, 'ACCESS')), 201))
   .post('/gdpr/:peer_id/forget', async (c) => c.json(toRequest(await send(c, 'FORGET')), 201))
   .get('/gdpr/requests/:id', async (c) => {
-    const row = await getGdprRequest(c.var.db, c.req.param('id'))
+    const row = await getGdprRequest(c.get('db'), c.req.param('id'))
     if (!row) throw OcpiError.unknownObject('GDPR request')
     return c.json(toRequest(row))
   })
@@ -22,8 +22,8 @@ async function send(c: Context<AdminEnv>, kind: GdprRequestKind) {
   const parsed = parseWith(GdprSubject, await readJson(c))
   const subject = { ...parsed, country_code: parsed.country_code.toUpperCase(), party_id: parsed.party_id.toUpperCase() }
   // Only a party hosted here may speak for its drivers; the peer would refuse anyone else anyway (2001).
-  if (!(await findHostedParty(c.var.db, subject, 'EMSP'))) throw new OcpiError(2001, `${subject.country_code}*${subject.party_id} is not an eMSP party hosted here`, { path: 'party_id' })
-  return sendGdprRequest(c.var.db, c.env, c.req.param('peer_id')!, kind, subject)
+  if (!(await findHostedParty(c.get('db'), subject, 'EMSP'))) throw new OcpiError(2001, `${subject.country_code}*${subject.party_id} is not an eMSP party hosted here`, { path: 'party_id' })
+  return sendGdprRequest(c.get('db'), c.env, c.req.param('peer_id')!, kind, subject)
 }
 
 const toRequest = (row: GdprRequestRow) => ({

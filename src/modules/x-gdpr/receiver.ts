@@ -19,18 +19,18 @@ import { GdprRequestBody, GdprSubject } from './schema'
 export const receiver = new Hono<OcpiEnv>()
   .post('/:country_code/:party_id/:uid/access', async (c) => {
     const { subject, request_id } = await readRequest(c)
-    const exportBaseUrl = `${publicBase(c.env)}/ocpi/${c.var.version}/receiver/x-gdpr`
-    return respond(c, await accessPersonalData(c.var.db, c.env, subject, { peerId: c.var.peer.id, request_id, exportBaseUrl }))
+    const exportBaseUrl = `${publicBase(c.env)}/ocpi/${c.get('version')}/receiver/x-gdpr`
+    return respond(c, await accessPersonalData(c.get('db'), c.env, subject, { peerId: c.get('peer').id, request_id, exportBaseUrl }))
   })
   .post('/:country_code/:party_id/:uid/forget', async (c) => {
     const { subject, request_id } = await readRequest(c)
-    return respond(c, await forgetPersonalData(c.var.db, c.env, subject, { peerId: c.var.peer.id, request_id }))
+    return respond(c, await forgetPersonalData(c.get('db'), c.env, subject, { peerId: c.get('peer').id, request_id }))
   })
   .get('/exports/:export_id', async (c) => {
-    const document = await readExport(c.var.db, c.env.BUNDLES, c.var.peer.id, c.req.param('export_id'))
+    const document = await readExport(c.get('db'), c.env.BUNDLES, c.get('peer').id, c.req.param('export_id'))
     // Another peer's export, an expired one and one that never existed look the same.
     if (!document) throw OcpiError.unknownObject('export')
-    await auditGdpr(c.var.db, { actor: `peer:${c.var.peer.id}`, action: 'gdpr.export.download', pseudonym: await pseudonymOf(c.env.GDPR_PSEUDONYM_KEY, document.subject), detail: { export_id: document.export_id } })
+    await auditGdpr(c.get('db'), { actor: `peer:${c.get('peer').id}`, action: 'gdpr.export.download', pseudonym: await pseudonymOf(c.env.GDPR_PSEUDONYM_KEY, document.subject), detail: { export_id: document.export_id } })
     return respond(c, document)
   })
 

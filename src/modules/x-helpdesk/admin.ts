@@ -19,14 +19,14 @@ import { X_HELPDESK } from './module-id'
 export const admin = new Hono<AdminEnv>()
   .post(`/commands/:peer_id/${X_HELPDESK}/:command`, async (c) => {
     const command = parseWith(HelpdeskCommandType, c.req.param('command'))
-    const peer = await getPeer(c.var.db, c.req.param('peer_id'))
+    const peer = await getPeer(c.get('db'), c.req.param('peer_id'))
     if (!peer) throw OcpiError.unknownObject(`peer ${c.req.param('peer_id')}`)
     const fields = parseWith(helpdeskRequestSchemas[command], await readObjectBody(c))
-    if (!(await findHostedParty(c.var.db, fields, 'EMSP'))) throw invalid('party_id', `${fields.country_code}*${fields.party_id} is not an eMSP hosted here`)
+    if (!(await findHostedParty(c.get('db'), fields, 'EMSP'))) throw invalid('party_id', `${fields.country_code}*${fields.party_id} is not an eMSP hosted here`)
     const id = newCommandId()
     const request = { ...fields, response_url: `${publicBase(c.env)}/ocpi/${peer.version}/sender/${X_HELPDESK}/${command}/${id}` } as HelpdeskCommandBody
     const from = { country_code: fields.country_code.toUpperCase(), party_id: fields.party_id.toUpperCase() }
-    const sent = await sendCommand(c.env, c.var.db, peer, {
+    const sent = await sendCommand(c.env, c.get('db'), peer, {
       id, command, request, from, to: partyQuery(c.req.query('to')), module: { id: X_HELPDESK, adapters: helpdeskBodyVersions(command) },
     })
     return c.json({ command_id: id, state: sent.state, ...(sent.response && { response: sent.response }) }, 202)

@@ -18,7 +18,7 @@ export async function helpdeskRefusal(c: Context<OcpiEnv>, cpo: PartyRef, reques
     return refused('The helpdesk\'s party is not an eMSP this peer represents')
   }
   // A location the CPO's sharing policy hides from the peer is answered exactly like an unknown one.
-  const location = await visibleOwnLocation(c.var.db, c.var.peer, cpo, request.location_id)
+  const location = await visibleOwnLocation(c.get('db'), c.get('peer'), cpo, request.location_id)
   if (!location) return refused('Unknown location')
   const evse = findEvse(location, request.evse_uid)
   if (!evse) return refused('Unknown EVSE')

@@ -21,12 +21,12 @@ import { helpdeskRefusal } from './admission'
 export const receiver = new Hono<OcpiEnv>()
   .post('/:command', async (c) => {
     const timeout = commandTimeoutSeconds(c.env)
-    const answer = (response: Omit<CommandResponse, 'timeout'>) => respond(c, toWire(commandResponseVersions, c.var.version, { ...response, timeout }))
+    const answer = (response: Omit<CommandResponse, 'timeout'>) => respond(c, toWire(commandResponseVersions, c.get('version'), { ...response, timeout }))
     const parsedType = HelpdeskCommandType.safeParse(c.req.param('command'))
     if (!parsedType.success) return answer({ result: 'NOT_SUPPORTED', message: [{ language: 'en', text: 'Command not supported' }] })
     const command = parsedType.data
-    const body = fromWire(helpdeskBodyVersions(command), c.var.version, await readObjectBody(c))
-    assertResponseUrlOfPeer(await getPeer(c.var.db, c.var.peer.id), body.response_url)
+    const body = fromWire(helpdeskBodyVersions(command), c.get('version'), await readObjectBody(c))
+    assertResponseUrlOfPeer(await getPeer(c.get('db'), c.get('peer').id), body.response_url)
     const cpo = await addressedParty(c, 'CPO')
     const refused = await helpdeskRefusal(c, cpo, body)
     if (refused) return answer(refused)

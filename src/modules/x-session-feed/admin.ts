@@ -12,7 +12,7 @@ import { X_SESSION_FEED } from './module-id'
  */
 export const admin = new Hono<AdminEnv>()
   .get('/session-feed/:peer_id', async (c) => {
-    const peer = await getPeer(c.var.db, c.req.param('peer_id'))
+    const peer = await getPeer(c.get('db'), c.req.param('peer_id'))
     if (!peer) throw OcpiError.unknownObject(`peer ${c.req.param('peer_id')}`)
     const query = Object.fromEntries(['date_from', 'date_to', 'offset', 'limit'].flatMap((name) => (c.req.query(name) ? [[name, c.req.query(name)]] : [])))
     const answer = await requestPeerModule<unknown[]>(c.env, peer, { module: X_SESSION_FEED, role: 'SENDER', method: 'GET', query, to: partyQuery(c.req.query('to')) })

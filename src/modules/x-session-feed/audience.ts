@@ -6,4 +6,4 @@ import type { OcpiEnv } from '../../ocpi/context'
 // operator's grant; the role keeps an eMSP or CPO connection from reading every other eMSP's sessions through it.
 const AGGREGATOR_ROLES = ['NAP', 'NSP', 'OTHER']
 
-export const isAggregator = (c: Context<OcpiEnv>) => c.var.peer.roles.some((role) => AGGREGATOR_ROLES.includes(role.role))
+export const isAggregator = (c: Context<OcpiEnv>) => c.get('peer').roles.some((role) => AGGREGATOR_ROLES.includes(role.role))

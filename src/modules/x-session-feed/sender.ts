@@ -18,10 +18,10 @@ import { isAggregator } from './audience'
 export const sender = new Hono<OcpiEnv>().get('/', async (c) => {
   const query = parsePageQuery(c)
   if (!isAggregator(c)) return respondPage(c, query, { objects: [], total: 0 }, undefined, 'Sessions are fed to NAP, NSP and OTHER peers only')
-  const cpos = routedTo(c) ? [await addressedParty(c, 'CPO')] : (await listHostedParties(c.var.db)).filter((party) => party.role === 'CPO')
+  const cpos = routedTo(c) ? [await addressedParty(c, 'CPO')] : (await listHostedParties(c.get('db'))).filter((party) => party.role === 'CPO')
   const session = openReadSession(c.env, query.bookmark)
-  const views = await partyViews(session.db, c.var.peer, cpos)
+  const views = await partyViews(session.db, c.get('peer'), cpos)
   const page = await listSessions(session.db, { source: 'own', owners: views.map((view) => view.party), locationsVisibleTo: views }, query)
-  const objects: AnonymisedSession[] = await Promise.all(page.objects.map((object) => anonymisedSession(c.var.peer.id, object)))
+  const objects: AnonymisedSession[] = await Promise.all(page.objects.map((object) => anonymisedSession(c.get('peer').id, object)))
   return respondPage(c, query, { ...page, objects, bookmark: session.bookmark() })
 })

@@ -19,5 +19,5 @@ export const receiver = new Hono<OcpiEnv>()
       if (move[field].toUpperCase() !== c.req.param(field).toUpperCase()) throw invalid(field, `${move[field]} differs from the URL's ${c.req.param(field)}`)
     }
     assertPeerRepresents(c, move)
-    return respond(c, await acceptPartyMove(c.env, c.var.db, c.var.peer.id, move))
+    return respond(c, await acceptPartyMove(c.env, c.get('db'), c.get('peer').id, move))
   })

@@ -17,12 +17,12 @@ export const sender = new Hono<OcpiEnv>()
   .get('/:country_code/:party_id/tokens', async (c) => {
     const migration = await offered(c)
     const query = parsePageQuery(c)
-    const page = await handoverTokens(c.var.db, migration, query)
+    const page = await handoverTokens(c.get('db'), migration, query)
     return respondPage(c, query, page)
   })
   .post('/:country_code/:party_id/complete', async (c) => {
     const { tokens_received } = await readBody(c, HandoverCompletion)
-    return respond(c, handoverObject(await completeHandover(c.env, c.var.db, await offered(c), tokens_received)))
+    return respond(c, handoverObject(await completeHandover(c.env, c.get('db'), await offered(c), tokens_received)))
   })
 
-const offered = (c: Context<OcpiEnv>) => handoverFor(c.var.db, c.var.peer.id, { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')! })
+const offered = (c: Context<OcpiEnv>) => handoverFor(c.get('db'), c.get('peer').id, { country_code: c.req.param('country_code')!, party_id: c.req.param('party_id')! })
