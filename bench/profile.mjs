@@ -1,10 +1,10 @@
 // `npm run bench:profile -- [--path=/ocpi/versions] [--locations=2000] [--duration=5] [--connections=8] [--miss]
-//   [--targets=core:user:ocpi-edge,d1:db,...]`
-// Where the CPU goes on one request shape: the production-like bench platform (workerd through Miniflare) on the
-// seeded locations state, with the DevTools inspector open, under autocannon load while the V8 sampling profiler
-// records in each target: the Worker (`core:user:ocpi-edge`) and, to see the local runtime's own share, Miniflare's
-// workers (`d1:db` runs the local D1's SQL, `core:entry` and `assets:router` sit in front of the Worker; they do not
-// exist on Cloudflare). Prints each target's busy time per request and, for the first target, the functions with the
+//   [--runtime=workerd|miniflare] [--targets=core:user:ocpi-edge,d1:db,...]`
+// Where the CPU goes on one request shape: a workerd bench platform (bench/lib/platform.mjs) on the seeded locations
+// state, with the DevTools inspector open, under autocannon load while the V8 sampling profiler records in each
+// target: the Worker (`core:user:ocpi-edge`) and, to see the local runtime's own share, Miniflare's workers (`d1:db`
+// runs the local D1's SQL, `cache:cache` the Cache API; on the `miniflare` runtime `core:entry` and `assets:router`
+// sit in front of the Worker; none of them exist on Cloudflare). Prints each target's busy time per request and, for the first target, the functions with the
 // most self and inclusive time; writes the .cpuprofile files (Chrome DevTools, Performance tab) under
 // bench/.state/profiles/.
 import autocannon from 'autocannon'
@@ -22,20 +22,22 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '8' },
     miss: { type: 'boolean', default: false },
     top: { type: 'string', default: '30' },
-    targets: { type: 'string', default: 'core:user:ocpi-edge,d1:db,core:entry,assets:router:ocpi-edge,cache:cache' },
+    runtime: { type: 'string', default: 'workerd' },
+    targets: { type: 'string' },
   },
 })
 
 const inspectorPort = PORT_BASE + 540
 const state = await locationsState({ count: Number(values.locations), log: console.log })
-const platform = await launchPlatform('locations', state, {}, { runtime: 'workerd', inspectorPort })
+const platform = await launchPlatform('locations', state, {}, { runtime: values.runtime, inspectorPort })
+const FRONT_TARGETS = { workerd: [], miniflare: ['core:entry', 'assets:router:ocpi-edge'] }
 try {
   const url = `${platform.url}${values.path}`
   const headers = { Authorization: tokenHeader(READER_TOKEN) }
   const warm = await fetch(url, { headers })
   console.log(`GET ${values.path} -> ${warm.status}, ${(await warm.arrayBuffer()).byteLength} bytes, X-Cache ${warm.headers.get('X-Cache')}`)
   await load(url, headers, 2) // JIT warm-up, outside the profile
-  const titles = values.targets.split(',')
+  const titles = values.targets?.split(',') ?? ['core:user:ocpi-edge', 'd1:db', 'cache:cache', ...(FRONT_TARGETS[values.runtime] ?? [])]
   const inspectors = await Promise.all(titles.map((title) => connect(inspectorPort, title)))
   for (const inspector of inspectors) {
     await inspector.call('Profiler.enable')

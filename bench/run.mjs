@@ -1,5 +1,6 @@
 // `npm run bench`: the ocpi-edge benchmark. Starts real local platforms on ports 17600-17699 (BENCH_PORT_BASE): workerd
-// without wrangler's proxy (production-like) and `wrangler dev` for comparison; seeds them, measures, prints a table
+// with the Worker on its own socket (production-like), and for comparison the same behind Miniflare's entry worker and
+// `wrangler dev` (bench/lib/platform.mjs); seeds them, measures, prints a table
 // and the targets (pass/miss, never a failed exit for a miss) and writes bench/results.json. `--quick` is a smoke run.
 // See bench/README.md for what each number means.
 import { execFileSync } from 'node:child_process'
@@ -40,7 +41,7 @@ const parameters = flags.quick
   ? { quick: true, duration_s: 3, connections: 32, page_connections: 8, locations: 2_000, page_size: 50, push_peers: 10, push_updates: 5, tokens: 20_000, always_every: 10, sessions: 50, session_update_s: 2, session_rounds: 3, commands: 10, session_start_budget_s: 30 }
   : { quick: false, duration_s: 10, connections: 32, page_connections: 8, locations: 100_000, page_size: 50, push_peers: 10, push_updates: 30, tokens: 1_000_000, always_every: 10, sessions: 1_000, session_update_s: 10, session_rounds: 3, commands: 30, session_start_budget_s: 180 }
 // The first runtime is the production-like one: it gets every row and the targets.
-parameters.runtimes = (flags.runtimes ?? 'workerd,wrangler').split(',').map((runtime) => runtime.trim())
+parameters.runtimes = (flags.runtimes ?? 'workerd,miniflare,wrangler').split(',').map((runtime) => runtime.trim())
 if (flags.duration) parameters.duration_s = Number(flags.duration)
 if (flags.connections) parameters.connections = parameters.page_connections = Number(flags.connections)
 

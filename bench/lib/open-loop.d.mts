@@ -19,4 +19,3 @@ export function summarizeOpenLoop(result: OpenLoopResult, options: { rate: numbe
   errors: number
   max_send_lag_ms: number
 }
-export function httpSender(baseUrl: string, requestOf: (index: number) => { method?: string; path: string; headers?: Record<string, string>; body?: string }, options?: { sockets?: number }): { send(index: number): Promise<number>; close(): void }

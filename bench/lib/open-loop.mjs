@@ -2,7 +2,6 @@
 // the time the request was scheduled, not from when it was actually sent, so time spent queueing (in the bench's own
 // sockets, the platform, or an event loop running late) counts. A closed loop at a fixed concurrency would instead
 // slow its own sending down when the platform slows, and hide that queueing.
-import http from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { percentile, round } from './stats.mjs'
 
@@ -65,25 +64,4 @@ export function summarizeOpenLoop(result, { rate, durationS }) {
     errors: result.errors,
     max_send_lag_ms: result.max_send_lag_ms,
   }
-}
-
-/**
- * An HTTP sender for runOpenLoop: keep-alive sockets (up to `sockets`; more requests wait for one, which counts as
- * queueing), resolving when the whole answer has arrived and rejecting on a non-2xx answer or a socket error.
- * `requestOf(index)` gives { method, path, headers, body } for each request.
- */
-export function httpSender(baseUrl, requestOf, { sockets = 64 } = {}) {
-  const url = new URL(baseUrl)
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets })
-  const send = (index) => new Promise((resolve, reject) => {
-    const { method = 'GET', path, headers = {}, body } = requestOf(index)
-    const request = http.request({ host: url.hostname, port: url.port, method, path, headers: body ? { ...headers, 'Content-Length': Buffer.byteLength(body) } : headers, agent }, (response) => {
-      response.on('data', () => {})
-      response.on('end', () => (response.statusCode < 300 ? resolve(response.statusCode) : reject(new Error(`HTTP ${response.statusCode}`))))
-      response.on('error', reject)
-    })
-    request.on('error', reject)
-    request.end(body)
-  })
-  return { send, close: () => agent.destroy() }
 }

@@ -1,11 +1,13 @@
 // Bench platforms on the bench's own ports (BENCH_PORT_BASE, default 17600), driven through the management API and
-// OCPI like any operator or peer would. Two runtimes serve the same bundle on the same persisted state:
-// - `workerd` (production-like, the default): workerd through Miniflare's API (bench/lib/workerd-serve.mjs), no local
-//   proxy in front of it and no inspector; ports base+20...
+// OCPI like any operator or peer would. Three runtimes serve the same bundle on the same persisted state:
+// - `workerd` (production-like, the default): workerd through Miniflare's API (bench/lib/workerd-serve.mjs), the
+//   bench port a socket of the Worker itself, with nothing in front of it and no inspector; ports base+20...
+// - `miniflare`: the same, behind Miniflare's entry worker and assets router (as `wrangler dev` has them, without its
+//   proxy); ports base+40...
 // - `wrangler`: `wrangler dev` as developers run it (its local proxy and inspector included); ports base+0...,
 //   inspectors base+500...
 import { spawn } from 'node:child_process'
-import { rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { memoryRoot, workingCopy } from './state.mjs'
 import { assertPortsFree, buildWorker, offlineEnv, startPlatform, superviseUntilServing } from '../../scripts/wrangler-process.mjs'
@@ -14,7 +16,7 @@ export const BENCH_ADMIN_TOKEN = 'bench-admin-token'
 
 export const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 17600)
 const OFFSETS = { locations: 0, push: 1, emsp: 2, cpo: 3, 'charging-cpo': 4, 'charging-emsp': 5 }
-const RUNTIME_OFFSET = { wrangler: 0, workerd: 20 }
+const RUNTIME_OFFSET = { wrangler: 0, workerd: 20, miniflare: 40 }
 const PORT_HINT = 'or give the bench other ports with BENCH_PORT_BASE'
 
 /** Base URL a platform of this name and runtime listens on (scenarios seed peer URLs before it starts). */
@@ -24,6 +26,7 @@ export function platformUrl(name, runtime = 'workerd') {
 
 function portOf(name, runtime) {
   if (!(name in OFFSETS)) throw new Error(`unknown bench platform ${name}`)
+  if (!(runtime in RUNTIME_OFFSET)) throw new Error(`unknown bench runtime ${runtime}; known: ${Object.keys(RUNTIME_OFFSET).join(', ')}`)
   return PORT_BASE + RUNTIME_OFFSET[runtime] + OFFSETS[name]
 }
 
@@ -41,7 +44,7 @@ export async function launchPlatform(name, state, vars = {}, { runtime = 'worker
   const allVars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: BENCH_ADMIN_TOKEN, ALLOW_PRIVATE_PEER_URLS: 'true', ...vars }
   const running = runtime === 'wrangler'
     ? await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: allVars, timeoutMs: 120_000, script, portHint: PORT_HINT })
-    : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort })
+    : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort, front: runtime === 'workerd' ? 'direct' : 'entry', logFile: await logFileOf(name, runtime) })
   const stop = async () => {
     await running.stop()
     if (persistTo !== state) await rm(persistTo, { recursive: true, force: true })
@@ -62,14 +65,21 @@ async function servedCopy(state, name) {
   return workingCopy(state, name, { inMemory: true })
 }
 
+/** Where a workerd platform writes the Worker's log lines: bench/.state/logs/<name>-<runtime>.log, from its last start. */
+async function logFileOf(name, runtime) {
+  const dir = 'bench/.state/logs'
+  await mkdir(dir, { recursive: true })
+  return resolve(join(dir, `${name}-${runtime}.log`))
+}
+
 /**
- * The production-like platform: a Node process (its own process group, so stop() also ends workerd) that starts
+ * A workerd platform: a Node process (its own process group, so stop() also ends workerd) that starts
  * workerd through Miniflare and only supervises it; requests go straight to workerd's socket.
  */
-async function startWorkerd({ port, persistTo, vars, script, inspectorPort }) {
+async function startWorkerd({ port, persistTo, vars, script, inspectorPort, front, logFile }) {
   const url = `http://127.0.0.1:${port}`
   await assertPortsFree({ HTTP: port, ...(inspectorPort ? { inspector: inspectorPort } : {}) }, { label: `workerd platform on port ${port}`, hint: PORT_HINT })
-  const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars, inspectorPort })], {
+  const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars, inspectorPort, front, logFile })], {
     stdio: ['ignore', 'pipe', 'pipe'], env: offlineEnv(), detached: true,
   })
   return superviseUntilServing(child, url, 120_000, `workerd platform on port ${port}`, { forceKill: true })

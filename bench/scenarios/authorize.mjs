@@ -3,7 +3,8 @@
 // the eMSP in real time for ALLOWED tokens and answers ALWAYS tokens from its cache; the eMSP's OCPI
 // POST /ocpi/2.3.0/sender/tokens/{uid}/authorize is also measured on its own.
 import { measure, round } from '../lib/load.mjs'
-import { httpSender, runOpenLoop, summarizeOpenLoop } from '../lib/open-loop.mjs'
+import { httpSender } from '../lib/lean-http.mjs'
+import { runOpenLoop, summarizeOpenLoop } from '../lib/open-loop.mjs'
 import { latencyTarget } from '../lib/stats.mjs'
 import { openLocalD1 } from '../lib/d1-file.mjs'
 import { BENCH_ADMIN_TOKEN, launchPlatform, ocpiGet, platformUrl, tokenHeader } from '../lib/platform.mjs'
