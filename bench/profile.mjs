@@ -105,7 +105,9 @@ function frameName(node) {
 function summarize(profile) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const sampleUs = new Map()
-  for (let i = 0; i < profile.samples.length; i++) {
+  // From 1: the first delta runs from Profiler.start to the first sample, which for a worker that was idle until then
+  // is the whole wait, charged to whatever that sample caught.
+  for (let i = 1; i < profile.samples.length; i++) {
     sampleUs.set(profile.samples[i], (sampleUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0))
   }
   const parent = new Map()

@@ -124,7 +124,8 @@ export class ResponseParser {
     this.close = false
     this.state = 'head'
     this.remaining = 0
-    this.sizeLine = ''
+    /** The line being read (head, chunk size or trailer), up to and with its "\n". */
+    this.line = ''
   }
 
   feed(buffer, start, end) {
@@ -132,14 +133,12 @@ export class ResponseParser {
     while (at < end) {
       switch (this.state) {
         case 'head': {
-          const newline = buffer.indexOf(CRLF, at)
-          const stop = newline === -1 || newline >= end ? end : newline + 1
-          this.head += buffer.toString('latin1', at, stop)
-          at = stop
-          if (!this.head.endsWith('\r\n\r\n')) {
-            if (this.head.length > 64 * 1024) return { error: new Error('answer head over 64 KB') }
-            continue
-          }
+          at = this.#takeLine(buffer, at, end)
+          if (this.head.length + this.line.length > 64 * 1024) return { error: new Error('answer head over 64 KB') }
+          if (!this.line.endsWith('\n')) continue
+          this.head += this.line
+          this.line = ''
+          if (!this.head.endsWith('\r\n\r\n')) continue
           const problem = this.#readHead()
           if (problem) return { error: problem }
           if (this.state === 'done') return this.#done()
@@ -153,13 +152,10 @@ export class ResponseParser {
           break
         }
         case 'chunk-size': {
-          const newline = buffer.indexOf(CRLF, at)
-          const stop = newline === -1 || newline >= end ? end : newline + 1
-          this.sizeLine += buffer.toString('latin1', at, stop)
-          at = stop
-          if (!this.sizeLine.endsWith('\n')) continue
-          const size = Number.parseInt(this.sizeLine, 16)
-          this.sizeLine = ''
+          at = this.#takeLine(buffer, at, end)
+          if (!this.line.endsWith('\n')) continue
+          const size = Number.parseInt(this.line, 16)
+          this.line = ''
           if (!Number.isFinite(size) || size < 0) return { error: new Error('bad chunk size') }
           // The last chunk is followed by (trailers and) an empty line; a chunk's data by "\r\n".
           this.state = size === 0 ? 'trailer' : 'chunk-data'
@@ -174,13 +170,10 @@ export class ResponseParser {
           break
         }
         case 'trailer': {
-          const newline = buffer.indexOf(CRLF, at)
-          const stop = newline === -1 || newline >= end ? end : newline + 1
-          this.sizeLine += buffer.toString('latin1', at, stop)
-          at = stop
-          if (!this.sizeLine.endsWith('\n')) continue
-          const line = this.sizeLine
-          this.sizeLine = ''
+          at = this.#takeLine(buffer, at, end)
+          if (!this.line.endsWith('\n')) continue
+          const line = this.line
+          this.line = ''
           if (line === '\r\n' || line === '\n') return this.#done()
           break
         }
@@ -189,6 +182,14 @@ export class ResponseParser {
       }
     }
     return undefined
+  }
+
+  /** Adds the bytes from `at` up to the next "\n" (or `end`) to this.line; returns where it stopped. */
+  #takeLine(buffer, at, end) {
+    const newline = buffer.indexOf(CRLF, at)
+    const stop = newline === -1 || newline >= end ? end : newline + 1
+    this.line += buffer.toString('latin1', at, stop)
+    return stop
   }
 
   #readHead() {
