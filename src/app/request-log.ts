@@ -5,6 +5,7 @@ import type { PeerRequestCounters } from '../admin/request-stats'
 import type { Env } from '../env'
 import type { OcpiEnv } from '../ocpi/context'
 import { isUsableMessageId } from '../ocpi/headers'
+import { keepAliveOf } from '../ocpi/keep-alive'
 import { logError, logRequest, type RequestLogLine } from '../ocpi/log'
 
 /** This isolate's request counters per peer, sent to each peer's PeerOutbox at most every few seconds. */
@@ -39,7 +40,7 @@ export function requestLog(): MiddlewareHandler<LoggedEnv> {
       requestStats.record(line.peer_id, line.module, { durationMs, error, at: Date.now() })
     }
     const due = requestStats.takeIfDue()
-    if (due) waitUntil(c, flushRequestStats(c.env, due))
+    if (due) keepAliveOf(c)(flushRequestStats(c.env, due))
   }
 }
 
@@ -88,12 +89,4 @@ export async function flushRequestStats(env: Env, counters: Map<string, PeerRequ
       logError(`request stats of peer ${peerId}`, error)
     }
   }))
-}
-
-function waitUntil(c: Context, promise: Promise<unknown>) {
-  try {
-    c.executionCtx.waitUntil(promise)
-  } catch {
-    // No execution context (app.request in a test): the flush runs without being waited for.
-  }
 }

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import { ByteBoundedLru } from '../../db/memo'
 import type { OcpiEnv } from '../../ocpi/context'
 import { listBodyTail } from '../../ocpi/envelope'
+import { keepAliveOf } from '../../ocpi/keep-alive'
 import type { PageQuery } from '../../ocpi/paging'
 import type { PartyView } from '../../ocpi/objects/sharing-policy'
 
@@ -131,9 +132,5 @@ function storeShared(c: Context<OcpiEnv>, key: PageKey, page: HotPage) {
   const stored = sharedRequest(key).then((request) => caches.default.put(request, new Response(stampedBody(page), {
     headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${MAX_AGE_SECONDS}`, ...Object.fromEntries(page.headers) },
   })))
-  try {
-    c.executionCtx.waitUntil(stored)
-  } catch {
-    void stored // no execution context (e.g. some test harnesses): store inline
-  }
+  keepAliveOf(c)(stored)
 }

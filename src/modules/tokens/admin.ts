@@ -15,6 +15,8 @@ import { PartyParam } from '../../admin/party-param'
 import { SourceParam } from '../../admin/source-param'
 import { listAuthorizations } from './authorization-store'
 import { authorizeAtChargePoint, AuthorizeRequest } from './authorize'
+import { flushAuthorizationLog } from './authorization-log'
+import { keepAliveOf } from '../../ocpi/keep-alive'
 import { publishTokenPatch, publishTokenPut } from './push'
 import { ALLOWED_COUNTRIES_FIELD, AllowedCountries, Token, TokenType } from '../../ocpi/objects/token'
 import { getOwnToken, getReceivedToken, listTokens, putOwnToken, tokenKey, updateOwnToken, type StoredToken, type TokenRef } from './store'
@@ -101,11 +103,12 @@ export const tokensAdmin = new Hono<AdminEnv>()
   })
   .post('/authorize', async (c) => {
     const request = parseWith(AuthorizeRequest, await readJson(c))
-    return c.json(await authorizeAtChargePoint(c.env, c.get('db'), request))
+    return c.json(await authorizeAtChargePoint(c.env, c.get('db'), request, keepAliveOf(c)))
   })
   .get('/authorizations', async (c) => {
     const query = parseWith(AuthorizationListQuery, c.req.query())
     const page = parsePageQuery(c)
+    await flushAuthorizationLog()
     const result = await listAuthorizations(c.get('db'), query, page)
     return respondAdminPage(c, page, result)
   })

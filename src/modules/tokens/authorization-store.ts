@@ -39,14 +39,20 @@ type AuthorizationRow = typeof authorizations.$inferSelect
 
 const paged = { last_updated: authorizations.at, key: authorizations.id }
 
+/** A decision and when it was taken (it is written shortly after: authorization-log.ts). */
+export interface TimedAuthorizationEntry { entry: NewAuthorizationEntry; at: number }
+
 /**
- * Records a decision. The log must never cost the driver a charge: a failed write is reported and the decision stands.
+ * Records decisions, in one round trip (D1 batch, one INSERT each: 16 bound parameters, under D1's 100 per statement).
+ * The log must never cost the driver a charge: a failed write is reported and the decisions stand.
  */
-export async function recordAuthorization(db: Database, entry: NewAuthorizationEntry, now = Date.now()): Promise<void> {
+export async function recordAuthorizations(db: Database, decisions: readonly TimedAuthorizationEntry[]): Promise<void> {
+  if (decisions.length === 0) return
   try {
-    await db.insert(authorizations).values(toRow(entry, now))
+    const inserts = decisions.map(({ entry, at }) => db.insert(authorizations).values(toRow(entry, at)))
+    await db.batch(inserts as [(typeof inserts)[number], ...(typeof inserts)[number][]])
   } catch (error) {
-    logError('tokens: recording an authorization failed', error)
+    logError(`tokens: recording ${decisions.length} authorization(s) failed`, error)
   }
 }
 

@@ -8,7 +8,8 @@ import { CiString, CountryCode, DisplayText, toEpochMs } from '../../ocpi/types'
 import { listHostedParties } from '../../peers/parties'
 import { getPeer, peersRepresenting } from '../../peers/store'
 import { decideFromRealtime, planAuthorization, unknownTokenWithoutOwner, type AuthorizationDecision, type CpoPolicyOptions } from './authorization-policy'
-import { recordAuthorization, type AuthorizationEntry } from './authorization-store'
+import type { AuthorizationEntry } from './authorization-store'
+import { recordAuthorizationSoon } from './authorization-log'
 import { requestRealtimeAuthorization, tokensSenderOf, type RealtimeResult, type TokensSender } from './emsp-client'
 import { ownLocationCountry } from './location-country'
 import { isTokenTypeIn221, TokenType, type LocationReferences, type Token } from '../../ocpi/objects/token'
@@ -41,13 +42,13 @@ export interface AuthorizeResult extends AuthorizationDecision {
 
 /**
  * The CPO-side decision of B3.1: look the token up in the cache, then decide by its whitelist (authorization-policy.ts),
- * asking the token's eMSP in real time when the whitelist says so, with a short timeout. Every decision is recorded
- * (authorization-store.ts).
+ * asking the token's eMSP in real time when the whitelist says so, with a short timeout. Every decision is recorded,
+ * off the response path (authorization-log.ts).
  */
-export async function authorizeAtChargePoint(env: Env, db: Database, request: AuthorizeRequest): Promise<AuthorizeResult> {
+export async function authorizeAtChargePoint(env: Env, db: Database, request: AuthorizeRequest, keepAlive: (work: Promise<unknown>) => void): Promise<AuthorizeResult> {
   const cpo = await askingCpo(db, request.party)
   const { result, token, peerId } = await decideAtChargePoint(env, db, cpo, request)
-  await recordAuthorization(db, {
+  recordAuthorizationSoon(db, {
     side: 'CPO',
     party: cpo,
     token,
@@ -58,7 +59,7 @@ export async function authorizeAtChargePoint(env: Env, db: Database, request: Au
     source: result.source,
     authorization_reference: result.authorization_reference ?? null,
     peer_id: peerId,
-  })
+  }, keepAlive)
   return result
 }
 

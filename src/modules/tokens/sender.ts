@@ -8,7 +8,8 @@ import { OcpiError } from '../../ocpi/errors'
 import { parsePageQuery } from '../../ocpi/paging'
 import { addressedParty, requestingParty } from '../../peers/routing'
 import { fromWire, toWire } from '../../ocpi/version-adapters'
-import { recordAuthorization } from './authorization-store'
+import { recordAuthorizationSoon } from './authorization-log'
+import { keepAliveOf } from '../../ocpi/keep-alive'
 import { emspAuthorization } from './authorization-policy'
 import { receivedLocationCountry } from './location-country'
 import { AuthorizationInfo, LocationReferences, TOKEN_TYPES_221 } from '../../ocpi/objects/token'
@@ -42,7 +43,7 @@ export const sender = new Hono<OcpiEnv>()
       location_id: location?.location_id ?? null, evse_uids: location?.evse_uids ?? null,
     }
     if (!stored) {
-      await recordAuthorization(c.get('db'), { ...logged, allowed: false, reason: 'UNKNOWN_TOKEN', authorization_reference: null })
+      recordAuthorizationSoon(c.get('db'), { ...logged, allowed: false, reason: 'UNKNOWN_TOKEN', authorization_reference: null }, keepAliveOf(c))
       // mod_tokens, POST: "When the eMSP does not know the Token, the eMSP SHALL respond with an HTTP status code: 404"
       // and "the response SHALL contain the status code: 2004: Unknown Token, and no data field".
       throw new OcpiError(2004, `Unknown token ${c.req.param('token_uid')} of type ${type}`, { http_status: 404 })
@@ -68,7 +69,7 @@ export const sender = new Hono<OcpiEnv>()
       location: allowed === 'ALLOWED' ? location : undefined,
       authorization_reference: allowed === 'ALLOWED' ? crypto.randomUUID() : undefined,
     }
-    await recordAuthorization(c.get('db'), { ...logged, allowed: allowed === 'ALLOWED', reason: allowed, authorization_reference: info.authorization_reference ?? null })
+    recordAuthorizationSoon(c.get('db'), { ...logged, allowed: allowed === 'ALLOWED', reason: allowed, authorization_reference: info.authorization_reference ?? null }, keepAliveOf(c))
     return respond(c, toWire(authorizationInfoVersions, c.get('version'), info))
   })
 

@@ -7,6 +7,7 @@ import { listCdrsOfToken, pseudonymizeCdrsOfToken } from '../cdrs/store'
 import { deleteDriverTariff, findDriverTariff } from '../x-driver-tariffs/store'
 import { listSessionsOfToken, pseudonymizeSessionsOfToken } from '../sessions/store'
 import { listAuthorizationsOfToken, pseudonymizeAuthorizationsOfToken } from '../tokens/authorization-store'
+import { flushAuthorizationLog } from '../tokens/authorization-log'
 import { eraseReceivedToken, findReceivedTokensByUid, tokenRefOf } from '../tokens/store'
 import { deleteExportsOf } from './export-store'
 import type { GdprRecordKind, GdprSubject } from './schema'
@@ -76,8 +77,15 @@ export const cdrsHolder: PersonalDataHolder = {
 /** Authorization decisions about the token (either side): kept as the audit trail they are, uid pseudonymized. */
 export const authorizationsHolder: PersonalDataHolder = {
   name: 'authorizations',
-  collect: (scope) => listAuthorizationsOfToken(scope.db, scope.subject),
-  erase: (scope) => pseudonymizeAuthorizationsOfToken(scope.db, scope.subject, scope.pseudonym),
+  // Decisions still queued on this isolate are written first (src/modules/tokens/authorization-log.ts).
+  collect: async (scope) => {
+    await flushAuthorizationLog()
+    return listAuthorizationsOfToken(scope.db, scope.subject)
+  },
+  erase: async (scope) => {
+    await flushAuthorizationLog()
+    return pseudonymizeAuthorizationsOfToken(scope.db, scope.subject, scope.pseudonym)
+  },
 }
 
 async function receivedDriverTariff(scope: GdprScope) {
