@@ -5,7 +5,10 @@ import { encodeAuthorization } from '../../src/ocpi/auth'
 import { countedFetch, countingEnv } from '../d1-query-counter'
 import { hostCpo, sampleLocation, uniqueParty } from '../modules/locations/fixtures'
 import { roleOf, uniquePartyId } from '../modules/tokens/fixtures'
-import { registeredPeer } from '../ocpi/fixtures'
+import { db, registeredPeer } from '../ocpi/fixtures'
+import { fakePeer } from '../push/fixtures'
+import { hostParty, rfidToken } from '../modules/tokens/fixtures'
+import { putReceivedToken } from '../../src/modules/tokens/store'
 
 // What the per-isolate memos may get wrong, and for how long: a change made through this isolate is seen by its very
 // next request; one made elsewhere (here: written straight to D1, as another isolate would) within the bound.
@@ -81,5 +84,65 @@ describe('writes and policy changes under the memo', () => {
     const changed = await admin('PUT', `/policies/${cpo.country_code}/${cpo.party_id}`, { default: 'none' })
     expect(changed.response.status).toBeLessThan(300)
     expect(await page()).toEqual({ total: '0', ids: [] })
+  })
+})
+
+describe('real-time authorize under the memo: the peer to ask is remembered', () => {
+  const patient = countingEnv({ MEMO_STALENESS_MS: '60000' })
+  const owner = { country_code: 'DE', party_id: uniquePartyId() }
+  const sender = 'https://emsp-memo.example.com/ocpi/2.3.0/sender/tokens'
+  let cpo: { country_code: string; party_id: string }
+  let emsp: { id: string }
+  let restore: (() => void) | undefined
+  afterAll(() => restore?.())
+
+  const authorize = (uid: string) =>
+    countedFetch(patient, '/admin/v1/authorize', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer test-admin-token', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ party: `${cpo.country_code}*${cpo.party_id}`, token_uid: uid }),
+    })
+  /** The eMSP answers ALLOWED to the token it currently accepts from us, 401 to any other, 503 while `down`. */
+  let accepted = 'token-we-present'
+  let down = false
+  const asked: string[] = []
+
+  beforeAll(async () => {
+    cpo = await hostParty('CPO', 'DE')
+    emsp = await registeredPeer({ roles: [roleOf('EMSP', owner)], fields: { endpoints: [{ identifier: 'tokens', role: 'SENDER', url: sender }] } })
+    for (const uid of ['MEMO1', 'MEMO2', 'MEMO3', 'MEMO4']) await putReceivedToken(db(), emsp.id, rfidToken(owner, uid) as never)
+    restore = fakePeer((push) => {
+      const presented = push.headers.get('Authorization') ?? ''
+      asked.push(presented)
+      if (down) return new Response('down', { status: 503 })
+      if (presented !== encodeAuthorization(accepted)) return Response.json({ status_code: 2002, status_message: 'Unknown token', timestamp: new Date().toISOString() }, { status: 401 })
+      return Response.json({ data: { allowed: 'ALLOWED', token: rfidToken(owner, 'X') }, status_code: 1000, timestamp: new Date().toISOString() })
+    }).restore
+  })
+
+  it('a second decision for the same owner reads only the token from D1', async () => {
+    const first = await authorize('MEMO1')
+    expect(JSON.parse(first.body)).toMatchObject({ allowed: true, source: 'realtime' })
+    const second = await authorize('MEMO2')
+    expect(JSON.parse(second.body)).toMatchObject({ allowed: true, source: 'realtime' })
+    expect(second.cost.d1).toBeLessThanOrEqual(first.cost.d1 - 2)
+  })
+
+  it('a token renewed on another isolate: the refused request is sent again with the peer read afresh', async () => {
+    await env.DB.prepare('UPDATE peers SET outbound_token = ? WHERE id = ?').bind('token-renewed', emsp.id).run()
+    accepted = 'token-renewed'
+    asked.length = 0
+    const answer = await authorize('MEMO3')
+    expect(JSON.parse(answer.body)).toMatchObject({ allowed: true, source: 'realtime' })
+    expect(asked).toEqual([encodeAuthorization('token-we-present'), encodeAuthorization('token-renewed')])
+  })
+
+  it('an eMSP that is down is asked once, not twice', async () => {
+    down = true
+    asked.length = 0
+    const answer = await authorize('MEMO4')
+    expect(JSON.parse(answer.body).source).not.toBe('realtime')
+    expect(asked).toHaveLength(1)
+    down = false
   })
 })

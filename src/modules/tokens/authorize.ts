@@ -15,6 +15,7 @@ import { ownLocationCountry } from './location-country'
 import { isTokenTypeIn221, TokenType, type LocationReferences, type Token } from '../../ocpi/objects/token'
 import { findReceivedTokensByUid, putReceivedToken, type StoredToken } from './store'
 import { logError } from '../../ocpi/log'
+import { Memo } from '../../db/memo'
 
 /** What a charge point (the built-in simulator or a CSMS) asks: may this token charge here? */
 export const AuthorizeRequest = z.object({
@@ -88,11 +89,25 @@ async function decideAtChargePoint(env: Env, db: Database, cpo: PartyRef, reques
   if (plan.kind === 'decided') return { result: { ...plan.decision, ...tokenView }, token: asked, peerId: null }
   if (!owner) return { result: unknownTokenWithoutOwner(), token: asked, peerId: null }
 
-  const sender = await ownerTokensSender(db, owner, type, cached?.peer_id ?? null)
   const location = request.location_id ? { location_id: request.location_id, evse_uids: request.evse_uids } : undefined
-  const result: RealtimeResult = sender
-    ? await requestRealtimeAuthorization(sender, { uid: request.token_uid, type, location, from: cpo, to: owner, timeoutMs: authorizeTimeoutMs(env) })
-    : { outcome: { kind: 'unreachable' }, message: `No connected peer serves tokens of ${owner.country_code}*${owner.party_id}` }
+  const ask = (sender: TokensSender | undefined): Promise<RealtimeResult> => sender
+    ? requestRealtimeAuthorization(sender, { uid: request.token_uid, type, location, from: cpo, to: owner, timeoutMs: authorizeTimeoutMs(env) })
+    : Promise.resolve({ outcome: { kind: 'unreachable' }, message: `No connected peer serves tokens of ${owner.country_code}*${owner.party_id}` })
+  const key = sendersKey(owner, type, cached?.peer_id ?? null)
+  const found = await rememberedTokensSender(key, () => ownerTokensSender(db, owner, type, cached?.peer_id ?? null))
+  let sender = found.sender
+  let result = await ask(sender)
+  if (found.remembered && (result.outcome.kind === 'unreachable' || result.outcome.kind === 'refused')) {
+    // The remembered peer may have changed since (a new token after a renewal on another isolate: the eMSP refuses
+    // the old one, or a new endpoint): read it again, and ask again only if it changed, so an eMSP that is really down
+    // or refuses for another reason is not asked twice.
+    sendersByOwner.delete(key)
+    const again = await rememberedTokensSender(key, () => ownerTokensSender(db, owner, type, cached?.peer_id ?? null))
+    if (!sameSender(again.sender, sender)) {
+      sender = again.sender
+      result = await ask(sender)
+    }
+  }
   const decision = decideFromRealtime(plan, result.outcome)
   if (sender && result.info) await cacheAnsweredToken(db, sender, owner, cached, result)
   const token = result.info?.token ?? cached?.token
@@ -128,6 +143,26 @@ async function askingCpo(db: Database, party: PartyRef | undefined): Promise<Par
   if (only && others.length === 0) return { country_code: only.country_code, party_id: only.party_id }
   throw new OcpiError(2001, `party is required: this platform hosts ${cpos.length} CPOs`, { path: 'party' })
 }
+
+// Which peer to ask for an owner's tokens is read from the peers, their roles and endpoints: settings, remembered per
+// isolate within the memo staleness (src/db/memo.ts) like the peer behind a token, so a real-time decision reads only
+// the token from D1. A registration or management write on this isolate forgets it at once.
+const sendersByOwner = new Memo<TokensSender | undefined>(1_000)
+
+const sendersKey = (owner: PartyRef, type: string, preferredPeerId: string | null) =>
+  `${owner.country_code}*${owner.party_id}|${type.toUpperCase()}|${preferredPeerId ?? ''}`
+
+async function rememberedTokensSender(key: string, read: () => Promise<TokensSender | undefined>) {
+  let remembered = true
+  const sender = await sendersByOwner.get(key, () => {
+    remembered = false
+    return read()
+  })
+  return { sender, remembered }
+}
+
+const sameSender = (a: TokensSender | undefined, b: TokensSender | undefined) =>
+  a?.peer.id === b?.peer.id && a?.url === b?.url && a?.token === b?.token && a?.version === b?.version
 
 /**
  * The peer to ask: the one that sent us the token if it still can be asked, else any peer representing the owner.
