@@ -10,6 +10,7 @@ import type { PushAudience, PushChange } from '../../push/types'
 import type { ClientInfo } from '../../ocpi/objects/client-info'
 import { dequeueClientInfoChanges, queuedClientInfoChanges } from '../../peers/client-info-store'
 import { logError } from '../../ocpi/log'
+import { keepAliveOf } from '../../ocpi/keep-alive'
 
 const CHANGES_PER_ROUND = 100
 
@@ -22,7 +23,7 @@ export function pushClientInfoChangesAfterWrites(): MiddlewareHandler<{ Bindings
   return async (c, next) => {
     await next()
     if (c.req.method === 'GET') return
-    c.executionCtx.waitUntil(pushClientInfoChanges(c.env).catch((error) => logError('hubclientinfo: pushing ClientInfo changes failed', error)))
+    keepAliveOf(c)(pushClientInfoChanges(c.env).catch((error) => logError('hubclientinfo: pushing ClientInfo changes failed', error)))
   }
 }
 

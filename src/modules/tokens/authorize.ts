@@ -94,7 +94,8 @@ async function decideAtChargePoint(env: Env, db: Database, cpo: PartyRef, reques
     ? requestRealtimeAuthorization(sender, { uid: request.token_uid, type, location, from: cpo, to: owner, timeoutMs: authorizeTimeoutMs(env) })
     : Promise.resolve({ outcome: { kind: 'unreachable' }, message: `No connected peer serves tokens of ${owner.country_code}*${owner.party_id}` })
   const key = sendersKey(owner, type, cached?.peer_id ?? null)
-  const found = await rememberedTokensSender(key, () => ownerTokensSender(db, owner, type, cached?.peer_id ?? null))
+  const read = () => ownerTokensSender(db, owner, type, cached?.peer_id ?? null)
+  const found = await rememberedTokensSender(key, read)
   let sender = found.sender
   let result = await ask(sender)
   if (found.remembered && (result.outcome.kind === 'unreachable' || result.outcome.kind === 'refused')) {
@@ -102,7 +103,7 @@ async function decideAtChargePoint(env: Env, db: Database, cpo: PartyRef, reques
     // the old one, or a new endpoint): read it again, and ask again only if it changed, so an eMSP that is really down
     // or refuses for another reason is not asked twice.
     sendersByOwner.delete(key)
-    const again = await rememberedTokensSender(key, () => ownerTokensSender(db, owner, type, cached?.peer_id ?? null))
+    const again = await rememberedTokensSender(key, read)
     if (!sameSender(again.sender, sender)) {
       sender = again.sender
       result = await ask(sender)
