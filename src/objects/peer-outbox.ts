@@ -66,6 +66,14 @@ type StateRow = {
 /** What one delivery run learned that holds back the whole peer. */
 type Halt = { error: string; retryAfterMs?: number; slowest?: boolean }
 
+/**
+ * How long a delivery run may use the peer as an earlier run read it from D1. Every run needs the peer (its token,
+ * version, endpoints, status), and with a run per push a busy outbox read it hundreds of times a second. Registration,
+ * renewal and unregistration tell the outbox at once (peerChanged(), purge()); any failed push drops it too, so a
+ * retry always goes out with the peer as stored.
+ */
+const PEER_READ_MS = 1_000
+
 /** The row of request_stats that holds the sum over modules. */
 const TOTAL = '*'
 /** Refused pushes kept for the management API. */
@@ -165,6 +173,18 @@ export class PeerOutbox extends DurableObject<Env> {
     const alarm = await this.ctx.storage.getAlarm()
     // Only an alarm still ahead is sure to run: one whose time has passed may have run already (see #arm).
     if (alarm === null || alarm > due || alarm <= Date.now()) await this.#arm(due)
+    if (due <= Date.now()) this.#deliverSoon()
+  }
+
+  /**
+   * Starts delivering now instead of when the alarm fires: an alarm runs some milliseconds after its time, and under
+   * load every push waited for one. The alarm stays armed as the durable backstop (an eviction mid-run); when it fires
+   * it joins the run in progress (alarm()) or finds the queue already drained. A run in progress takes the new push as
+   * soon as it has a free slot (#refill).
+   */
+  #deliverSoon() {
+    if (this.#refill) this.#refill()
+    else if (!this.#running) void this.alarm()
   }
 
   /**
@@ -249,8 +269,14 @@ export class PeerOutbox extends DurableObject<Env> {
       .map((row) => ({ at: new Date(row.at).toISOString(), module: row.module, method: row.method, object_key: shownObjectKey(row.module, row.object_key), error: row.error }))
   }
 
+  /** The peer's registration changed (token, version, endpoints, status): the next run reads it again. */
+  peerChanged(): void {
+    this.#peerRead = undefined
+  }
+
   /** Skips the backoff wait: the next attempt runs now (e.g. after the operator fixed the peer). */
   async retryNow(): Promise<void> {
+    this.#peerRead = undefined
     this.#sql.exec('UPDATE outbox_state SET paused_until = 0')
     this.#sql.exec('UPDATE pushes SET not_before = 0')
     if (this.#depth() > 0) await this.#arm(Date.now())
@@ -258,6 +284,7 @@ export class PeerOutbox extends DurableObject<Env> {
 
   /** Drops every undelivered push: for a peer that is unregistered for good. Returns how many were dropped. */
   async purge(): Promise<number> {
+    this.#peerRead = undefined
     const depth = this.#depth()
     this.#sql.exec('DELETE FROM pushes')
     this.#sql.exec('UPDATE outbox_state SET dropped = dropped + ?, failures = 0', depth)
@@ -295,6 +322,20 @@ export class PeerOutbox extends DurableObject<Env> {
 
   /** The delivery run in progress in this instance, if any. */
   #running: Promise<void> | undefined
+  /** While a run is sending (#deliverReady): starts ready pushes up to its free slots. */
+  #refill: (() => void) | undefined
+  /** The peer as a recent run read it (PEER_READ_MS). */
+  #peerRead: { at: number; peer: Promise<Peer | undefined> } | undefined
+
+  #readPeer(peerId: string): Promise<Peer | undefined> {
+    const now = Date.now()
+    if (!this.#peerRead || now - this.#peerRead.at >= PEER_READ_MS) {
+      const read = { at: now, peer: getPeer(databaseFor(this.env), peerId) }
+      this.#peerRead = read
+      read.peer.catch(() => this.#peerRead === read && (this.#peerRead = undefined))
+    }
+    return this.#peerRead.peer
+  }
 
   override async alarm(): Promise<void> {
     // One run at a time: a second one (an alarm fired while a forced run is still sending) would reset the first one's
@@ -321,13 +362,15 @@ export class PeerOutbox extends DurableObject<Env> {
     this.#forgetOldVersions()
     if (this.#depth() === 0) return
     const peerId = this.#state().peer_id
-    const peer = peerId ? await getPeer(databaseFor(this.env), peerId) : undefined
+    const peer = peerId ? await this.#readPeer(peerId) : undefined
     if (!isDeliverable(peer)) {
+      this.#peerRead = undefined
       this.#recordError(`peer ${peerId}: ${holdReason(peer)}; holding ${this.#depth()} pushes`)
       return this.#scheduleRetry(SLOWEST)
     }
     // Paused, nothing dropped: a renew or refresh clears the mark and calls retryNow(); the slow retry only rechecks it.
     if (peer.token_rejected_at !== null) {
+      this.#peerRead = undefined
       this.#recordError(`peer ${peerId}: TOKEN_REJECTED, the peer refuses our token; holding ${this.#depth()} pushes until credentials are renewed`)
       return this.#scheduleRetry(SLOWEST)
     }
@@ -370,8 +413,12 @@ export class PeerOutbox extends DurableObject<Env> {
         } catch (error) {
           run.halt ??= { error: `outbox: ${errorText(error)}` }
         }
-        if (active === 0) resolve()
+        if (active === 0) {
+          this.#refill = undefined
+          resolve()
+        }
       }
+      this.#refill = fill
       fill()
     })
     return run.halt
@@ -399,6 +446,8 @@ export class PeerOutbox extends DurableObject<Env> {
       }
       return
     }
+    // Maybe the peer changed (a new token, endpoint or version): the retry reads it again.
+    this.#peerRead = undefined
     const error = redact(outcome.error)
     if (outcome.scope === 'peer' || tokenRejected) {
       this.#sql.exec('UPDATE pushes SET in_flight = 0, attempts = attempts + 1, last_error = ? WHERE seq = ?', error, row.seq)

@@ -159,7 +159,10 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
 
 /** After credentials were renewed or refreshed: a token-rejected peer's held outbox is sent at once, in order. */
 export async function resumeHeldOutbox(env: Env, peer: Pick<Peer, 'id' | 'token_rejected_at'>): Promise<void> {
-  if (peer.token_rejected_at !== null) await peerOutbox(env, peer.id).retryNow()
+  const outbox = peerOutbox(env, peer.id)
+  // The outbox uses the peer as it read it for up to a second (peer-outbox.ts, PEER_READ_MS): it must see the new token.
+  if (peer.token_rejected_at !== null) await outbox.retryNow()
+  else await outbox.peerChanged()
 }
 
 /** DELETE our credentials at the peer (best effort: an unreachable peer is still unregistered here) and revoke our tokens. */
@@ -237,6 +240,8 @@ export async function setPeerExtensions(env: Env, peerId: string, extensions: st
     auditEntry(db, { actor: 'admin', action: 'peer.extensions.changed', subject: peerId, detail: { before: peer.extensions, after: extensions } }, now),
   ])
   invalidatePushPeers()
+  // Agreed extensions decide which of its endpoints the outbox may push to.
+  await peerOutbox(env, peerId).peerChanged()
   return (await getPeer(db, peerId))!
 }
 

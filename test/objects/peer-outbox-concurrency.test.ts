@@ -6,7 +6,7 @@ import type { PeerOutbox } from '../../src/objects/peer-outbox'
 import { DEFAULT_OUTBOX_CONCURRENCY, PEER_DOWN_AFTER_FAILING_OBJECTS } from '../../src/push/outbox-policy'
 import { peerOutbox } from '../../src/push/publish'
 import type { PushChange } from '../../src/push/types'
-import { CPO, EMSP, fakePeer, insertPeer, locationChange, ocpiAnswer, purgeTestOutboxes, type ReceivedPush } from '../push/fixtures'
+import { CPO, EMSP, fakePeer, holdOutbox, insertPeer, locationChange, ocpiAnswer, purgeTestOutboxes, type ReceivedPush } from '../push/fixtures'
 
 // One peer's outbox sends up to OUTBOX_CONCURRENCY pushes at once, each to a different object, and keeps every
 // object's order: never two in flight for one object, never an older version after a newer one (docs/push.md).
@@ -203,6 +203,7 @@ describe('PeerOutbox: failures of one object and of the peer', () => {
   it('sends again, after a restart, the pushes that were in flight', async () => {
     const { received } = slowPeer(() => 1)
     const outbox = peerOutbox(env, (await insertPeer()).id)
+    await holdOutbox(outbox)
     for (let index = 0; index < 3; index++) await outbox.enqueue(locationChange('PUT', `LOC${index}`), EMSP)
     await runInDurableObject(outbox, (_, state) => state.storage.sql.exec('UPDATE pushes SET in_flight = 1'))
     await evictDurableObject(outbox)

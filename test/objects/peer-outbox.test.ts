@@ -1,9 +1,12 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { afterEach, describe, expect, it } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { database } from '../../src/db/client'
+import { peers } from '../../src/db/schema'
 import type { PeerOutbox } from '../../src/objects/peer-outbox'
 import { peerOutbox } from '../../src/push/publish'
-import { CPO, EMSP, fakePeer, insertPeer, locationChange, ocpiAnswer, purgeTestOutboxes, testOutbox, uniqueId, type ReceivedPush } from '../push/fixtures'
+import { CPO, EMSP, fakePeer, holdOutbox, insertPeer, locationChange, ocpiAnswer, purgeTestOutboxes, testOutbox, uniqueId, type ReceivedPush } from '../push/fixtures'
 import { present } from '../present'
 
 const BASE_MS = Number(env.OUTBOX_RETRY_BASE_MS)
@@ -35,6 +38,7 @@ describe('PeerOutbox: queueing', () => {
   it('stores a push durably and schedules delivery at once', async () => {
     const peer = await insertPeer()
     const outbox = peerOutbox(env, peer.id)
+    await holdOutbox(outbox)
     const before = Date.now()
     await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'one' }), EMSP)
     await evictDurableObject(outbox) // a fresh instance reads the queue from storage
@@ -65,6 +69,45 @@ describe('PeerOutbox: delivery', () => {
     expect(stats).toMatchObject({ depth: 0, delivered: 1, last_error: null, next_attempt_at: null })
     expect(Date.parse(stats.last_delivery_at!)).toBeGreaterThan(Date.now() - 10_000)
     expect(await runDurableObjectAlarm(outbox)).toBe(false) // nothing left, nothing scheduled
+  })
+
+  it('sends a push as it is enqueued, without waiting for its alarm', async () => {
+    const received = receiverAnswering()
+    const peer = await insertPeer()
+    const outbox = peerOutbox(env, peer.id)
+    await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'now' }), EMSP)
+    await vi.waitFor(async () => expect(await outbox.stats()).toMatchObject({ depth: 0, delivered: 1 }))
+    expect(received.map(({ method, body }) => `${method} ${body.name}`)).toEqual(['PUT now'])
+  })
+
+  it('starts a push enqueued while a run is sending in a free slot of that run', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const received = receiverAnswering(async (push) => {
+      if (push.body.name === 'slow') await held
+      return ocpiAnswer(1000)
+    })
+    const peer = await insertPeer()
+    const outbox = peerOutbox(env, peer.id)
+    await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'slow' }), EMSP)
+    await vi.waitFor(() => expect(received).toHaveLength(1))
+    await outbox.enqueue(locationChange('PUT', 'LOC2', { name: 'quick' }), EMSP)
+    await vi.waitFor(() => expect(received.map(({ body }) => body.name)).toEqual(['slow', 'quick']))
+    release()
+    await vi.waitFor(async () => expect(await outbox.stats()).toMatchObject({ depth: 0, delivered: 2 }))
+  })
+
+  it('presents the token the peer has now once told the peer changed', async () => {
+    const received = receiverAnswering()
+    const peer = await insertPeer()
+    const outbox = peerOutbox(env, peer.id)
+    await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'before' }), EMSP)
+    await vi.waitFor(() => expect(received).toHaveLength(1))
+    await database(env.DB).update(peers).set({ outbound_token: 'token-after-renewal' }).where(eq(peers.id, peer.id))
+    await outbox.peerChanged()
+    await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'after' }), EMSP)
+    await vi.waitFor(() => expect(received).toHaveLength(2))
+    expect(received.map(({ headers }) => headers.get('Authorization'))).toEqual([`Token ${btoa('token-we-present')}`, `Token ${btoa('token-after-renewal')}`])
   })
 
   it('sends a DELETE without a body', async () => {
@@ -156,6 +199,7 @@ describe('PeerOutbox: delivery', () => {
     receiverAnswering()
     const peer = await insertPeer()
     const outbox = peerOutbox(env, peer.id)
+    await holdOutbox(outbox)
     for (let index = 0; index < 60; index++) await outbox.enqueue(locationChange('PUT', `LOC${index}`), EMSP)
     await runDurableObjectAlarm(outbox)
     expect(await outbox.stats()).toMatchObject({ depth: 10, delivered: 50 })
@@ -229,6 +273,7 @@ describe('PeerOutbox: coalescing', () => {
     const received = receiverAnswering()
     const peer = await insertPeer()
     const outbox = peerOutbox(env, peer.id)
+    await holdOutbox(outbox)
     await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'one', city: 'Utrecht', last_updated: '2026-01-01T00:00:00Z' }), EMSP)
     await outbox.enqueue(locationChange('PATCH', 'LOC1', { name: 'two', last_updated: '2026-01-01T00:00:01Z' }), EMSP)
     await outbox.enqueue(locationChange('PATCH', 'LOC1', { publish: false, last_updated: '2026-01-01T00:00:02Z' }), EMSP)
@@ -243,6 +288,7 @@ describe('PeerOutbox: coalescing', () => {
     const received = receiverAnswering()
     const peer = await insertPeer()
     const outbox = peerOutbox(env, peer.id)
+    await holdOutbox(outbox)
     await outbox.enqueue(locationChange('PATCH', 'LOC1', { name: 'a' }), EMSP)
     await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'b' }), EMSP)
     await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'c' }), EMSP)
@@ -271,6 +317,7 @@ describe('PeerOutbox: coalescing', () => {
     const received = receiverAnswering()
     const peer = await insertPeer()
     const outbox = peerOutbox(env, peer.id)
+    await holdOutbox(outbox)
     await outbox.enqueue(locationChange('PUT', 'LOC1', { name: 'a' }), EMSP)
     await outbox.enqueue(locationChange('PATCH', 'LOC1', { status: 'AVAILABLE' }, ['EVSE1']), EMSP)
     await outbox.enqueue(locationChange('PATCH', 'LOC1', { name: 'b' }), EMSP)

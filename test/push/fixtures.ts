@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { vi } from 'vitest'
 import { database } from '../../src/db/client'
@@ -77,4 +77,12 @@ export function ocpiAnswer(statusCode: number, statusMessage = statusCode < 2000
 /** Runs a peer's PeerOutbox alarm until nothing is due, at most `maxRuns` times: delivers what it has queued. */
 export async function deliverQueued(peerId: string, maxRuns = 10) {
   for (let runs = 0; runs < maxRuns && (await runDurableObjectAlarm(peerOutbox(env, peerId))); runs++);
+}
+
+/**
+ * Holds an outbox as a peer-wide backoff would: what is enqueued from now on waits for the next alarm run (the test runs
+ * it with runDurableObjectAlarm, which clears the hold) instead of going out at once, so the test can see the queue.
+ */
+export async function holdOutbox(outbox: ReturnType<typeof peerOutbox>) {
+  await runInDurableObject(outbox, (_, state) => void state.storage.sql.exec('UPDATE outbox_state SET paused_until = ?', Date.now() + 3_600_000))
 }
