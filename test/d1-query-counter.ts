@@ -10,6 +10,8 @@ import worker from '../src/index'
 export interface RequestCost {
   /** D1 round trips: a batch of five statements is one. */
   d1: number
+  /** D1 read sessions opened (withSession): a request answered from memory needs none. */
+  sessions: number
   /** Durable Object calls (fetch or RPC) made from the worker. */
   do: number
   /** Every SQL statement sent to D1, in order (a batch's statements each appear). */
@@ -29,7 +31,7 @@ const RUNNERS = new Set(['first', 'all', 'run', 'raw'])
 
 /** The worker's env with D1 and every Durable Object namespace counted; `overrides` replaces vars (e.g. staleness). */
 export function countingEnv(overrides: Record<string, unknown> = {}): CountingEnv {
-  let cost: RequestCost = { d1: 0, do: 0, statements: [], doCalls: [] }
+  let cost: RequestCost = { d1: 0, sessions: 0, do: 0, statements: [], doCalls: [] }
 
   // Every statement handed out (prepared or bound) is a proxy that counts its runs; batch() gets the real ones back.
   const real = new WeakMap<object, { stmt: D1PreparedStatement; sql: string }>()
@@ -75,7 +77,12 @@ export function countingEnv(overrides: Record<string, unknown> = {}): CountingEn
             return (value as D1Database['exec']).call(db, sql)
           }
         }
-        if (prop === 'withSession') return (...args: unknown[]) => database((value as (...a: unknown[]) => D1DatabaseSession).apply(db, args))
+        if (prop === 'withSession') {
+          return (...args: unknown[]) => {
+            cost.sessions++
+            return database((value as (...a: unknown[]) => D1DatabaseSession).apply(db, args))
+          }
+        }
         return typeof value === 'function' ? value.bind(db) : value
       },
     })
@@ -116,7 +123,7 @@ export function countingEnv(overrides: Record<string, unknown> = {}): CountingEn
     env: wrapped as unknown as Env,
     cost: () => ({ ...cost, statements: [...cost.statements], doCalls: [...cost.doCalls] }),
     reset: () => {
-      cost = { d1: 0, do: 0, statements: [], doCalls: [] }
+      cost = { d1: 0, sessions: 0, do: 0, statements: [], doCalls: [] }
     },
   }
 }

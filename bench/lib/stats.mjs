@@ -42,5 +42,6 @@ export function formatTarget(target) {
   const verdict = target.pass === undefined ? 'n/a ' : target.pass ? 'PASS' : 'MISS'
   const value = target.value === undefined ? 'not measured' : target.kind.startsWith('ratio') ? `${target.value}x` : `${target.value} ms`
   const cpu = target.workerd_cpu_ms_per_request === undefined ? '' : `, workerd CPU ${target.workerd_cpu_ms_per_request} ms/req (floor ${target.floor_workerd_cpu_ms_per_request})`
-  return `${verdict}  ${target.name}: ${value} (target ${target.target})${cpu}`
+  const floorTail = target.floor_p99_ms === undefined ? '' : `, the runtime floor's own p99 at that rate ${target.floor_p99_ms} ms`
+  return `${verdict}  ${target.name}: ${value} (target ${target.target})${cpu}${floorTail}`
 }

@@ -14,13 +14,33 @@ export interface ReadSession {
  * as new as the page before. A bookmark belongs to one database: a cursor must come back to the same shard.
  */
 export function openReadSession(env: ShardSettings, bookmark?: string, key: ShardKey = 'platform'): ReadSession {
-  const d1 = d1For(env, key)
-  let session: D1DatabaseSession
+  // Opened on first use: a request answered from memory (a hot page) runs no query, and a session and its query
+  // builder per request were garbage the isolate had to collect (docs/architecture.md, "Hot paths and memos").
+  let session: D1DatabaseSession | undefined
+  let db: Database | undefined
+  const real = () => (db ??= database((session = startSession(d1For(env, key), bookmark))))
+  return { db: lazyDatabase(real), bookmark: () => (session ? (session.getBookmark() ?? undefined) : bookmark) }
+}
+
+/**
+ * A Database that is built when a query is first made through it: the stores take a Database and read through their
+ * memos, so a request whose reads all hit memos never touches it. Methods run bound to the real one.
+ */
+function lazyDatabase(real: () => Database): Database {
+  return new Proxy({} as Database, {
+    get(_, property) {
+      const target = real()
+      const value: unknown = Reflect.get(target, property)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+function startSession(d1: D1Database, bookmark: string | undefined): D1DatabaseSession {
   try {
-    session = d1.withSession(bookmark ?? 'first-unconstrained')
+    return d1.withSession(bookmark ?? 'first-unconstrained')
   } catch {
     // A bookmark this database cannot resume (e.g. from before a restore): the newest state is always acceptable.
-    session = d1.withSession('first-primary')
+    return d1.withSession('first-primary')
   }
-  return { db: database(session), bookmark: () => session.getBookmark() ?? undefined }
 }

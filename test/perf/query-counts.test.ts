@@ -92,6 +92,8 @@ describe('D1 queries and Durable Object calls per request path', () => {
     }
     measured.locations_page_cache_hit = { cold: brief(first.cost), warm: brief(again.cost) }
     expect(again.cost.d1).toBe(0)
+    // Not even a read session: it and its query builder are made on the first query (src/db/session.ts).
+    expect(again.cost.sessions).toBe(0)
   })
 
   it('locations_page_from_d1: a page not cached; warm, its rows only (the total is remembered)', async () => {
