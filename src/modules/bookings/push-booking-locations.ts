@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { bookingLocationVersions, type BookingLocation } from '../../ocpi/objects/booking'
@@ -6,11 +7,13 @@ import type { Location } from '../../ocpi/objects/location'
 import { mayView, type SharingPolicy } from '../../ocpi/objects/sharing-policy'
 import { toEpochMs } from '../../ocpi/types'
 import { toWire } from '../../ocpi/version-adapters'
+import type { Peer } from '../../peers/store'
 import { publish } from '../../push/publish'
-import { getLocation, OWN_SOURCE } from '../locations/store'
+import { getLocation, OWN_SOURCE, partyLocationsAfter } from '../locations/store'
 import { getPolicy } from '../locations/policy-store'
 import { receivingParty } from '../locations/push'
 import { bookingLocationsOf } from './booking-locations'
+import { MAX_BOOKING_LOCATION_SOURCES } from './hosted-booking-locations'
 import { BOOKINGS_MODULE } from './module-id'
 import { ownBookingsEndingAfter } from './store'
 
@@ -30,7 +33,7 @@ export async function pushBookingLocationsAt(env: Env, db: Database, cpo: PartyR
     getLocation(db, OWN_SOURCE, cpo, locationId), getPolicy(db, cpo), ownBookingsEndingAfter(db, [cpo], startOfDay(now)),
   ])
   if (!stored) return 0
-  return publishBookingLocations(env, policy?.policy, stored.location, bookingLocationsOf(stored.location, bookings, now))
+  return publishBookingLocations(env, bookingLocationsOf(stored.location, bookings, now), (peer) => mayView(policy?.policy, peer, stored.location))
 }
 
 /** A BookingLocation as the bookings leave it aside: what a change of the location alone can change. */
@@ -58,17 +61,41 @@ export async function pushBookingLocationsOnLocationChange(env: Env, db: Databas
   const gone = [...previous.values()].filter((location) => !stillThere.has(location.id.toUpperCase())).map(({ calendars: _calendars, ...rest }) => ({
     ...rest, last_updated: toEpochMs(after.last_updated) > toEpochMs(rest.last_updated) ? after.last_updated : rest.last_updated,
   }))
-  return publishBookingLocations(env, policy?.policy, after, [...changed, ...gone])
+  return publishBookingLocations(env, [...changed, ...gone], (peer) => mayView(policy?.policy, peer, after))
 }
 
-async function publishBookingLocations(env: Env, policy: SharingPolicy | undefined, location: Location, bookingLocations: readonly BookingLocation[]): Promise<number> {
+/**
+ * The CPO's sharing policy changed (B1.5): a peer that may now see a bookable location gets its BookingLocations PUT,
+ * and a peer that no longer may gets them PUT without Calendars, stamped now: nothing is free on them for it any more
+ * (the receiver interface has no DELETE). Derived, like the Sender interface's, from the party's first
+ * MAX_BOOKING_LOCATION_SOURCES locations. Returns how many pushes were queued.
+ */
+export async function republishBookingLocationsForPolicy(env: Env, db: Database, party: PartyRef, before: SharingPolicy | null, after: SharingPolicy, now = Date.now()): Promise<number> {
+  const [sources, bookings] = await Promise.all([
+    partyLocationsAfter(databaseFor(env, party), OWN_SOURCE, party, '', MAX_BOOKING_LOCATION_SOURCES), ownBookingsEndingAfter(db, [party], startOfDay(now)),
+  ])
+  const stamp = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  let queued = 0
+  for (const { location } of sources) {
+    const bookingLocations = bookingLocationsOf(location, bookings, now)
+    if (bookingLocations.length === 0) continue
+    const sawBefore = (peer: Peer) => mayView(before ?? undefined, peer, location)
+    queued += await publishBookingLocations(env, bookingLocations, (peer) => !sawBefore(peer) && mayView(after, peer, location))
+    const withdrawn = bookingLocations.map(({ calendars: _calendars, ...rest }) => ({ ...rest, last_updated: stamp }))
+    queued += await publishBookingLocations(env, withdrawn, (peer) => sawBefore(peer) && !mayView(after, peer, location))
+  }
+  return queued
+}
+
+/** PUTs the BookingLocations to every peer `to` picks (and that agreed to the module: publish, the outbox). */
+async function publishBookingLocations(env: Env, bookingLocations: readonly BookingLocation[], to: (peer: Peer) => boolean): Promise<number> {
   const queued = await Promise.all(bookingLocations.map((bookingLocation) => {
     const from = { country_code: bookingLocation.country_code.toUpperCase(), party_id: bookingLocation.party_id.toUpperCase() }
     return publish(env, {
       module: BOOKINGS_MODULE, method: 'PUT', path: [from.country_code, from.party_id, 'booking_locations', bookingLocation.id],
       bodies: { '2.3.0': toWire(bookingLocationVersions, '2.3.0', bookingLocation) }, from,
       objectKey: `booking_locations/${from.country_code}/${from.party_id}/${bookingLocation.id}`.toUpperCase(),
-    }, (peer) => (mayView(policy, peer, location) ? receivingParty(peer) : undefined))
+    }, (peer) => (to(peer) ? receivingParty(peer) : undefined))
   }))
   return queued.reduce((sum, peers) => sum + peers.length, 0)
 }

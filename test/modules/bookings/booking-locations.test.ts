@@ -182,6 +182,35 @@ describe('BookingLocations pushed by a hosted CPO', () => {
     expect(await outbox(notAgreed.id).list()).toEqual([])
   })
 
+  it('PUTs the BookingLocations to a peer a policy change shows the location to, and withdraws their Calendars from one it now hides it from', async () => {
+    const cpo = uniqueParty('NL')
+    await hostCpo(cpo)
+    await putOwn(sampleLocation(cpo, 'LOC1', {}, iso(Date.now())))
+    const peerAt = (host: string) => registeredPeer({
+      roles: roles('EMSP', uniqueParty('DE')), extensions: ['Booking'], fields: { endpoints: [{ identifier: 'Booking', role: 'RECEIVER' as const, url: `https://${host}/ocpi/2.3.0/Booking` }] },
+    })
+    const [losing, gaining] = [await peerAt('losing.example'), await peerAt('gaining.example')]
+    const policy = (hidden: string) => adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden]: 'none' } } })
+    expect((await policy(gaining.id)).status).toBe(202)
+    invalidatePushPeers()
+    const peerSide = fakePeer()
+    try {
+      const changedAt = Date.now()
+      expect((await policy(losing.id)).status).toBe(202)
+      await Promise.all([deliverQueued(losing.id), deliverQueued(gaining.id)])
+      const at = (host: string) => peerSide.received.filter((push) => push.url.startsWith(`https://${host}/`) && push.url.includes('/booking_locations/'))
+      const path = `${cpo.country_code}/${cpo.party_id}/booking_locations/LOC1-E1`
+      expect(at('gaining.example').map((push) => `${push.method} ${push.url.split('/Booking/')[1]}`)).toEqual([`PUT ${path}`])
+      expect(at('gaining.example')[0]?.body).toMatchObject({ id: 'LOC1-E1', calendars: expect.any(Array) })
+      expect(at('losing.example').map((push) => `${push.method} ${push.url.split('/Booking/')[1]}`)).toEqual([`PUT ${path}`])
+      expect(at('losing.example')[0]?.body).not.toHaveProperty('calendars')
+      expect(Date.parse(at('losing.example')[0]?.body.last_updated)).toBeGreaterThanOrEqual(Math.floor(changedAt / 1000) * 1000)
+    } finally {
+      peerSide.restore()
+      await purgeTestOutboxes()
+    }
+  })
+
   it('PUTs the BookingLocations a location change changes: an EVSE added or out of order; a status change that keeps it bookable pushes none', async () => {
     const cpo = uniqueParty('NL')
     const msp = uniqueParty('DE')
@@ -190,14 +219,18 @@ describe('BookingLocations pushed by a hosted CPO', () => {
     await putOwn(sampleLocation(cpo, 'LOC1', {}, later(0)))
     const endpoints = [{ identifier: 'Booking', role: 'RECEIVER' as const, url: 'https://entitled.example/ocpi/2.3.0/Booking' }]
     const entitled = await registeredPeer({ roles: roles('EMSP', msp), extensions: ['Booking'], fields: { endpoints } })
-    const hidden = await registeredPeer({ roles: roles('EMSP', uniqueParty('DE')), extensions: ['Booking'], fields: { endpoints } })
-    expect((await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden.id]: 'none' } } })).status).toBe(202)
+    // The policy below hides LOC1 from this one, which is pushed its BookingLocation without Calendars, at its own URL.
+    const hidden = await registeredPeer({ roles: roles('EMSP', uniqueParty('DE')), extensions: ['Booking'], fields: { endpoints: [{ ...endpoints[0]!, url: 'https://hidden.example/ocpi/2.3.0/Booking' }] } })
     invalidatePushPeers()
+    expect((await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden.id]: 'none' } } })).status).toBe(202)
     const peerSide = fakePeer()
+    const atHidden: typeof peerSide.received = []
     try {
       const delivered = async () => {
         await deliverQueued(entitled.id)
-        return peerSide.received.filter((push) => push.url.includes('/booking_locations/')).splice(0)
+        const pushes = peerSide.received.splice(0)
+        atHidden.push(...pushes.filter((push) => push.url.startsWith('https://hidden.example/')))
+        return pushes.filter((push) => push.url.startsWith('https://entitled.example/') && push.url.includes('/booking_locations/'))
       }
       const patchEvse = (uid: string, status: string, last_updated: string) =>
         adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/LOC1/${uid}`, { method: 'PATCH', body: { status, last_updated } })
@@ -220,7 +253,11 @@ describe('BookingLocations pushed by a hosted CPO', () => {
       expect(new Set(gone.map((push) => `${push.method} ${push.url}`))).toEqual(new Set([`PUT ${path('LOC1-E2')}`]))
       expect(gone.at(-1)?.body).toMatchObject({ id: 'LOC1-E2', evse_uid: 'LOC1-E2', last_updated: outOfOrder })
       expect(gone.at(-1)?.body).not.toHaveProperty('calendars')
+      await deliverQueued(hidden.id)
+      await delivered()
       expect(await peerOutbox(env, hidden.id).list()).toEqual([])
+      // Only what the policy withdrew: LOC1-E1 without Calendars, never the EVSE changes of a location it may not see.
+      expect(new Set(atHidden.map((push) => `${push.method} ${push.url.split('/Booking/')[1]} ${'calendars' in push.body}`))).toEqual(new Set([`PUT ${cpo.country_code}/${cpo.party_id}/booking_locations/LOC1-E1 false`]))
     } finally {
       peerSide.restore()
       await purgeTestOutboxes()
