@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { PeerOutbox } from '../../src/objects/peer-outbox'
 import { peerOutbox } from '../../src/push/publish'
-import { EMSP, fakePeer, insertPeer, locationChange, ocpiAnswer, purgeTestOutboxes } from '../push/fixtures'
+import { EMSP, fakePeer, gate, insertPeer, locationChange, ocpiAnswer, purgeTestOutboxes } from '../push/fixtures'
 import { AlarmModel } from './alarm-model'
 
 // The outbox under the runtime's alarm rules (alarm-model.ts): whatever interleaves, while pushes are queued an alarm
@@ -31,14 +31,11 @@ describe('PeerOutbox: alarms stay live', () => {
     const result = await runInDurableObject(outbox, async (instance: PeerOutbox, state) => {
       const clock = testClock()
       const alarms = new AlarmModel(() => clock.now).install(state.storage)
-      let release!: () => void
-      const held = new Promise<void>((resolve) => (release = resolve))
-      let arrived!: () => void
-      const firstArrived = new Promise<void>((resolve) => (arrived = resolve))
+      const [held, firstArrived] = [gate(), gate()]
       const peer = fakePeer(async (_, index) => {
         if (index === 0) {
-          arrived()
-          await held
+          firstArrived.open()
+          await held.passed
         }
         return ocpiAnswer(1000)
       })
@@ -46,10 +43,10 @@ describe('PeerOutbox: alarms stay live', () => {
 
       await instance.enqueue(locationChange('PUT', 'A'), EMSP)
       const run = alarms.fire(() => instance.alarm())
-      await firstArrived
+      await firstArrived.passed
       // Same millisecond as the alarm that is running: the runtime stores the same time again and schedules nothing.
       await instance.enqueue(locationChange('PUT', 'B'), EMSP)
-      release()
+      held.open()
       await run
       expect(peer.received).toHaveLength(2)
 
@@ -153,16 +150,15 @@ describe('PeerOutbox: alarms stay live under any interleaving', () => {
               else if (current.kind === 'wait') clock.now += current.ms
               else {
                 mode = current.peer
-                let release!: () => void
-                const held = new Promise<void>((resolve) => (release = resolve))
-                const arrived = new Promise<void>((resolve) => (hold = mode === 'slow' ? { arrived: resolve, held } : undefined))
+                const held = gate()
+                const arrived = new Promise<void>((resolve) => (hold = mode === 'slow' ? { arrived: resolve, held: held.passed } : undefined))
                 const run = alarms.fire(() => instance.alarm())
                 // Writes while a push is in flight (if the run sends one), in the very millisecond the alarm was due.
                 if (mode === 'slow') {
                   await Promise.race([arrived, run])
                   for (const object of current.writesMeanwhile) await write(object, false)
                 }
-                release()
+                held.open()
                 await run
                 hold = undefined
               }

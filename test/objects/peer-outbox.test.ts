@@ -6,7 +6,7 @@ import { database } from '../../src/db/client'
 import { peers } from '../../src/db/schema'
 import type { PeerOutbox } from '../../src/objects/peer-outbox'
 import { peerOutbox } from '../../src/push/publish'
-import { CPO, EMSP, fakePeer, holdOutbox, insertPeer, locationChange, ocpiAnswer, purgeTestOutboxes, testOutbox, uniqueId, type ReceivedPush } from '../push/fixtures'
+import { CPO, EMSP, fakePeer, gate, holdOutbox, insertPeer, locationChange, ocpiAnswer, purgeTestOutboxes, testOutbox, uniqueId, type ReceivedPush } from '../push/fixtures'
 import { present } from '../present'
 
 const BASE_MS = Number(env.OUTBOX_RETRY_BASE_MS)
@@ -81,10 +81,9 @@ describe('PeerOutbox: delivery', () => {
   })
 
   it('starts a push enqueued while a run is sending in a free slot of that run', async () => {
-    let release!: () => void
-    const held = new Promise<void>((resolve) => (release = resolve))
+    const held = gate()
     const received = receiverAnswering(async (push) => {
-      if (push.body.name === 'slow') await held
+      if (push.body.name === 'slow') await held.passed
       return ocpiAnswer(1000)
     })
     const peer = await insertPeer()
@@ -93,7 +92,7 @@ describe('PeerOutbox: delivery', () => {
     await vi.waitFor(() => expect(received).toHaveLength(1))
     await outbox.enqueue(locationChange('PUT', 'LOC2', { name: 'quick' }), EMSP)
     await vi.waitFor(() => expect(received.map(({ body }) => body.name)).toEqual(['slow', 'quick']))
-    release()
+    held.open()
     await vi.waitFor(async () => expect(await outbox.stats()).toMatchObject({ depth: 0, delivered: 2 }))
   })
 
@@ -349,24 +348,21 @@ describe('PeerOutbox: coalescing', () => {
     const outbox = peerOutbox(env, peer.id)
     const received = await runInDurableObject(outbox, async (instance: PeerOutbox) => {
       // Everything here runs in the Durable Object's own context, so the request can be held open while more arrives.
-      let release!: () => void
-      const held = new Promise<void>((resolve) => (release = resolve))
-      let arrived!: () => void
-      const firstArrived = new Promise<void>((resolve) => (arrived = resolve))
+      const [held, firstArrived] = [gate(), gate()]
       const received = receiverAnswering(async (_, index) => {
         if (index === 0) {
-          arrived()
-          await held
+          firstArrived.open()
+          await held.passed
         }
         return ocpiAnswer(1000)
       })
       await instance.enqueue(locationChange('PUT', 'LOC1', { name: 'a' }), EMSP)
       const run = instance.alarm()
-      await firstArrived
+      await firstArrived.passed
       await instance.enqueue(locationChange('PATCH', 'LOC1', { name: 'b' }), EMSP)
       await instance.enqueue(locationChange('PUT', 'LOC1', { name: 'c' }), EMSP) // supersedes the queued PATCH, not the PUT in flight
       expect(instance.list()).toMatchObject([{ method: 'PUT', in_flight: true }, { method: 'PUT', in_flight: false }])
-      release()
+      held.open()
       await run
       return received.map(({ method, body }) => `${method} ${body.name}`)
     })

@@ -86,3 +86,10 @@ export async function deliverQueued(peerId: string, maxRuns = 10) {
 export async function holdOutbox(outbox: ReturnType<typeof peerOutbox>) {
   await runInDurableObject(outbox, (_, state) => void state.storage.sql.exec('UPDATE outbox_state SET paused_until = ?', Date.now() + 3_600_000))
 }
+
+/** A promise the test opens when it chooses: a fake peer awaits `gate.passed` to hold a push in flight until `gate.open()`. */
+export function gate(): { passed: Promise<void>; open: () => void } {
+  let open!: () => void
+  const passed = new Promise<void>((resolve) => (open = resolve))
+  return { passed, open }
+}

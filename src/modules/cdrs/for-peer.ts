@@ -38,9 +38,12 @@ export function agreementsThatMatter(cdr: CDR): (keyof CdrAgreements)[] {
 /** True when some peers may receive this CDR differently from others. */
 export const differsPerPeer = (cdr: CDR) => agreementsThatMatter(cdr).length > 0
 
-/** Every combination of the agreements that change this CDR (the others set to false: they change nothing). */
-export function agreementViews(cdr: CDR): CdrAgreements[] {
-  return agreementsThatMatter(cdr).reduce<CdrAgreements[]>(
+/**
+ * Every combination of the agreements that change a CDR (`agreementsThatMatter`; the others set to false: they change
+ * nothing).
+ */
+export function agreementViews(matters: readonly (keyof CdrAgreements)[]): CdrAgreements[] {
+  return matters.reduce<CdrAgreements[]>(
     (views, agreement) => views.flatMap((view) => [view, { ...view, [agreement]: true }]),
     [{ tariffGroups: false, costBreakdown: false, bookings: false }],
   )

@@ -25,7 +25,7 @@ export async function publishCdr(env: Env, db: Database, cdr: CDR): Promise<stri
   const tariffGroups = matters.includes('tariffGroups') ? await peersAcceptingNonIsoCurrencies(db) : new Set<string>()
   const agreedBy = (peer: { id: string; extensions: readonly string[] }): CdrAgreements =>
     ({ tariffGroups: tariffGroups.has(peer.id), costBreakdown: agreesToCostBreakdown(peer), bookings: agreesToBookings(peer) })
-  const sent = await Promise.all(agreementViews(cdr).map((view) => publish(env, post(cdrForPeer(cdr, view)), (peer) => {
+  const sent = await Promise.all(agreementViews(matters).map((view) => publish(env, post(cdrForPeer(cdr, view)), (peer) => {
     const agreed = agreedBy(peer)
     return matters.every((agreement) => agreed[agreement] === view[agreement]) ? audience(peer) : undefined
   })))

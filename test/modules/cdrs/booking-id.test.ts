@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import cdrExample from '../../fixtures/spec/2.3.0/examples/cdr_example.json'
 import { invalidatePushPeers } from '../../../src/push/publish'
-import { agreementViews, cdrForPeer } from '../../../src/modules/cdrs/for-peer'
+import { agreementViews, agreementsThatMatter, cdrForPeer } from '../../../src/modules/cdrs/for-peer'
 import { CDR } from '../../../src/ocpi/objects/cdr'
 import { cdrVersions } from '../../../src/ocpi/objects/version-maps'
 import { toWire } from '../../../src/ocpi/version-adapters'
@@ -26,7 +26,7 @@ describe('cdrForPeer and the version adapters', () => {
   it('keeps booking_id for a peer that agreed to Booking, drops it for one that did not', () => {
     expect(cdrForPeer(cdr, { tariffGroups: false, costBreakdown: false, bookings: true }).booking_id).toBe('BOOKING-1')
     expect(cdrForPeer(cdr, { tariffGroups: false, costBreakdown: false, bookings: false })).not.toHaveProperty('booking_id')
-    expect(agreementViews(cdr)).toEqual([{ tariffGroups: false, costBreakdown: false, bookings: false }, { tariffGroups: false, costBreakdown: false, bookings: true }])
+    expect(agreementViews(agreementsThatMatter(cdr))).toEqual([{ tariffGroups: false, costBreakdown: false, bookings: false }, { tariffGroups: false, costBreakdown: false, bookings: true }])
   })
 
   it('never sends it in 2.2.1 or 2.1.1', () => {
