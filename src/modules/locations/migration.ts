@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import type { Database } from '../../db/client'
+import { databaseFor } from '../../db/shards'
 import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { OcpiError, invalid } from '../../ocpi/errors'
 import { CiString, CountryCode, PartyId } from '../../ocpi/types'
 import { findEvse, putEvse } from './merge'
-import { assertHostedCpo, writeOwnLocation } from './owner'
+import { assertHostedCpo, ownLocationWritten, writeOwnLocation } from './owner'
 import { getPolicy } from './policy-store'
 import { pushLocationChange } from './push'
 import type { EVSE, Location } from '../../ocpi/objects/location'
@@ -35,7 +36,8 @@ export async function moveLocation(env: Env, db: Database, from: PartyRef, id: s
   const to = { country_code: request.to.country_code.toUpperCase(), party_id: request.to.party_id.toUpperCase() }
   const targetId = request.new_id ?? id
   await Promise.all([assertHostedCpo(db, from), assertHostedCpo(db, to)])
-  const stored = await getLocation(db, OWN_SOURCE, from, id)
+  // Each party's locations are on its own database (docs/sharding.md); peers, parties and policies on the platform's.
+  const stored = await getLocation(databaseFor(env, from), OWN_SOURCE, from, id)
   if (!stored) throw OcpiError.unknownObject(`Location ${id}`)
   const source = stored.location
   if (`${from.country_code}*${from.party_id}*${id}`.toUpperCase() === `${to.country_code}*${to.party_id}*${targetId}`.toUpperCase()) {
@@ -57,19 +59,21 @@ export async function moveLocation(env: Env, db: Database, from: PartyRef, id: s
     last_updated: stamp,
     connectors: evse.connectors.map((connector) => ({ ...connector, last_updated: stamp })),
   }))
-  const existing = await getLocation(db, OWN_SOURCE, to, targetId)
+  const existing = await getLocation(databaseFor(env, to), OWN_SOURCE, to, targetId)
   const target: Location = existing
     ? moved.reduce((location, evse) => putEvse(location, evse) ?? location, existing.location)
     : { ...source, country_code: to.country_code, party_id: to.party_id, id: targetId, evses: moved, last_updated: stamp }
   await writeOwnLocation(env, db, target)
 
   const removing = new Set(moving.map((evse) => evse.uid.toUpperCase()))
-  const old = await updateLocation(db, OWN_SOURCE, from, id, (location) => ({
+  const old = await updateLocation(databaseFor(env, from), OWN_SOURCE, from, id, (location) => ({
     ...location,
     last_updated: stamp,
     evses: location.evses?.map((evse) => (removing.has(evse.uid.toUpperCase()) ? { ...evse, status: 'REMOVED' as const, last_updated: stamp } : evse)),
   }))
   const policy = (await getPolicy(db, from))?.policy
   await pushLocationChange(env, { location: old.before, policy }, { location: old.after!, policy, revision: old.after ? old.revision : undefined })
+  // The moved EVSEs are REMOVED here: what follows the locations (e.g. BookingLocations) hears of it like of any owner write.
+  if (old.after) await ownLocationWritten(env, db, old.before, old.after)
   return { from: old.after!, to: target }
 }

@@ -33,6 +33,11 @@ export function onOwnLocationWrite(listener: OwnLocationListener): void {
   ownLocationListeners.push(listener)
 }
 
+/** Tells what follows a hosted CPO's locations (onOwnLocationWrite) that one of them was written. */
+export async function ownLocationWritten(env: Env, db: Database, before: Location | undefined, after: Location): Promise<void> {
+  for (const listener of ownLocationListeners) await listener(env, db, before, after)
+}
+
 /** PUT of a whole location. Returns whether it was new. */
 export async function writeOwnLocation(env: Env, db: Database, location: Location): Promise<{ created: boolean }> {
   await assertHostedCpo(db, location)
@@ -41,7 +46,7 @@ export async function writeOwnLocation(env: Env, db: Database, location: Locatio
   const revision = await upsertLocation(objects, OWN_SOURCE, location)
   if (!revision) throw staleWrite(`Location ${location.id}`)
   await pushLocationChange(env, before && { location: before.location, policy: policy?.policy }, { location, policy: policy?.policy, revision })
-  for (const listener of ownLocationListeners) await listener(env, db, before?.location, location)
+  await ownLocationWritten(env, db, before?.location, location)
   return { created: !before }
 }
 
@@ -66,7 +71,7 @@ export async function patchOwnLocation(env: Env, db: Database, party: PartyRef, 
     : wireBodies(connectorPatchVersions, change.patch)
   const policy = (await getPolicy(db, party))?.policy
   await pushLocationChange(env, { location: result.before, policy }, { location: result.after, policy, revision: result.revision }, { method: 'PATCH', path, bodies })
-  for (const listener of ownLocationListeners) await listener(env, db, result.before, result.after)
+  await ownLocationWritten(env, db, result.before, result.after)
   return result.after
 }
 

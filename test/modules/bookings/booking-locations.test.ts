@@ -211,6 +211,34 @@ describe('BookingLocations pushed by a hosted CPO', () => {
     }
   })
 
+  it('PUTs the BookingLocation of an EVSE moved to another operator without Calendars at its old location, and as new at its new one', async () => {
+    const [cpo, buyer] = [uniqueParty('NL'), uniqueParty('NL')]
+    await hostCpo(cpo)
+    await hostCpo(buyer)
+    const stamp = iso(Date.now())
+    await putOwn(sampleLocation(cpo, 'LOC1', { evses: [sampleEvse(cpo, 'LOC1', stamp), { ...sampleEvse(cpo, 'LOC1', stamp), uid: 'LOC1-E2', evse_id: 'NL*X*E2' }] }, stamp))
+    const msp = uniqueParty('DE')
+    const peer = await registeredPeer({ roles: roles('EMSP', msp), extensions: ['Booking'], fields: { endpoints: [{ identifier: 'Booking', role: 'RECEIVER' as const, url: 'https://mover.example/ocpi/2.3.0/Booking' }] } })
+    invalidatePushPeers()
+    const peerSide = fakePeer()
+    try {
+      await deliverQueued(peer.id)
+      peerSide.received.splice(0)
+      const moved = await adminFetch(`/locations/${cpo.country_code}/${cpo.party_id}/LOC1/move`, { method: 'POST', body: { to: buyer, new_id: 'BOUGHT1', evse_uids: ['LOC1-E2'] } })
+      expect(moved.status).toBe(200)
+      await deliverQueued(peer.id)
+      const pushes = peerSide.received.filter((push) => push.url.includes('/booking_locations/'))
+      const seen = new Set(pushes.map((push) => `${push.url.split('/Booking/')[1]} ${'calendars' in push.body}`))
+      expect(seen).toEqual(new Set([
+        `${cpo.country_code}/${cpo.party_id}/booking_locations/LOC1-E2 false`,
+        `${buyer.country_code}/${buyer.party_id}/booking_locations/LOC1-E2 true`,
+      ]))
+    } finally {
+      peerSide.restore()
+      await purgeTestOutboxes()
+    }
+  })
+
   it('PUTs the BookingLocations a location change changes: an EVSE added or out of order; a status change that keeps it bookable pushes none', async () => {
     const cpo = uniqueParty('NL')
     const msp = uniqueParty('DE')
