@@ -595,10 +595,15 @@ export class PeerOutbox extends DurableObject<Env> {
     return { seq: row.seq, change: JSON.parse(row.change) as PushChange, to: addressee(row) }
   }
 
+  /** Whether this instance stored its peer id already (once per instance, not once per push). */
+  #peerRemembered = false
+
   #rememberPeer() {
+    if (this.#peerRemembered) return
     const peerId = this.ctx.id.name
     if (!peerId) throw new Error('PeerOutbox must be addressed by idFromName(peer_id)')
     this.#sql.exec('UPDATE outbox_state SET peer_id = ? WHERE peer_id IS NULL', peerId)
+    this.#peerRemembered = true
   }
 
   #state(): StateRow {

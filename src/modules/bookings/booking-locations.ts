@@ -1,5 +1,5 @@
 import type { BookingLocation, Calendar, Timeslot } from '../../ocpi/objects/booking'
-import type { Location } from '../../ocpi/objects/location'
+import type { EVSE, Location } from '../../ocpi/objects/location'
 import { toEpochMs } from '../../ocpi/types'
 import { HOLDING_STATUSES, HOSTED_BOOKING_TERMS, UNBOOKABLE_EVSE_STATUSES } from './decide'
 import type { ReservationStatus } from '../../ocpi/objects/booking'
@@ -30,26 +30,35 @@ const same = (a: string | undefined, b: string | undefined) => a !== undefined &
 /** The BookingLocations of one location: one per EVSE that can be booked, with the Calendars of the coming days. */
 export function bookingLocationsOf(location: Location, bookings: readonly CalendarBooking[], now: number): BookingLocation[] {
   const locationUpdated = toEpochMs(location.last_updated)
-  return (location.evses ?? [])
-    .filter((evse) => !UNBOOKABLE_EVSE_STATUSES.includes(evse.status))
-    .map((evse) => {
-      const onEvse = bookings.filter((booking) => same(booking.location_id, location.id) && same(booking.evse_uid, evse.uid))
-      const calendars = calendarsOf(onEvse, locationUpdated, now)
-      const tariffIds = [...new Set(evse.connectors.flatMap((connector) => connector.tariff_ids ?? []))]
-      const updated = Math.max(locationUpdated, ...calendars.map((calendar) => toEpochMs(calendar.last_updated)))
-      return {
-        country_code: location.country_code,
-        party_id: location.party_id,
-        id: evse.uid,
-        location_id: location.id,
-        evse_uid: evse.uid,
-        bookable: { reservation_required: false },
-        ...(tariffIds.length ? { tariff_id: tariffIds } : {}),
-        booking_terms: [HOSTED_BOOKING_TERMS],
-        ...(calendars.length ? { calendars } : {}),
-        last_updated: iso(updated),
-      }
-    })
+  return bookableEvses(location).map((evse) => {
+    const onEvse = bookings.filter((booking) => same(booking.location_id, location.id) && same(booking.evse_uid, evse.uid))
+    const calendars = calendarsOf(onEvse, locationUpdated, now)
+    const updated = Math.max(locationUpdated, ...calendars.map((calendar) => toEpochMs(calendar.last_updated)))
+    return { ...bookingLocationBase(location, evse), ...(calendars.length ? { calendars } : {}), last_updated: iso(updated) }
+  })
+}
+
+/**
+ * What the location alone decides of its BookingLocations (all but Calendars and last_updated), one JSON text per
+ * BookingLocation: compared before and after an owner write, without computing a week of Calendars twice.
+ */
+export const bookingLocationShapes = (location: Location): string[] =>
+  bookableEvses(location).map((evse) => JSON.stringify(bookingLocationBase(location, evse)))
+
+const bookableEvses = (location: Location) => (location.evses ?? []).filter((evse) => !UNBOOKABLE_EVSE_STATUSES.includes(evse.status))
+
+function bookingLocationBase(location: Location, evse: EVSE) {
+  const tariffIds = [...new Set(evse.connectors.flatMap((connector) => connector.tariff_ids ?? []))]
+  return {
+    country_code: location.country_code,
+    party_id: location.party_id,
+    id: evse.uid,
+    location_id: location.id,
+    evse_uid: evse.uid,
+    bookable: { reservation_required: false },
+    ...(tariffIds.length ? { tariff_id: tariffIds } : {}),
+    booking_terms: [HOSTED_BOOKING_TERMS],
+  }
 }
 
 /** A time window of "GET BookingLocations": `timeslot_from` inclusive, `timeslot_to` exclusive, either may be absent. */

@@ -12,7 +12,7 @@ import { publish } from '../../push/publish'
 import { getLocation, OWN_SOURCE, partyLocationsAfter } from '../locations/store'
 import { getPolicy } from '../locations/policy-store'
 import { receivingParty } from '../locations/push'
-import { bookingLocationsOf } from './booking-locations'
+import { bookingLocationShapes, bookingLocationsOf } from './booking-locations'
 import { MAX_BOOKING_LOCATION_SOURCES } from './hosted-booking-locations'
 import { BOOKINGS_MODULE } from './module-id'
 import { ownBookingsEndingAfter } from './store'
@@ -47,7 +47,7 @@ const withoutTimes = ({ last_updated: _updated, calendars: _calendars, ...rest }
  * as an EVSE going from AVAILABLE to CHARGING, reads and pushes nothing. Returns how many pushes were queued.
  */
 export async function pushBookingLocationsOnLocationChange(env: Env, db: Database, before: Location | undefined, after: Location, now = Date.now()): Promise<number> {
-  const shapeOf = (location: Location | undefined) => (location ? bookingLocationsOf(location, [], now).map(withoutTimes) : [])
+  const shapeOf = (location: Location | undefined) => (location ? bookingLocationShapes(location) : [])
   if (JSON.stringify(shapeOf(before)) === JSON.stringify(shapeOf(after))) return 0
   const cpo = { country_code: after.country_code, party_id: after.party_id }
   const [policy, bookings] = await Promise.all([getPolicy(db, cpo), ownBookingsEndingAfter(db, [cpo], startOfDay(now))])

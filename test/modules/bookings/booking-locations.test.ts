@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { bookingLocationsOf, freeSlots, hasTimeslotIn, type CalendarBooking } from '../../../src/modules/bookings/booking-locations'
+import { bookingLocationShapes, bookingLocationsOf, freeSlots, hasTimeslotIn, type CalendarBooking } from '../../../src/modules/bookings/booking-locations'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
 import { deliverQueued, fakePeer, purgeTestOutboxes } from '../../push/fixtures'
@@ -38,6 +38,14 @@ describe('bookingLocationsOf', () => {
     // Today's free time starts at the current hour.
     expect(only!.calendars![0]).toMatchObject({ id: '2026-06-01', begin_from: '2026-06-01T00:00:00Z', end_before: '2026-06-02T00:00:00Z',
       available_timeslots: [{ start_from: '2026-06-01T09:00:00Z', end_before: '2026-06-02T00:00:00Z' }] })
+  })
+
+  it('gives as shapes the BookingLocations without Calendars and last_updated, in the same member order', () => {
+    const location = sampleLocation(cpo, 'LOC1', {}, '2026-05-01T00:00:00Z')
+    location.evses!.push({ ...location.evses![0]!, uid: 'LOC1-E2', status: 'OUTOFORDER' }, { ...location.evses![0]!, uid: 'LOC1-E3' })
+    const withoutTimes = bookingLocationsOf(location, [booking(1, 2)], NOW).map(({ calendars: _c, last_updated: _u, ...rest }) => JSON.stringify(rest))
+    expect(bookingLocationShapes(location)).toEqual(withoutTimes)
+    expect(withoutTimes).toHaveLength(2)
   })
 
   it('leaves a held slot out of the Calendar and moves its last_updated; a canceled booking frees the slot', () => {
