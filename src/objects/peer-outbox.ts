@@ -156,23 +156,29 @@ export class PeerOutbox extends DurableObject<Env> {
     }
   }
 
-  /** Queues one change for this peer, addressed to `to` (OCPI-to). Durable once this returns. */
-  async enqueue(change: PushChange, to?: PartyRef): Promise<void> {
+  /**
+   * Queues one change for this peer, addressed to `to` (OCPI-to). Durable once this returns. publish() sends the change
+   * as its JSON text: serialized once for all its peers rather than once per peer, and stored as it came unless this
+   * outbox changes it (a snapshot instead of the PATCH, a merge).
+   */
+  async enqueue(change: PushChange | string, to?: PartyRef): Promise<void> {
     this.#rememberPeer()
-    const placed = this.#placeByVersion(change)
+    const received = typeof change === 'string' ? (JSON.parse(change) as PushChange) : change
+    const placed = this.#placeByVersion(received)
     if (!placed) return
     if (placed.method === 'PUT') this.#dropSupersededBy(placed, to)
     if (placed.method !== 'PATCH' || !this.#mergeIntoQueued(placed, to)) {
       this.#sql.exec(
         'INSERT INTO pushes (object_key, change, to_party, enqueued_at) VALUES (?, ?, ?, ?)',
-        placed.objectKey, JSON.stringify(placed), to ? JSON.stringify(to) : null, Date.now(),
+        placed.objectKey, placed === received && typeof change === 'string' ? change : JSON.stringify(placed), to ? JSON.stringify(to) : null, Date.now(),
       )
     }
     // A new object need not wait for another object's backoff, only for the peer-wide one, which it must not cut short.
-    const due = Math.max(Date.now(), this.#state().paused_until)
-    const alarm = await this.ctx.storage.getAlarm()
-    // Only an alarm still ahead is sure to run: one whose time has passed may have run already (see #arm).
-    if (alarm === null || alarm > due || alarm <= Date.now()) await this.#arm(due)
+    const { paused_until, armed_at } = this.#state()
+    const due = Math.max(Date.now(), paused_until)
+    // The alarm time this outbox wrote last (#arm; purge() clears it with the alarm). Only an alarm still ahead is sure
+    // to run: one whose time has passed may have run already (see #arm).
+    if (armed_at === 0 || armed_at > due || armed_at <= Date.now()) await this.#arm(due)
     if (due <= Date.now()) this.#deliverSoon()
   }
 
@@ -287,7 +293,7 @@ export class PeerOutbox extends DurableObject<Env> {
     this.#peerRead = undefined
     const depth = this.#depth()
     this.#sql.exec('DELETE FROM pushes')
-    this.#sql.exec('UPDATE outbox_state SET dropped = dropped + ?, failures = 0', depth)
+    this.#sql.exec('UPDATE outbox_state SET dropped = dropped + ?, failures = 0, armed_at = 0', depth)
     await this.ctx.storage.deleteAlarm()
     return depth
   }

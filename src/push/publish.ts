@@ -30,7 +30,9 @@ export async function publish(env: Env, change: PushChange, audience: PushAudien
   const candidates = (await connectedPeers(env)).filter((peer) => canReceive(peer, change))
   const addressed = await Promise.all(candidates.map(async (peer) => ({ peer, to: await audience(peer) })))
   const recipients = addressed.filter((entry): entry is { peer: Peer; to: PartyRef } => entry.to !== undefined)
-  await Promise.all(recipients.map(({ peer, to }) => peerOutbox(env, peer.id).enqueue(change, to)))
+  // One JSON text for every recipient: an object would be serialized again for each outbox call.
+  const text = recipients.length > 0 ? JSON.stringify(change) : ''
+  await Promise.all(recipients.map(({ peer, to }) => peerOutbox(env, peer.id).enqueue(text, to)))
   return recipients.map(({ peer }) => peer.id)
 }
 
