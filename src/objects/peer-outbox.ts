@@ -178,7 +178,7 @@ export class PeerOutbox extends DurableObject<Env> {
     const due = Math.max(Date.now(), paused_until)
     // The alarm time this outbox wrote last (#arm; purge() clears it with the alarm). Only an alarm still ahead is sure
     // to run: one whose time has passed may have run already (see #arm).
-    if (armed_at === 0 || armed_at > due || armed_at <= Date.now()) await this.#arm(due)
+    if (armed_at === 0 || armed_at > due || armed_at <= Date.now()) await this.#arm(due, armed_at)
     if (due <= Date.now()) this.#deliverSoon()
   }
 
@@ -199,9 +199,8 @@ export class PeerOutbox extends DurableObject<Env> {
    * that same time again (a push enqueued in the very millisecond the running alarm was set for) would leave nothing
    * scheduled and the queue stalled, so a time already due that equals the last one written moves on by 1 ms.
    */
-  async #arm(at: number) {
+  async #arm(at: number, armed_at = this.#state().armed_at) {
     const now = Date.now()
-    const { armed_at } = this.#state()
     let time = Math.max(at, now)
     if (time === armed_at && armed_at <= now) time = armed_at + 1
     this.#sql.exec('UPDATE outbox_state SET armed_at = ?', time)
@@ -366,8 +365,10 @@ export class PeerOutbox extends DurableObject<Env> {
     this.#sql.exec('UPDATE pushes SET in_flight = 0 WHERE in_flight = 1')
     this.#sql.exec('UPDATE outbox_state SET paused_until = 0')
     this.#forgetOldVersions()
-    if (this.#depth() === 0) return
-    const peerId = this.#state().peer_id
+    const { depth, peer_id: peerId } = this.#sql.exec<{ depth: number; peer_id: string | null }>(
+      'SELECT (SELECT count(*) FROM pushes) AS depth, peer_id FROM outbox_state WHERE id = 1',
+    ).one()
+    if (depth === 0) return
     const peer = peerId ? await this.#readPeer(peerId) : undefined
     if (!isDeliverable(peer)) {
       this.#peerRead = undefined
@@ -443,13 +444,11 @@ export class PeerOutbox extends DurableObject<Env> {
     const now = Date.now()
     if (outcome.kind !== 'retry') {
       this.#sql.exec('DELETE FROM pushes WHERE seq = ?', row.seq)
+      // A delivered or refused push is an answer (last_answer_at): the probe succeeded, so the run opens up to full
+      // concurrency.
       this.#recordOutcome(outcome)
       if (outcome.kind === 'rejected') this.#recordRefused(row, outcome.error)
-      // The peer answered: the probe succeeded, so the run opens up to full concurrency.
-      if (outcome.kind !== 'dropped') {
-        this.#sql.exec('UPDATE outbox_state SET last_answer_at = ?', now)
-        run.limit = concurrency
-      }
+      if (outcome.kind !== 'dropped') run.limit = concurrency
       return
     }
     // Maybe the peer changed (a new token, endpoint or version): the retry reads it again.
@@ -517,9 +516,9 @@ export class PeerOutbox extends DurableObject<Env> {
     const now = Date.now()
     // The peer answered (even with a refusal), so it is reachable again: the backoff starts over.
     if (outcome.kind === 'delivered') {
-      this.#sql.exec('UPDATE outbox_state SET delivered = delivered + 1, failures = 0, last_delivery_at = ?', now)
+      this.#sql.exec('UPDATE outbox_state SET delivered = delivered + 1, failures = 0, last_delivery_at = ?, last_answer_at = ?', now, now)
     } else if (outcome.kind === 'rejected') {
-      this.#sql.exec('UPDATE outbox_state SET rejected = rejected + 1, failures = 0, last_error = ?, last_error_at = ?', redact(outcome.error), now)
+      this.#sql.exec('UPDATE outbox_state SET rejected = rejected + 1, failures = 0, last_error = ?, last_error_at = ?, last_answer_at = ?', redact(outcome.error), now, now)
     } else {
       this.#sql.exec('UPDATE outbox_state SET dropped = dropped + 1, last_error = ?, last_error_at = ?', redact(outcome.error), now)
     }
@@ -568,7 +567,12 @@ export class PeerOutbox extends DurableObject<Env> {
     return placed.change
   }
 
+  /** When this instance last forgot old versions: at most once a minute, not on every run. */
+  #forgotAt = 0
+
   #forgetOldVersions() {
+    if (Date.now() - this.#forgotAt < 60_000) return
+    this.#forgotAt = Date.now()
     this.#sql.exec(
       'DELETE FROM object_versions WHERE enqueued_at < ? AND object_key NOT IN (SELECT object_key FROM pushes)',
       Date.now() - VERSION_MEMORY_MS,
