@@ -1,8 +1,8 @@
 import type { OcpiModule } from '../ocpi/module'
 import { serveModules } from '../peers/served-modules'
-import { onSharingPolicyChange } from '../modules/locations/policy-change'
+import { onLocationVisibilityChange, onSharingPolicyChange } from '../modules/locations/policy-change'
 import { onOwnLocationWrite } from '../modules/locations/owner'
-import { pushBookingLocationsOnLocationChange, republishBookingLocationsForPolicy } from '../modules/bookings/push-booking-locations'
+import { pushBookingLocationsOnLocationChange, pushBookingLocationsOnVisibilityChange } from '../modules/bookings/push-booking-locations'
 import { republishTariffsForPolicy } from '../modules/tariffs/push'
 import { cdrs } from '../modules/cdrs'
 import { commands } from '../modules/commands'
@@ -30,5 +30,5 @@ serveModules(modules)
 onSharingPolicyChange(republishTariffsForPolicy)
 // A hosted CPO's BookingLocations derive from its locations (docs/bookings.md), so a location change may push them.
 onOwnLocationWrite(pushBookingLocationsOnLocationChange)
-// ... and so does the sharing policy that shows the locations to each peer.
-onSharingPolicyChange(republishBookingLocationsForPolicy)
+// ... and so does the sharing policy that shows the locations to each peer, location by location in its job.
+onLocationVisibilityChange(pushBookingLocationsOnVisibilityChange)

@@ -4,16 +4,15 @@ import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { bookingLocationVersions, type BookingLocation } from '../../ocpi/objects/booking'
 import type { Location } from '../../ocpi/objects/location'
-import { mayView, type SharingPolicy } from '../../ocpi/objects/sharing-policy'
+import { mayView } from '../../ocpi/objects/sharing-policy'
 import { toEpochMs } from '../../ocpi/types'
 import { toWire } from '../../ocpi/version-adapters'
 import type { Peer } from '../../peers/store'
 import { publish } from '../../push/publish'
-import { getLocation, OWN_SOURCE, partyLocationsAfter } from '../locations/store'
+import { getLocation, OWN_SOURCE } from '../locations/store'
 import { getPolicy } from '../locations/policy-store'
 import { receivingParty } from '../locations/push'
 import { bookingLocationShapes, bookingLocationsOf } from './booking-locations'
-import { MAX_BOOKING_LOCATION_SOURCES } from './hosted-booking-locations'
 import { BOOKINGS_MODULE } from './module-id'
 import { ownBookingsEndingAfter } from './store'
 
@@ -65,26 +64,18 @@ export async function pushBookingLocationsOnLocationChange(env: Env, db: Databas
 }
 
 /**
- * The CPO's sharing policy changed (B1.5): a peer that may now see a bookable location gets its BookingLocations PUT,
- * and a peer that no longer may gets them PUT without Calendars, stamped now: nothing is free on them for it any more
- * (the receiver interface has no DELETE). Derived, like the Sender interface's, from the party's first
- * MAX_BOOKING_LOCATION_SOURCES locations. Returns how many pushes were queued.
+ * A sharing policy change (B1.5) changed who may see this hosted CPO location (called by the policy-change job, a
+ * chunk of locations per step, with the location as now stored): a peer that may now see it gets its BookingLocations
+ * PUT, and a peer that no longer may gets them PUT without Calendars, stamped with the location's new last_updated:
+ * nothing is free on them for it any more (the receiver interface has no DELETE). Returns how many pushes were queued.
  */
-export async function republishBookingLocationsForPolicy(env: Env, db: Database, party: PartyRef, before: SharingPolicy | null, after: SharingPolicy, now = Date.now()): Promise<number> {
-  const [sources, bookings] = await Promise.all([
-    partyLocationsAfter(databaseFor(env, party), OWN_SOURCE, party, '', MAX_BOOKING_LOCATION_SOURCES), ownBookingsEndingAfter(db, [party], startOfDay(now)),
-  ])
-  const stamp = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')
-  let queued = 0
-  for (const { location } of sources) {
-    const bookingLocations = bookingLocationsOf(location, bookings, now)
-    if (bookingLocations.length === 0) continue
-    const sawBefore = (peer: Peer) => mayView(before ?? undefined, peer, location)
-    queued += await publishBookingLocations(env, bookingLocations, (peer) => !sawBefore(peer) && mayView(after, peer, location))
-    const withdrawn = bookingLocations.map(({ calendars: _calendars, ...rest }) => ({ ...rest, last_updated: stamp }))
-    queued += await publishBookingLocations(env, withdrawn, (peer) => sawBefore(peer) && !mayView(after, peer, location))
-  }
-  return queued
+export async function pushBookingLocationsOnVisibilityChange(env: Env, location: Location, sawBefore: (peer: Peer) => boolean, seesAfter: (peer: Peer) => boolean, now = Date.now()): Promise<number> {
+  if (bookingLocationShapes(location).length === 0) return 0
+  const cpo = { country_code: location.country_code, party_id: location.party_id }
+  const bookingLocations = bookingLocationsOf(location, await ownBookingsEndingAfter(databaseFor(env), [cpo], startOfDay(now)), now)
+  const withdrawn = bookingLocations.map(({ calendars: _calendars, ...rest }) => ({ ...rest, last_updated: location.last_updated }))
+  return (await publishBookingLocations(env, bookingLocations, (peer) => !sawBefore(peer) && seesAfter(peer)))
+    + (await publishBookingLocations(env, withdrawn, (peer) => sawBefore(peer) && !seesAfter(peer)))
 }
 
 /** PUTs the BookingLocations to every peer `to` picks (and that agreed to the module: publish, the outbox). */

@@ -4,8 +4,9 @@ import type { Env } from '../../env'
 import { backgroundJob, startJob } from '../../jobs/start'
 import type { JobKind, JobView } from '../../jobs/types'
 import type { PartyRef } from '../../ocpi/context'
-import { listPeers } from '../../peers/store'
+import { listPeers, type Peer } from '../../peers/store'
 import { assertHostedCpo } from './owner'
+import type { Location } from '../../ocpi/objects/location'
 import { mayView, type SharingPolicy } from '../../ocpi/objects/sharing-policy'
 import { getPolicy, putPolicy, type StoredPolicy } from './policy-store'
 import { pushLocationChange } from './push'
@@ -22,6 +23,16 @@ export type SharingPolicyListener = (env: Env, db: Database, party: PartyRef, re
 const policyListeners: SharingPolicyListener[] = []
 export function onSharingPolicyChange(listener: SharingPolicyListener): void {
   policyListeners.push(listener)
+}
+/**
+ * What else follows one location's visibility to peers (a hosted CPO's BookingLocations), registered by
+ * src/app/modules.ts: called by the job for every location whose visibility a policy change changes, with the
+ * location as now stored. Returns how many pushes it queued (they count towards the step's PUSHES_PER_STEP).
+ */
+export type VisibilityChangeListener = (env: Env, location: Location, sawBefore: (peer: Peer) => boolean, seesAfter: (peer: Peer) => boolean) => Promise<number>
+const visibilityListeners: VisibilityChangeListener[] = []
+export function onLocationVisibilityChange(listener: VisibilityChangeListener): void {
+  visibilityListeners.push(listener)
 }
 const LOCATIONS_PER_STEP = 200
 /**
@@ -95,12 +106,14 @@ export const policyChangeJob: JobKind<PolicyChangeState> = {
     for (const { location } of batch) {
       if (pushes >= PUSHES_PER_STEP) break
       scanned++
-      const sawBefore = (peer: (typeof peers)[number]) => [policy, ...alsoUnder].some((before) => mayView(before, peer, location))
-      if (!peers.some((peer) => sawBefore(peer) !== mayView(state.after, peer, location))) continue
+      const sawBefore = (peer: Peer) => [policy, ...alsoUnder].some((before) => mayView(before, peer, location))
+      const seesAfter = (peer: Peer) => mayView(state.after, peer, location)
+      if (!peers.some((peer) => sawBefore(peer) !== seesAfter(peer))) continue
       const touched = { ...location, last_updated: state.changed_at }
       const revision = await upsertLocation(objects, OWN_SOURCE, touched)
       if (!revision) continue // an owner write with a later time got there first
       pushes += await pushLocationChange(env, { location, policy, alsoUnder }, { location: touched, policy: state.after, revision })
+      for (const listener of visibilityListeners) pushes += await listener(env, touched, sawBefore, seesAfter)
       changed++
     }
     const last = batch[scanned - 1]

@@ -4,6 +4,7 @@ import { bookingLocationShapes, bookingLocationsOf, freeSlots, hasTimeslotIn, ty
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
 import { invalidatePushPeers, peerOutbox } from '../../../src/push/publish'
 import { deliverQueued, fakePeer, purgeTestOutboxes } from '../../push/fixtures'
+import { finishJob } from '../../jobs/fixtures'
 import { hostCpo, putOwn, sampleEvse, sampleLocation, uniqueParty, type Party } from '../locations/fixtures'
 
 // mod_bookings, "GET BookingLocations" and "GET BookingLocation or Calendar": a hosted CPO's BookingLocations, one per
@@ -198,13 +199,18 @@ describe('BookingLocations pushed by a hosted CPO', () => {
       roles: roles('EMSP', uniqueParty('DE')), extensions: ['Booking'], fields: { endpoints: [{ identifier: 'Booking', role: 'RECEIVER' as const, url: `https://${host}/ocpi/2.3.0/Booking` }] },
     })
     const [losing, gaining] = [await peerAt('losing.example'), await peerAt('gaining.example')]
-    const policy = (hidden: string) => adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden]: 'none' } } })
-    expect((await policy(gaining.id)).status).toBe(202)
+    // The policy's pushes run in its background job, a chunk of locations per step.
+    const policy = async (hidden: string) => {
+      const changed = await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden]: 'none' } } })
+      expect(changed.status).toBe(202)
+      expect(await finishJob((await changed.json<{ job_id: string }>()).job_id)).toMatchObject({ status: 'DONE' })
+    }
+    await policy(gaining.id)
     invalidatePushPeers()
     const peerSide = fakePeer()
     try {
       const changedAt = Date.now()
-      expect((await policy(losing.id)).status).toBe(202)
+      await policy(losing.id)
       await Promise.all([deliverQueued(losing.id), deliverQueued(gaining.id)])
       const at = (host: string) => peerSide.received.filter((push) => push.url.startsWith(`https://${host}/`) && push.url.includes('/booking_locations/'))
       const path = `${cpo.country_code}/${cpo.party_id}/booking_locations/LOC1-E1`
@@ -258,7 +264,9 @@ describe('BookingLocations pushed by a hosted CPO', () => {
     // The policy below hides LOC1 from this one, which is pushed its BookingLocation without Calendars, at its own URL.
     const hidden = await registeredPeer({ roles: roles('EMSP', uniqueParty('DE')), extensions: ['Booking'], fields: { endpoints: [{ ...endpoints[0]!, url: 'https://hidden.example/ocpi/2.3.0/Booking' }] } })
     invalidatePushPeers()
-    expect((await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden.id]: 'none' } } })).status).toBe(202)
+    const changed = await adminFetch(`/policies/${cpo.country_code}/${cpo.party_id}`, { method: 'PUT', body: { default: 'all', peers: { [hidden.id]: 'none' } } })
+    expect(changed.status).toBe(202)
+    expect(await finishJob((await changed.json<{ job_id: string }>()).job_id)).toMatchObject({ status: 'DONE' })
     const peerSide = fakePeer()
     const atHidden: typeof peerSide.received = []
     try {
