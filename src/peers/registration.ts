@@ -157,7 +157,10 @@ export async function renewCredentials(env: Env, peerId: string, options: { vers
   return (await getPeer(db, peerId))!
 }
 
-/** After credentials were renewed or refreshed: a token-rejected peer's held outbox is sent at once, in order. */
+/**
+ * After credentials were renewed or refreshed: the peer's outbox reads the peer again, and a token-rejected peer's held
+ * outbox is sent at once, in order.
+ */
 export async function resumeHeldOutbox(env: Env, peer: Pick<Peer, 'id' | 'token_rejected_at'>): Promise<void> {
   const outbox = peerOutbox(env, peer.id)
   // The outbox uses the peer as it read it for up to a second (peer-outbox.ts, PEER_READ_MS): it must see the new token.

@@ -36,8 +36,11 @@ export async function publish(env: Env, change: PushChange, audience: PushAudien
   return recipients.map(({ peer }) => peer.id)
 }
 
-/** Queues a change for one peer regardless of its current status (e.g. a policy change revealing objects to it). */
-export async function publishTo(env: Env, peerId: string, change: PushChange, to: PartyRef): Promise<void> {
+/**
+ * Queues a change for one peer regardless of its current status (e.g. a policy change revealing objects to it): the
+ * change, or its JSON text as an outbox stores it (PeerOutbox.takeAddressedTo).
+ */
+export async function publishTo(env: Env, peerId: string, change: PushChange | string, to: PartyRef): Promise<void> {
   await peerOutbox(env, peerId).enqueue(change, to)
 }
 

@@ -4,7 +4,6 @@ import type { Env } from '../../env'
 import type { PartyRef } from '../../ocpi/context'
 import { toEpochMs } from '../../ocpi/types'
 import { peerOutbox, publishTo } from '../../push/publish'
-import type { PushChange } from '../../push/types'
 import { listPeers, peersRepresenting } from '../../peers/store'
 import { publishSessionPut } from '../sessions/push'
 import { listUnfinishedOwnSessionsOfTokenParty } from '../sessions/store'
@@ -41,7 +40,7 @@ async function retargetQueuedPushes(env: Env, db: Database, party: PartyRef, new
   for (const peer of await listPeers(db)) {
     if (peer.id === newPeerId || stillListing.includes(peer.id)) continue
     for (const change of await peerOutbox(env, peer.id).takeAddressedTo(party)) {
-      await publishTo(env, newPeerId, JSON.parse(change) as PushChange, party)
+      await publishTo(env, newPeerId, change, party)
       moved++
     }
   }
