@@ -1,4 +1,4 @@
-// `npm run bench:profile -- [--path=/ocpi/versions] [--locations=2000] [--duration=5] [--connections=8] [--miss]
+// `npm run bench:profile -- [--path=/ocpi/versions] [--locations=2000] [--duration=5] [--connections=8] [--miss] [--gzip]
 //   [--runtime=workerd|miniflare] [--targets=core:user:ocpi-edge,d1:db,...]`
 // Where the CPU goes on one request shape: a workerd bench platform (bench/lib/platform.mjs) on the seeded locations
 // state, with the DevTools inspector open, under autocannon load while the V8 sampling profiler records in each
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '8' },
     miss: { type: 'boolean', default: false },
+    gzip: { type: 'boolean', default: false },
+    gzip: { type: 'boolean', default: false },
     top: { type: 'string', default: '30' },
     runtime: { type: 'string', default: 'workerd' },
     targets: { type: 'string' },
@@ -33,7 +35,7 @@ const platform = await launchPlatform('locations', state, {}, { runtime: values.
 const FRONT_TARGETS = { workerd: [], miniflare: ['core:entry', 'assets:router:ocpi-edge'] }
 try {
   const url = `${platform.url}${values.path}`
-  const headers = { Authorization: tokenHeader(READER_TOKEN) }
+  const headers = { Authorization: tokenHeader(READER_TOKEN), ...(values.gzip ? { 'Accept-Encoding': 'gzip, deflate, br' } : {}) }
   const warm = await fetch(url, { headers })
   console.log(`GET ${values.path} -> ${warm.status}, ${(await warm.arrayBuffer()).byteLength} bytes, X-Cache ${warm.headers.get('X-Cache')}`)
   await load(url, headers, 2) // JIT warm-up, outside the profile

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util'
 import { authorizeScenario } from './scenarios/authorize.mjs'
 import { chargingScenario } from './scenarios/charging.mjs'
 import { formatTarget } from './lib/stats.mjs'
-import { locationsScenario } from './scenarios/locations.mjs'
+import { locationsScenario, runtimeComparisonScenario } from './scenarios/locations.mjs'
 import { pushScenario } from './scenarios/push.mjs'
 import { tariffScenario } from './scenarios/tariff.mjs'
 
@@ -45,7 +45,8 @@ parameters.runtimes = (flags.runtimes ?? 'workerd,miniflare,wrangler').split(','
 if (flags.duration) parameters.duration_s = Number(flags.duration)
 if (flags.connections) parameters.connections = parameters.page_connections = Number(flags.connections)
 
-const SCENARIOS = { locations: locationsScenario, push: pushScenario, authorize: authorizeScenario, charging: chargingScenario, tariff: tariffScenario }
+// The comparison runtimes last: nothing they leave behind may slow a target's measurement.
+const SCENARIOS = { locations: locationsScenario, push: pushScenario, authorize: authorizeScenario, charging: chargingScenario, tariff: tariffScenario, runtimes: runtimeComparisonScenario }
 const selected = flags.only ? flags.only.split(',').map((name) => name.trim()) : Object.keys(SCENARIOS)
 for (const name of selected) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`)
 
@@ -87,7 +88,7 @@ results.total_s = Math.round((Date.now() - startedAt) / 1000)
 results.environment.load_average_at_end = os.loadavg().map((load) => Math.round(load * 100) / 100)
 // Every target of every scenario, up front: what the issue asks, what was measured, pass or miss.
 const targets = Object.values(results.scenarios).flatMap((scenario) => scenario.targets ?? [])
-const ratios = results.scenarios.locations?.ratios
+const ratios = results.scenarios.locations?.ratios && { ...results.scenarios.locations.ratios, ...results.scenarios.runtimes?.ratios }
 results = { targets, ...(ratios ? { ratios } : {}), ...results }
 
 printTable(results)
@@ -113,7 +114,7 @@ function printTable({ scenarios, targets, ratios }) {
   if (ratios) {
     console.log('\nratios to the floor (GET /) of the same runtime, by req/s (by workerd CPU per request):')
     for (const [runtime, values] of Object.entries(ratios)) {
-      const pairs = ['versions', 'page_cache_hit', 'page_from_d1'].filter((key) => values[key] !== undefined).map((key) => `${key} ${values[key]} (${values[`${key}_cpu`]})`)
+      const pairs = ['versions', 'page_cache_hit', 'page_cache_hit_gzip', 'page_from_d1'].filter((key) => values[key] !== undefined).map((key) => `${key} ${values[key]} (${values[`${key}_cpu`]})`)
       console.log(`  ${runtime}: floor ${values.floor_requests_per_second} req/s, ${values.floor_workerd_cpu_ms_per_request} ms CPU; ${pairs.join(', ')}`)
     }
   }

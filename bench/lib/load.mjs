@@ -44,6 +44,6 @@ export async function measure({ url, method = 'GET', headers = {}, body, setupRe
 }
 
 const perRequest = (before, after, completed, groups) =>
-  before === undefined || completed === 0 || groups.length === 0 ? undefined : round((after - before) / completed, 2)
+  before === undefined || completed === 0 || groups.length === 0 ? undefined : round((after - before) / completed, 3)
 
 export { percentile, round } from './stats.mjs'

@@ -34,7 +34,11 @@ function portOf(name, runtime) {
 // reload a platform in the middle of a measurement nor mix two versions of the code in one report.
 let worker
 
-export async function launchPlatform(name, state, vars = {}, { runtime = 'workerd', inspectorPort } = {}) {
+/**
+ * `logProbe` (workerd runtime only) serves, beside the platform in the same workerd, a bare Worker that answers with
+ * or without writing one log line (workerd-serve.mjs, LOG_PROBE): what the runtime itself charges for a console line.
+ */
+export async function launchPlatform(name, state, vars = {}, { runtime = 'workerd', inspectorPort, logProbe = false } = {}) {
   const port = portOf(name, runtime)
   worker ??= buildWorker('bench/.state/build/worker')
   const script = await worker
@@ -44,13 +48,17 @@ export async function launchPlatform(name, state, vars = {}, { runtime = 'worker
   const allVars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: BENCH_ADMIN_TOKEN, ALLOW_PRIVATE_PEER_URLS: 'true', ...vars }
   const running = runtime === 'wrangler'
     ? await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: allVars, timeoutMs: 120_000, script, portHint: PORT_HINT })
-    : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort, front: runtime === 'workerd' ? 'direct' : 'entry', logFile: await logFileOf(name, runtime) })
+    : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort, front: runtime === 'workerd' ? 'direct' : 'entry', logFile: await logFileOf(name, runtime), logProbePort: logProbe && runtime === 'workerd' ? port + LOG_PROBE_OFFSET : undefined })
   const stop = async () => {
     await running.stop()
     if (persistTo !== state) await rm(persistTo, { recursive: true, force: true })
   }
-  return { ...running, stop, name, runtime, admin: (method, path, body) => adminCall(running.url, method, path, body) }
+  const logProbeUrl = logProbe && runtime === 'workerd' ? `http://127.0.0.1:${port + LOG_PROBE_OFFSET}` : undefined
+  return { ...running, stop, name, runtime, logProbeUrl, admin: (method, path, body) => adminCall(running.url, method, path, body) }
 }
+
+/** The log probe's port, from its platform's: past every platform's offset within the runtime's block of ports. */
+const LOG_PROBE_OFFSET = 10
 
 /**
  * The state a platform serves: a copy in memory (bench/lib/state.mjs, MEMORY_ROOT) unless it is there already. Every
@@ -76,10 +84,10 @@ async function logFileOf(name, runtime) {
  * A workerd platform: a Node process (its own process group, so stop() also ends workerd) that starts
  * workerd through Miniflare and only supervises it; requests go straight to workerd's socket.
  */
-async function startWorkerd({ port, persistTo, vars, script, inspectorPort, front, logFile }) {
+async function startWorkerd({ port, persistTo, vars, script, inspectorPort, front, logFile, logProbePort }) {
   const url = `http://127.0.0.1:${port}`
-  await assertPortsFree({ HTTP: port, ...(inspectorPort ? { inspector: inspectorPort } : {}) }, { label: `workerd platform on port ${port}`, hint: PORT_HINT })
-  const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars, inspectorPort, front, logFile })], {
+  await assertPortsFree({ HTTP: port, ...(inspectorPort ? { inspector: inspectorPort } : {}), ...(logProbePort ? { 'log probe': logProbePort } : {}) }, { label: `workerd platform on port ${port}`, hint: PORT_HINT })
+  const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars, inspectorPort, front, logFile, logProbePort })], {
     stdio: ['ignore', 'pipe', 'pipe'], env: offlineEnv(), detached: true,
   })
   return superviseUntilServing(child, url, 120_000, `workerd platform on port ${port}`, { forceKill: true })

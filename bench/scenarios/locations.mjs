@@ -18,7 +18,22 @@ const BASE_TIME = Date.UTC(2026, 0, 1)
 /** Share of the newest locations a delta pull (date_from) selects. */
 const DELTA_SHARE = 0.01
 
-export async function locationsScenario({ parameters, log, track, stop }) {
+export async function locationsScenario(context) {
+  return measureRuntimes(context, context.parameters.runtimes.slice(0, 1))
+}
+
+/**
+ * The floor, the ceiling and the first page on the other runtimes, for the comparison: the bench's last scenario, so
+ * what `wrangler dev` leaves running or loaded on the machine (its proxy, its workerd) cannot slow the targets of the
+ * scenarios after it (a push run straight after it measured a p99 of 109 ms, 48 ms without it).
+ */
+export async function runtimeComparisonScenario(context) {
+  const others = context.parameters.runtimes.slice(1)
+  if (others.length === 0) return { skipped: 'no other runtime asked for (--runtimes)' }
+  return measureRuntimes(context, others)
+}
+
+async function measureRuntimes({ parameters, log, track, stop }, runtimes) {
   // The ceiling needs no module: without the locations module it is measured alone and the pages are skipped.
   const missing = await moduleMissing('locations')
   const count = missing ? 0 : parameters.locations
@@ -26,24 +41,23 @@ export async function locationsScenario({ parameters, log, track, stop }) {
   // The platform serves a copy of the cached state in memory (bench/lib/platform.mjs, servedCopy). The
   // production-like runtime (workerd without wrangler's proxy) gets every row and the targets; `wrangler dev` the
   // floor, the ceiling and the first page, for the comparison. Each runtime's ratios use its own floor.
-  const runtimes = {}
-  for (const runtime of parameters.runtimes) {
-    const platform = track(await launchPlatform('locations', state, {}, { runtime }))
+  const measured = {}
+  for (const runtime of runtimes) {
+    const full = runtime === parameters.runtimes[0]
+    const platform = track(await launchPlatform('locations', state, {}, { runtime, logProbe: full }))
     try {
-      runtimes[runtime] = await measureRuntime(platform, { parameters, log, count, missing, full: runtime === parameters.runtimes[0] })
+      measured[runtime] = await measureRuntime(platform, { parameters, log, count, missing, full })
     } finally {
       await stop(platform)
     }
   }
-  const main = runtimes[parameters.runtimes[0]]
+  const main = measured[parameters.runtimes[0]]
   return {
-    rows: Object.values(runtimes).flatMap((measured) => measured.rows),
-    ratios: Object.fromEntries(Object.entries(runtimes).map(([runtime, measured]) => [runtime, measured.ratios])),
-    targets: main.targets,
-    full_sync: main.full_sync,
-    figures: main.figures ?? [],
+    rows: Object.values(measured).flatMap((runtime) => runtime.rows),
+    ratios: Object.fromEntries(Object.entries(measured).map(([runtime, values]) => [runtime, values.ratios])),
+    ...(main ? { targets: main.targets, full_sync: main.full_sync, figures: main.figures ?? [] } : {}),
     ...(missing ? { skipped: `locations pages and full sync: ${missing}` } : {}),
-    parameters: { count, page_size: parameters.page_size, evses_per_location: 3, connectors_per_evse: 2, delta_share: DELTA_SHARE, runtimes: parameters.runtimes, seeded_by: 'SQL rows built with src/modules/locations/store.ts code, written to the local D1 file', peer_auth: 'peer row + SHA-256 token hash inserted with SQL' },
+    parameters: { count, page_size: parameters.page_size, evses_per_location: 3, connectors_per_evse: 2, delta_share: DELTA_SHARE, runtimes, seeded_by: 'SQL rows built with src/modules/locations/store.ts code, written to the local D1 file', peer_auth: 'peer row + SHA-256 token hash inserted with SQL' },
   }
 }
 
@@ -78,12 +92,12 @@ async function measureRuntime(platform, { parameters, log, count, missing, full 
   const tag = (name) => `${name} [${platform.runtime}]`
   const headers = { Authorization: tokenHeader(READER.token) }
   const rows = []
-  const run = async (name, url, note, { miss = false, auth = true, check = true } = {}) => {
+  const run = async (name, url, note, { miss = false, auth = true, check = true, extraHeaders = {} } = {}) => {
     log(`locations: ${tag(name)}`)
     const path = `${new URL(url).pathname}${new URL(url).search}`
     let nonce = 0
     const setupRequest = miss ? (request) => ({ ...request, path: `${path}${path.includes('?') ? '&' : '?'}x_bench_nonce=${++nonce}` }) : undefined
-    const result = await measure({ url, headers: auth ? headers : {}, setupRequest, connections, duration, platforms: [platform] })
+    const result = await measure({ url, headers: { ...(auth ? headers : {}), ...extraHeaders }, setupRequest, connections, duration, platforms: [platform] })
     const cache = !check ? undefined : miss ? 'miss' : ((await ocpiGet(url, READER.token)).headers.get('X-Cache') === 'HIT' ? 'hit' : 'not cached')
     const row = { name: tag(name), runtime: platform.runtime, note: cache === 'not cached' ? `${note} (the platform did not cache it)` : note, url, ...(cache ? { cache } : {}), ...result }
     rows.push(row)
@@ -113,9 +127,12 @@ async function measureRuntime(platform, { parameters, log, count, missing, full 
   // The platform caches list pages (Cache API, keyed by the full URL and what the peer may see). Many peers asking for
   // the same first page hit it; a peer's deep pages, cursors and date_from are its own and miss. "miss" runs add a
   // unique, ignored query parameter per request, so every request builds its page from D1.
-  const hit = await run(`locations page ${pageSize}, first (cache hit)`, first, 'same URL every request')
+  const hit = await run(`locations page ${pageSize}, first (cache hit)`, first, 'same URL every request, no Accept-Encoding')
+  // What peers' HTTP clients send by default (Go's net/http, OkHttp, Node's fetch): the remembered page goes out gzip.
+  const hitGzip = await run(`locations page ${pageSize}, first (cache hit, gzip)`, first, `same URL, Accept-Encoding: ${ACCEPT_GZIP}`, { extraHeaders: { 'Accept-Encoding': ACCEPT_GZIP } })
   const miss = await run(`locations page ${pageSize}, first (from D1)`, first, `of ${count}, cache miss`, { miss: true })
   ratioOf('page_cache_hit', hit)
+  ratioOf('page_cache_hit_gzip', hitGzip)
   ratioOf('page_from_d1', miss)
   if (!full) return { rows, ratios }
 
@@ -160,11 +177,24 @@ async function measureRuntime(platform, { parameters, log, count, missing, full 
   floorClient.close()
   rows.push({ name: tag('GET / (runtime floor), open loop at the cache-hit rate'), runtime: platform.runtime, note: 'the same runtime\'s own tail at that rate', ...floorLoop })
 
+  // The open loop again for a peer that asks for gzip, at half its own closed-loop rate.
+  const gzipRate = Math.max(1, hitGzip.requests_per_second / 2)
+  log(`locations: cache-hit page, gzip, open loop at ${round(gzipRate, 1)} req/s`)
+  const gzipClient = httpSender(platform.url, () => ({ path: new URL(first).pathname + new URL(first).search, headers: { ...headers, 'Accept-Encoding': ACCEPT_GZIP } }))
+  const gzipLoop = summarizeOpenLoop(await runOpenLoop({ rate: gzipRate, durationS: duration, send: gzipClient.send }), { rate: gzipRate, durationS: duration })
+  gzipClient.close()
+  rows.push({ name: tag(`locations page ${pageSize}, first (cache hit, gzip), open loop`), runtime: platform.runtime, note: `${gzipLoop.open_loop_rate} req/s = half the closed-loop max`, ...gzipLoop })
+
+  const logLine = platform.logProbeUrl ? await measureLogLine(platform, { log, connections, duration }) : undefined
+  if (logLine) rows.push(...logLine.rows)
+
   const targets = [
     ratioTarget({ name: `cache-hit ${pageSize}-location page`, row: hit, floor, min: 0.5 }),
+    ratioTarget({ name: `cache-hit ${pageSize}-location page, gzip (as peers' clients ask)`, row: hitGzip, floor, min: 0.5 }),
     ratioTarget({ name: `${pageSize}-location page built from D1`, row: miss, floor, min: 0.25 }),
     ratioTarget({ name: '/ocpi/versions', row: versions, floor, min: 0.7 }),
     latencyTarget({ name: `cache-hit ${pageSize}-location page, open loop at half max`, value_ms: openLoop.p99_ms, max_ms: 10, rate: openLoop.open_loop_rate, floor_p99_ms: floorLoop.p99_ms }),
+    latencyTarget({ name: `cache-hit ${pageSize}-location page, gzip, open loop at half max`, value_ms: gzipLoop.p99_ms, max_ms: 10, rate: gzipLoop.open_loop_rate }),
   ]
   return {
     rows,
@@ -172,10 +202,33 @@ async function measureRuntime(platform, { parameters, log, count, missing, full 
     targets,
     full_sync: sync.summary,
     figures: [
+      ...(logLine ? [logLine.figure] : []),
       `full sync of ${sync.summary.objects} locations (${sync.summary.distinct_ids} distinct ids) in ${sync.summary.seconds} s, ` +
         `${sync.summary.pages} pages of up to ${sync.summary.page_limit}, ${sync.summary.megabytes} MB, ${sync.summary.locations_per_second} locations/s`,
     ],
   }
+}
+
+/** Accept-Encoding as Node's fetch sends it. */
+const ACCEPT_GZIP = 'gzip, deflate, br'
+
+/**
+ * What this runtime charges for one log line: the log probe (bench/lib/platform.mjs) answering with and without one,
+ * closed loop, CPU of the workerd process that also serves the platform. Every platform request that is logged pays it.
+ */
+async function measureLogLine(platform, { log, connections, duration }) {
+  const rows = []
+  for (const [name, path] of [['bare Worker (log probe)', '/'], ['bare Worker writing one log line (log probe)', '/log']]) {
+    log(`locations: ${name} [${platform.runtime}]`)
+    const url = `${platform.logProbeUrl}${path}`
+    await measure({ url, connections, duration: Math.min(2, duration) })
+    rows.push({ name: `${name} [${platform.runtime}]`, runtime: platform.runtime, note: 'a second Worker in the same workerd', url, ...(await measure({ url, connections, duration, platforms: [platform] })) })
+  }
+  const [bare, logged] = rows
+  const extraUs = round((logged.workerd_cpu_ms_per_request - bare.workerd_cpu_ms_per_request) * 1000, 0)
+  const figure = `one log line costs this runtime ${extraUs} µs of workerd CPU per request (bare Worker: ${bare.workerd_cpu_ms_per_request} -> ${logged.workerd_cpu_ms_per_request} ms, ` +
+    `${bare.requests_per_second} -> ${logged.requests_per_second} req/s); the platform writes one per OCPI request, the floor (GET /) none`
+  return { rows, figure, extra_us: extraUs }
 }
 
 async function checkPage(url, expected, total) {

@@ -94,6 +94,10 @@ describe('D1 queries and Durable Object calls per request path', () => {
     expect(again.cost.d1).toBe(0)
     // Not even a read session: it and its query builder are made on the first query (src/db/session.ts).
     expect(again.cost.sessions).toBe(0)
+    // Gzip-encoded for a peer that accepts it (page-cache.ts; its body is checked in the sender's tests): no D1 either.
+    const gzipped = await call('/ocpi/2.3.0/sender/locations?limit=3', { token: emspPeer.token, headers: { 'Accept-Encoding': 'gzip' } })
+    expect(gzipped.response.headers.get('Content-Encoding')).toBe('gzip')
+    expect(gzipped.cost).toMatchObject({ d1: 0, sessions: 0 })
   })
 
   it('locations_page_from_d1: a page not cached; warm, its rows only (the total is remembered)', async () => {

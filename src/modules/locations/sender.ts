@@ -85,6 +85,8 @@ export const sender = new Hono<OcpiEnv>()
     if (cached) return cached
     const result = await listSerializedLocations(session.db, views, page, c.get('version'))
     const head = serializedPageHead(c, page, { ...result, bookmark: session.bookmark() }, sharedOnlyByPolicy('Locations', views))
+    // Built pages go out as identity (on Cloudflare the edge encodes them); a hit on this page may be gzip (page-cache.ts).
+    c.header('Vary', 'Accept-Encoding')
     const response = respondListHead(c, head)
     rememberPage(key, head, response)
     return response

@@ -3,7 +3,7 @@ import type { Env } from '../../env'
 import type { JobKind } from '../../jobs/types'
 import type { KeysetPosition } from '../../ocpi/paging'
 import { PUBLISHED_AUDIENCE } from './audience'
-import { concatBytes, crc32, deflateSegment, GZIP_HEADER, gzipTrailer } from './gzip-segments'
+import { concatBytes, crc32, deflateSegment, GZIP_HEADER, gzipTrailer } from '../../ocpi/gzip-segments'
 import { finishSha256, resumeSha256, saveSha256, type Sha256State } from './resumable-sha256'
 import { feedSources } from './sources'
 import { deleteSnapshots, insertSnapshot, listSnapshots, snapshotKey, type FeedId, type FeedSnapshot } from './store'
@@ -12,7 +12,7 @@ import { deleteSnapshots, insertSnapshot, listSnapshots, snapshotKey, type FeedI
 // 300,000 locations never needs one long invocation:
 // - a step reads `chunk_size` objects by keyset after the previous chunk's last position, up to `built_at`;
 // - it hashes their NDJSON into the running SHA-256 and CRC-32 kept in the job state, compresses it into deflate
-//   blocks that continue the snapshot's one gzip stream (gzip-segments.ts) and appends them to the compressed bytes
+//   blocks that continue the snapshot's one gzip stream (src/ocpi/gzip-segments.ts) and appends them to the compressed bytes
 //   not yet uploaded, which wait in R2 (`{key}.buffer-{chunk}`) between steps;
 // - every full PART_SIZE of them goes to the snapshot's R2 multipart upload (every part but the last of one size);
 // - the last step completes the upload (or, for a feed smaller than one part, puts the object) and only then

@@ -109,6 +109,38 @@ describe('locations Sender interface', () => {
     expect((await (await get()).json<OcpiBody>()).data).toEqual([])
   })
 
+  it('serves a remembered page gzip-encoded to a peer that accepts gzip, with its own timestamp', async () => {
+    const cpoGzip = uniqueParty()
+    await hostCpo(cpoGzip)
+    for (const id of ['G1', 'G2', 'G3']) await putOwn(sampleLocation(cpoGzip, id))
+    const get = (encoding?: string) => ocpiFetch('/ocpi/2.3.0/sender/locations?limit=2', { token: peer.token, headers: { ...to(cpoGzip), ...(encoding ? { 'Accept-Encoding': encoding } : {}) } })
+    const built = await get('gzip')
+    expect(built.headers.get('X-Cache')).toBeNull()
+    expect(built.headers.get('Content-Encoding')).toBeNull()
+    expect(built.headers.get('Vary')).toBe('Accept-Encoding')
+    const identity = await built.json<OcpiBody>()
+
+    for (const encoding of ['gzip', 'br;q=1, gzip;q=0.5']) {
+      const hit = await get(encoding)
+      expect(hit.headers.get('X-Cache')).toBe('HIT')
+      expect(hit.headers.get('Content-Encoding')).toBe('gzip')
+      expect(hit.headers.get('Vary')).toBe('Accept-Encoding')
+      expect(hit.headers.get('X-Total-Count')).toBe('3')
+      expect(hit.headers.get('Link')).toBe(built.headers.get('Link'))
+      // The runtime's fetch decodes the body, as a peer's HTTP client does; the bytes on the wire are checked
+      // against Content-Length in test/e2e/locations.test.ts.
+      const body = await hit.json<OcpiBody>()
+      expect(body).toEqual({ ...identity, timestamp: body.timestamp })
+      expect(Date.parse(body.timestamp)).toBeGreaterThanOrEqual(Date.parse(identity.timestamp))
+    }
+    for (const encoding of [undefined, 'gzip;q=0', 'identity']) {
+      const hit = await get(encoding)
+      expect(hit.headers.get('X-Cache')).toBe('HIT')
+      expect(hit.headers.get('Content-Encoding')).toBeNull()
+      expect((await hit.json<OcpiBody>()).data).toEqual(identity.data)
+    }
+  })
+
   it('serves 2.2.1 peers without 2.3.0-only fields', async () => {
     const withParking = sampleLocation(cpo, 'P', { help_phone: '+31201234567', parking_places: [{ id: '1', vehicle_types: ['PERSONAL_VEHICLE'], restricted_to_type: false, reservation_required: false }] })
     await putOwn(withParking)
