@@ -10,6 +10,7 @@ import { listLiveSessions } from '../modules/sessions/store'
 import { parseWith } from '../ocpi/body'
 import { OcpiError } from '../ocpi/errors'
 import { getPeer, listPeers } from '../peers/store'
+import { peerOutbox } from '../push/publish'
 import { flushRequestStats, requestStats } from './request-log'
 import type { RefusedPush } from '../objects/peer-outbox'
 
@@ -21,8 +22,6 @@ const AuditQuery = z.object({ limit: limitOf(200, 50), before: z.coerce.number()
 const LimitQuery = z.object({ limit: limitOf(100, 20) })
 const LiveSessionsQuery = z.object({ limit: limitOf(200, 50), finished: z.coerce.number().int().min(0).max(50).default(0) })
 
-const outbox = (env: Env, peerId: string) => env.PEER_OUTBOX.get(env.PEER_OUTBOX.idFromName(peerId))
-
 export const operatorAdmin = new Hono<AdminEnv>()
   .get('/peers/:peer_id/stats', async (c) => {
     const peerId = c.req.param('peer_id')
@@ -30,7 +29,7 @@ export const operatorAdmin = new Hono<AdminEnv>()
     // This isolate's latest counts go first, so a request followed by this read is always counted.
     const local = requestStats.takePeer(peerId)
     if (local) await flushRequestStats(c.env, new Map([[peerId, local]]))
-    const counters: PeerRequestCounters = mergePeerCounters({ total: emptyCounters(), modules: {} }, await outbox(c.env, peerId).requestStats())
+    const counters: PeerRequestCounters = mergePeerCounters({ total: emptyCounters(), modules: {} }, await peerOutbox(c.env, peerId).requestStats())
     return c.json({
       peer_id: peerId,
       ...countersView(counters.total),
@@ -42,12 +41,12 @@ export const operatorAdmin = new Hono<AdminEnv>()
     const peerId = c.req.param('peer_id')
     if (!(await getPeer(c.get('db'), peerId))) throw OcpiError.unknownObject(`peer ${peerId}`)
     const { limit } = parseWith(LimitQuery, c.req.query())
-    return c.json((await outbox(c.env, peerId).refused(limit)).map((push) => ({ peer_id: peerId, ...push })))
+    return c.json((await peerOutbox(c.env, peerId).refused(limit)).map((push) => ({ peer_id: peerId, ...push })))
   })
   .get('/refused-pushes', async (c) => {
     const { limit } = parseWith(LimitQuery, c.req.query())
     const peers = (await listPeers(c.get('db'))).filter((peer) => peer.status !== 'PENDING')
-    const perPeer = await Promise.all(peers.map(async (peer) => (await outbox(c.env, peer.id).refused(limit) as RefusedPush[]).map((push) => ({ peer_id: peer.id, peer_name: peer.name, ...push }))))
+    const perPeer = await Promise.all(peers.map(async (peer) => (await peerOutbox(c.env, peer.id).refused(limit) as RefusedPush[]).map((push) => ({ peer_id: peer.id, peer_name: peer.name, ...push }))))
     return c.json(perPeer.flat().sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit))
   })
   .get('/audit', async (c) => {

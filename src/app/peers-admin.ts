@@ -10,7 +10,7 @@ import { modules } from './modules'
 import { CredentialsToken } from '../ocpi/objects/credentials'
 import { CountryCode, PartyId, Role } from '../ocpi/types'
 import { approvePendingRoles, rejectPendingRoles } from '../peers/role-review'
-import { invalidatePushPeers } from '../push/publish'
+import { invalidatePushPeers, peerOutbox } from '../push/publish'
 import { isCustomModule } from '../peers/extensions'
 import { connectToPeer, invitePeer, refreshPeer, renewCredentials, setPeerExtensions, unregisterPeer, updatePeerSettings } from '../peers/registration'
 import { INGEST_MODES } from '../ocpi/ingest'
@@ -119,7 +119,7 @@ async function peerView(env: Env, peer: Peer) {
 /** The peer's PeerOutbox depth and delivery state; null when the Durable Object cannot be reached right now. */
 async function outboxStats(env: Env, peerId: string): Promise<OutboxStats | null> {
   try {
-    return await env.PEER_OUTBOX.get(env.PEER_OUTBOX.idFromName(peerId)).stats()
+    return await peerOutbox(env, peerId).stats()
   } catch (error) {
     logError(`outbox stats for peer ${peerId}`, error)
     return null

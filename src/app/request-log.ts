@@ -7,6 +7,7 @@ import type { OcpiEnv } from '../ocpi/context'
 import { isUsableMessageId } from '../ocpi/headers'
 import { keepAliveOf } from '../ocpi/keep-alive'
 import { logError, logRequest, type RequestLogLine } from '../ocpi/log'
+import { peerOutbox } from '../push/publish'
 
 /** This isolate's request counters per peer, sent to each peer's PeerOutbox at most every few seconds. */
 export const requestStats = new RequestStatsBuffer()
@@ -84,7 +85,7 @@ export function moduleOf(route: string): string | null {
 export async function flushRequestStats(env: Env, counters: Map<string, PeerRequestCounters>): Promise<void> {
   await Promise.all([...counters].map(async ([peerId, peerCounters]) => {
     try {
-      await env.PEER_OUTBOX.get(env.PEER_OUTBOX.idFromName(peerId)).mergeRequestStats(peerCounters)
+      await peerOutbox(env, peerId).mergeRequestStats(peerCounters)
     } catch (error) {
       logError(`request stats of peer ${peerId}`, error)
     }

@@ -23,17 +23,25 @@ export function peerUrlPolicy(setting: string | undefined): PeerUrlPolicy {
  * the form fetch would connect to. Never throws.
  */
 export function peerUrlProblem(url: string, policy: PeerUrlPolicy): string | undefined {
-  if (typeof url !== 'string' || !URL.canParse(url)) return 'not an absolute URL'
+  const checked = checkPeerUrl(url, policy)
+  return 'problem' in checked ? checked.problem : undefined
+}
+
+/**
+ * peerUrlProblem, with the URL as fetch will request it (WHATWG-serialized) when it may be called: a caller that
+ * fetches needs no second parse (on the push path, a URL object per push that only a major collection frees).
+ */
+export function checkPeerUrl(url: string, policy: PeerUrlPolicy): { href: string } | { problem: string } {
+  if (typeof url !== 'string' || !URL.canParse(url)) return { problem: 'not an absolute URL' }
   const parsed = new URL(url)
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `scheme ${parsed.protocol} is not http(s)`
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: `scheme ${parsed.protocol} is not http(s)` }
   // Userinfo hides the real host from a reader (http://peer.example@127.0.0.1/) and would send credentials along.
-  if (parsed.username !== '' || parsed.password !== '') return 'URLs with user information are refused'
+  if (parsed.username !== '' || parsed.password !== '') return { problem: 'URLs with user information are refused' }
   const host = parsed.hostname.toLowerCase().replace(/\.$/, '')
   const kind = privateHostKind(host)
-  if (!kind) return undefined
-  if (policy.allowPrivate === true) return undefined
-  if (Array.isArray(policy.allowPrivate) && policy.allowPrivate.includes(`${host}:${effectivePort(parsed)}`)) return undefined
-  return `${kind} addresses are refused`
+  if (!kind || policy.allowPrivate === true) return { href: parsed.href }
+  if (Array.isArray(policy.allowPrivate) && policy.allowPrivate.includes(`${host}:${effectivePort(parsed)}`)) return { href: parsed.href }
+  return { problem: `${kind} addresses are refused` }
 }
 
 const effectivePort = (url: URL) => url.port || (url.protocol === 'https:' ? '443' : '80')

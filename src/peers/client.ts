@@ -1,7 +1,7 @@
 import { encodeAuthorization } from '../ocpi/auth'
 import type { PartyRef } from '../ocpi/context'
 import { OCPI_FROM_COUNTRY, OCPI_FROM_PARTY, OCPI_TO_COUNTRY, OCPI_TO_PARTY, retryAfterMs } from '../ocpi/headers'
-import { peerUrlProblem } from '../ocpi/outbound-url'
+import { checkPeerUrl } from '../ocpi/outbound-url'
 import { outboundSettings, type OutboundSettings } from './outbound-settings'
 import { readBoundedText } from '../ocpi/bounded-text'
 
@@ -92,8 +92,8 @@ export async function ocpiRequest<T = unknown>(request: OcpiRequest): Promise<Oc
 async function attemptRequest<T>(request: OcpiRequest, settings: OutboundSettings): Promise<OcpiResponse<T>> {
   const where = `${request.method} ${request.url}`
   // Checked here too, not only where URLs are stored: every caller's URL, whatever its source, passes this one door.
-  const problem = peerUrlProblem(request.url, settings.urlPolicy)
-  if (problem) throw new OcpiClientError('refused', `${where}: refused by the outbound URL policy (${problem})`)
+  const checked = checkPeerUrl(request.url, settings.urlPolicy)
+  if ('problem' in checked) throw new OcpiClientError('refused', `${where}: refused by the outbound URL policy (${checked.problem})`)
   const headers = new Headers({ 'X-Request-ID': crypto.randomUUID(), 'X-Correlation-ID': request.correlationId ?? crypto.randomUUID() })
   // 2.1.1 transport_and_format.md, "Request format": "Authorization: Token IpbJOXxkxOAuKR92z0nEcmVF3Qw09VG7I7d/WCg0koM="
   // is the token as issued; 2.2 and later encode it in Base64.
@@ -109,7 +109,7 @@ async function attemptRequest<T>(request: OcpiRequest, settings: OutboundSetting
   }
   let response: Response
   try {
-    response = await fetch(new URL(request.url).href, {
+    response = await fetch(checked.href, {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),

@@ -16,10 +16,23 @@ export function invalidatePushPeers() {
   cached = undefined
 }
 
-/** The outbox of one peer. */
+/**
+ * The outbox of one peer. The ids are remembered per isolate (a stub is bound to its request, an id is not): every
+ * DurableObjectId is an object of the runtime that only a major garbage collection frees, and a write to 10 peers
+ * made 10 of them.
+ */
 export function peerOutbox(env: Env, peerId: string) {
-  return env.PEER_OUTBOX.get(env.PEER_OUTBOX.idFromName(peerId))
+  let ids = outboxIds.get(env.PEER_OUTBOX)
+  if (!ids) outboxIds.set(env.PEER_OUTBOX, (ids = new Map()))
+  let id = ids.get(peerId)
+  if (!id) {
+    if (ids.size >= MAX_REMEMBERED_IDS) ids.clear()
+    ids.set(peerId, (id = env.PEER_OUTBOX.idFromName(peerId)))
+  }
+  return env.PEER_OUTBOX.get(id)
 }
+const outboxIds = new WeakMap<Env['PEER_OUTBOX'], Map<string, DurableObjectId>>()
+const MAX_REMEMBERED_IDS = 10_000
 
 /**
  * Queues an owner write for every connected peer that has a receiver for the module we may use, a body in its version, and to

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { peerUrlPolicy, peerUrlProblem, REFUSE_PRIVATE } from '../../src/ocpi/outbound-url'
+import { checkPeerUrl, peerUrlPolicy, peerUrlProblem, REFUSE_PRIVATE } from '../../src/ocpi/outbound-url'
 
 // The outbound URL policy (docs/security.md): every spelling of a non-public address is refused unless the operator
 // allowed private addresses for local use.
@@ -43,5 +43,11 @@ describe('outbound URL policy', () => {
     expect(peerUrlProblem('http://127.0.0.1:9203/', harness)).toMatch(/loopback/)
     expect(peerUrlProblem('http://127.0.0.1/', harness)).toMatch(/loopback/)
     expect(peerUrlProblem('http://169.254.169.254:9201/', harness)).toMatch(/link-local/)
+  })
+
+  it('hands the caller the URL as fetch requests it, judged in that form', () => {
+    expect(checkPeerUrl('HTTPS://Peer.Example.com:443/ocpi/../ocpi/versions?a=b c', REFUSE_PRIVATE)).toEqual({ href: 'https://peer.example.com/ocpi/versions?a=b%20c' })
+    expect(checkPeerUrl('http://127.1:9202/x', peerUrlPolicy('127.0.0.1:9202'))).toEqual({ href: 'http://127.0.0.1:9202/x' })
+    expect(checkPeerUrl('http://0x7f.1/', REFUSE_PRIVATE)).toEqual({ problem: 'loopback addresses are refused' })
   })
 })
