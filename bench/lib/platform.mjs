@@ -7,8 +7,8 @@
 // - `wrangler`: `wrangler dev` as developers run it (its local proxy and inspector included); ports base+0...,
 //   inspectors base+500...
 import { spawn } from 'node:child_process'
-import { mkdir, rm } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import { memoryRoot, workingCopy } from './state.mjs'
 import { assertPortsFree, buildWorker, offlineEnv, startPlatform, superviseUntilServing } from '../../scripts/wrangler-process.mjs'
 
@@ -46,12 +46,14 @@ export async function launchPlatform(name, state, vars = {}, { runtime = 'worker
   // Every platform starts with an empty Cache API: pages cached by an earlier run on the same state must not be served.
   await rm(join(persistTo, 'v3', 'cache'), { recursive: true, force: true })
   const allVars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: BENCH_ADMIN_TOKEN, ALLOW_PRIVATE_PEER_URLS: 'true', ...vars }
+  const logFile = runtime === 'wrangler' ? undefined : await logFileOf(name, runtime)
   const running = runtime === 'wrangler'
     ? await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: allVars, timeoutMs: 120_000, script, portHint: PORT_HINT })
-    : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort, front: runtime === 'workerd' ? 'direct' : 'entry', logFile: await logFileOf(name, runtime), logProbePort: logProbe && runtime === 'workerd' ? port + LOG_PROBE_OFFSET : undefined })
+    : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort, front: runtime === 'workerd' ? 'direct' : 'entry', logFile, logProbePort: logProbe && runtime === 'workerd' ? port + LOG_PROBE_OFFSET : undefined })
   const stop = async () => {
     await running.stop()
     if (persistTo !== state) await rm(persistTo, { recursive: true, force: true })
+    if (logFile) await keepLog(logFile, name, runtime)
   }
   const logProbeUrl = logProbe && runtime === 'workerd' ? `http://127.0.0.1:${port + LOG_PROBE_OFFSET}` : undefined
   return { ...running, stop, name, runtime, logProbeUrl, admin: (method, path, body) => adminCall(running.url, method, path, body) }
@@ -73,11 +75,26 @@ async function servedCopy(state, name) {
   return workingCopy(state, name, { inMemory: true })
 }
 
-/** Where a workerd platform writes the Worker's log lines: bench/.state/logs/<name>-<runtime>.log, from its last start. */
+/**
+ * Where a workerd platform writes the Worker's log lines, from its last start: `logs/<name>-<runtime>.log` in memory
+ * (MEMORY_ROOT, as the served state) when the machine has it, else under bench/.state/. On a disk, a run's hundreds of
+ * megabytes of lines were written back while the platform served, on the same two cores.
+ */
 async function logFileOf(name, runtime) {
-  const dir = 'bench/.state/logs'
+  const dir = join(memoryRoot() ?? 'bench/.state', 'logs')
   await mkdir(dir, { recursive: true })
-  return resolve(join(dir, `${name}-${runtime}.log`))
+  const path = resolve(join(dir, `${name}-${runtime}.log`))
+  await writeFile(path, '')
+  return path
+}
+
+/** A stopped platform's log, moved out of memory to bench/.state/logs/ (where a disk-only machine wrote it already). */
+async function keepLog(path, name, runtime) {
+  const kept = resolve(join('bench/.state/logs', `${name}-${runtime}.log`))
+  if (kept === path) return
+  await mkdir(dirname(kept), { recursive: true })
+  await copyFile(path, kept)
+  await rm(path, { force: true })
 }
 
 /**

@@ -14,7 +14,9 @@
 //   a bare Worker request, so ratios to that floor flatter the Worker (bench/README.md).
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { createWriteStream } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 
 const { script, port, persistTo, vars, inspectorPort, front = 'direct', logFile, logProbePort } = JSON.parse(process.argv[2])
@@ -23,10 +25,20 @@ const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml')
 const { cronTriggers, email, modulesRules, rootPath, connectHandlers, assets, ...options } = workerOptions
 const direct = front === 'direct'
 
-// The Worker's log lines (one JSON line per request) go to a file, written behind the runtime: on Cloudflare they
-// leave the Worker for Workers Logs. Printed on stdout, every line took a synchronous write to a pipe that the busy
-// bench process drains, and workerd waited on it.
-const log = logFile ? createWriteStream(logFile) : undefined
+// The Worker's log lines (one JSON line per request) go to a file: on Cloudflare they leave the Worker for Workers
+// Logs, into the invocation's trace. Printed on the bench's stdout, every line took a synchronous write to a pipe that
+// the busy bench process drains, and workerd waited on it. Parsed by Miniflare, every line still went through a socket
+// whose reader (this process) was woken for it: a `perf` profile of workerd serving /ocpi/versions put 10% of its CPU
+// in that write, most of it waking the reader on the other core. So workerd's stdout is the file itself
+// (workerd-stdout-to-file.sh, in place of the workerd binary): a line costs workerd its formatting and a write to the
+// page cache. The lines are workerd's structured logs, one JSON object each with the Worker's line as `message`.
+// Miniflare still reads stderr (warnings and errors) and hands it to the file below.
+const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined
+if (logFile) {
+  process.env.BENCH_WORKERD_BINARY = createRequire(import.meta.url)('workerd').default
+  process.env.BENCH_WORKERD_STDOUT = logFile
+  process.env.MINIFLARE_WORKERD_PATH = fileURLToPath(new URL('./workerd-stdout-to-file.sh', import.meta.url))
+}
 
 // The log probe (bench/lib/platform.mjs, `logProbe`): a bare Worker on its own socket in the same workerd. `GET /`
 // answers at once, `GET /log` writes one log line of the platform's shape first (a constant, so only the runtime's
