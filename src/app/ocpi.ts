@@ -17,6 +17,8 @@ import { isSupportedVersion, offeredVersions, SUPPORTED_VERSIONS, type OcpiVersi
 
 /** Paths a token A may open (credentials.asciidoc: only versions, version details and credentials). */
 const REGISTRATION_PATHS = new Set(['details', 'credentials'])
+const authenticateRegistration = authenticatePeer({ allowTokenA: true })
+const authenticateOtherwise = authenticatePeer({ allowTokenA: false })
 
 export const ocpi = new Hono<OcpiEnv>()
 
@@ -26,7 +28,7 @@ ocpi.use('*', async (c, next) => {
   await next()
 })
 
-ocpi.get('/versions', authenticatePeer({ allowTokenA: true }), (c) =>
+ocpi.get('/versions', authenticateRegistration, (c) =>
   respond(c, offeredVersions(c.env).map((version) => ({ version, url: `${publicBase(c)}/ocpi/${version}/details` }))),
 )
 
@@ -41,7 +43,7 @@ function versionApp(version: OcpiVersion) {
     if (!offeredVersions(c.env).includes(version)) throw unsupportedVersion(version)
     c.set('version', version)
     const segment = c.req.path.split('/')[3] ?? ''
-    return authenticatePeer({ allowTokenA: REGISTRATION_PATHS.has(segment) })(c, next)
+    return (REGISTRATION_PATHS.has(segment) ? authenticateRegistration : authenticateOtherwise)(c, next)
   })
   app.get('/details', async (c) => respond(c, await versionDetails(c, version)))
   app.route('/credentials', credentials)

@@ -47,12 +47,11 @@ export function requestLog(): MiddlewareHandler<LoggedEnv> {
 
 function logLineOf(c: Context<LoggedEnv>, durationMs: number): RequestLogLine {
   const route = routePattern(c)
-  const sentRequestId = c.req.header('X-Request-ID')
-  const requestId = c.get('requestId') ?? (isUsableMessageId(sentRequestId) ? sentRequestId : crypto.randomUUID())
-  const sentCorrelationId = c.req.header('X-Correlation-ID')
+  // OCPI requests have their message IDs from src/ocpi/headers.ts already; only the management API reads them here.
+  const requestId = c.get('requestId') ?? sentMessageId(c, 'X-Request-ID') ?? crypto.randomUUID()
   return {
     request_id: requestId,
-    correlation_id: c.get('correlationId') ?? (isUsableMessageId(sentCorrelationId) ? sentCorrelationId : requestId),
+    correlation_id: c.get('correlationId') ?? sentMessageId(c, 'X-Correlation-ID') ?? requestId,
     peer_id: c.get('peer')?.id ?? null,
     module: route ? moduleOf(route) : null,
     method: c.req.method,
@@ -61,6 +60,11 @@ function logLineOf(c: Context<LoggedEnv>, durationMs: number): RequestLogLine {
     ocpi_status_code: c.get('ocpiStatusCode') ?? null,
     duration_ms: Math.round(durationMs * 100) / 100,
   }
+}
+
+function sentMessageId(c: Context<LoggedEnv>, name: string): string | undefined {
+  const sent = c.req.header(name)
+  return isUsableMessageId(sent) ? sent : undefined
 }
 
 /** The pattern of the route that answered (middleware is registered for every method and is skipped). */
