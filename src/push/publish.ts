@@ -19,7 +19,9 @@ export function invalidatePushPeers() {
 /**
  * The outbox of one peer. The ids are remembered per isolate (a stub is bound to its request, an id is not): every
  * DurableObjectId is an object of the runtime that only a major garbage collection frees, and a write to 10 peers
- * made 10 of them.
+ * made 10 of them. Only the outboxes' ids: peers are few and every write addresses all of them, while a session's,
+ * a command's or a job's id is used a few times, and keeping those would only add live objects for each collection
+ * to trace.
  */
 export function peerOutbox(env: Env, peerId: string) {
   let ids = outboxIds.get(env.PEER_OUTBOX)

@@ -45,7 +45,8 @@ export function bookingLocationsOf(location: Location, bookings: readonly Calend
 export const bookingLocationShapes = (location: Location): string[] =>
   bookableEvses(location).map((evse) => JSON.stringify(bookingLocationBase(location, evse)))
 
-const bookableEvses = (location: Location) => (location.evses ?? []).filter((evse) => !UNBOOKABLE_EVSE_STATUSES.includes(evse.status))
+/** The EVSEs of a location that can be booked: each has one BookingLocation. */
+export const bookableEvses = (location: Location) => (location.evses ?? []).filter((evse) => !UNBOOKABLE_EVSE_STATUSES.includes(evse.status))
 
 function bookingLocationBase(location: Location, evse: EVSE) {
   const tariffIds = [...new Set(evse.connectors.flatMap((connector) => connector.tariff_ids ?? []))]

@@ -12,7 +12,7 @@ import { publish } from '../../push/publish'
 import { getLocation, OWN_SOURCE } from '../locations/store'
 import { getPolicy } from '../locations/policy-store'
 import { receivingParty } from '../locations/push'
-import { bookingLocationShapes, bookingLocationsOf } from './booking-locations'
+import { bookableEvses, bookingLocationShapes, bookingLocationsOf } from './booking-locations'
 import { BOOKINGS_MODULE } from './module-id'
 import { ownBookingsEndingAfter } from './store'
 
@@ -70,7 +70,7 @@ export async function pushBookingLocationsOnLocationChange(env: Env, db: Databas
  * nothing is free on them for it any more (the receiver interface has no DELETE). Returns how many pushes were queued.
  */
 export async function pushBookingLocationsOnVisibilityChange(env: Env, location: Location, sawBefore: (peer: Peer) => boolean, seesAfter: (peer: Peer) => boolean, now = Date.now()): Promise<number> {
-  if (bookingLocationShapes(location).length === 0) return 0
+  if (bookableEvses(location).length === 0) return 0
   const cpo = { country_code: location.country_code, party_id: location.party_id }
   const bookingLocations = bookingLocationsOf(location, await ownBookingsEndingAfter(databaseFor(env), [cpo], startOfDay(now)), now)
   const withdrawn = bookingLocations.map(({ calendars: _calendars, ...rest }) => ({ ...rest, last_updated: location.last_updated }))
