@@ -22,7 +22,6 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '8' },
     miss: { type: 'boolean', default: false },
     gzip: { type: 'boolean', default: false },
-    gzip: { type: 'boolean', default: false },
     top: { type: 'string', default: '30' },
     runtime: { type: 'string', default: 'workerd' },
     targets: { type: 'string' },

@@ -8,9 +8,19 @@ export interface Envelope<T> {
   timestamp: string
 }
 
+/**
+ * An envelope's `timestamp`, "The time this message was generated" (transport_and_format, "Response format"): now, to the
+ * second. DateTime makes fractional seconds optional (types, "DateTime": "Fractional seconds MAY be used"), and the
+ * spec's own envelopes are stamped to the second. A remembered page is stamped once per second and that body is sent
+ * by every hit in the second (src/modules/locations/page-cache.ts), so every envelope is stamped the same way.
+ */
+export function envelopeTimestamp(now = Date.now()): string {
+  return `${new Date(now - (now % 1000)).toISOString().slice(0, 19)}Z`
+}
+
 /** `data` is left out when undefined, as transport_and_format advises for responses that carry none. */
 export function envelope<T>(data: T | undefined, status_code: number = 1000, status_message = 'Success'): Envelope<T> {
-  const body: Envelope<T> = { status_code, status_message, timestamp: new Date().toISOString() }
+  const body: Envelope<T> = { status_code, status_message, timestamp: envelopeTimestamp() }
   return data === undefined ? body : { data, ...body }
 }
 
@@ -48,5 +58,5 @@ export function serializedListHead(items: readonly string[], statusMessage?: str
   return `{"data":[${items.join(',')}],${JSON.stringify(rest).slice(1, -1)},`
 }
 
-/** The end of a list body whose head `serializedListHead` built: the timestamp of now. */
-export const listBodyTail = () => `"timestamp":"${new Date().toISOString()}"}`
+/** The end of a list body whose head `serializedListHead` built: the timestamp of `now`. */
+export const listBodyTail = (now = Date.now()) => `"timestamp":"${envelopeTimestamp(now)}"}`

@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { database } from '../../src/db/client'
 import type { OcpiEnv } from '../../src/ocpi/context'
-import { envelope, respond } from '../../src/ocpi/envelope'
+import { envelope, envelopeTimestamp, listBodyTail, respond } from '../../src/ocpi/envelope'
 import { messageIds } from '../../src/ocpi/headers'
 import { toOcpiResponse } from '../../src/ocpi/respond-error'
 import { addressedParty } from '../../src/peers/routing'
@@ -16,6 +16,13 @@ describe('envelope', () => {
     expect(envelope(undefined)).not.toHaveProperty('data')
     expect(envelope(null)).toHaveProperty('data', null)
     expect(envelope([1], 1000)).toMatchObject({ data: [1], status_code: 1000, status_message: 'Success', timestamp: expect.any(String) })
+  })
+
+  it('stamps envelopes to the second, UTC with the Z designator (types, "DateTime")', () => {
+    expect(envelopeTimestamp(Date.UTC(2026, 11, 7, 9, 31, 46, 987))).toBe('2026-12-07T09:31:46Z')
+    expect(envelopeTimestamp(Date.UTC(2026, 0, 1))).toBe('2026-01-01T00:00:00Z')
+    expect(listBodyTail(Date.UTC(2026, 11, 7, 9, 31, 46, 1))).toBe('"timestamp":"2026-12-07T09:31:46Z"}')
+    expect(envelope(undefined).timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
   })
 
   it('renders an error without data unless it names a field', async () => {

@@ -19,12 +19,15 @@ import type { PartyView } from '../../ocpi/objects/sharing-policy'
 //   offset, and only once a page is asked for a second time. A keyset cursor or a date_from/date_to delta is one
 //   peer's own, and most pages are asked for once; storing a page there cost more CPU than building it from D1
 //   (docs/architecture.md, "Serving pulls").
-// A peer that accepts gzip gets a remembered page gzip-encoded: the head is compressed once, on the first such hit,
-// and each response closes that one gzip member with its own timestamp (src/ocpi/gzip-segments.ts, gzipClosing).
+// A hit is sent as a body stamped for the current second: envelopes are stamped to the second (src/ocpi/envelope.ts,
+// envelopeTimestamp), so every hit in one second sends the same bytes. The body is made once per second and
+// encoding, as a Blob the runtime streams to every response without copying it; a hit adds one Response and nothing
+// else. A peer that accepts gzip gets the page gzip-encoded: the head is compressed once, on the first such hit, and
+// each second's body closes that one gzip member with its own timestamp (src/ocpi/gzip-segments.ts, gzipClosing).
 
 const PAGE_HEADERS = ['X-Total-Count', 'X-Limit', 'Link'] as const
 const MAX_AGE_SECONDS = 600
-/** Memory for hot pages per isolate (of the 128 MB a Worker isolate has): about a hundred 144 KB pages. */
+/** Memory for hot pages per isolate (of the 128 MB a Worker isolate has): about fifty 172 KB pages and their stamped copies. */
 const HOT_PAGE_BYTES = 16 * 1024 * 1024
 
 const encoder = new TextEncoder()
@@ -38,7 +41,11 @@ interface HotPage {
   inSharedCache: boolean
   /** The head as the start of a gzip member (header, deflate blocks ending on a byte boundary) and its CRC-32. */
   gzip?: { start: Uint8Array; crc: number }
+  /** The whole body stamped for one second (epoch ms of its start), per encoding, made on the second's first hit. */
+  stamped?: { second: number; identity?: StampedBody; gzip?: StampedBody }
 }
+/** A response's body and headers: every hit in the second sends them as they are. */
+interface StampedBody { body: Blob; headers: Record<string, string> }
 const hotPages = new ByteBoundedLru<HotPage>(HOT_PAGE_BYTES)
 
 /** Empties this isolate's memory tier, as a new isolate starts (tests of the shared tier). */
@@ -72,18 +79,36 @@ async function sharedRequest(key: PageKey): Promise<Request> {
   return new Request(`https://page-cache.ocpi-edge.invalid/locations/${toHex(digest)}`)
 }
 
-/** A remembered page as a fresh response: its body and paging headers, stamped now; request ids are this request's. */
+/** A remembered page as a fresh response: its body and paging headers, stamped this second; request ids are added. */
 export async function cachedPage(c: Context<OcpiEnv>, key: PageKey): Promise<Response | undefined> {
   const hot = hotPages.get(key.material) ?? (key.shared ? await fromSharedCache(key) : undefined)
   if (!hot) return undefined
   // Asked for again: worth sharing with the data centre's other isolates.
   if (key.shared && !hot.inSharedCache) storeShared(c, key, hot)
-  for (const [name, value] of hot.headers) c.header(name, value)
-  c.header('X-Cache', 'HIT')
   c.set('ocpiStatusCode', 1000)
-  const tail = encoder.encode(listBodyTail())
-  if (acceptsGzip(c.req.header('Accept-Encoding'))) return gzipResponse(c, compressed(key, hot), hot.head.byteLength, tail)
-  return c.body(twoChunks(hot.head, tail), 200, { 'Content-Type': 'application/json', 'Content-Length': String(hot.head.byteLength + tail.byteLength), Vary: 'Accept-Encoding' })
+  const now = Date.now()
+  const second = now - (now % 1000)
+  if (hot.stamped?.second !== second) hot.stamped = { second }
+  const stamped = hot.stamped
+  const tail = () => encoder.encode(listBodyTail(second))
+  if (acceptsGzip(c.req.header('Accept-Encoding'))) {
+    const gzip = compressed(key, hot)
+    stamped.gzip ??= stampedBody(hot, [gzip.start, gzipClosing(tail(), gzip.crc, hot.head.byteLength)], { 'Content-Encoding': 'gzip' })
+    // `manual`: the body is gzip already, the runtime must not encode it again.
+    return new Response(stamped.gzip.body, { status: 200, headers: stamped.gzip.headers, encodeBody: 'manual' })
+  }
+  stamped.identity ??= stampedBody(hot, [hot.head, tail()])
+  return new Response(stamped.identity.body, { status: 200, headers: stamped.identity.headers })
+}
+
+/**
+ * One second's body and its headers, given as a plain object: from Hono's helpers a hit would build a Headers object
+ * first and the Response a copy of it.
+ */
+function stampedBody(page: HotPage, parts: Uint8Array[], encoding: Record<string, string> = {}): StampedBody {
+  const body = new Blob(parts)
+  const headers = { ...Object.fromEntries(page.headers), 'X-Cache': 'HIT', 'Content-Type': 'application/json', Vary: 'Accept-Encoding', ...encoding, 'Content-Length': String(body.size) }
+  return { body, headers }
 }
 
 /** The page's gzip start, compressed now if no hit asked for it before; the memory it takes counts from now on. */
@@ -91,35 +116,9 @@ function compressed(key: PageKey, page: HotPage): NonNullable<HotPage['gzip']> {
   if (page.gzip) return page.gzip
   const start = concatBytes([GZIP_HEADER, deflateSegment(page.head)])
   page.gzip = { start, crc: crc32(page.head) }
-  hotPages.set(key.material, { ...page, bytes: page.bytes + start.byteLength })
+  // Twice: the start, and the second's stamped copy of it.
+  hotPages.set(key.material, { ...page, bytes: page.bytes + 2 * start.byteLength })
   return page.gzip
-}
-
-/**
- * The body as gzip: the remembered start of the member, then this response's closing (its timestamp in a stored
- * block and the trailer), in one buffer: at a tenth of the page's size, copying it cost less CPU per hit than a
- * two-chunk stream (bench/README.md). `manual` keeps the runtime from encoding the encoded body again; Hono's
- * response helpers take no such option, so the response they built is passed on with it.
- */
-function gzipResponse(c: Context<OcpiEnv>, gzip: NonNullable<HotPage['gzip']>, headLength: number, tail: Uint8Array): Response {
-  const body = concatBytes([gzip.start, gzipClosing(tail, gzip.crc, headLength)])
-  const built = c.body(body, 200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(body.byteLength), Vary: 'Accept-Encoding' })
-  return new Response(built.body, { status: 200, headers: built.headers, encodeBody: 'manual' })
-}
-
-/**
- * A body of two chunks: the remembered part and this response's own (its timestamp). Copying the head into a new
- * buffer per response made a 144 KB allocation per hit, and the garbage collections it forced on the isolate were the
- * cache-hit page's latency tail. A default (not byte) stream hands its chunks on without detaching them.
- */
-function twoChunks(remembered: Uint8Array, own: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(remembered)
-      controller.enqueue(own)
-      controller.close()
-    },
-  })
 }
 
 /** A page another isolate put in the Cache API, kept in this isolate's memory from now on. */
@@ -145,9 +144,12 @@ const pageHeaders = (response: Response): [string, string][] =>
     return value === null ? [] : [[name, value] as [string, string]]
   })
 
-/** A page to remember; its size counts its key too (two bytes a character), which a long sharing policy makes long. */
+/**
+ * A page to remember. Its size counts the head twice (the head, and the second's stamped copy of it) and its key too
+ * (two bytes a character), which a long sharing policy makes long.
+ */
 const hotPage = (head: Uint8Array, headers: [string, string][], inSharedCache: boolean, key: string): HotPage =>
-  ({ head, headers, bytes: head.byteLength + 2 * key.length + 200, inSharedCache })
+  ({ head, headers, bytes: 2 * head.byteLength + 2 * key.length + 200, inSharedCache })
 
 /** Remembers the page just built in this isolate's memory: its body head and the response's paging headers. */
 export function rememberPage(key: PageKey, head: string, response: Response) {
@@ -157,7 +159,7 @@ export function rememberPage(key: PageKey, head: string, response: Response) {
 /** Puts a page in the data centre's Cache API, off the response path. */
 function storeShared(c: Context<OcpiEnv>, key: PageKey, page: HotPage) {
   page.inSharedCache = true
-  const stored = sharedRequest(key).then((request) => caches.default.put(request, new Response(twoChunks(page.head, encoder.encode(listBodyTail())), {
+  const stored = sharedRequest(key).then((request) => caches.default.put(request, new Response(new Blob([page.head, encoder.encode(listBodyTail())]), {
     headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${MAX_AGE_SECONDS}`, ...Object.fromEntries(page.headers) },
   })))
   keepAliveOf(c)(stored)

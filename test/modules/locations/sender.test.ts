@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
+import { envelopeTimestamp } from '../../../src/ocpi/envelope'
 import { hostCpo, putOwn, sampleLocation, uniqueParty, type Party } from './fixtures'
 
 const to = (party: Party) => ({ 'OCPI-to-country-code': party.country_code, 'OCPI-to-party-id': party.party_id })
@@ -139,6 +140,32 @@ describe('locations Sender interface', () => {
       expect(hit.headers.get('Content-Encoding')).toBeNull()
       expect((await hit.json<OcpiBody>()).data).toEqual(identity.data)
     }
+  })
+
+  it('sends every hit in a second the same stamped body, and a new stamp in the next second', async () => {
+    const cpoStamped = uniqueParty()
+    await hostCpo(cpoStamped)
+    await putOwn(sampleLocation(cpoStamped, 'S1'))
+    const get = async (encoding?: string) => {
+      const before = Date.now()
+      const response = await ocpiFetch('/ocpi/2.3.0/sender/locations', { token: peer.token, headers: { ...to(cpoStamped), ...(encoding ? { 'Accept-Encoding': encoding } : {}) } })
+      return { before, after: Date.now(), cache: response.headers.get('X-Cache'), body: await response.json<OcpiBody>() }
+    }
+    const built = await get()
+    for (const encoding of [undefined, 'gzip']) {
+      const hits = [await get(encoding), await get(encoding)]
+      for (const hit of hits) {
+        expect(hit.cache).toBe('HIT')
+        expect([envelopeTimestamp(hit.before), envelopeTimestamp(hit.after)]).toContain(hit.body.timestamp)
+        expect(hit.body).toEqual({ ...built.body, timestamp: hit.body.timestamp })
+      }
+    }
+    await scheduler.wait(1000)
+    // The next second's hit (the first request may build the page again if a background write moved the data version).
+    await get()
+    const later = await get()
+    expect(later.cache).toBe('HIT')
+    expect(Date.parse(later.body.timestamp)).toBeGreaterThan(Date.parse(built.body.timestamp))
   })
 
   it('serves 2.2.1 peers without 2.3.0-only fields', async () => {
