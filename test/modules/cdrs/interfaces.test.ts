@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import cdr221Example from '../../fixtures/spec/2.2.1/examples/cdr_example.json'
-import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
-import { hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
+import { adminFetch, ocpiFetch, type OcpiBody } from '../../ocpi/fixtures'
+import { cpoWithEmspPeers, emspWithCpoPeers, uniquePartyId } from '../tokens/fixtures'
 import { cdrOf, type Party } from './fixtures'
 
 const pathOf = (url: string) => {
@@ -16,9 +16,7 @@ describe('CDRs Receiver (eMSP side)', () => {
   let otherPeer: { id: string; token: string }
 
   beforeAll(async () => {
-    emsp = await hostParty('EMSP')
-    cpoPeer = await registeredPeer({ roles: [roleOf('CPO', cpo)] })
-    otherPeer = await registeredPeer({ roles: [roleOf('CPO', { country_code: 'BE', party_id: uniquePartyId() })] })
+    ;({ emsp, cpoPeer, otherPeer } = await emspWithCpoPeers(cpo))
   })
 
   it('POST creates: 201, a Location to GET it back from, no data', async () => {
@@ -84,9 +82,7 @@ describe('CDRs Sender (CPO side) and management API', () => {
   let peerB: { id: string; token: string }
 
   beforeAll(async () => {
-    cpo = await hostParty('CPO', 'BE')
-    peerA = await registeredPeer({ roles: [roleOf('EMSP', emspA)] })
-    peerB = await registeredPeer({ roles: [roleOf('EMSP', emspB)], version: '2.2.1' })
+    ;({ cpo, peerA, peerB } = await cpoWithEmspPeers('BE', emspA, emspB, '2.2.1'))
   })
 
   it('creates own CDRs for hosted CPOs only, once', async () => {

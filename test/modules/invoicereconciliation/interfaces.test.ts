@@ -1,13 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import cdrExample from '../../fixtures/spec/2.3.0/examples/cdr_example.json'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
-import { hostParty, roleOf, toHeaders, uniquePartyId } from '../tokens/fixtures'
+import { emspWithCpoPeers, hostParty, roleOf, toHeaders, uniquePartyId } from '../tokens/fixtures'
+import { cdrOf, type Party } from '../cdrs/fixtures'
 
-type Party = { country_code: string; party_id: string }
-
-const cdrOf = (cpo: Party, emsp: Party, id: string, fields: Record<string, unknown> = {}) => ({
-  ...cdrExample, ...cpo, id, cdr_token: { ...cdrExample.cdr_token, ...emsp, uid: `UID-${id}` }, ...fields,
-})
 const recordOf = (owner: Party, id: string, cdrs: string[], fields: Record<string, unknown> = {}) => ({
   ...owner, id, invoice_id: `INV-${id}`, cdrs, last_updated: '2025-01-01T00:00:00Z', ...fields,
 })
@@ -25,9 +20,7 @@ describe('Invoice Reconciliation Receiver, direct billing (this platform is the 
   let otherPeer: { id: string; token: string }
 
   beforeAll(async () => {
-    emsp = await hostParty('EMSP')
-    cpoPeer = await registeredPeer({ roles: [roleOf('CPO', cpo)] })
-    otherPeer = await registeredPeer({ roles: [roleOf('CPO', { country_code: 'BE', party_id: uniquePartyId() })] })
+    ;({ emsp, cpoPeer, otherPeer } = await emspWithCpoPeers(cpo))
     await postCdr(cpoPeer.token, cdrOf(cpo, emsp, 'D1', { end_date_time: '2025-03-10T10:00:00Z' }))
     await postCdr(cpoPeer.token, cdrOf(cpo, emsp, 'D2', { end_date_time: '2025-03-20T10:00:00Z' }))
     // Ended after March's invoice was cut: delivered, but belonging to April's invoice (the chapter's "CDR 4").

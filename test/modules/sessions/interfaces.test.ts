@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import started from '../../fixtures/spec/2.3.0/examples/session_example_1_simple_start.json'
 import { adminFetch, ocpiFetch, registeredPeer, type OcpiBody } from '../../ocpi/fixtures'
-import { fromHeaders, hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
+import { cpoWithEmspPeers, emspWithCpoPeers, fromHeaders, hostParty, roleOf, uniquePartyId } from '../tokens/fixtures'
 import { present } from '../../present'
 
 type Party = { country_code: string; party_id: string }
@@ -18,9 +18,7 @@ describe('Sessions Receiver (eMSP side)', () => {
   const url = (id: string, party: Party = cpo) => `/ocpi/2.3.0/receiver/sessions/${party.country_code}/${party.party_id}/${id}`
 
   beforeAll(async () => {
-    emsp = await hostParty('EMSP')
-    cpoPeer = await registeredPeer({ roles: [roleOf('CPO', cpo)] })
-    otherPeer = await registeredPeer({ roles: [roleOf('CPO', { country_code: 'NL', party_id: uniquePartyId() })] })
+    ;({ emsp, cpoPeer, otherPeer } = await emspWithCpoPeers(cpo))
   })
 
   it('stores a pushed session, answers without data, and serves it back to its CPO only', async () => {
@@ -95,9 +93,7 @@ describe('Sessions Sender (CPO side)', () => {
   let peerB: { id: string; token: string }
 
   beforeAll(async () => {
-    cpo = await hostParty('CPO', 'NL')
-    peerA = await registeredPeer({ roles: [roleOf('EMSP', emspA)] })
-    peerB = await registeredPeer({ roles: [roleOf('EMSP', emspB)] })
+    ;({ cpo, peerA, peerB } = await cpoWithEmspPeers('NL', emspA, emspB))
     for (const [emsp, id, minute] of [[emspA, 'A1', 10], [emspA, 'A2', 20], [emspB, 'B1', 15]] as const) {
       const response = await adminFetch(`/sessions/${cpo.country_code}/${cpo.party_id}/${id}`, {
         method: 'PUT', body: sessionOf(cpo, emsp, id, { status: 'ACTIVE', last_updated: `2026-01-01T10:${minute}:00Z` }),
