@@ -26,7 +26,7 @@ export function requestLog(): MiddlewareHandler<LoggedEnv> {
     const durationMs = performance.now() - started
     const line = logLineOf(c, durationMs)
     // The management API gets the message IDs OCPI requests already carry (src/ocpi/headers.ts), to find its log line.
-    if (!c.res.headers.has('X-Request-ID')) {
+    if (!c.get('requestId') && !c.res.headers.has('X-Request-ID')) {
       // A Response passed through from fetch() or a Durable Object has immutable headers: answer with a copy.
       try {
         c.res.headers.set('X-Request-ID', line.request_id)
@@ -53,7 +53,7 @@ function logLineOf(c: Context<LoggedEnv>, durationMs: number): RequestLogLine {
     request_id: requestId,
     correlation_id: c.get('correlationId') ?? sentMessageId(c, 'X-Correlation-ID') ?? requestId,
     peer_id: c.get('peer')?.id ?? null,
-    module: route ? moduleOf(route) : null,
+    module: route ? moduleOfRoute(route) : null,
     method: c.req.method,
     route,
     status: c.res.status,
@@ -72,6 +72,14 @@ function routePattern(c: Context): string | null {
   const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL')
   return handlers.at(-1)?.path ?? null
 }
+
+/** moduleOf, once per registered route pattern: the patterns are the apps' routes, a fixed few hundred. */
+function moduleOfRoute(route: string): string | null {
+  let module = modulesByRoute.get(route)
+  if (module === undefined) modulesByRoute.set(route, (module = moduleOf(route)))
+  return module
+}
+const modulesByRoute = new Map<string, string | null>()
 
 /** `/ocpi/2.3.0/sender/locations/...` gives `locations`, `/ocpi/versions` `versions`, `/admin/v1/peers/...` `peers`. */
 export function moduleOf(route: string): string | null {
