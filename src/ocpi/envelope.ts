@@ -15,7 +15,7 @@ export interface Envelope<T> {
  * by every hit in the second (src/modules/locations/page-cache.ts), so every envelope is stamped the same way.
  */
 export function envelopeTimestamp(now = Date.now()): string {
-  return `${new Date(now - (now % 1000)).toISOString().slice(0, 19)}Z`
+  return `${new Date(now).toISOString().slice(0, 19)}Z`
 }
 
 /** `data` is left out when undefined, as transport_and_format advises for responses that carry none. */
