@@ -7,7 +7,7 @@ import { Deflate, Z_SYNC_FLUSH } from 'pako'
 // an empty final block and the trailer (CRC-32 and length of the uncompressed data, both carried between steps).
 // A chunk starts without the previous one's window, which costs little at 1.5 MB per chunk.
 // A hot list page (src/modules/locations/page-cache.ts) is the same member in one process: its head compressed once,
-// and per response a final stored block with the envelope's timestamp and the trailer (gzipClosing).
+// and once per second a final stored block with that second's envelope timestamp and the trailer (gzipClosing).
 
 /** RFC 1952 2.3: ID1 ID2, CM = deflate, no flags, no MTIME, XFL 0, OS unknown. */
 export const GZIP_HEADER = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff])
@@ -41,7 +41,7 @@ const MAX_STORED = 0xffff
 /**
  * The bytes that close a member whose deflate blocks so far end on a byte boundary (deflateSegment): `bytes` as a
  * final stored block (BFINAL 1, BTYPE 00, LEN, NLEN, the bytes as they are), then CRC-32 and ISIZE of all the data,
- * given the CRC-32 and length of the data before. Costs no compression, so a response can close a member per request.
+ * given the CRC-32 and length of the data before. Costs no compression, so a member can be closed again each second.
  */
 export function gzipClosing(bytes: Uint8Array, crcBefore: number, lengthBefore: number): Uint8Array {
   if (bytes.byteLength > MAX_STORED) throw new Error(`a stored block holds at most ${MAX_STORED} bytes, not ${bytes.byteLength}`)
