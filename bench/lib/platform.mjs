@@ -35,10 +35,11 @@ function portOf(name, runtime) {
 let worker
 
 /**
- * `logProbe` (workerd runtime only) serves, beside the platform in the same workerd, a bare Worker that answers with
- * or without writing one log line (workerd-serve.mjs, LOG_PROBE): what the runtime itself charges for a console line.
+ * `probe` (workerd runtime only) serves, beside the platform in the same workerd and on the platform's D1, the runtime
+ * probe (runtime-probe.mjs): a bare Worker doing only the unavoidable part of a request shape, what any Worker at
+ * best reaches on this runtime. Its URL is `probeUrl`.
  */
-export async function launchPlatform(name, state, vars = {}, { runtime = 'workerd', inspectorPort, logProbe = false } = {}) {
+export async function launchPlatform(name, state, vars = {}, { runtime = 'workerd', inspectorPort, probe = false } = {}) {
   const port = portOf(name, runtime)
   worker ??= buildWorker('bench/.state/build/worker')
   const script = await worker
@@ -49,18 +50,18 @@ export async function launchPlatform(name, state, vars = {}, { runtime = 'worker
   const logFile = runtime === 'wrangler' ? undefined : await logFileOf(name, runtime)
   const running = runtime === 'wrangler'
     ? await startPlatform({ port, inspectorPort: port + 500, persistTo, adminToken: BENCH_ADMIN_TOKEN, vars: allVars, timeoutMs: 120_000, script, portHint: PORT_HINT })
-    : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort, front: runtime === 'workerd' ? 'direct' : 'entry', logFile, logProbePort: logProbe && runtime === 'workerd' ? port + LOG_PROBE_OFFSET : undefined })
+    : await startWorkerd({ port, persistTo, vars: allVars, script, inspectorPort, front: runtime === 'workerd' ? 'direct' : 'entry', logFile, probePort: probe && runtime === 'workerd' ? port + PROBE_OFFSET : undefined })
   const stop = async () => {
     await running.stop()
     if (persistTo !== state) await rm(persistTo, { recursive: true, force: true })
     if (logFile) await keepLog(logFile, name, runtime)
   }
-  const logProbeUrl = logProbe && runtime === 'workerd' ? `http://127.0.0.1:${port + LOG_PROBE_OFFSET}` : undefined
-  return { ...running, stop, name, runtime, logProbeUrl, admin: (method, path, body) => adminCall(running.url, method, path, body) }
+  const probeUrl = probe && runtime === 'workerd' ? `http://127.0.0.1:${port + PROBE_OFFSET}` : undefined
+  return { ...running, stop, name, runtime, probeUrl, admin: (method, path, body) => adminCall(running.url, method, path, body) }
 }
 
-/** The log probe's port, from its platform's: past every platform's offset within the runtime's block of ports. */
-const LOG_PROBE_OFFSET = 10
+/** The runtime probe's port, from its platform's: past every platform's offset within the runtime's block of ports. */
+const PROBE_OFFSET = 10
 
 /**
  * The state a platform serves: a copy in memory (bench/lib/state.mjs, MEMORY_ROOT) unless it is there already. Every
@@ -101,10 +102,10 @@ async function keepLog(path, name, runtime) {
  * A workerd platform: a Node process (its own process group, so stop() also ends workerd) that starts
  * workerd through Miniflare and only supervises it; requests go straight to workerd's socket.
  */
-async function startWorkerd({ port, persistTo, vars, script, inspectorPort, front, logFile, logProbePort }) {
+async function startWorkerd({ port, persistTo, vars, script, inspectorPort, front, logFile, probePort }) {
   const url = `http://127.0.0.1:${port}`
-  await assertPortsFree({ HTTP: port, ...(inspectorPort ? { inspector: inspectorPort } : {}), ...(logProbePort ? { 'log probe': logProbePort } : {}) }, { label: `workerd platform on port ${port}`, hint: PORT_HINT })
-  const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars, inspectorPort, front, logFile, logProbePort })], {
+  await assertPortsFree({ HTTP: port, ...(inspectorPort ? { inspector: inspectorPort } : {}), ...(probePort ? { 'runtime probe': probePort } : {}) }, { label: `workerd platform on port ${port}`, hint: PORT_HINT })
+  const child = spawn(process.execPath, ['bench/lib/workerd-serve.mjs', JSON.stringify({ script, port, persistTo, vars, inspectorPort, front, logFile, probePort })], {
     stdio: ['ignore', 'pipe', 'pipe'], env: offlineEnv(), detached: true,
   })
   return superviseUntilServing(child, url, 120_000, `workerd platform on port ${port}`, { forceKill: true })

@@ -18,8 +18,9 @@ import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
+import { RUNTIME_PROBE_SOURCE } from './runtime-probe.mjs'
 
-const { script, port, persistTo, vars, inspectorPort, front = 'direct', logFile, logProbePort } = JSON.parse(process.argv[2])
+const { script, port, persistTo, vars, inspectorPort, front = 'direct', logFile, probePort } = JSON.parse(process.argv[2])
 const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml')
 // Crons are not run by the bench; the bundle is one ES module, so no module rules are needed.
 const { cronTriggers, email, modulesRules, rootPath, connectHandlers, assets, ...options } = workerOptions
@@ -40,18 +41,6 @@ if (logFile) {
   process.env.MINIFLARE_WORKERD_PATH = fileURLToPath(new URL('./workerd-stdout-to-file.sh', import.meta.url))
 }
 
-// The log probe (bench/lib/platform.mjs, `logProbe`): a bare Worker on its own socket in the same workerd. `GET /`
-// answers at once, `GET /log` writes one log line of the platform's shape first (a constant, so only the runtime's
-// part is measured). workerd prints every console line to its stdout, formatted and flushed; on Cloudflare a line goes
-// to the invocation's trace instead, so the difference is this runtime's charge, not necessarily production's.
-const LOG_PROBE = `const line = ${JSON.stringify(JSON.stringify({ time: '2026-01-01T00:00:00.000Z', level: 'info', type: 'request', request_id: '0b5c7a0e-6d3f-4f7e-9a55-1c1d9b8e2f10', correlation_id: '9d2b3c1a-5e4f-4a6b-8c7d-2e1f0a9b8c7d', peer_id: 'bench-reader', module: 'versions', method: 'GET', route: '/ocpi/versions', status: 200, ocpi_status_code: 1000, duration_ms: 0.12 }))}
-export default {
-  fetch(request) {
-    if (request.url.endsWith('/log')) console.log(line)
-    return new Response('{"ok":true}', { headers: { 'Content-Type': 'application/json' } })
-  },
-}`
-
 // Miniflare 5 takes a new option shape; wrangler's worker options are still in the v4 one it converts from.
 const miniflare = new Miniflare({
   ...convertV4MiniflareOptions({
@@ -66,12 +55,14 @@ const miniflare = new Miniflare({
       modules: [{ type: 'ESModule', path: resolve(script) }],
       modulesRoot: resolve(script, '..'),
       bindings: { ...options.bindings, ...vars },
-    }, ...(logProbePort ? [{
-      name: 'bench-log-probe',
-      modules: [{ type: 'ESModule', path: resolve(script, '..', 'log-probe.mjs'), contents: LOG_PROBE }],
+    // The runtime probe (runtime-probe.mjs): its own socket, the platform's D1 (the same database id and persisted file).
+    }, ...(probePort ? [{
+      name: 'bench-runtime-probe',
+      modules: [{ type: 'ESModule', path: resolve(script, '..', 'runtime-probe.mjs'), contents: RUNTIME_PROBE_SOURCE }],
+      d1Databases: options.d1Databases,
       compatibilityDate: options.compatibilityDate,
       compatibilityFlags: options.compatibilityFlags,
-      unsafeDirectSockets: [{ host: '127.0.0.1', port: logProbePort }],
+      unsafeDirectSockets: [{ host: '127.0.0.1', port: probePort }],
     }] : [])],
   }),
   // No line per request from Miniflare itself (wrangler dev prints none either), no dev registry.
