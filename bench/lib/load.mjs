@@ -1,7 +1,10 @@
-// One bounded load run with autocannon, reduced to the numbers the report prints.
+// One bounded load run, reduced to the numbers the report prints: closed loop with autocannon (`measure`), or open
+// loop at a fixed arrival rate with the lean sender (`measureOpenLoop`).
 import autocannon from 'autocannon'
 import os from 'node:os'
 import { processGroupCpuMs } from './cpu.mjs'
+import { httpSender } from './lean-http.mjs'
+import { runOpenLoop, summarizeOpenLoop } from './open-loop.mjs'
 import { round } from './stats.mjs'
 
 /**
@@ -40,6 +43,19 @@ export async function measure({ url, method = 'GET', headers = {}, body, setupRe
     duration_s: duration,
     // The machine's 1-minute load average when the run ended: other work on the same cores lowers every number.
     load_average: round(os.loadavg()[0], 2),
+  }
+}
+
+/**
+ * Sends `requestOf(index)` to `baseUrl` at `rate` requests a second for `durationS` seconds, whether or not earlier
+ * ones were answered (bench/lib/open-loop.mjs), over the lean keep-alive sender; latencies from each scheduled time.
+ */
+export async function measureOpenLoop({ baseUrl, requestOf, rate, durationS }) {
+  const client = httpSender(baseUrl, requestOf)
+  try {
+    return summarizeOpenLoop(await runOpenLoop({ rate, durationS, send: client.send }), { rate, durationS })
+  } finally {
+    client.close()
   }
 }
 

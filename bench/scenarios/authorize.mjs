@@ -2,9 +2,7 @@
 // platform, connected to it, caches the same tokens (as after a full pull). The CPO's POST /admin/v1/authorize asks
 // the eMSP in real time for ALLOWED tokens and answers ALWAYS tokens from its cache; the eMSP's OCPI
 // POST /ocpi/2.3.0/sender/tokens/{uid}/authorize is also measured on its own.
-import { measure, round } from '../lib/load.mjs'
-import { httpSender } from '../lib/lean-http.mjs'
-import { runOpenLoop, summarizeOpenLoop } from '../lib/open-loop.mjs'
+import { measure, measureOpenLoop, round } from '../lib/load.mjs'
 import { latencyTarget, withRuntimeBest } from '../lib/stats.mjs'
 import { openLocalD1 } from '../lib/d1-file.mjs'
 import { BENCH_ADMIN_TOKEN, launchPlatform, ocpiGet, platformUrl, tokenHeader } from '../lib/platform.mjs'
@@ -143,9 +141,7 @@ async function measureAuthorize({ parameters, log, count, platforms, probeUrl })
   const openLoop = async (name, row, baseUrl, requestOf) => {
     const rate = Math.max(1, row.requests_per_second / 2)
     log(`authorize: ${name}, open loop at ${round(rate, 1)} req/s`)
-    const client = httpSender(baseUrl, requestOf)
-    const result = summarizeOpenLoop(await runOpenLoop({ rate, durationS: duration, send: client.send }), { rate, durationS: duration })
-    client.close()
+    const result = await measureOpenLoop({ baseUrl, requestOf, rate, durationS: duration })
     rows.push({ name: `${name}, open loop [workerd]`, note: `${result.open_loop_rate} req/s = half the closed-loop max`, ...result })
     return result
   }
@@ -156,9 +152,8 @@ async function measureAuthorize({ parameters, log, count, platforms, probeUrl })
   const probeOpen = async (rate) => {
     const name = `bare Worker, one token from D1 + log line (runtime probe), open loop at ${round(rate, 1)} req/s`
     log(`authorize: ${name}`)
-    const client = httpSender(probeUrl, () => ({ method: 'GET', path: `/d1-token?uid=${tokenUidOf(randomIndex(false))}&log`, headers: {} }))
-    const result = summarizeOpenLoop(await runOpenLoop({ rate, durationS: duration, send: client.send }), { rate, durationS: duration })
-    client.close()
+    const requestOf = () => ({ method: 'GET', path: `/d1-token?uid=${tokenUidOf(randomIndex(false))}&log`, headers: {} })
+    const result = await measureOpenLoop({ baseUrl: probeUrl, requestOf, rate, durationS: duration })
     rows.push({ name: `${name} [workerd]`, note: 'runtime probe: a bare Worker in the eMSP\'s workerd, on its D1', ...result })
     return { value: result.p99_ms, by: name }
   }

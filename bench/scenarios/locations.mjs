@@ -1,9 +1,7 @@
 // Issue 4, pull side: the no-storage ceiling (GET /ocpi/versions), 50-location pages (first, deep by cursor, deep by
 // offset, date_from delta) over 100,000 seeded locations, and a full sync at the maximum page size.
 import { performance } from 'node:perf_hooks'
-import { measure, round } from '../lib/load.mjs'
-import { httpSender } from '../lib/lean-http.mjs'
-import { runOpenLoop, summarizeOpenLoop } from '../lib/open-loop.mjs'
+import { measure, measureOpenLoop, round } from '../lib/load.mjs'
 import { latencyTarget, ratioTarget, withRuntimeBest } from '../lib/stats.mjs'
 import { openLocalD1 } from '../lib/d1-file.mjs'
 import { launchPlatform, nextLink, ocpiGet, tokenHeader } from '../lib/platform.mjs'
@@ -166,23 +164,18 @@ async function measureRuntime(platform, { parameters, log, count, missing, full 
   // Open loop: the cache-hit page at half the rate the closed loop above reached, latency from the scheduled time.
   const rate = Math.max(1, hit.requests_per_second / 2)
   log(`locations: cache-hit page open loop at ${round(rate, 1)} req/s`)
-  const client = httpSender(platform.url, () => ({ path: new URL(first).pathname + new URL(first).search, headers }))
-  const openLoop = summarizeOpenLoop(await runOpenLoop({ rate, durationS: duration, send: client.send }), { rate, durationS: duration })
-  client.close()
+  const firstPath = new URL(first).pathname + new URL(first).search
+  const openLoop = await measureOpenLoop({ baseUrl: platform.url, requestOf: () => ({ path: firstPath, headers }), rate, durationS: duration })
   rows.push({ name: tag(`locations page ${pageSize}, first (cache hit), open loop`), runtime: platform.runtime, note: `${openLoop.open_loop_rate} req/s = half the closed-loop max`, ...openLoop })
   // The runtime's own tail at that rate: the floor request, open loop at the same arrival rate. The runtime's major
   // garbage collections (tens of milliseconds on this kind of machine, bench/README.md) stall it too.
-  const floorClient = httpSender(platform.url, () => ({ path: '/', headers: {} }))
-  const floorLoop = summarizeOpenLoop(await runOpenLoop({ rate, durationS: duration, send: floorClient.send }), { rate, durationS: duration })
-  floorClient.close()
+  const floorLoop = await measureOpenLoop({ baseUrl: platform.url, requestOf: () => ({ path: '/', headers: {} }), rate, durationS: duration })
   rows.push({ name: tag('GET / (runtime floor), open loop at the cache-hit rate'), runtime: platform.runtime, note: 'the same runtime\'s own tail at that rate', ...floorLoop })
 
   // The open loop again for a peer that asks for gzip, at half its own closed-loop rate.
   const gzipRate = Math.max(1, hitGzip.requests_per_second / 2)
   log(`locations: cache-hit page, gzip, open loop at ${round(gzipRate, 1)} req/s`)
-  const gzipClient = httpSender(platform.url, () => ({ path: new URL(first).pathname + new URL(first).search, headers: { ...headers, 'Accept-Encoding': ACCEPT_GZIP } }))
-  const gzipLoop = summarizeOpenLoop(await runOpenLoop({ rate: gzipRate, durationS: duration, send: gzipClient.send }), { rate: gzipRate, durationS: duration })
-  gzipClient.close()
+  const gzipLoop = await measureOpenLoop({ baseUrl: platform.url, requestOf: () => ({ path: firstPath, headers: { ...headers, 'Accept-Encoding': ACCEPT_GZIP } }), rate: gzipRate, durationS: duration })
   rows.push({ name: tag(`locations page ${pageSize}, first (cache hit, gzip), open loop`), runtime: platform.runtime, note: `${gzipLoop.open_loop_rate} req/s = half the closed-loop max`, ...gzipLoop })
 
   const best = platform.probeUrl
@@ -243,9 +236,7 @@ async function measureRuntimeBest(platform, { log, connections, duration, pageSi
   }
   const open = async (name, path, rate) => {
     log(`locations: ${name} [${platform.runtime}] at ${round(rate, 1)} req/s`)
-    const client = httpSender(platform.probeUrl, () => ({ path, headers: {} }))
-    const loop = summarizeOpenLoop(await runOpenLoop({ rate, durationS: duration, send: client.send }), { rate, durationS: duration })
-    client.close()
+    const loop = await measureOpenLoop({ baseUrl: platform.probeUrl, requestOf: () => ({ path, headers: {} }), rate, durationS: duration })
     const row = { name: `${name} [${platform.runtime}]`, runtime: platform.runtime, note: `runtime probe, ${loop.open_loop_rate} req/s`, ...loop }
     rows.push(row)
     return row
